@@ -1,0 +1,79 @@
+package analyze
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// StaleRecoveryPoint is BH007.
+var StaleRecoveryPoint = &Rule{
+	ID: "BH007", Name: "stale-recovery-point", Severity: Medium,
+	Doc: Doc{
+		Title: "The newest recovery point that survives deleting the data is older than the recovery-point objective.",
+		Text: `Only recovery points that outlive the data count: backups deleted with the source are BH002.
+If the newest surviving copy is three months old, a delete today loses three months of data.
+The objective defaults to 24 hours; set it in bulkhead.hcl (rule "BH007" { objective = "6h" })
+or with --rpo. A surviving copy without a known creation time is reported too: an unknown age is
+not a fresh one.
+
+Fix: schedule copies outside the source's lifecycle at least as often as the objective.`,
+		Before: `last off-site dump of "uploads": 90 days ago`,
+		After:  `nightly off-site dump`,
+		Since:  "0.1",
+	},
+	Run: runStale,
+}
+
+func runStale(p *Pass) ([]Finding, error) {
+	var out []Finding
+	limit := p.Opts.Now.Add(-p.Opts.RPO)
+	for _, d := range p.Holders() {
+		if !p.MayBeProduction(d) {
+			continue
+		}
+		surviving := p.Surviving(d, p.Index.DestroysSet(d))
+		if len(surviving) == 0 {
+			continue // BH002 or BH005
+		}
+		var newest *graph.Resource
+		var newestAt time.Time
+		for _, c := range surviving {
+			if at, ok := c.Time(graph.AttrCreatedAt); ok && at.After(newestAt) {
+				newest, newestAt = c, at
+			}
+		}
+		var f Finding
+		switch {
+		case newest == nil:
+			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time", d.Label())
+			f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up by", surviving)}
+			f.Detail = "age of every surviving recovery point unknown"
+		case newestAt.Before(limit):
+			age := p.Opts.Now.Sub(newestAt)
+			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", d.Label(), humanDuration(age), humanDuration(p.Opts.RPO))
+			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", newest)}
+			f.Detail = fmt.Sprintf("a delete now loses %s of data", humanDuration(age))
+		default:
+			continue
+		}
+		for _, c := range surviving {
+			f.Resources = append(f.Resources, c.ID)
+		}
+		sortDedupe(&f)
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// humanDuration prints 90d, 36h, 45m.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dm", int(d/time.Minute))
+}

@@ -1,0 +1,70 @@
+package analyze
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// BroadCredential is BH008.
+var BroadCredential = &Rule{
+	ID: "BH008", Name: "broad-credential", Severity: Medium,
+	Doc: Doc{
+		Title: "A credential has account- or workspace-wide authority, or never expires while it can delete production data.",
+		Text: `Account and workspace tokens reach every project their owner can, in every environment, now and
+in the future. A credential that never expires stays dangerous long after the job it was made for
+is done. No expiry alone is reported only when the credential can delete production data: a
+staging-only token that never expires is a smaller problem.
+
+Fix: prefer project- or environment-scoped credentials; give every token an expiry and rotate it.`,
+		Before: `workspace token "domains-cli", no expiry`,
+		After:  `project token for one environment, expiring in 90 days`,
+		Since:  "0.1",
+	},
+	Run: func(p *Pass) ([]Finding, error) {
+		var out []Finding
+		for _, t := range p.Graph.ByKind(graph.Token) {
+			var why []string
+			level, _ := t.Attr(graph.AttrScopeLevel)
+			switch level {
+			case "account", "workspace", "organization":
+				why = append(why, level+"-wide authority")
+			}
+			exp, _ := t.Attr(graph.AttrExpiresAt)
+			prodReach := 0
+			for _, d := range p.Reach(t).Resources() {
+				if p.IsHolder(d) && p.Tier(d) == graph.Production {
+					prodReach++
+				}
+			}
+			if exp == graph.Never && (prodReach > 0 || len(why) > 0) {
+				why = append(why, "no expiry")
+			}
+			if len(why) == 0 {
+				continue
+			}
+			f := p.Finding(t, nil, "%s has %s", t.Label(), strings.Join(why, " and "))
+			f.Path = []Hop{p.Hop("", t)}
+			if tg := p.Reach(t).Targets; len(tg) > 0 {
+				first, _ := p.Index.Resource(tg[0].To)
+				f.Path = append(f.Path, p.Hop("may delete", first))
+			}
+			f.Detail = "it can delete " + strconv.Itoa(len(p.Reach(t).Resources())) + " resources"
+			if prodReach > 0 {
+				f.Detail += ", " + strconv.Itoa(prodReach) + " of them production data"
+			}
+			out = append(out, f)
+		}
+		return out, nil
+	},
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

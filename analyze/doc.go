@@ -1,0 +1,32 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FormatDoc renders a rule's documentation as plain text (bulkhead rules ID).
+func FormatDoc(r *Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Name, r.Severity, r.Doc.Title, r.Doc.Text)
+	if r.Doc.Before != "" {
+		fmt.Fprintf(&b, "\nRaises it:\n  %s\n", r.Doc.Before)
+	}
+	if r.Doc.After != "" {
+		fmt.Fprintf(&b, "\nFixed:\n  %s\n", r.Doc.After)
+	}
+	return b.String()
+}
+
+// FormatDocMarkdown renders a rule's documentation as a Markdown section (docs/rules.md).
+func FormatDocMarkdown(r *Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s %s\n\nDefault severity: **%s**. %s\n\n%s\n", r.ID, r.Name, r.Severity, r.Doc.Title, r.Doc.Text)
+	if r.Doc.Before != "" {
+		fmt.Fprintf(&b, "\nRaises it:\n\n```\n%s\n```\n", r.Doc.Before)
+	}
+	if r.Doc.After != "" {
+		fmt.Fprintf(&b, "\nFixed:\n\n```\n%s\n```\n", r.Doc.After)
+	}
+	return b.String()
+}

@@ -1,0 +1,413 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// ReportSchema tags the JSON report. The format is only ever extended within a version.
+const ReportSchema = "bulkhead.report/v1"
+
+// DefaultRPO is the default recovery-point objective of BH007.
+const DefaultRPO = 24 * time.Hour
+
+// Options tune a run. The zero value is usable: all rules, default severities, RPO 24 h,
+// and the current time.
+type Options struct {
+	Now      time.Time           // reference time for recovery-point age; zero means time.Now()
+	RPO      time.Duration       // recovery-point objective; zero means DefaultRPO
+	Severity map[string]Severity // per-rule severity overrides, by rule ID
+	Rules    []*Rule             // rules to run; nil means All
+}
+
+// Report is the result of a run: findings sorted most severe first, plus what the input
+// did not cover. Incomplete input must never read as "all clear".
+type Report struct {
+	Schema   string              `json:"schema"`
+	Findings []Finding           `json:"findings"`
+	Summary  Summary             `json:"summary"`
+	Sources  []graph.SourceInfo  `json:"sources,omitempty"`
+	Gaps     []graph.Gap         `json:"gaps,omitempty"`
+	Rules    map[string]RuleInfo `json:"-"`
+}
+
+// RuleInfo is what renderers need to know of a rule.
+type RuleInfo struct {
+	ID, Name string
+	Severity Severity
+	Doc      Doc
+}
+
+// Summary counts resources and findings.
+type Summary struct {
+	Resources  int            `json:"resources"`
+	Edges      int            `json:"edges"`
+	Findings   int            `json:"findings"`
+	BySeverity map[string]int `json:"by_severity"`
+	Complete   bool           `json:"complete"`
+}
+
+// Complete reports whether every source was read in full.
+func (r *Report) Complete() bool { return len(r.Gaps) == 0 }
+
+// Max is the highest severity among the findings, or 0.
+func (r *Report) Max() Severity {
+	var m Severity
+	for _, f := range r.Findings {
+		if f.Severity > m {
+			m = f.Severity
+		}
+	}
+	return m
+}
+
+// Run analyses g with the given rules and options.
+func Run(g *graph.Graph, opts Options) (*Report, error) {
+	rules := opts.Rules
+	if rules == nil {
+		rules = All
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.RPO == 0 {
+		opts.RPO = DefaultRPO
+	}
+	p := newPass(g, opts)
+	rep := &Report{Schema: ReportSchema, Findings: []Finding{}, Rules: map[string]RuleInfo{}}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		p.rule = r
+		fs, err := r.Run(p)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		rep.Rules[r.ID] = RuleInfo{ID: r.ID, Name: r.Name, Severity: r.Severity, Doc: r.Doc}
+		for _, f := range fs {
+			if s, ok := opts.Severity[r.ID]; ok {
+				f.Severity = s
+			}
+			if seen[f.Fingerprint] {
+				continue
+			}
+			seen[f.Fingerprint] = true
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	sort.Slice(rep.Findings, func(i, j int) bool { return Less(rep.Findings[i], rep.Findings[j]) })
+	rep.Sources = g.Sources
+	rep.Gaps = g.Gaps
+	rep.Summary = Summary{
+		Resources:  g.Len(),
+		Edges:      g.EdgeCount(),
+		Findings:   len(rep.Findings),
+		BySeverity: map[string]int{},
+		Complete:   g.Complete(),
+	}
+	for _, f := range rep.Findings {
+		rep.Summary.BySeverity[f.Severity.String()]++
+	}
+	return rep, nil
+}
+
+// Pass is what a rule sees: the graph and the engine's memoised facts.
+type Pass struct {
+	Graph *graph.Graph
+	Index *graph.Index
+	Opts  Options
+
+	rule    *Rule
+	env     map[*graph.Resource]*graph.Resource
+	reach   map[*graph.Resource]*Reach
+	holders []*graph.Resource
+}
+
+func newPass(g *graph.Graph, opts Options) *Pass {
+	return &Pass{
+		Graph: g, Index: g.Index(), Opts: opts,
+		env:   map[*graph.Resource]*graph.Resource{},
+		reach: map[*graph.Resource]*Reach{},
+	}
+}
+
+// Destroys is the cascade closure of deleting r (r included), sorted by ID.
+func (p *Pass) Destroys(r *graph.Resource) []*graph.Resource { return p.Index.Destroys(r) }
+
+// Env is the environment holding r, or nil.
+func (p *Pass) Env(r *graph.Resource) *graph.Resource {
+	if e, ok := p.env[r]; ok {
+		return e
+	}
+	e := p.Index.EnvironmentOf(r)
+	p.env[r] = e
+	return e
+}
+
+// Tier is r's tier: its own, else its environment's, else Unknown.
+func (p *Pass) Tier(r *graph.Resource) graph.Tier {
+	if r.Tier != "" && r.Tier != graph.Unknown {
+		return r.Tier
+	}
+	if e := p.Env(r); e != nil && e.Tier != "" {
+		return e.Tier
+	}
+	return graph.Unknown
+}
+
+// MayBeProduction is true for production and for unknown tiers: unknown is never safe.
+func (p *Pass) MayBeProduction(r *graph.Resource) bool {
+	t := p.Tier(r)
+	return t == graph.Production || t == graph.Unknown
+}
+
+// Holders are the data resources that hold bytes themselves: volumes, volume instances,
+// databases and buckets, except a volume whose data lives in per-environment instances
+// (the instances are the holders; the volume is what deletes them all). Sorted by ID.
+func (p *Pass) Holders() []*graph.Resource {
+	if p.holders != nil {
+		return p.holders
+	}
+	p.holders = []*graph.Resource{}
+	for _, r := range p.Graph.Resources() {
+		if p.IsHolder(r) {
+			p.holders = append(p.holders, r)
+		}
+	}
+	return p.holders
+}
+
+// IsHolder reports whether r is a data holder (see Holders).
+func (p *Pass) IsHolder(r *graph.Resource) bool {
+	if !r.Kind.IsData() {
+		return false
+	}
+	if r.Kind == graph.Volume {
+		for _, e := range p.Index.Out(r, graph.DeletesWith, graph.Contains) {
+			if t, _ := p.Index.Resource(e.To); t.Kind == graph.VolumeInstance {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Copies are r's recovery points: the sources of backs_up edges into r, sorted by ID.
+func (p *Pass) Copies(r *graph.Resource) []*graph.Resource {
+	var out []*graph.Resource
+	for _, e := range p.Index.In(r, graph.BacksUp) {
+		c, _ := p.Index.Resource(e.From)
+		out = append(out, c)
+	}
+	return out
+}
+
+// Surviving are the recovery points of r that outlive the deletion of everything in
+// destroyed: the copy itself and every store it lives in (stored_in) must survive.
+func (p *Pass) Surviving(r *graph.Resource, destroyed map[string]bool) []*graph.Resource {
+	var out []*graph.Resource
+	for _, c := range p.Copies(r) {
+		if destroyed[c.ID] {
+			continue
+		}
+		lost := false
+		for _, e := range p.Index.Out(c, graph.StoredIn) {
+			if destroyed[e.To] {
+				lost = true
+				break
+			}
+		}
+		if !lost {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Reach is what a credential may delete: the resources its scoped_to edges allow it to
+// delete, and the cascade closure of those deletes.
+type Reach struct {
+	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
+	Destroyed map[string]bool
+	order     []*graph.Resource // Destroyed, sorted by ID
+}
+
+// Resources returns the destroyed set sorted by ID.
+func (r *Reach) Resources() []*graph.Resource { return r.order }
+
+// Reach computes (and memoises) what token t may destroy.
+func (p *Pass) Reach(t *graph.Resource) *Reach {
+	if r, ok := p.reach[t]; ok {
+		return r
+	}
+	r := &Reach{Destroyed: map[string]bool{}}
+	for _, e := range p.Index.Out(t, graph.ScopedTo) {
+		if !e.Allows(graph.Delete) {
+			continue
+		}
+		r.Targets = append(r.Targets, e)
+		target, _ := p.Index.Resource(e.To)
+		for _, d := range p.Destroys(target) {
+			if !r.Destroyed[d.ID] {
+				r.Destroyed[d.ID] = true
+				r.order = append(r.order, d)
+			}
+		}
+	}
+	sort.Slice(r.order, func(i, j int) bool { return r.order[i].ID < r.order[j].ID })
+	p.reach[t] = r
+	return r
+}
+
+// DeletePath explains how token t reaches d: the token hop, "may delete" to the first
+// target (in ID order) whose cascade holds d, then the cascade chain to d.
+func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
+	path := []Hop{p.Hop("", t)}
+	for _, e := range p.Reach(t).Targets {
+		target, _ := p.Index.Resource(e.To)
+		if target == d {
+			return append(path, p.Hop("may delete", d))
+		}
+		if chain := p.Index.Chain(target, d); chain != nil {
+			path = append(path, p.Hop("may delete", target))
+			return append(path, p.ChainHops(chain)...)
+		}
+	}
+	return path
+}
+
+// ChainHops turns a cascade chain into hops, one per edge.
+func (p *Pass) ChainHops(chain []*graph.Edge) []Hop {
+	var out []Hop
+	for _, e := range chain {
+		to, _ := p.Index.Resource(e.To)
+		out = append(out, p.Hop(string(e.Kind), to))
+	}
+	return out
+}
+
+// Hop is a path step to one resource, annotated with its environment or tier.
+func (p *Pass) Hop(via string, r *graph.Resource) Hop {
+	return Hop{Via: via, IDs: []string{r.ID}, Label: resourceLabel(r), Note: p.where(r)}
+}
+
+// GroupHop is a path step to several resources of one kind ("3 backups").
+func (p *Pass) GroupHop(via string, rs []*graph.Resource) Hop {
+	if len(rs) == 1 {
+		return p.Hop(via, rs[0])
+	}
+	h := Hop{Via: via}
+	kinds := map[graph.Kind]bool{}
+	for _, r := range rs {
+		h.IDs = append(h.IDs, r.ID)
+		kinds[r.Kind] = true
+	}
+	if len(kinds) == 1 {
+		h.Label = fmt.Sprintf("%d %s", len(rs), rs[0].Kind.Plural(len(rs)))
+	} else {
+		h.Label = fmt.Sprintf("%d resources", len(rs))
+	}
+	return h
+}
+
+// where names r's environment (and tier, when the name does not say it).
+func (p *Pass) where(r *graph.Resource) string {
+	if r.Kind == graph.Token {
+		return p.exposure(r)
+	}
+	if r.Kind == graph.Environment || r.Kind == graph.Project || r.Kind == graph.Workspace || r.Kind == graph.Account {
+		return ""
+	}
+	if e := p.Env(r); e != nil {
+		if t := p.Tier(r); !strings.Contains(strings.ToLower(e.Name), string(t)) && t != graph.Unknown {
+			return fmt.Sprintf("%s, %s", e.Name, t)
+		}
+		return e.Name
+	}
+	if t := p.Tier(r); t != graph.Unknown {
+		return string(t)
+	}
+	return ""
+}
+
+// exposure describes where a credential is readable: "exposed in staging/web".
+func (p *Pass) exposure(t *graph.Resource) string {
+	var places []string
+	for _, e := range p.Index.Out(t, graph.ExposedIn) {
+		to, _ := p.Index.Resource(e.To)
+		places = append(places, p.placeName(to))
+	}
+	if len(places) == 0 {
+		return ""
+	}
+	if len(places) > 3 {
+		places = append(places[:3], fmt.Sprintf("%d more", len(places)-3))
+	}
+	return "exposed in " + strings.Join(places, ", ")
+}
+
+// placeName is env/service for a service, the environment name for an environment.
+func (p *Pass) placeName(r *graph.Resource) string {
+	if r.Kind == graph.Environment {
+		return r.Name
+	}
+	if e := p.Env(r); e != nil {
+		return e.Name + "/" + r.Name
+	}
+	return r.Name
+}
+
+// Exposures returns the resources where a credential is readable, sorted.
+func (p *Pass) Exposures(t *graph.Resource) []*graph.Resource {
+	var out []*graph.Resource
+	for _, e := range p.Index.Out(t, graph.ExposedIn) {
+		to, _ := p.Index.Resource(e.To)
+		out = append(out, to)
+	}
+	return out
+}
+
+// Finding builds a finding of the running rule about primary, with the rule's default
+// severity. involved lists the other resources; it also keys the fingerprint.
+func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, format string, args ...any) Finding {
+	ids := []string{primary.ID}
+	var key []string
+	for _, r := range involved {
+		ids = append(ids, r.ID)
+		key = append(key, r.ID)
+	}
+	sort.Strings(ids)
+	ids = dedupe(ids)
+	f := Finding{
+		Rule:        p.rule.ID,
+		Name:        p.rule.Name,
+		Severity:    p.rule.Severity,
+		Resource:    primary.ID,
+		Resources:   ids,
+		Message:     fmt.Sprintf(format, args...),
+		Fingerprint: fingerprint(p.rule.ID, primary.ID, dedupe(sortedCopy(key))),
+	}
+	if primary.Origin.Range != nil {
+		f.Location = primary.Origin.Range.String()
+	}
+	return f
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

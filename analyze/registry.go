@@ -1,0 +1,23 @@
+package analyze
+
+// All is the rule catalogue, in ID order. IDs are stable and never reused.
+var All = []*Rule{
+	SharedAcrossEnvironments,
+	BackupLifecycle,
+	TokenExceedsPurpose,
+	SingleCredentialWipe,
+	NoBackup,
+	NoDeletionProtection,
+	StaleRecoveryPoint,
+	BroadCredential,
+}
+
+// Lookup finds a rule by ID or name.
+func Lookup(idOrName string) (*Rule, bool) {
+	for _, r := range All {
+		if r.ID == idOrName || r.Name == idOrName {
+			return r, true
+		}
+	}
+	return nil, false
+}

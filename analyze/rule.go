@@ -1,0 +1,127 @@
+// Package analyze is bulkhead's engine and rule catalogue. The engine computes facts every
+// rule needs from the graph (what a delete destroys, what a credential may delete, which
+// recovery points survive a delete); rules are small values, in the spirit of
+// golang.org/x/tools/go/analysis, that read those facts and return findings. Rules see
+// only the graph: they never compare provider type strings.
+package analyze
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// Severity orders findings. The zero value is invalid.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Low Severity = iota + 1
+	Medium
+	High
+	Critical
+)
+
+var severityNames = map[Severity]string{Low: "low", Medium: "medium", High: "high", Critical: "critical"}
+
+func (s Severity) String() string {
+	if n, ok := severityNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// MarshalText writes the severity's name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSeverity reads "critical", "high", "medium" or "low".
+func ParseSeverity(s string) (Severity, error) {
+	for k, v := range severityNames {
+		if v == strings.ToLower(s) {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (valid: critical, high, medium, low)", s)
+}
+
+// Doc is a rule's documentation, rendered by `bulkhead rules`, docs/rules.md and SARIF.
+type Doc struct {
+	Title  string // one sentence naming the risk
+	Text   string // why it hurts, what a delete takes with it, how to fix it
+	Before string // a configuration that raises the finding
+	After  string // the same configuration fixed
+	Since  string
+}
+
+// Rule is one check of the catalogue.
+type Rule struct {
+	ID       string // BH001; stable, never reused
+	Name     string // kebab-case
+	Severity Severity
+	Doc      Doc
+	Run      func(*Pass) ([]Finding, error)
+}
+
+// Hop is one step of a finding's path: the edge taken to get here (empty for the first
+// hop) and the resource or group of like resources reached.
+type Hop struct {
+	Via   string   `json:"via,omitempty"`  // "may delete", "deletes_with", "exposed in", ...
+	IDs   []string `json:"ids"`            // one resource, or a group of the same kind
+	Label string   `json:"label"`          // volume "pg-data", 3 backups
+	Note  string   `json:"note,omitempty"` // (exposed in staging/web), (production)
+}
+
+// Finding is one result of a rule.
+type Finding struct {
+	Rule        string   `json:"rule"`
+	Name        string   `json:"name"`
+	Severity    Severity `json:"severity"`
+	Resource    string   `json:"resource"`  // primary resource (canonical ID)
+	Resources   []string `json:"resources"` // every resource involved, sorted
+	Message     string   `json:"message"`
+	Path        []Hop    `json:"path,omitempty"`
+	Detail      string   `json:"detail,omitempty"` // the verdict after the path
+	Location    string   `json:"location,omitempty"`
+	Fingerprint string   `json:"fingerprint"`
+}
+
+// Fingerprint is stable across runs and input order: the rule ID, the primary resource
+// and the sorted set of the others, hashed.
+func fingerprint(rule, primary string, key []string) string {
+	k := append([]string(nil), key...)
+	sort.Strings(k)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", rule, primary, strings.Join(k, "\x00"))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Less orders findings: severity (highest first), rule, primary resource, fingerprint.
+func Less(a, b Finding) bool {
+	if a.Severity != b.Severity {
+		return a.Severity > b.Severity
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	if a.Resource != b.Resource {
+		return a.Resource < b.Resource
+	}
+	return a.Fingerprint < b.Fingerprint
+}
+
+// resourceLabel is how paths name a resource.
+func resourceLabel(r *graph.Resource) string { return r.Label() }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/render"
+)
+
+// AuditOptions are the flags of `bulkhead audit`.
+type AuditOptions struct {
+	IO      *IOStreams
+	Sources sourceOptions
+	Format  string
+	FailOn  string
+	Output  string
+	RPO     time.Duration
+	Now     string
+}
+
+// NewCmdAudit builds `bulkhead audit`. runF replaces the run function in flag tests.
+func NewCmdAudit(f *Factory, runF func(*cobra.Command, *AuditOptions) error) *cobra.Command {
+	opts := &AuditOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Report where one delete or one credential destroys data and every copy of it",
+		Long: `Read the given sources into one graph, run every rule, and report findings with the path that
+explains each one.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or input
+error; 3 discovery incomplete (some part of the input could not be read; never "all clear").`,
+		Example: `  bulkhead audit --demo
+  bulkhead audit --snapshot prod.json --snapshot aws.json --format json
+  bulkhead audit --demo --fail-on critical`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return auditRun(cmd, opts)
+		},
+	}
+	addSourceFlags(cmd.Flags(), &opts.Sources)
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(render.Formats(), ", "))
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low or none")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
+	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
+	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(render.Formats()...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
+	return cmd
+}
+
+func fixedCompletion(vals ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return vals, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func parseFailOn(s string) (analyze.Severity, error) {
+	if strings.EqualFold(s, "none") {
+		return 0, nil
+	}
+	sev, err := analyze.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w (or none)", err)
+	}
+	return sev, nil
+}
+
+func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
+	failOn, err := parseFailOn(opts.FailOn)
+	if err != nil {
+		return inputError(err)
+	}
+	renderer, err := render.Lookup(opts.Format)
+	if err != nil {
+		return inputError(fmt.Errorf("--format: %w", err))
+	}
+	g, ref, err := opts.Sources.load(cmd.Context(), opts.IO)
+	if err != nil {
+		return err
+	}
+	aopts := analyze.Options{Now: ref, RPO: opts.RPO}
+	if opts.Now != "" {
+		t, err := time.Parse(time.RFC3339, opts.Now)
+		if err != nil {
+			return inputError(fmt.Errorf("--now: %w", err))
+		}
+		aopts.Now = t
+	}
+	aopts = opts.Sources.config.AnalyzeOptions(aopts)
+	rep, err := analyze.Run(g, aopts)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = opts.IO.Out
+	color := opts.IO.ColorOut()
+	if opts.Output != "" {
+		file, err := os.Create(opts.Output)
+		if err != nil {
+			return inputError(fmt.Errorf("--output: %w", err))
+		}
+		defer file.Close()
+		out, color = file, false
+	}
+	if err := renderer.Render(out, rep, render.Options{Color: color, Width: opts.IO.Width(), FailOn: failOn}); err != nil {
+		return fmt.Errorf("render %s: %w", opts.Format, err)
+	}
+	if opts.Output != "" {
+		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
+	}
+	return verdict(rep, failOn)
+}
+
+// verdict maps a report to the exit contract. Incomplete input wins over findings: a gate
+// must not read a partial picture as a verdict.
+func verdict(rep *analyze.Report, failOn analyze.Severity) error {
+	if !rep.Complete() {
+		return silentExit(exitIncomplete)
+	}
+	if failOn > 0 && rep.Max() >= failOn {
+		return silentExit(exitFindings)
+	}
+	return nil
+}

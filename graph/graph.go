@@ -1,0 +1,208 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	dgraph "github.com/dominikbraun/graph"
+)
+
+// Sentinel errors; wrap with %w, test with errors.Is.
+var (
+	ErrDuplicateID  = errors.New("duplicate resource id")
+	ErrDanglingEdge = errors.New("edge points at a resource that does not exist")
+	ErrInvalid      = errors.New("invalid resource or edge")
+)
+
+// Graph is a set of resources and typed edges. The store of record is a
+// github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
+// keeps one edge per ordered pair, the edge data of a pair is the list of its typed edges.
+// Traversals run on a compact index built on first use (see index.go), because the
+// library's own traversals copy its adjacency maps on every call.
+type Graph struct {
+	store     dgraph.Graph[string, *Resource]
+	resources []*Resource // insertion order; Resources() sorts
+	edges     []*Edge
+	sorted    bool
+
+	Sources []SourceInfo
+	Gaps    []Gap
+
+	idx *Index
+}
+
+type pair struct{ edges []*Edge }
+
+// New returns an empty graph.
+func New() *Graph {
+	return &Graph{store: dgraph.New(func(r *Resource) string { return r.ID }, dgraph.Directed())}
+}
+
+// Len is the number of resources.
+func (g *Graph) Len() int { return len(g.resources) }
+
+// EdgeCount is the number of typed edges.
+func (g *Graph) EdgeCount() int { return len(g.edges) }
+
+// Add inserts a resource. Its ID must be new, its kind and tier valid.
+func (g *Graph) Add(r *Resource) error {
+	if err := validateResource(r); err != nil {
+		return err
+	}
+	if err := g.store.AddVertex(r); err != nil {
+		if errors.Is(err, dgraph.ErrVertexAlreadyExists) {
+			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
+		}
+		return fmt.Errorf("add %s: %w", r.ID, err)
+	}
+	g.resources = append(g.resources, r)
+	g.sorted = false
+	g.idx = nil
+	return nil
+}
+
+func validateResource(r *Resource) error {
+	switch {
+	case r == nil:
+		return fmt.Errorf("%w: nil resource", ErrInvalid)
+	case r.ID == "":
+		return fmt.Errorf("%w: resource %q has an empty id", ErrInvalid, r.Name)
+	case !r.Kind.Valid():
+		return fmt.Errorf("%w: resource %s has unknown kind %q (valid: %s)", ErrInvalid, r.ID, r.Kind, joinKinds())
+	case !r.Tier.Valid():
+		return fmt.Errorf("%w: resource %s has unknown tier %q", ErrInvalid, r.ID, r.Tier)
+	}
+	return nil
+}
+
+func joinKinds() string {
+	s := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Connect adds a typed edge. Both ends must exist. Adding an edge that already exists
+// (same ends and kind) merges its actions and keeps the first note.
+func (g *Graph) Connect(e Edge) error {
+	if !e.Kind.Valid() {
+		return fmt.Errorf("%w: edge %s -> %s has unknown kind %q", ErrInvalid, e.From, e.To, e.Kind)
+	}
+	if e.From == e.To {
+		return fmt.Errorf("%w: edge %s -> itself (%s)", ErrInvalid, e.From, e.Kind)
+	}
+	for _, a := range e.Actions {
+		if a != Read && a != Write && a != Delete {
+			return fmt.Errorf("%w: edge %s -> %s has unknown action %q", ErrInvalid, e.From, e.To, a)
+		}
+	}
+	e.Actions = normaliseActions(e.Actions)
+	de, err := g.store.Edge(e.From, e.To)
+	switch {
+	case err == nil:
+		p := de.Properties.Data.(*pair)
+		for _, x := range p.edges {
+			if x.Kind == e.Kind {
+				x.Actions = normaliseActions(append(x.Actions, e.Actions...))
+				if x.Note == "" {
+					x.Note = e.Note
+				}
+				g.idx = nil
+				return nil
+			}
+		}
+		ne := &e
+		p.edges = append(p.edges, ne)
+		g.edges = append(g.edges, ne)
+	case errors.Is(err, dgraph.ErrEdgeNotFound):
+		ne := &e
+		if err := g.store.AddEdge(e.From, e.To, dgraph.EdgeData(&pair{edges: []*Edge{ne}})); err != nil {
+			if errors.Is(err, dgraph.ErrVertexNotFound) {
+				missing := e.From
+				if _, ok := g.Resource(e.From); ok {
+					missing = e.To
+				}
+				return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
+			}
+			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
+		}
+		g.edges = append(g.edges, ne)
+	default:
+		return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
+	}
+	g.sorted = false
+	g.idx = nil
+	return nil
+}
+
+// MustConnect is Connect for code that builds graphs from trusted data (fixtures, tests).
+func (g *Graph) MustConnect(e Edge) {
+	if err := g.Connect(e); err != nil {
+		panic(err)
+	}
+}
+
+// MustAdd is Add for trusted data.
+func (g *Graph) MustAdd(r *Resource) *Resource {
+	if err := g.Add(r); err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// Resource looks a resource up by canonical ID.
+func (g *Graph) Resource(id string) (*Resource, bool) {
+	r, err := g.store.Vertex(id)
+	return r, err == nil
+}
+
+func (g *Graph) sortAll() {
+	if g.sorted {
+		return
+	}
+	sort.Slice(g.resources, func(i, j int) bool { return g.resources[i].ID < g.resources[j].ID })
+	sort.Slice(g.edges, func(i, j int) bool { return edgeLess(g.edges[i], g.edges[j]) })
+	g.sorted = true
+}
+
+func edgeLess(a, b *Edge) bool {
+	if a.From != b.From {
+		return a.From < b.From
+	}
+	if a.To != b.To {
+		return a.To < b.To
+	}
+	return a.Kind < b.Kind
+}
+
+// Resources returns every resource sorted by ID. The slice is shared; do not modify it.
+func (g *Graph) Resources() []*Resource {
+	g.sortAll()
+	return g.resources
+}
+
+// Edges returns every edge sorted by (from, to, kind). The slice is shared; do not modify it.
+func (g *Graph) Edges() []*Edge {
+	g.sortAll()
+	return g.edges
+}
+
+// ByKind returns the resources of one kind, sorted by ID.
+func (g *Graph) ByKind(k Kind) []*Resource {
+	var out []*Resource
+	for _, r := range g.Resources() {
+		if r.Kind == k {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// AddGap records an unread part of the source.
+func (g *Graph) AddGap(gap Gap) { g.Gaps = append(g.Gaps, gap) }
+
+// Complete reports whether every source was read in full.
+func (g *Graph) Complete() bool { return len(g.Gaps) == 0 }

@@ -1,0 +1,338 @@
+// Package graph is bulkhead's provider-neutral model of infrastructure: resources of a small
+// set of kinds, typed edges between them, identity merge of partial graphs from several
+// sources, and the versioned snapshot format. It imports no other bulkhead package.
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Kind is a provider-neutral resource kind.
+type Kind string
+
+// Resource kinds (DESIGN.md §2). Other is for provider types a discoverer keeps but does not
+// understand: they stay in the graph and are counted, never dropped.
+const (
+	Account        Kind = "account"
+	Workspace      Kind = "workspace"
+	Project        Kind = "project"
+	Environment    Kind = "environment"
+	Service        Kind = "service"
+	Volume         Kind = "volume"
+	VolumeInstance Kind = "volume_instance"
+	Database       Kind = "database"
+	Bucket         Kind = "bucket"
+	Backup         Kind = "backup"
+	BackupPolicy   Kind = "backup_policy"
+	BackupVault    Kind = "backup_vault"
+	Token          Kind = "token"
+	Principal      Kind = "principal"
+	Policy         Kind = "policy"
+	Other          Kind = "other"
+)
+
+// Kinds lists every valid kind, sorted.
+var Kinds = []Kind{Account, Backup, BackupPolicy, BackupVault, Bucket, Database, Environment,
+	Other, Policy, Principal, Project, Service, Token, Volume, VolumeInstance, Workspace}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, v := range Kinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Plural is the kind's name for a count ("3 backups").
+func (k Kind) Plural(n int) string {
+	s := strings.ReplaceAll(string(k), "_", " ")
+	if n == 1 {
+		return s
+	}
+	if strings.HasSuffix(s, "policy") {
+		return strings.TrimSuffix(s, "y") + "ies"
+	}
+	return s + "s"
+}
+
+// Tier is an environment tier. Unknown is never treated as safe.
+type Tier string
+
+// Environment tiers, from most to least critical.
+const (
+	Production  Tier = "production"
+	Staging     Tier = "staging"
+	Development Tier = "development"
+	Preview     Tier = "preview"
+	Unknown     Tier = "unknown"
+)
+
+// Tiers lists every valid tier.
+var Tiers = []Tier{Production, Staging, Development, Preview, Unknown}
+
+// Valid reports whether t is a known tier ("" counts as Unknown).
+func (t Tier) Valid() bool {
+	if t == "" {
+		return true
+	}
+	for _, v := range Tiers {
+		if v == t {
+			return true
+		}
+	}
+	return false
+}
+
+// EdgeKind is the type of a directed edge.
+type EdgeKind string
+
+// Edge kinds (DESIGN.md §2).
+const (
+	Contains    EdgeKind = "contains"     // parent holds child; deleting the parent deletes the child
+	DeletesWith EdgeKind = "deletes_with" // deleting From deletes To
+	Attached    EdgeKind = "attached"     // From (a service) mounts or uses To (data)
+	BacksUp     EdgeKind = "backs_up"     // From (a recovery point) holds a copy of To
+	StoredIn    EdgeKind = "stored_in"    // From (a recovery point) lives in To (vault, bucket, account)
+	ScopedTo    EdgeKind = "scoped_to"    // From (a credential) has Actions on To and what To contains
+	ExposedIn   EdgeKind = "exposed_in"   // From (a credential) is readable from To
+	DependsOn   EdgeKind = "depends_on"   // Terraform dependency
+)
+
+// EdgeKinds lists every valid edge kind, sorted.
+var EdgeKinds = []EdgeKind{Attached, BacksUp, Contains, DeletesWith, DependsOn, ExposedIn, ScopedTo, StoredIn}
+
+// Valid reports whether k is a known edge kind.
+func (k EdgeKind) Valid() bool {
+	for _, v := range EdgeKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is what a credential may do to the resources a scoped_to edge covers.
+type Action string
+
+// Actions a scoped_to edge can carry.
+const (
+	Read   Action = "read"
+	Write  Action = "write"
+	Delete Action = "delete"
+)
+
+// Well-known attribute keys. Attribute values are strings so that snapshots round-trip
+// exactly; the accessors below parse them.
+const (
+	AttrDeletionProtection = "deletion_protection" // "true"/"false"; present only where the provider offers it
+	AttrCreatedAt          = "created_at"          // RFC 3339
+	AttrExpiresAt          = "expires_at"          // RFC 3339, or "never"
+	AttrPurpose            = "purpose"             // comma-separated purposes of a credential
+	AttrScopeLevel         = "scope_level"         // account, workspace, project, environment, resource
+	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
+	AttrAccount            = "account"             // the provider account a resource lives in
+)
+
+// Never is the AttrExpiresAt value of a credential that does not expire.
+const Never = "never"
+
+// Range locates a resource in a file, like hcl.Range. Lines and columns start at 1.
+type Range struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column,omitempty"`
+	EndLine   int    `json:"end_line,omitempty"`
+	EndColumn int    `json:"end_column,omitempty"`
+}
+
+// String prints file:line:col.
+func (r Range) String() string {
+	s := r.File + ":" + strconv.Itoa(r.Line)
+	if r.Column > 0 {
+		s += ":" + strconv.Itoa(r.Column)
+	}
+	return s
+}
+
+// Origin says where a resource was found: which source, and an API call or a file range.
+type Origin struct {
+	Source string `json:"source"`          // "railway", "tfstate", "demo", ...
+	Ref    string `json:"ref,omitempty"`   // API operation, state address, ...
+	Range  *Range `json:"range,omitempty"` // file location, when there is one
+}
+
+// String is a short human form of the origin.
+func (o Origin) String() string {
+	switch {
+	case o.Range != nil:
+		return o.Source + " " + o.Range.String()
+	case o.Ref != "":
+		return o.Source + " " + o.Ref
+	}
+	return o.Source
+}
+
+// Resource is one node of the graph.
+type Resource struct {
+	ID       string            `json:"id"`                  // canonical: railway:volume:<id>, aws:aws_db_instance:<arn>
+	Kind     Kind              `json:"kind"`                //
+	Type     string            `json:"type"`                // provider type: railway.Volume, aws_db_instance
+	NativeID string            `json:"native_id,omitempty"` // the provider's own ID
+	Name     string            `json:"name"`                //
+	Tier     Tier              `json:"tier,omitempty"`      // own tier; if empty, the tier of its environment
+	TierWhy  string            `json:"tier_reason,omitempty"`
+	Aliases  []string          `json:"aliases,omitempty"` // other identities (ARNs, addresses) used by merge
+	Attrs    map[string]string `json:"attrs,omitempty"`
+	Origin   Origin            `json:"origin"`
+}
+
+// Attr returns an attribute value and whether it is set.
+func (r *Resource) Attr(key string) (string, bool) {
+	v, ok := r.Attrs[key]
+	return v, ok
+}
+
+// SetAttr sets an attribute, allocating the map on first use.
+func (r *Resource) SetAttr(key, value string) {
+	if r.Attrs == nil {
+		r.Attrs = map[string]string{}
+	}
+	r.Attrs[key] = value
+}
+
+// Bool parses a boolean attribute; ok is false when it is absent or not a boolean.
+func (r *Resource) Bool(key string) (v, ok bool) {
+	s, present := r.Attrs[key]
+	if !present {
+		return false, false
+	}
+	b, err := strconv.ParseBool(s)
+	return b, err == nil
+}
+
+// Time parses an RFC 3339 attribute; ok is false when it is absent or malformed.
+func (r *Resource) Time(key string) (time.Time, bool) {
+	s, present := r.Attrs[key]
+	if !present {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	return t, err == nil
+}
+
+// List splits a comma-separated attribute.
+func (r *Resource) List(key string) []string {
+	s := r.Attrs[key]
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+// Label is how a person refers to the resource: kind "name".
+func (r *Resource) Label() string {
+	return fmt.Sprintf("%s %q", strings.ReplaceAll(string(r.Kind), "_", " "), r.Name)
+}
+
+// IsData reports whether the resource's kind holds data that a delete destroys.
+func (k Kind) IsData() bool {
+	switch k {
+	case Volume, VolumeInstance, Database, Bucket:
+		return true
+	}
+	return false
+}
+
+// Edge is a typed, directed edge.
+type Edge struct {
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Kind    EdgeKind `json:"kind"`
+	Actions []Action `json:"actions,omitempty"` // scoped_to only
+	Note    string   `json:"note,omitempty"`    // why the edge exists (variable name, doc page, policy statement)
+}
+
+// Allows reports whether a scoped_to edge carries the action.
+func (e Edge) Allows(a Action) bool {
+	for _, x := range e.Actions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func normaliseActions(as []Action) []Action {
+	if len(as) == 0 {
+		return nil
+	}
+	seen := map[Action]bool{}
+	out := make([]Action, 0, len(as))
+	for _, a := range as {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Gap records something a source could not read: the graph is incomplete there, and an
+// audit that depends on it must fail closed.
+type Gap struct {
+	Source string `json:"source"`
+	What   string `json:"what"`   // "backups of volume instance vi-1"
+	Reason string `json:"reason"` // "HTTP 429 after 5 attempts"
+}
+
+// SourceInfo describes one discovery run merged into the graph.
+type SourceInfo struct {
+	Name   string         `json:"name"`             // "railway", "tfstate"
+	Target string         `json:"target,omitempty"` // endpoint or file path (never a credential)
+	Counts map[string]int `json:"counts,omitempty"` // e.g. "not_understood": 3, "data_sources_skipped": 2
+}
+
+// tierWords are name fragments that imply a tier, most specific first.
+var tierWords = []struct {
+	word string
+	tier Tier
+}{
+	{"production", Production}, {"prod", Production}, {"prd", Production}, {"live", Production},
+	{"staging", Staging}, {"stage", Staging}, {"stg", Staging}, {"uat", Staging}, {"preprod", Staging},
+	{"development", Development}, {"develop", Development}, {"dev", Development}, {"test", Development}, {"sandbox", Development},
+	{"preview", Preview}, {"pr-", Preview}, {"review", Preview}, {"ephemeral", Preview},
+}
+
+// GuessTier derives a tier from a name ("production", "shop-stg", "envs/prod/db") by whole
+// words, and says why. It returns Unknown when nothing matches: unknown is never safe.
+func GuessTier(name string) (Tier, string) {
+	lower := strings.ToLower(name)
+	words := strings.FieldsFunc(lower, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	// "preprod" must win over "prod": check the longer, more specific words first.
+	for _, pass := range []bool{true, false} {
+		for _, w := range words {
+			for _, tw := range tierWords {
+				if (tw.word == "preprod") != pass {
+					continue
+				}
+				if w == strings.TrimSuffix(tw.word, "-") || (tw.word == "pr-" && strings.HasPrefix(lower, "pr-")) {
+					return tw.tier, fmt.Sprintf("name %q contains %q", name, strings.TrimSuffix(tw.word, "-"))
+				}
+			}
+		}
+	}
+	return Unknown, ""
+}

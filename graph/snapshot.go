@@ -1,0 +1,163 @@
+package graph
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// SnapshotSchema is the schema tag of the snapshot format. The format is only ever
+// extended within a version: readers ignore fields they do not know.
+const SnapshotSchema = "bulkhead.snapshot/v1"
+
+// ErrSnapshot marks every error that comes from reading a snapshot.
+var ErrSnapshot = errors.New("invalid snapshot")
+
+type snapshot struct {
+	Schema    string       `json:"schema"`
+	Sources   []SourceInfo `json:"sources,omitempty"`
+	Gaps      []Gap        `json:"gaps,omitempty"`
+	Resources []*Resource  `json:"resources"`
+	Edges     []*Edge      `json:"edges"`
+}
+
+// WriteSnapshot writes g as indented snapshot JSON. Output is deterministic: resources,
+// edges, sources and gaps are sorted, map keys are sorted by encoding/json.
+func WriteSnapshot(w io.Writer, g *Graph) error {
+	s := snapshot{
+		Schema:    SnapshotSchema,
+		Sources:   sortedSources(g.Sources),
+		Gaps:      sortedGaps(g.Gaps),
+		Resources: g.Resources(),
+		Edges:     g.Edges(),
+	}
+	if s.Resources == nil {
+		s.Resources = []*Resource{}
+	}
+	if s.Edges == nil {
+		s.Edges = []*Edge{}
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	return bw.Flush()
+}
+
+func sortedSources(in []SourceInfo) []SourceInfo {
+	out := append([]SourceInfo(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Target < out[j].Target
+	})
+	return out
+}
+
+func sortedGaps(in []Gap) []Gap {
+	out := append([]Gap(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		if a.What != b.What {
+			return a.What < b.What
+		}
+		return a.Reason < b.Reason
+	})
+	return out
+}
+
+// ReadSnapshot reads snapshot JSON. Every error wraps ErrSnapshot and names the problem:
+// malformed or truncated JSON (with line and column), an unknown schema version, a
+// resource with an unknown kind, a duplicate ID, a dangling edge.
+func ReadSnapshot(r io.Reader) (*Graph, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: read: %v", ErrSnapshot, err)
+	}
+	var head struct {
+		Schema *string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrSnapshot, describeJSONError(data, err))
+	}
+	switch {
+	case head.Schema == nil:
+		return nil, fmt.Errorf("%w: no \"schema\" field; expected %q", ErrSnapshot, SnapshotSchema)
+	case *head.Schema != SnapshotSchema:
+		return nil, fmt.Errorf("%w: unsupported schema %q; this bulkhead reads %q", ErrSnapshot, *head.Schema, SnapshotSchema)
+	}
+	var s snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrSnapshot, describeJSONError(data, err))
+	}
+	g := New()
+	g.Sources = s.Sources
+	g.Gaps = s.Gaps
+	for i, res := range s.Resources {
+		if res == nil {
+			return nil, fmt.Errorf("%w: resources[%d] is null", ErrSnapshot, i)
+		}
+		if err := g.Add(res); err != nil {
+			return nil, fmt.Errorf("%w: resources[%d]: %w", ErrSnapshot, i, err)
+		}
+	}
+	for i, e := range s.Edges {
+		if e == nil {
+			return nil, fmt.Errorf("%w: edges[%d] is null", ErrSnapshot, i)
+		}
+		if err := g.Connect(*e); err != nil {
+			return nil, fmt.Errorf("%w: edges[%d]: %w", ErrSnapshot, i, err)
+		}
+	}
+	return g, nil
+}
+
+// describeJSONError turns a decoding error into a message with line and column.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || err.Error() == "unexpected end of JSON input":
+		line, col := lineCol(data, int64(len(data)))
+		return fmt.Sprintf("truncated JSON: input ends at line %d, column %d before the document is complete", line, col)
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		line, col := lineCol(data, typ.Offset)
+		field := typ.Field
+		if field == "" {
+			field = "document"
+		}
+		return fmt.Sprintf("wrong type at line %d, column %d: %s must be %s, not JSON %s", line, col, field, typ.Type, typ.Value)
+	}
+	return err.Error()
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line, col := 1, 1
+	for _, b := range data[:off] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
