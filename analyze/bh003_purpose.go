@@ -80,6 +80,7 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", t.Label(), strings.Join(why, "; "), len(prod), plural(len(prod), "resource", "resources"))
 		f.Path = p.DeletePath(t, worst(p, prod, reach))
 		f.Detail = "its scope exceeds its purpose"
+		f.Advice, _ = t.Attr(graph.AttrAdvice)
 		if len(prod) > 1 {
 			f.Detail += " (the worst of " + itoa(len(prod)) + " production data resources shown)"
 		}

@@ -40,6 +40,7 @@ func runWipe(p *Pass) ([]Finding, error) {
 			copies := p.Copies(d)
 			f := p.Finding(t, []*graph.Resource{d}, "%s can destroy %s and all %d of its recovery points", t.Label(), d.Label(), len(copies))
 			f.Path = p.DeletePath(t, d)
+			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			if len(copies) > 0 {
 				f.Path = append(f.Path, p.GroupHop(lostVia(p, d, copies), copies))
 				f.Detail = "production data, no surviving recovery point"

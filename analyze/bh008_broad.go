@@ -46,6 +46,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 			}
 			f := p.Finding(t, nil, "%s has %s", t.Label(), strings.Join(why, " and "))
 			f.Path = []Hop{p.Hop("", t)}
+			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			if tg := p.Reach(t).Targets; len(tg) > 0 {
 				first, _ := p.Index.Resource(tg[0].To)
 				f.Path = append(f.Path, p.Hop("may delete", first))

@@ -96,6 +96,7 @@ type Finding struct {
 	Path        []Hop    `json:"path,omitempty"`
 	Detail      string   `json:"detail,omitempty"` // the verdict after the path
 	Location    string   `json:"location,omitempty"`
+	Advice      string   `json:"advice,omitempty"` // what to do instead, when the source knows
 	Fingerprint string   `json:"fingerprint"`
 }
 

@@ -137,6 +137,8 @@ const (
 	AttrScopeLevel         = "scope_level"         // account, workspace, project, environment, resource
 	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
 	AttrAccount            = "account"             // the provider account a resource lives in
+	AttrAdvice             = "advice"              // a credential's narrower replacement, as text a user can act on
+	AttrReach              = "reach"               // "unknown" when a credential's authority could not be determined
 )
 
 // Never is the AttrExpiresAt value of a credential that does not expire.

@@ -88,6 +88,9 @@ func writeFinding(w io.Writer, p painter, f analyze.Finding) {
 	if f.Detail != "" {
 		fmt.Fprintf(w, "      ⇒ %s\n", p.paint(ansiBold, f.Detail))
 	}
+	if f.Advice != "" {
+		fmt.Fprintf(w, "      fix: %s\n", f.Advice)
+	}
 	fmt.Fprintf(w, "      %s\n\n", p.paint(ansiDim, "fingerprint "+f.Fingerprint))
 }
 
