@@ -176,7 +176,6 @@ func (g *Graph) sortAll() {
 	g.sorted = true
 }
 
-
 // Resources returns every resource sorted by ID. The slice is shared; do not modify it.
 func (g *Graph) Resources() []*Resource {
 	g.sortAll()
