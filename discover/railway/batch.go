@@ -52,12 +52,19 @@ func (b *batcher) add(it *item) {
 	b.wg.Add(1)
 	b.mu.Lock()
 	b.pending[it.queue] = append(b.pending[it.queue], it)
+	full := len(b.pending[it.queue]) >= b.specs[it.queue].max
 	b.mu.Unlock()
-	b.pump()
+	if full {
+		b.launch(false)
+	}
 }
 
-// pump sends every full batch, then partial batches while slots are idle.
-func (b *batcher) pump() {
+// pump sends every full batch, then partial batches while slots are idle. It runs after
+// each answer has been handled (and after the start), never per added item, so that the
+// items one answer yields travel together.
+func (b *batcher) pump() { b.launch(true) }
+
+func (b *batcher) launch(partial bool) {
 	b.mu.Lock()
 	var launch [][]*item
 	names := make([]string, 0, len(b.pending))
@@ -73,7 +80,7 @@ func (b *batcher) pump() {
 			b.busy++
 		}
 	}
-	for b.busy < b.slots {
+	for partial && b.busy < b.slots {
 		best := ""
 		for _, q := range names {
 			if len(b.pending[q]) > 0 && (best == "" || len(b.pending[q]) > len(b.pending[best])) {

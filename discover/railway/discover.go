@@ -185,6 +185,7 @@ func (r *run) discover(ctx context.Context) error {
 	if startErr != nil {
 		return startErr
 	}
+	r.b.pump()
 	r.b.wait()
 	return nil
 }
@@ -213,6 +214,7 @@ func (r *run) startAPIToken(ctx context.Context) error {
 	// is looked at, since values are matched in memory and never kept.
 	r.apiTokenPage("")
 	if r.opts.ScanValues {
+		r.b.pump()
 		r.b.wait()
 	}
 	for _, w := range data.APIToken.Workspaces {
