@@ -23,8 +23,9 @@ type item struct {
 
 // queueSpec is one kind of batch: its operation name and how many items fit in a request.
 type queueSpec struct {
-	op  string
-	max int
+	op    string
+	max   int
+	eager bool // on the critical path (next pages): sent as soon as pumped, idle slot or not
 }
 
 // batcher groups items into requests. A full batch goes at once; a partial batch goes only
@@ -77,6 +78,13 @@ func (b *batcher) launch(partial bool) {
 		for len(b.pending[q]) >= max {
 			launch = append(launch, b.pending[q][:max:max])
 			b.pending[q] = b.pending[q][max:]
+			b.busy++
+		}
+	}
+	for _, q := range names {
+		if partial && b.specs[q].eager && len(b.pending[q]) > 0 {
+			launch = append(launch, b.pending[q])
+			b.pending[q] = nil
 			b.busy++
 		}
 	}

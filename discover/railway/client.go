@@ -51,11 +51,14 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 	if o.Endpoint == "" {
 		o.Endpoint = DefaultEndpoint
 	}
-	if o.HTTP == nil {
-		o.HTTP = &http.Client{}
-	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: o.Concurrency,
+			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
+		}}
 	}
 	if o.RPS <= 0 {
 		o.RPS = 10

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ type Options struct {
 	// ScanValues reads variable values (in memory only) to find Railway tokens stored in
 	// variables; without it only variable names are looked at.
 	ScanValues bool
-	PageSize   int // Relay page size (default 100)
+	PageSize   int // Relay page size (default 500, as the Railway CLI asks: UserProjects.graphql, EnvironmentInstances.graphql)
 	// ProjectBatch is how many projects one request reads (default 10).
 	ProjectBatch int
 	// ListBatch is how many backup/schedule/variable lists one request reads (default 250).
@@ -45,7 +44,7 @@ type Source struct{ opts Options }
 // New returns a Railway source.
 func New(o Options) *Source {
 	if o.PageSize <= 0 {
-		o.PageSize = 100
+		o.PageSize = 500
 	}
 	if o.ProjectBatch <= 0 {
 		o.ProjectBatch = 10
@@ -77,17 +76,18 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 		return nil, Stats{}, ErrNoCredential
 	}
 	co := s.opts.Client
-	if co.HTTP == nil {
-		co.HTTP = &http.Client{}
-	}
 	client := NewClient(s.opts.Credential, co)
 	r := &run{opts: s.opts, client: client, st: newState()}
+	t0 := time.Now()
 	err := r.discover(ctx)
+	s.opts.logger().Debug("railway: fetched", "took", time.Since(t0))
 	stats := Stats{Requests: client.Requests(), Retries: client.Retries()}
 	if err != nil {
 		return nil, stats, err
 	}
+	t1 := time.Now()
 	g, err := r.st.build(s.opts, co.Endpoint)
+	s.opts.logger().Debug("railway: graph built", "took", time.Since(t1))
 	if err != nil {
 		return nil, stats, fmt.Errorf("railway: build graph: %w", err)
 	}
@@ -166,7 +166,7 @@ func (r *run) envSel() string {
 func (r *run) discover(ctx context.Context) error {
 	r.b = newBatcher(ctx, r.client, map[string]queueSpec{
 		"start":    {op: "BulkheadStart", max: 10},
-		"pages":    {op: "BulkheadPages", max: 20},
+		"pages":    {op: "BulkheadPages", max: 20, eager: true},
 		"projects": {op: "BulkheadProjects", max: 2 * r.opts.ProjectBatch},
 		"lists":    {op: "BulkheadLists", max: r.opts.ListBatch},
 	}, r.client.o.Concurrency)
