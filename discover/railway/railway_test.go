@@ -305,3 +305,25 @@ func dumpDiff(t *testing.T, a, b []byte) {
 	_ = os.WriteFile("/tmp/a.json", a, 0o644)
 	_ = os.WriteFile("/tmp/b.json", b, 0o644)
 }
+
+// The fake enforces the hourly budget per token: an audit that would exceed it fails
+// closed, quickly, naming what it could not read.
+func TestHourlyBudget(t *testing.T) {
+	srv, url := fake(t, server.Incident(fixedNow), server.WithPlan(server.Plan{Name: "tiny", PerHour: 3}))
+	g, err := railway.New(quick(url, session())).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Gaps) == 0 || !strings.Contains(g.Gaps[0].Reason, "the API budget is spent") {
+		t.Fatalf("gaps: %+v", g.Gaps)
+	}
+	n429 := 0
+	for _, r := range srv.Requests() {
+		if r.Status == 429 {
+			n429++
+		}
+	}
+	if n429 == 0 || len(srv.Requests()) > 6 {
+		t.Errorf("%d requests, %d of them 429", len(srv.Requests()), n429)
+	}
+}
