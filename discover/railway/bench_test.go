@@ -55,6 +55,8 @@ func BenchmarkOrg(b *testing.B) {
 				b.ReportMetric(float64(wall.Milliseconds()), "wall-ms")
 				b.ReportMetric(bound/float64(time.Millisecond), "bound-ms")
 				b.ReportMetric(float64(wall)/bound, "wall/bound")
+				b.ReportMetric(float64(st.Fetch.Milliseconds()), "fetch-ms")
+				b.ReportMetric(float64(st.Fetch)/bound, "fetch/bound")
 				b.ReportMetric(float64(g.Len()), "resources")
 			}
 		})

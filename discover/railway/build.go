@@ -52,27 +52,23 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		endpoint = DefaultEndpoint
 	}
 	var err error
+	have := map[string]*graph.Resource{} // local index: the graph store's lookups are slower
 	add := func(r *graph.Resource) *graph.Resource {
 		if err != nil {
 			return r
 		}
-		if x, ok := g.Resource(r.ID); ok {
+		if x, ok := have[r.ID]; ok {
 			return x
 		}
 		if e := g.Add(r); e != nil {
 			err = e
 		}
+		have[r.ID] = r
 		return r
 	}
 	connect := func(from, to string, kind graph.EdgeKind, note string, actions ...graph.Action) {
-		if err != nil {
-			return
-		}
-		if _, ok := g.Resource(from); !ok {
-			return
-		}
-		if _, ok := g.Resource(to); !ok {
-			return
+		if err != nil || have[from] == nil || have[to] == nil {
+			return // an edge to something not read (a gap says so) is left out
 		}
 		err = g.Connect(graph.Edge{From: from, To: to, Kind: kind, Note: note, Actions: actions})
 	}
@@ -98,7 +94,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		counts["projects"]++
 		if p.WorkspaceID != nil && *p.WorkspaceID != "" {
 			wid := "railway:workspace:" + *p.WorkspaceID
-			if _, ok := g.Resource(wid); !ok {
+			if have[wid] == nil {
 				add(&graph.Resource{ID: wid, Kind: graph.Workspace, Type: "railway.Workspace", NativeID: *p.WorkspaceID, Name: *p.WorkspaceID, Origin: origin("Project.workspaceId")})
 			}
 			connect(wid, pr.ID, graph.Contains, "")
@@ -272,7 +268,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				place = si
 			}
 		}
-		if _, ok := g.Resource(place); !ok {
+		if have[place] == nil {
 			continue
 		}
 		note := "variable " + e.name
@@ -300,8 +296,8 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	// Advice on over-broad tokens: a project token for the environment they are used in.
 	for _, id := range sortedKeys(s.apiTokens) {
 		tid := "railway:api_token:" + id
-		r, ok := g.Resource(tid)
-		if !ok {
+		r := have[tid]
+		if r == nil {
 			continue
 		}
 		r.SetAttr(graph.AttrAdvice, s.adviceFor(usedIn[tid]))

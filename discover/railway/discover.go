@@ -62,6 +62,7 @@ func (s *Source) Name() string { return "railway" }
 type Stats struct {
 	Requests, Retries int64
 	Projects, Gaps    int
+	Fetch, Build      time.Duration // time spent reading the API, and building the graph
 }
 
 // Discover implements discover.Source.
@@ -80,14 +81,15 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 	r := &run{opts: s.opts, client: client, st: newState()}
 	t0 := time.Now()
 	err := r.discover(ctx)
-	s.opts.logger().Debug("railway: fetched", "took", time.Since(t0))
-	stats := Stats{Requests: client.Requests(), Retries: client.Retries()}
+	stats := Stats{Requests: client.Requests(), Retries: client.Retries(), Fetch: time.Since(t0)}
+	s.opts.logger().Debug("railway: fetched", "took", stats.Fetch, "requests", stats.Requests, "retries", stats.Retries)
 	if err != nil {
 		return nil, stats, err
 	}
 	t1 := time.Now()
 	g, err := r.st.build(s.opts, co.Endpoint)
-	s.opts.logger().Debug("railway: graph built", "took", time.Since(t1))
+	stats.Build = time.Since(t1)
+	s.opts.logger().Debug("railway: graph built", "took", stats.Build)
 	if err != nil {
 		return nil, stats, fmt.Errorf("railway: build graph: %w", err)
 	}
