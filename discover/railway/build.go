@@ -273,7 +273,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		}
 		note := "variable " + e.name
 		if e.tokenID != "" {
-			tid := "railway:api_token:" + e.tokenID
+			tid := e.tokenID
 			connect(tid, place, graph.ExposedIn, note+" (value matches the token)")
 			usedIn[tid] = append(usedIn[tid], e.envID)
 			continue

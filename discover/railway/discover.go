@@ -149,7 +149,7 @@ const (
 	backupSel      = `id name createdAt expiresAt scheduleId usedMB referencedMB`
 	scheduleSel    = `id kind cron name retentionSeconds createdAt`
 	apiTokenSel    = `id name displayToken workspaceId expiresAt`
-	projectTokSel  = `id name projectId environmentId createdAt`
+	projectTokSel  = `id name displayToken projectId environmentId createdAt`
 	projectScalars = `id name workspaceId createdAt deletedAt`
 )
 
@@ -322,6 +322,26 @@ func (r *run) projectItem(id, name string) {
 	r.projectsSeen++
 	r.progMu.Unlock()
 	label := fmt.Sprintf("project %s (%s)", name, id)
+	// Tokens first: in the same batch their handler runs before the project's, so their
+	// masked forms are known before any variable value of the project is looked at.
+	r.b.add(&item{
+		queue: "projects",
+		field: r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
+		vars:  map[string]any{"id": id},
+		types: map[string]string{"id": "String!"},
+		what:  "project tokens of " + label,
+		handle: func(raw json.RawMessage) error {
+			var c connection[rawProjectToken]
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			r.st.addProjectTokens(c.nodes())
+			if cur, ok := c.next(); ok {
+				r.projectTokensPage(id, label, cur)
+			}
+			return nil
+		},
+	})
 	r.b.add(&item{
 		queue: "projects",
 		field: `project(id: $%[1]s_id) { ` + projectScalars + " " +
@@ -358,24 +378,6 @@ func (r *run) projectItem(id, name string) {
 				if cur, ok := conn.next(); ok {
 					r.projectConnPage(p.ID, label, conn.name, conn.sel, cur)
 				}
-			}
-			return nil
-		},
-	})
-	r.b.add(&item{
-		queue: "projects",
-		field: r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
-		vars:  map[string]any{"id": id},
-		types: map[string]string{"id": "String!"},
-		what:  "project tokens of " + label,
-		handle: func(raw json.RawMessage) error {
-			var c connection[rawProjectToken]
-			if err := json.Unmarshal(raw, &c); err != nil {
-				return err
-			}
-			r.st.addProjectTokens(c.nodes())
-			if cur, ok := c.next(); ok {
-				r.projectTokensPage(id, label, cur)
 			}
 			return nil
 		},

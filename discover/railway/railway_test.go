@@ -107,6 +107,7 @@ func TestIncidentSnapshot(t *testing.T) {
 		{"railway:api_token:tok-domains", "railway:service_instance:si-web-env-shop-stg", graph.ExposedIn},
 		{"railway:project_token:tok-analytics-ci", "railway:environment:env-analytics-stg", graph.ScopedTo},
 		{"railway:project_token:tok-analytics-ci", "railway:volume:vol-scratch", graph.ScopedTo},
+		{"railway:project_token:tok-analytics-ci", "railway:service_instance:si-worker-stg", graph.ExposedIn},
 	} {
 		if edge(g, want.from, want.to, want.kind) == nil {
 			t.Errorf("missing edge %s -%s-> %s", want.from, want.kind, want.to)
