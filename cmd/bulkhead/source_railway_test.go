@@ -29,7 +29,7 @@ func railwayFake(t *testing.T) (*server.Server, string) {
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	old := railwayTuning
-	railwayTuning = railway.ClientOptions{RPS: 1000, Timeout: 300 * time.Millisecond, Backoff: time.Millisecond, MaxAttempts: 2, MaxWait: 3 * time.Second}
+	railwayTuning = railway.ClientOptions{RPS: 1000, Timeout: 10 * time.Second, Backoff: time.Millisecond, MaxAttempts: 2, MaxWait: 3 * time.Second}
 	t.Cleanup(func() { railwayTuning = old })
 	t.Setenv("RAILWAY_TOKEN", "")
 	t.Setenv("RAILWAY_API_TOKEN", canary)
@@ -122,7 +122,7 @@ func TestRailwayFaults(t *testing.T) {
 		{"429 always", []server.Fault{{Kind: server.Fault429, Match: lists}}, exitIncomplete, "backups of volume instance vi-pgdata-prod of environment production (env-shop-prod) of project shop (prj-shop) (rate limited (HTTP 429) after 2 attempts)"},
 		{"429 budget spent", []server.Fault{{Kind: server.Fault429, Match: lists, RetryAfter: 3600}}, exitIncomplete, "the API budget is spent"},
 		{"5xx always", []server.Fault{{Kind: server.Fault5xx, Match: lists}}, exitIncomplete, "backups of volume instance vi-pgdata-prod of environment production (env-shop-prod) of project shop (prj-shop) (HTTP 503 after 2 attempts)"},
-		{"hang always", []server.Fault{{Kind: server.FaultHang, Match: lists}}, exitIncomplete, "timeout after 300ms after 2 attempts"},
+		{"hang always", []server.Fault{{Kind: server.FaultHang, Match: lists}}, exitIncomplete, "timeout after 1s after 2 attempts"},
 		{"malformed always", []server.Fault{{Kind: server.FaultMalformed, Match: lists}}, exitIncomplete, "malformed JSON response after 2 attempts"},
 		{"graphql error always", []server.Fault{{Kind: server.FaultGraphQLError, Match: "volumeInstances"}}, exitIncomplete, "project shop (prj-shop) (GraphQL error at project.environments.edges[0].node.volumeInstances: Problem processing request"},
 		{"server down at start", []server.Fault{{Kind: server.Fault5xx}}, exitIncomplete, "discovery incomplete: railway: BulkheadStart: HTTP 503 after 2 attempts"},
@@ -130,6 +130,9 @@ func TestRailwayFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, url := railwayFake(t)
 			srv.SetFaults(tc.faults...)
+			if tc.faults[0].Kind == server.FaultHang {
+				railwayTuning.Timeout = time.Second // only the hang cases wait for a timeout
+			}
 			code, out, errOut := runMain(t, "audit", "--railway", "--railway-endpoint", url, "--scan-variable-values", "--log-level", "debug")
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
