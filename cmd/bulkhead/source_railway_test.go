@@ -125,7 +125,7 @@ func TestRailwayFaults(t *testing.T) {
 		{"hang always", []server.Fault{{Kind: server.FaultHang, Match: lists}}, exitIncomplete, "timeout after 1s after 2 attempts"},
 		{"malformed always", []server.Fault{{Kind: server.FaultMalformed, Match: lists}}, exitIncomplete, "malformed JSON response after 2 attempts"},
 		{"graphql error always", []server.Fault{{Kind: server.FaultGraphQLError, Match: "volumeInstances"}}, exitIncomplete, "project shop (prj-shop) (GraphQL error at project.environments.edges[0].node.volumeInstances: Problem processing request"},
-		{"server down at start", []server.Fault{{Kind: server.Fault5xx}}, exitIncomplete, "discovery incomplete: railway: BulkheadStart: HTTP 503 after 2 attempts"},
+		{"server down at start", []server.Fault{{Kind: server.Fault5xx}}, exitIncomplete, "bulkhead: railway: discovery incomplete: BulkheadStart: HTTP 503 after 2 attempts"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, url := railwayFake(t)

@@ -133,9 +133,9 @@ type RequestError struct {
 
 func (e *RequestError) Error() string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("railway: %s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
+		return fmt.Sprintf("%s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
 	}
-	return fmt.Sprintf("railway: %s: %s", e.Op, e.Reason)
+	return fmt.Sprintf("%s: %s", e.Op, e.Reason)
 }
 
 // Do guards, sends and decodes one document. GraphQL errors come back in the Response,

@@ -91,7 +91,7 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 	stats.Build = time.Since(t1)
 	s.opts.logger().Debug("railway: graph built", "took", stats.Build)
 	if err != nil {
-		return nil, stats, fmt.Errorf("railway: build graph: %w", err)
+		return nil, stats, fmt.Errorf("build graph: %w", err)
 	}
 	stats.Projects, stats.Gaps = len(r.st.projects), len(g.Gaps)
 	return g, stats, nil
@@ -201,7 +201,7 @@ func (r *run) startAPIToken(ctx context.Context) error {
 		return startError(err)
 	}
 	if !resp.HasData() {
-		return fmt.Errorf("railway: the credential was refused: %s", errorsText(resp.Errors, &item{field: "apiToken"}))
+		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "apiToken"}))
 	}
 	var data struct {
 		APIToken struct {
@@ -209,7 +209,7 @@ func (r *run) startAPIToken(ctx context.Context) error {
 		} `json:"apiToken"`
 	}
 	if err := json.Unmarshal(resp.Data, &data); err != nil {
-		return fmt.Errorf("railway: list workspaces: %w: malformed data", discover.ErrIncomplete)
+		return fmt.Errorf("list workspaces: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
 	// With --scan-variable-values, the tokens' masked forms must be known before any value
@@ -234,7 +234,7 @@ func (r *run) startProjectToken(ctx context.Context) error {
 		return startError(err)
 	}
 	if !resp.HasData() {
-		return fmt.Errorf("railway: the credential was refused: %s", errorsText(resp.Errors, &item{field: "projectToken"}))
+		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "projectToken"}))
 	}
 	var data struct {
 		ProjectToken struct {
@@ -243,7 +243,7 @@ func (r *run) startProjectToken(ctx context.Context) error {
 		} `json:"projectToken"`
 	}
 	if err := json.Unmarshal(resp.Data, &data); err != nil {
-		return fmt.Errorf("railway: read project token: %w: malformed data", discover.ErrIncomplete)
+		return fmt.Errorf("read project token: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
 	pt := data.ProjectToken
