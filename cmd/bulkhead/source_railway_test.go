@@ -144,6 +144,15 @@ func TestRailwayFaults(t *testing.T) {
 				t.Error("incomplete discovery reads as clean")
 			}
 			noCanary(t, out, errOut)
+			// The same fault under discover: the snapshot and its messages hold no credential.
+			srv.SetFaults(tc.faults...)
+			path := filepath.Join(t.TempDir(), "snap.json")
+			dcode, dout, derr := runMain(t, "discover", "--railway", "--railway-endpoint", url, "--scan-variable-values", "--log-level", "debug", "-o", path)
+			if dcode != tc.code && !(tc.code == exitFindings && dcode == exitOK) {
+				t.Errorf("discover: exit %d", dcode)
+			}
+			snap, _ := os.ReadFile(path)
+			noCanary(t, dout, derr, string(snap))
 			for _, r := range srv.Requests() {
 				if r.OpType == "mutation" {
 					t.Error("a mutation reached the server")

@@ -3,8 +3,11 @@ package railway_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -326,5 +329,33 @@ func TestHourlyBudget(t *testing.T) {
 	}
 	if n429 == 0 || len(srv.Requests()) > 6 {
 		t.Errorf("%d requests, %d of them 429", len(srv.Requests()), n429)
+	}
+}
+
+// A server that echoes the credential in its error messages: the value is redacted from
+// everything the discoverer reports.
+func TestRedactsEchoedCredential(t *testing.T) {
+	const secret = "echo-canary-0123456789"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		body, _ := io.ReadAll(r.Body)
+		if bytes.Contains(body, []byte("BulkheadStart")) {
+			_, _ = io.WriteString(w, `{"data":{"apiToken":{"workspaces":[{"id":"w","name":"w"}]}}}`)
+			return
+		}
+		msg, _ := json.Marshal("bad token " + r.Header.Get("Authorization"))
+		_, _ = io.WriteString(w, `{"data":null,"errors":[{"message":`+string(msg)+`}]}`)
+	}))
+	defer ts.Close()
+	g, err := railway.New(quick(ts.URL, railway.NewCredential(railway.APIToken, secret))).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Gaps) == 0 {
+		t.Fatal("no gaps")
+	}
+	snap := snapshot(t, g)
+	if bytes.Contains(snap, []byte(secret)) || !bytes.Contains(snap, []byte("bad token Bearer [redacted]")) {
+		t.Errorf("snapshot:\n%s", snap)
 	}
 }
