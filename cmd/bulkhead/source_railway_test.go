@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -14,8 +13,6 @@ import (
 	"github.com/bulkhead-dev/bulkhead/discover/railway"
 	"github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // canary is the credential every test here runs with: it must never come out anywhere.
 const canary = server.IncidentSession
@@ -38,9 +35,8 @@ func railwayFake(t *testing.T) (*server.Server, string) {
 
 func runMain(t *testing.T, args ...string) (exitCode, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := Main(args, &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never", TermWidth: 100})
-	return code, out.String(), errOut.String()
+	out, errOut, code := run(t, &IOStreams{ColorMode: "never", TermWidth: 100}, args...)
+	return code, out, errOut
 }
 
 var fingerprintRE = regexp.MustCompile(`(?m)^\s+fingerprint [0-9a-f]+$`)
@@ -69,7 +65,7 @@ func TestAuditRailwayIncident(t *testing.T) {
 			t.Errorf("a finding mentions healthy resource %q", healthy)
 		}
 	}
-	golden(t, "railway_incident_audit.golden", []byte(out))
+	golden(t, "railway_incident_audit.golden", out)
 	noCanary(t, out, errOut)
 	for _, r := range srv.Requests() {
 		if r.OpType != "query" || !r.Validated {
@@ -171,21 +167,5 @@ func noCanary(t *testing.T, texts ...string) {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; rerun with -update and review the diff\n%s", name, got)
-	}
-}
 
 var _ = fingerprintRE
