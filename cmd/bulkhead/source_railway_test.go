@@ -167,5 +167,4 @@ func noCanary(t *testing.T, texts ...string) {
 	}
 }
 
-
 var _ = fingerprintRE
