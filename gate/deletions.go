@@ -138,6 +138,8 @@ func deletionFinding(p *analyze.Pass, d *Deletion) (analyze.Finding, bool) {
 	switch len(copies) {
 	case 0:
 		msg += "; it has no recovery point"
+	case 1:
+		msg += " and its only recovery point"
 	default:
 		msg += fmt.Sprintf(" and all %d of its recovery points", len(copies))
 	}

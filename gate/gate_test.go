@@ -55,7 +55,7 @@ func TestReplaceWithoutSurvivingBackupFails(t *testing.T) {
 	if len(f) != 1 || f[0].Rule != "BH101" || f[0].Severity != analyze.Critical {
 		t.Fatalf("failing = %+v", f)
 	}
-	for _, want := range []string{"replace of aws_db_instance.main", `database "shop-prod"`, "all 1 of its recovery points"} {
+	for _, want := range []string{"replace of aws_db_instance.main", `database "shop-prod"`, "and its only recovery point"} {
 		if !strings.Contains(f[0].Message, want) {
 			t.Errorf("message %q lacks %q", f[0].Message, want)
 		}
