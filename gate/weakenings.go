@@ -88,12 +88,18 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 		}
 	}
 	// 2. The graphs: deletion protection and vault locks turned off, credentials widened.
+	addrs := make(map[string]string, len(changes))
+	for _, c := range changes {
+		if c.ResourceID != "" {
+			addrs[c.ResourceID] = c.Address
+		}
+	}
 	for _, br := range bp.Graph.Resources() {
 		ar, ok := ap.Graph.Resource(br.ID)
 		if !ok {
 			continue
 		}
-		addr := addressOf(changes, br.ID)
+		addr := addrs[br.ID]
 		if on, ok := br.Bool(graph.AttrDeletionProtection); ok && on {
 			if v, _ := ar.Attr(graph.AttrDeletionProtection); v != "true" {
 				to := v
@@ -198,15 +204,6 @@ func resourceIn(ap, bp *analyze.Pass, id string) *graph.Resource {
 		return r
 	}
 	return nil
-}
-
-func addressOf(changes []Change, id string) string {
-	for _, c := range changes {
-		if c.ResourceID == id {
-			return c.Address
-		}
-	}
-	return ""
 }
 
 func protective(s safeguard, v any) bool {
