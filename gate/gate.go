@@ -56,6 +56,8 @@ type Result struct {
 	// findings, their statuses (new, existing, baseline, waived) and notices.
 	Report *analyze.Report `json:"report"`
 	Now    time.Time       `json:"-"`
+
+	addr map[string]string // resource ID -> Terraform address
 }
 
 // Counts counts planned changes by kind.
@@ -205,6 +207,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 	bp := analyze.NewPass(before, ao, analyze.PlanDestroysData)
 	dels, unmapped := deletions(bp, changes, ao.Now)
 	res.Unmapped = unmapped
+	res.addr = addr
 	for i := range dels {
 		d := &dels[i]
 		if f, ok := deletionFinding(bp, d); ok {
@@ -261,6 +264,9 @@ func Check(in *Input, opts Options) (*Result, error) {
 
 // Address returns the Terraform address the check knows for a resource ID, or "".
 func (r *Result) Address(id string) string {
+	if a, ok := r.addr[id]; ok {
+		return a
+	}
 	for _, d := range r.Deletions {
 		if d.Resource == id {
 			return d.Address
