@@ -10,27 +10,12 @@ import (
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
-// onDeleteCopy is a recovery point a provider takes when a resource is deleted, decided by
-// an attribute of the resource's prior state (Terraform deletes with the state's values).
-// This is provider knowledge, kept as data with its source; rules and the gate logic never
-// compare type names. A graph that already models the copy as a backs_up resource wins.
-type onDeleteCopy struct {
-	Attr  string // attribute in the change's Before values
-	When  bool   // value that means a copy is taken
-	Needs string // attribute that must also be set (non-empty), or ""
-	Note  string
-	Doc   string
-}
-
-var onDeleteCopies = []onDeleteCopy{
-	{Attr: "skip_final_snapshot", When: false, Needs: "final_snapshot_identifier",
-		Note: "final snapshot taken on delete (skip_final_snapshot = false)",
-		Doc:  "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#skip_final_snapshot"},
-}
-
 // deletions lists the planned deletes and replaces that destroy data. What a delete
 // destroys is the cascade closure in the graph before the change; a recovery point
 // survives when neither it nor the store it lives in is destroyed by any delete of the plan.
+// Recovery points a provider takes on delete (an RDS final snapshot when
+// skip_final_snapshot = false) are modelled by the discoverer as backs_up resources
+// outside the lifecycle, so they count here without provider knowledge in the gate.
 func deletions(p *analyze.Pass, changes []Change, now time.Time) ([]Deletion, []string) {
 	type planned struct {
 		c Change
@@ -86,21 +71,6 @@ func deletions(p *analyze.Pass, changes []Change, now time.Time) ([]Deletion, []
 					sv.Age = age(now.Sub(t))
 				}
 				d.Survivors = append(d.Survivors, sv)
-			}
-			if h == pd.r {
-				for _, oc := range onDeleteCopies {
-					v, ok := pd.c.Before[oc.Attr].(bool)
-					if !ok || v != oc.When {
-						continue
-					}
-					if oc.Needs != "" {
-						if s, _ := pd.c.Before[oc.Needs].(string); s == "" {
-							continue
-						}
-					}
-					surv = append(surv, h) // counts as a survivor
-					d.Survivors = append(d.Survivors, Survivor{ID: h.ID + "#final", Label: "final snapshot", Of: h.ID, Note: oc.Note})
-				}
 			}
 			if len(surv) == 0 && p.MayBeProduction(h) {
 				d.Fails = true
