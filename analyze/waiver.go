@@ -94,7 +94,7 @@ const (
 	NoticeBaselineFixed = "baseline_fixed"
 )
 
-// Namer returns every name a resource is known by: canonical ID, aliases, name.
+// Namer returns every name a resource is known by: canonical ID, aliases, name, origin ref.
 type Namer func(id string) []string
 
 // GraphNamer names resources from one or more graphs (later graphs add names).
@@ -107,7 +107,7 @@ func GraphNamer(gs ...*graph.Graph) Namer {
 			}
 			if r, ok := g.Resource(id); ok {
 				names = append(names, r.Aliases...)
-				names = append(names, r.Name)
+				names = append(names, r.Name, r.Origin.Ref) // Ref: a Terraform address, an API operation
 			}
 		}
 		return names

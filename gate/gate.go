@@ -145,6 +145,10 @@ func Check(in *Input, opts Options) (*Result, error) {
 	if after == nil {
 		after = graph.New()
 	}
+	after, err := stableIDs(before, after, in.Changes)
+	if err != nil {
+		return nil, err
+	}
 	plain := ao
 	plain.Waivers, plain.Baseline = nil, nil
 	bRep, err := analyze.Run(before, plain)
@@ -237,8 +241,8 @@ func Check(in *Input, opts Options) (*Result, error) {
 	res.Weakenings = ws
 	if len(unmapped) > 0 {
 		rep.Notices = append(rep.Notices, analyze.Notice{Kind: "unmapped_delete",
-			Message: fmt.Sprintf("%d deleted %s not in bulkhead's model (types it does not understand), so what %s destroy is not judged: %s",
-				len(unmapped), plural(len(unmapped), "resource is", "resources are"), plural(len(unmapped), "it may", "they may"), strings.Join(unmapped, ", "))})
+			Message: fmt.Sprintf("%d deleted %s no node of %s own in the graph (a setting of another resource, judged through that resource, or a type bulkhead does not understand): %s",
+				len(unmapped), plural(len(unmapped), "resource has", "resources have"), plural(len(unmapped), "its", "their"), strings.Join(unmapped, ", "))})
 	}
 
 	for i := range rep.Findings {

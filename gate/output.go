@@ -46,8 +46,13 @@ func (r *Result) WaiverExpiry() time.Time { return r.Now.AddDate(0, 0, 30) }
 // WaiverBlocks are the waive blocks that would accept every failing finding.
 func (r *Result) WaiverBlocks(failOn analyze.Severity) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, f := range r.Failing(failOn) {
-		out = append(out, analyze.WaiverBlock(f, r.Address(f.Resource), r.WaiverExpiry()))
+		b := analyze.WaiverBlock(f, r.Address(f.Resource), r.WaiverExpiry())
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
 	}
 	return out
 }
@@ -148,6 +153,9 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 		fmt.Fprintf(b, "\nData destroyed by this plan:\n")
 		for _, d := range r.Deletions {
 			mark := "ok  "
+			if len(d.Survivors) == 0 {
+				mark = "note" // data lost, but not production or unknown tier
+			}
 			if d.Fails {
 				mark = "FAIL"
 				if st := r.status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
@@ -197,6 +205,9 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 			fmt.Fprintf(b, "  %s %-8s %s\n", f.Rule, f.Severity, f.Message)
 		}
 	}
+	if n := r.Report.Summary.ByStatus[analyze.StatusExisting]; n > 0 {
+		fmt.Fprintf(b, "\n%d %s existed before this plan and %s not fail it (bulkhead audit lists them).\n", n, plural(n, "finding", "findings"), plural(n, "does", "do"))
+	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\nFindings this plan fixes:\n")
 		for _, f := range r.Fixed {
@@ -226,8 +237,9 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 		fmt.Fprintf(b, "note: %s%s\n", loc, n.Message)
 	}
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
+		n := len(r.Failing(failOn))
 		fmt.Fprintf(b, "\nThe gate fails on %d %s at or above --fail-on %s. If the risk is accepted, add to bulkhead.hcl:\n\n",
-			len(blocks), plural(len(blocks), "finding", "findings"), failOnName(failOn))
+			n, plural(n, "finding", "findings"), failOnName(failOn))
 		for _, bl := range blocks {
 			fmt.Fprintf(b, "%s\n", bl)
 		}
