@@ -153,9 +153,38 @@ func TestCheckBadPlans(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d with %q\n%s", c.name, code, c.code, c.want, errOut)
 		}
 	}
+	// A plan Terraform could not finish (errored: true) is incomplete: fail closed.
+	m := readJSON(t, checkFixtures+"rds_replace_with_snapshot.json")
+	m["errored"] = true
+	code, _, errOut := runCLI("check", "--plan", writeJSON(t, m))
+	if code != 3 || !strings.Contains(errOut, `"errored": true`) {
+		t.Errorf("errored plan: exit %d, want 3\n%s", code, errOut)
+	}
 	// A plan that changes nothing passes and says so.
-	code, _, errOut := runCLI("check", "--plan", write("none.json", `{"format_version":"1.2","terraform_version":"1.7.2","planned_values":{"root_module":{}},"resource_changes":[]}`))
+	code, _, errOut = runCLI("check", "--plan", write("none.json", `{"format_version":"1.2","terraform_version":"1.7.2","planned_values":{"root_module":{}},"resource_changes":[]}`))
 	if code != 0 || !strings.Contains(errOut, "0 to create, 0 to update, 0 to replace, 0 to delete") {
 		t.Errorf("empty plan: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestCheckEveryCorpusPlan runs the gate on every real plan of the corpus: none may crash
+// or be misread, and the two that create unprotected data fail.
+func TestCheckEveryCorpusPlan(t *testing.T) {
+	want := map[string]int{
+		"bridgecrewio__checkov__tests__terraform__runner__resources__plan__tfplan.json": 1,
+		"infracost__infracost__cmd__infracost__testdata__terraform_v0.14_plan.json":     1,
+	}
+	entries, err := os.ReadDir(corpusPlans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) < 10 {
+		t.Fatalf("only %d corpus plans", len(entries))
+	}
+	for _, e := range entries {
+		code, _, errOut := runCLI("check", "--plan", corpusPlans+e.Name(), "--now", fixedNow)
+		if code != want[e.Name()] || !strings.HasPrefix(errOut, "bulkhead check: ") {
+			t.Errorf("%s: exit %d, want %d\n%s", e.Name(), code, want[e.Name()], errOut)
+		}
 	}
 }
