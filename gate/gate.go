@@ -57,7 +57,8 @@ type Result struct {
 	Report *analyze.Report `json:"report"`
 	Now    time.Time       `json:"-"`
 
-	addr map[string]string // resource ID -> Terraform address
+	addr map[string]string           // resource ID -> Terraform address
+	byFP map[string]*analyze.Finding // built on first use by the writers
 }
 
 // Counts counts planned changes by kind.

@@ -183,3 +183,48 @@ func TestExistingFindingsDoNotFail(t *testing.T) {
 		t.Error("existing finding not marked")
 	}
 }
+
+func TestTokenScopeWidened(t *testing.T) {
+	mk := func(wide bool) *graph.Graph {
+		g := rds("true", true)
+		stg := g.MustAdd(&graph.Resource{ID: "aws:aws_s3_bucket:stg-assets", Kind: graph.Bucket, Name: "stg-assets", Tier: graph.Staging})
+		key := g.MustAdd(&graph.Resource{ID: "aws:aws_iam_access_key:AKIAEXAMPLE", Kind: graph.Token, Name: "deploy", Aliases: []string{"aws_iam_access_key.deploy"},
+			Attrs: map[string]string{graph.AttrScopeLevel: "resource"}})
+		g.MustConnect(graph.Edge{From: key.ID, To: stg.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
+		if wide {
+			g.MustConnect(graph.Edge{From: key.ID, To: dbID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}, Note: "rds:* on *"})
+		}
+		return g
+	}
+	pol := Change{Address: "aws_iam_user_policy.deploy", Actions: []string{"update"}}
+	res := run(t, &Input{Before: mk(false), After: mk(true), Changes: []Change{pol}})
+	var w *Weakening
+	for i := range res.Weakenings {
+		if res.Weakenings[i].Attribute == "authority" {
+			w = &res.Weakenings[i]
+		}
+	}
+	if w == nil || !strings.Contains(w.Why, `database "shop-prod"`) || w.From != "may delete 1" {
+		t.Fatalf("weakenings = %+v", res.Weakenings)
+	}
+	failsBH102 := false
+	for _, f := range res.Failing(analyze.Low) {
+		failsBH102 = failsBH102 || f.Rule == "BH102"
+	}
+	if !failsBH102 {
+		t.Error("a widened credential does not fail")
+	}
+	// Narrowing it is no weakening.
+	if res := run(t, &Input{Before: mk(true), After: mk(false), Changes: []Change{pol}}); len(res.Weakenings) != 0 {
+		t.Errorf("narrowed: %+v", res.Weakenings)
+	}
+}
+
+func FuzzReadState(f *testing.F) {
+	f.Add([]byte("<!-- bulkhead:state eyJ2IjoxLCJmYWlsaW5nIjpbXX0= -->"))
+	f.Add([]byte("<!-- bulkhead:state aGVsbG8= -->"))
+	f.Add([]byte("no state"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = ReadState(b) // any bytes: an error or a state, never a panic
+	})
+}

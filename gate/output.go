@@ -123,23 +123,24 @@ func (r *Result) headline(failOn analyze.Severity) string {
 	return "PASS: this plan destroys no data without a surviving recovery point and introduces no finding at or above --fail-on " + failOnName(failOn)
 }
 
-func (r *Result) counts(fp string) bool {
-	if fp == "" {
-		return false
-	}
-	for _, f := range r.Report.Findings {
-		if f.Fingerprint == fp {
-			return f.Counts()
+func (r *Result) finding(fp string) *analyze.Finding {
+	if r.byFP == nil {
+		r.byFP = make(map[string]*analyze.Finding, len(r.Report.Findings))
+		for i := range r.Report.Findings {
+			r.byFP[r.Report.Findings[i].Fingerprint] = &r.Report.Findings[i]
 		}
 	}
-	return false
+	return r.byFP[fp]
+}
+
+func (r *Result) counts(fp string) bool {
+	f := r.finding(fp)
+	return f != nil && f.Counts()
 }
 
 func (r *Result) status(fp string) string {
-	for _, f := range r.Report.Findings {
-		if f.Fingerprint == fp {
-			return f.Status
-		}
+	if f := r.finding(fp); f != nil {
+		return f.Status
 	}
 	return ""
 }
@@ -315,9 +316,9 @@ func (r *Result) state(failOn analyze.Severity) State {
 	return s
 }
 
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'").Replace(s)
-}
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
 
 // WriteMarkdown writes the PR comment: the marker, the verdict, what is destroyed and what
 // survives, weakened safeguards, introduced and fixed findings, what this push fixed of
