@@ -17,6 +17,11 @@ import (
 // Schema tags the JSON output of bulkhead check.
 const Schema = "bulkhead.check/v1"
 
+// MarkdownLimit caps each list of the PR comment, so a large plan stays within the size a
+// code host accepts for a comment (GitHub: 65,536 characters); the text verdict in the job
+// log is never truncated.
+const MarkdownLimit = 30
+
 // Marker identifies bulkhead's PR comment, so a CI step can find and update it in place.
 const Marker = "<!-- bulkhead:check -->"
 
@@ -277,8 +282,12 @@ func waiverText(w *analyze.Waiver) string {
 // push can say what it fixed.
 type State struct {
 	V       int          `json:"v"`
-	Failing []StateEntry `json:"failing"`
+	Total   int          `json:"total"`   // failing findings of that run
+	Failing []StateEntry `json:"failing"` // the first StateLimit of them, most severe first
 }
+
+// StateLimit caps the findings a comment remembers, so the hidden state stays small.
+const StateLimit = 60
 
 // StateEntry is one failing finding of an earlier run.
 type StateEntry struct {
@@ -308,11 +317,18 @@ func ReadState(comment []byte) (*State, error) {
 }
 
 func (r *Result) state(failOn analyze.Severity) State {
-	s := State{V: 1, Failing: []StateEntry{}}
-	for _, f := range r.Failing(failOn) {
-		s.Failing = append(s.Failing, StateEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, Message: f.Message})
+	fs := r.Failing(failOn) // sorted most severe first
+	s := State{V: 1, Total: len(fs), Failing: []StateEntry{}}
+	for i, f := range fs {
+		if i == StateLimit {
+			break
+		}
+		msg := f.Message
+		if len(msg) > 160 {
+			msg = strings.ToValidUTF8(msg[:157], "") + "..."
+		}
+		s.Failing = append(s.Failing, StateEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, Message: msg})
 	}
-	sort.Slice(s.Failing, func(i, j int) bool { return s.Failing[i].Fingerprint < s.Failing[j].Fingerprint })
 	return s
 }
 
@@ -333,13 +349,23 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	cur := r.state(failOn)
 	if prev != nil {
 		now := map[string]bool{}
-		for _, e := range cur.Failing {
-			now[e.Fingerprint] = true
+		for _, f := range r.Failing(failOn) {
+			now[f.Fingerprint] = true
 		}
-		var fixed []StateEntry
+		var fixed, accepted []StateEntry
 		for _, e := range prev.Failing {
-			if !now[e.Fingerprint] {
+			switch {
+			case now[e.Fingerprint]:
+			case r.finding(e.Fingerprint) != nil: // still there, but waived or in the baseline
+				accepted = append(accepted, e)
+			default:
 				fixed = append(fixed, e)
+			}
+		}
+		if len(accepted) > 0 {
+			fmt.Fprintf(b, "\n### ⏸️ Accepted since an earlier push (waived or baselined, not fixed)\n\n")
+			for _, e := range accepted {
+				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, mdEscape(e.Message), r.finding(e.Fingerprint).Status)
 			}
 		}
 		if len(fixed) > 0 {
@@ -347,14 +373,23 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 			for _, e := range fixed {
 				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, mdEscape(e.Message))
 			}
-			if len(cur.Failing) == 0 {
-				fmt.Fprintf(b, "\nNothing fails any more.\n")
+			if prev.Total > len(prev.Failing) {
+				fmt.Fprintf(b, "\nThe previous push failed on %d findings; this one fails on %d.\n", prev.Total, cur.Total)
 			}
+		}
+		if prev.Total > 0 && cur.Total == 0 {
+			fmt.Fprintf(b, "\nNothing fails any more.\n")
 		}
 	}
 	if len(r.Deletions) > 0 {
 		fmt.Fprintf(b, "\n### Data destroyed by this plan\n\n| | change | destroys | surviving recovery points |\n| --- | --- | --- | --- |\n")
-		for _, d := range r.Deletions {
+		dels := append([]Deletion(nil), r.Deletions...)
+		sort.SliceStable(dels, func(i, j int) bool { return dels[i].Fails && !dels[j].Fails }) // failing rows first
+		for i, d := range dels {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "\n_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Deletions)-i)
+				break
+			}
 			mark := "✅"
 			if d.Fails {
 				mark = "❌"
@@ -363,7 +398,11 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 				}
 			}
 			var lost []string
-			for _, l := range d.Destroyed {
+			for k, l := range d.Destroyed {
+				if k == 10 {
+					lost = append(lost, fmt.Sprintf("…and %d more", len(d.Destroyed)-k))
+					break
+				}
 				lost = append(lost, mdEscape(l.Label))
 			}
 			surv := "**none**"
@@ -379,7 +418,11 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(r.Weakenings) > 0 {
 		fmt.Fprintf(b, "\n### Protection weakened\n\n")
-		for _, x := range r.Weakenings {
+		for i, x := range r.Weakenings {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Weakenings)-i)
+				break
+			}
 			name := x.Address
 			if name == "" {
 				name = x.Label
@@ -403,7 +446,11 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(introduced) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan introduces\n\n")
-		for _, f := range introduced {
+		for i, f := range introduced {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(introduced)-i)
+				break
+			}
 			mark := "❌"
 			if f.Severity < failOn || failOn == 0 {
 				mark = "⚠️"
@@ -417,13 +464,21 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan fixes\n\n")
-		for _, f := range r.Fixed {
+		for i, f := range r.Fixed {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Fixed)-i)
+				break
+			}
 			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, mdEscape(f.Message))
 		}
 	}
 	if len(waived) > 0 {
 		fmt.Fprintf(b, "\n### Waived\n\n")
-		for _, f := range waived {
+		for i, f := range waived {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(waived)-i)
+				break
+			}
 			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, mdEscape(f.Message), mdEscape(waiverText(f.Waived)))
 		}
 	}
@@ -450,6 +505,9 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		}
 	}
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
+		if len(blocks) > MarkdownLimit {
+			blocks = append(blocks[:MarkdownLimit:MarkdownLimit], fmt.Sprintf("# …and %d more: the job log has them all\n", len(blocks)-MarkdownLimit))
+		}
 		fmt.Fprintf(b, "\n<details><summary>Accept the risk: waive blocks for bulkhead.hcl</summary>\n\n```hcl\n%s```\n\n</details>\n", strings.Join(blocks, "\n"))
 	}
 	raw, err := json.Marshal(cur)

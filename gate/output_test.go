@@ -85,6 +85,26 @@ func TestMarkdownCommentAndFixedSincePrevious(t *testing.T) {
 	}
 }
 
+func TestWaivedSincePreviousIsNotCalledFixed(t *testing.T) {
+	var first bytes.Buffer
+	_ = failing(t).WriteMarkdown(&first, analyze.Low, nil)
+	prev, _ := ReadState(first.Bytes())
+	ws := []analyze.Waiver{{Rule: "BH101", Resource: "aws_db_instance.main", Reason: "retired"},
+		{Rule: "BH102", Resource: "aws_db_instance.main", Reason: "retired"}, {Rule: "BH006", Resource: "aws_db_instance.main", Reason: "retired"}}
+	res, err := Check(&Input{FormatVersion: "1.2", Before: rds("true", false), After: rds("false", false),
+		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true, "deletion_protection": true})}},
+		Options{Analyze: analyze.Options{Now: now, Waivers: ws}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second bytes.Buffer
+	_ = res.WriteMarkdown(&second, analyze.Low, prev)
+	out := second.String()
+	if strings.Contains(out, "fixes what an earlier push broke") || !strings.Contains(out, "Accepted since an earlier push") || !strings.Contains(out, "Nothing fails any more") {
+		t.Errorf("comment:\n%s", out)
+	}
+}
+
 func TestJSONOutput(t *testing.T) {
 	var b bytes.Buffer
 	if err := failing(t).WriteJSON(&b, analyze.Low); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,4 +148,20 @@ func BenchmarkGatePlan10k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestLargePlanCommentFitsACodeHost(t *testing.T) {
+	code, out, _ := runCLI("check", "--plan", genPlan(t, 2000), "--now", fixedNow, "--format", "markdown", "-q")
+	if code != 1 || len(out) > 65536 || !strings.Contains(out, "more: the job log") {
+		t.Errorf("exit %d, comment of %d bytes (GitHub's limit: 65,536)", code, len(out))
+	}
+	t.Logf("comment for 2000 changes: %d bytes", len(out))
+}
+
+func TestDumpLarge(t *testing.T) {
+	if os.Getenv("DUMP") == "" {
+		t.Skip()
+	}
+	_, out, _ := runCLI("check", "--plan", genPlan(t, 2000), "--now", fixedNow, "--format", "markdown", "-q")
+	os.WriteFile("/tmp/large.md", []byte(out), 0o644)
 }
