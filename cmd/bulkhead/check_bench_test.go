@@ -157,11 +157,3 @@ func TestLargePlanCommentFitsACodeHost(t *testing.T) {
 	}
 	t.Logf("comment for 2000 changes: %d bytes", len(out))
 }
-
-func TestDumpLarge(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
-	}
-	_, out, _ := runCLI("check", "--plan", genPlan(t, 2000), "--now", fixedNow, "--format", "markdown", "-q")
-	os.WriteFile("/tmp/large.md", []byte(out), 0o644)
-}

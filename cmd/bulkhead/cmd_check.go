@@ -141,8 +141,8 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, g := range []*graph.Graph{in.Before, in.After} {
-		if err := applyConfig(opts.IO, cfg, g); err != nil {
+	for i, g := range []*graph.Graph{in.Before, in.After} {
+		if err := applyConfig(opts.IO, cfg, g, i == 1); err != nil {
 			return err
 		}
 	}
@@ -201,7 +201,8 @@ func writeOut(stdout io.Writer, path string, b []byte) error {
 }
 
 // applyConfig writes the config's tiers and token facts into a plan graph, as audit does.
-func applyConfig(io *IOStreams, cfg *config.Config, g *graph.Graph) error {
+// Warnings (a token block that matches nothing) are printed for one graph only.
+func applyConfig(io *IOStreams, cfg *config.Config, g *graph.Graph, warn bool) error {
 	if cfg == nil || g == nil {
 		return nil
 	}
@@ -210,8 +211,9 @@ func applyConfig(io *IOStreams, cfg *config.Config, g *graph.Graph) error {
 		if diags.HasErrors() {
 			return de
 		}
-		// Warnings (a token block matching nothing) are about the config, not the plan;
-		// they are printed once by audit, and here only for the graph after the change.
+		if warn {
+			writeDiags(io, de)
+		}
 	}
 	return nil
 }
