@@ -157,3 +157,19 @@ func TestLargePlanCommentFitsACodeHost(t *testing.T) {
 	}
 	t.Logf("comment for 2000 changes: %d bytes", len(out))
 }
+
+// TestWriteBenchPlan writes the benchmark's 10k-change plan to $BULKHEAD_BENCH_PLAN, so the
+// CLI can be timed on it (docs/bench-gate.md). Skipped unless the variable is set.
+func TestWriteBenchPlan(t *testing.T) {
+	dst := os.Getenv("BULKHEAD_BENCH_PLAN")
+	if dst == "" {
+		t.Skip("set BULKHEAD_BENCH_PLAN=FILE to write the benchmark plan")
+	}
+	b, err := os.ReadFile(genPlan(t, 10000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

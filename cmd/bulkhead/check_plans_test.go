@@ -145,6 +145,7 @@ func TestCheckBadPlans(t *testing.T) {
 		{"empty file", write("empty.json", ""), 2, "plan"},
 		{"not json", write("x.json", "plan: yes"), 2, "plan"},
 		{"state passed as plan", state, 2, "not plan JSON"},
+		{"show -json state passed as plan", "../../discover/terraform/testdata/corpus/showjson/hashicorp__terraform-json__testdata__110_sensitive_values__state.json", 2, "state output, not a plan"},
 		{"unsupported format version", write("v9.json", `{"format_version":"9.0","resource_changes":[]}`), 2, "format"},
 	}
 	for _, c := range cases {
