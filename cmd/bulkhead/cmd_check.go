@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ gate fails closed).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Plan, "plan", "", "plan JSON from terraform show -json (required)")
-	fl.StringVar(&opts.Format, "format", "text", "stdout format: text, markdown, json, or a report format ("+strings.Join(render.Formats(), ", ")+")")
+	fl.StringVar(&opts.Format, "format", "text", "stdout format: "+strings.Join(checkFormats(), ", ")+" (text: the verdict on stderr only)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the --format output to this file instead of stdout")
 	fl.StringVar(&opts.SARIF, "sarif", "", "also write a SARIF report to this file (for code scanning)")
 	fl.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a new finding is at or above: critical, high, medium, low or none")
@@ -80,8 +81,22 @@ gate fails closed).`,
 	fl.StringVar(&opts.Now, "now", "", "reference time for ages and waiver expiry, RFC 3339 (default: now)")
 	fl.DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not write the verdict on stderr")
-	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(append([]string{"markdown"}, render.Formats()...)...))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(checkFormats()...))
 	return cmd
+}
+
+// checkFormats are the --format values of check: its own and every report format.
+func checkFormats() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range append([]string{"json", "markdown", "text"}, render.Formats()...) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // readPlan turns a plan file into the gate's input; see check_plan.go.
@@ -100,7 +115,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	case "text", "markdown", "json":
 	default:
 		if renderer, err = render.Lookup(opts.Format); err != nil {
-			return inputError(fmt.Errorf("--format: %w (or markdown)", err))
+			return inputError(fmt.Errorf("--format: unknown format %q (valid: %s)", opts.Format, strings.Join(checkFormats(), ", ")))
 		}
 	}
 	var sarif render.Renderer
