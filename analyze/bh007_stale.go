@@ -33,7 +33,7 @@ func runStale(p *Pass) ([]Finding, error) {
 		if !p.MayBeProduction(d) {
 			continue
 		}
-		surviving := p.Surviving(d, p.Index.DestroysSet(d))
+		surviving := p.SurvivingOwnDelete(d)
 		if len(surviving) == 0 {
 			continue // BH002 or BH005
 		}

@@ -104,8 +104,16 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 		}
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool { return Less(rep.Findings[i], rep.Findings[j]) })
-	rep.Sources = g.Sources
-	rep.Gaps = g.Gaps
+	rep.Sources = append([]graph.SourceInfo(nil), g.Sources...)
+	sort.SliceStable(rep.Sources, func(i, j int) bool {
+		a, b := rep.Sources[i], rep.Sources[j]
+		return a.Name < b.Name || a.Name == b.Name && a.Target < b.Target
+	})
+	rep.Gaps = append([]graph.Gap(nil), g.Gaps...)
+	sort.SliceStable(rep.Gaps, func(i, j int) bool {
+		a, b := rep.Gaps[i], rep.Gaps[j]
+		return a.Source+"\x00"+a.What+"\x00"+a.Reason < b.Source+"\x00"+b.What+"\x00"+b.Reason
+	})
 	rep.Summary = Summary{
 		Resources:  g.Len(),
 		Edges:      g.EdgeCount(),
@@ -127,7 +135,6 @@ type Pass struct {
 	Opts  Options
 
 	rule    *Rule
-	env     map[*graph.Resource]*graph.Resource
 	reach   map[*graph.Resource]*Reach
 	holders []*graph.Resource
 }
@@ -143,7 +150,6 @@ func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
 func newPass(g *graph.Graph, opts Options) *Pass {
 	return &Pass{
 		Graph: g, Index: g.Index(), Opts: opts,
-		env:   map[*graph.Resource]*graph.Resource{},
 		reach: map[*graph.Resource]*Reach{},
 	}
 }
@@ -152,14 +158,7 @@ func newPass(g *graph.Graph, opts Options) *Pass {
 func (p *Pass) Destroys(r *graph.Resource) []*graph.Resource { return p.Index.Destroys(r) }
 
 // Env is the environment holding r, or nil.
-func (p *Pass) Env(r *graph.Resource) *graph.Resource {
-	if e, ok := p.env[r]; ok {
-		return e
-	}
-	e := p.Index.EnvironmentOf(r)
-	p.env[r] = e
-	return e
-}
+func (p *Pass) Env(r *graph.Resource) *graph.Resource { return p.Index.EnvironmentOf(r) }
 
 // Tier is r's tier: its own, else its environment's, else Unknown.
 func (p *Pass) Tier(r *graph.Resource) graph.Tier {
@@ -222,14 +221,23 @@ func (p *Pass) Copies(r *graph.Resource) []*graph.Resource {
 // Surviving are the recovery points of r that outlive the deletion of everything in
 // destroyed: the copy itself and every store it lives in (stored_in) must survive.
 func (p *Pass) Surviving(r *graph.Resource, destroyed map[string]bool) []*graph.Resource {
+	return p.surviving(r, func(id string) bool { return destroyed[id] })
+}
+
+// SurvivingOwnDelete are the recovery points of r that outlive deleting r itself.
+func (p *Pass) SurvivingOwnDelete(r *graph.Resource) []*graph.Resource {
+	return p.surviving(r, func(id string) bool { return p.Index.DestroysID(r, id) })
+}
+
+func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*graph.Resource {
 	var out []*graph.Resource
 	for _, c := range p.Copies(r) {
-		if destroyed[c.ID] {
+		if destroyed(c.ID) {
 			continue
 		}
 		lost := false
 		for _, e := range p.Index.Out(c, graph.StoredIn) {
-			if destroyed[e.To] {
+			if destroyed(e.To) {
 				lost = true
 				break
 			}

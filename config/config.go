@@ -173,6 +173,9 @@ func tierNames() []string {
 func didYouMean(given string, valid []string) string {
 	best, bestD := "", 3
 	for _, v := range valid {
+		if len(given) >= 3 && strings.HasPrefix(strings.ToLower(v), strings.ToLower(given)) {
+			return fmt.Sprintf(" Did you mean %q?", v)
+		}
 		if d := levenshtein(strings.ToLower(given), strings.ToLower(v)); d < bestD {
 			best, bestD = v, d
 		}

@@ -164,6 +164,9 @@ func Summary(rep *analyze.Report, opts Options) string {
 	if !rep.Complete() {
 		fmt.Fprintf(&b, "; INCOMPLETE input (%d unread parts): this is not a clean bill of health", len(rep.Gaps))
 	}
+	if len(rep.Findings) > 0 {
+		b.WriteString("; explain a rule with 'bulkhead rules ID'")
+	}
 	if opts.FailOn > 0 {
 		n := 0
 		for _, f := range rep.Findings {

@@ -112,7 +112,7 @@ func BenchmarkCheckPlan10k(b *testing.B) {
 }
 
 func TestGeneratedPlanVerdict(t *testing.T) {
-	code, _, errOut := runCLI("check", "--plan", genPlan(t, 40), "--now", fixedNow, "-q")
+	code, _, errOut := checkCLI("check", "--plan", genPlan(t, 40), "--now", checkNow, "-q")
 	if code != 1 {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
@@ -151,7 +151,7 @@ func BenchmarkGatePlan10k(b *testing.B) {
 }
 
 func TestLargePlanCommentFitsACodeHost(t *testing.T) {
-	code, out, _ := runCLI("check", "--plan", genPlan(t, 2000), "--now", fixedNow, "--format", "markdown", "-q")
+	code, out, _ := checkCLI("check", "--plan", genPlan(t, 2000), "--now", checkNow, "--format", "markdown", "-q")
 	if code != 1 || len(out) > 65536 || !strings.Contains(out, "more: the job log") {
 		t.Errorf("exit %d, comment of %d bytes (GitHub's limit: 65,536)", code, len(out))
 	}

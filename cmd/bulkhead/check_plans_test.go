@@ -17,7 +17,7 @@ const infracostPlan = corpusPlans + "infracost__infracost__cmd__infracost__testd
 // The production-like database of that plan: present in prior state, updated in place.
 const infracostDB = "module.db.module.db_1.module.db_instance.aws_db_instance.this[0]"
 
-func readJSON(t *testing.T, path string) map[string]any {
+func readPlanJSON(t *testing.T, path string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -30,7 +30,7 @@ func readJSON(t *testing.T, path string) map[string]any {
 	return m
 }
 
-func writeJSON(t *testing.T, m map[string]any) string {
+func writePlanJSON(t *testing.T, m map[string]any) string {
 	t.Helper()
 	b, err := json.Marshal(m)
 	if err != nil {
@@ -46,7 +46,7 @@ func writeJSON(t *testing.T, m map[string]any) string {
 // TestCheckRealPlanAsIs: the plan updates the database in place and creates a second one
 // whose automated backups die with it; the gate reports that introduced finding.
 func TestCheckRealPlanAsIs(t *testing.T) {
-	code, _, errOut := runCLI("check", "--plan", infracostPlan)
+	code, _, errOut := checkCLI("check", "--plan", infracostPlan)
 	if code != 1 || !strings.Contains(errOut, "Findings this plan introduces") || strings.Contains(errOut, "Data destroyed") {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -62,12 +62,12 @@ func TestCheckRealPlanAsIs(t *testing.T) {
 func TestCheckRealPlanPureDelete(t *testing.T) {
 	m := deletePlan(t)
 	// --fail-on high: the plan also creates a second, non-production database (BH002, medium).
-	code, _, errOut := runCLI("check", "--plan", writeJSON(t, m), "--fail-on", "high")
+	code, _, errOut := checkCLI("check", "--plan", writePlanJSON(t, m), "--fail-on", "high")
 	if code != 0 || !strings.Contains(errOut, "delete "+infracostDB+`: database "demodb" (development)`) {
 		t.Fatalf("development database: exit %d\n%s", code, errOut)
 	}
 	setTag(m["prior_state"].(map[string]any)["values"].(map[string]any)["root_module"].(map[string]any), infracostDB, "production")
-	code, _, errOut = runCLI("check", "--plan", writeJSON(t, m), "--fail-on", "high")
+	code, _, errOut = checkCLI("check", "--plan", writePlanJSON(t, m), "--fail-on", "high")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -93,7 +93,7 @@ func setTag(mod map[string]any, addr, env string) {
 func asList(v any) []any { l, _ := v.([]any); return l }
 
 func deletePlan(t *testing.T) map[string]any {
-	m := readJSON(t, infracostPlan)
+	m := readPlanJSON(t, infracostPlan)
 	found := false
 	for _, rc := range m["resource_changes"].([]any) {
 		rc := rc.(map[string]any)
@@ -149,20 +149,20 @@ func TestCheckBadPlans(t *testing.T) {
 		{"unsupported format version", write("v9.json", `{"format_version":"9.0","resource_changes":[]}`), 2, "format"},
 	}
 	for _, c := range cases {
-		code, _, errOut := runCLI("check", "--plan", c.path)
+		code, _, errOut := checkCLI("check", "--plan", c.path)
 		if code != c.code || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") {
 			t.Errorf("%s: exit %d, want %d with %q\n%s", c.name, code, c.code, c.want, errOut)
 		}
 	}
 	// A plan Terraform could not finish (errored: true) is incomplete: fail closed.
-	m := readJSON(t, checkFixtures+"rds_replace_with_snapshot.json")
+	m := readPlanJSON(t, checkFixtures+"rds_replace_with_snapshot.json")
 	m["errored"] = true
-	code, _, errOut := runCLI("check", "--plan", writeJSON(t, m))
+	code, _, errOut := checkCLI("check", "--plan", writePlanJSON(t, m))
 	if code != 3 || !strings.Contains(errOut, `"errored": true`) {
 		t.Errorf("errored plan: exit %d, want 3\n%s", code, errOut)
 	}
 	// A plan that changes nothing passes and says so.
-	code, _, errOut = runCLI("check", "--plan", write("none.json", `{"format_version":"1.2","terraform_version":"1.7.2","planned_values":{"root_module":{}},"resource_changes":[]}`))
+	code, _, errOut = checkCLI("check", "--plan", write("none.json", `{"format_version":"1.2","terraform_version":"1.7.2","planned_values":{"root_module":{}},"resource_changes":[]}`))
 	if code != 0 || !strings.Contains(errOut, "0 to create, 0 to update, 0 to replace, 0 to delete") {
 		t.Errorf("empty plan: exit %d\n%s", code, errOut)
 	}
@@ -183,7 +183,7 @@ func TestCheckEveryCorpusPlan(t *testing.T) {
 		t.Fatalf("only %d corpus plans", len(entries))
 	}
 	for _, e := range entries {
-		code, _, errOut := runCLI("check", "--plan", corpusPlans+e.Name(), "--now", fixedNow)
+		code, _, errOut := checkCLI("check", "--plan", corpusPlans+e.Name(), "--now", checkNow)
 		if code != want[e.Name()] || !strings.HasPrefix(errOut, "bulkhead check: ") {
 			t.Errorf("%s: exit %d, want %d\n%s", e.Name(), code, want[e.Name()], errOut)
 		}

@@ -2,28 +2,25 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 // Fixture plans in testdata/check are plan JSON as terraform show -json writes it (format
 // 1.2), written for these tests; each says what it models in fixtures_test.go's table.
 const checkFixtures = "testdata/check/"
 
-const fixedNow = "2026-11-25T12:00:00Z"
+const checkNow = "2026-11-25T12:00:00Z"
 
-func runCLI(args ...string) (int, string, string) {
+func checkCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := Main(args, &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never"})
 	return int(code), out.String(), errOut.String()
 }
 
-func abs(t *testing.T, p string) string {
+func checkAbs(t *testing.T, p string) string {
 	t.Helper()
 	a, err := filepath.Abs(p)
 	if err != nil {
@@ -32,7 +29,7 @@ func abs(t *testing.T, p string) string {
 	return a
 }
 
-func golden(t *testing.T, path string, got string) {
+func checkGolden(t *testing.T, path string, got string) {
 	t.Helper()
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -72,7 +69,7 @@ func TestCheckFixtures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.plan, func(t *testing.T) {
-			code, out, errOut := runCLI("check", "--plan", checkFixtures+c.plan+".json", "--now", fixedNow)
+			code, out, errOut := checkCLI("check", "--plan", checkFixtures+c.plan+".json", "--now", checkNow)
 			if code != c.code {
 				t.Errorf("exit %d, want %d\n%s", code, c.code, errOut)
 			}
@@ -84,59 +81,59 @@ func TestCheckFixtures(t *testing.T) {
 					t.Errorf("verdict lacks %q", w)
 				}
 			}
-			golden(t, checkFixtures+c.plan+".verdict.golden", errOut)
+			checkGolden(t, checkFixtures+c.plan+".verdict.golden", errOut)
 		})
 	}
 }
 
 func TestCheckMarkdownAndJSONGolden(t *testing.T) {
 	t.Chdir(t.TempDir())
-	plan := func(name string) string { return abs(t, filepath.Join(origDir, checkFixtures+name+".json")) }
-	code, _, errOut := runCLI("check", "--plan", plan("rds_replace_automated_only"), "--now", fixedNow, "--format", "markdown", "-o", "first.md", "-q")
+	plan := func(name string) string { return checkAbs(t, filepath.Join(checkDir, checkFixtures+name+".json")) }
+	code, _, errOut := checkCLI("check", "--plan", plan("rds_replace_automated_only"), "--now", checkNow, "--format", "markdown", "-o", "first.md", "-q")
 	if code != 1 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q (with -q)", code, errOut)
 	}
 	first, _ := os.ReadFile("first.md")
-	golden(t, filepath.Join(origDir, checkFixtures+"rds_replace_automated_only.md.golden"), string(first))
+	checkGolden(t, filepath.Join(checkDir, checkFixtures+"rds_replace_automated_only.md.golden"), string(first))
 	// The next push adds the snapshot: the comment says it fixed what the last push broke.
-	code, out, _ := runCLI("check", "--plan", plan("rds_replace_with_snapshot"), "--now", fixedNow, "--format", "markdown", "--previous-comment", "first.md", "-q")
+	code, out, _ := checkCLI("check", "--plan", plan("rds_replace_with_snapshot"), "--now", checkNow, "--format", "markdown", "--previous-comment", "first.md", "-q")
 	if code != 0 || !strings.Contains(out, "This push fixes what an earlier push broke") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
-	golden(t, filepath.Join(origDir, checkFixtures+"rds_replace_fixed_since_previous.md.golden"), out)
-	_, out, _ = runCLI("check", "--plan", plan("rds_replace_automated_only"), "--now", fixedNow, "--format", "json", "-q")
-	golden(t, filepath.Join(origDir, checkFixtures+"rds_replace_automated_only.json.golden"), out)
+	checkGolden(t, filepath.Join(checkDir, checkFixtures+"rds_replace_fixed_since_previous.md.golden"), out)
+	_, out, _ = checkCLI("check", "--plan", plan("rds_replace_automated_only"), "--now", checkNow, "--format", "json", "-q")
+	checkGolden(t, filepath.Join(checkDir, checkFixtures+"rds_replace_automated_only.json.golden"), out)
 }
 
-var origDir, _ = os.Getwd()
+var checkDir, _ = os.Getwd()
 
 func TestCheckWaiverFromVerdictMakesItPass(t *testing.T) {
-	plan := abs(t, checkFixtures+"rds_replace_automated_only.json")
+	plan := checkAbs(t, checkFixtures+"rds_replace_automated_only.json")
 	t.Chdir(t.TempDir())
-	_, _, errOut := runCLI("check", "--plan", plan, "--now", fixedNow)
+	_, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow)
 	i := strings.Index(errOut, `waive "BH101"`)
 	if i < 0 {
 		t.Fatal("no waive block in the verdict")
 	}
 	block := strings.Replace(errOut[i:], "TODO: why this is accepted", "shop-db is restored from the nightly export; OPS-42", 1)
 	os.WriteFile("bulkhead.hcl", []byte(block), 0o644)
-	code, _, errOut := runCLI("check", "--plan", plan, "--now", fixedNow)
+	code, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow)
 	if code != 0 || !strings.Contains(errOut, "Waived (listed, not failing):") || !strings.Contains(errOut, "OPS-42") {
 		t.Errorf("with the pasted waiver: exit %d\n%s", code, errOut)
 	}
 	// Expired by the check's date: it fails again and says the waiver expired.
-	code, _, errOut = runCLI("check", "--plan", plan, "--now", "2027-01-01T00:00:00Z")
+	code, _, errOut = checkCLI("check", "--plan", plan, "--now", "2027-01-01T00:00:00Z")
 	if code != 1 || !strings.Contains(errOut, "expired on 2026-12-25") {
 		t.Errorf("after expiry: exit %d\n%s", code, errOut)
 	}
 }
 
 func TestCheckBaseline(t *testing.T) {
-	plan := abs(t, checkFixtures+"rds_protection_off.json")
+	plan := checkAbs(t, checkFixtures+"rds_protection_off.json")
 	t.Chdir(t.TempDir())
 	// A baseline holding every fingerprint the check reports (read from its JSON output):
 	// with it, nothing is new and the check passes.
-	_, out, _ := runCLI("check", "--plan", plan, "--now", fixedNow, "--format", "json", "-q")
+	_, out, _ := checkCLI("check", "--plan", plan, "--now", checkNow, "--format", "json", "-q")
 	var fps []string
 	for _, line := range strings.Split(out, "\n") {
 		if strings.Contains(line, `"fingerprint":`) {
@@ -148,7 +145,7 @@ func TestCheckBaseline(t *testing.T) {
 		entries = append(entries, `{"fingerprint":"`+fp+`","rule":"x","resource":"x","message":"x"}`)
 	}
 	os.WriteFile("base.json", []byte(`{"schema":"bulkhead.baseline/v1","findings":[`+strings.Join(entries, ",")+`]}`), 0o644)
-	code, _, errOut := runCLI("check", "--plan", plan, "--now", fixedNow, "--baseline", "base.json")
+	code, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow, "--baseline", "base.json")
 	if code != 0 {
 		t.Errorf("every finding in the baseline: exit %d\n%s", code, errOut)
 	}
@@ -162,16 +159,16 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"check", "--plan", "x", "--format", "pdf"},
 		{"check", "--plan", "x", "--fail-on", "severe"},
 	} {
-		if code, _, errOut := runCLI(args...); code != 2 || !strings.HasPrefix(errOut, "bulkhead: ") {
+		if code, _, errOut := checkCLI(args...); code != 2 || !strings.HasPrefix(errOut, "bulkhead: ") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
 	}
-	plan := filepath.Join(origDir, checkFixtures+"rds_replace_automated_only.json")
+	plan := filepath.Join(checkDir, checkFixtures+"rds_replace_automated_only.json")
 	os.WriteFile("prev.md", []byte("<!-- bulkhead:state aGVsbG8= -->"), 0o644)
-	if code, _, errOut := runCLI("check", "--plan", plan, "--previous-comment", "prev.md"); code != 2 || !strings.Contains(errOut, "damaged") {
+	if code, _, errOut := checkCLI("check", "--plan", plan, "--previous-comment", "prev.md"); code != 2 || !strings.Contains(errOut, "damaged") {
 		t.Errorf("damaged previous comment: exit %d %q", code, errOut)
 	}
-	if code, _, _ := runCLI("check", "--plan", plan, "--previous-comment", "nope.md", "-q"); code != 1 {
+	if code, _, _ := checkCLI("check", "--plan", plan, "--previous-comment", "nope.md", "-q"); code != 1 {
 		t.Errorf("a missing previous comment is a first run, not an error: exit %d", code)
 	}
 }
@@ -179,15 +176,15 @@ func TestCheckUsageErrors(t *testing.T) {
 func TestAuditBaselineRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.json")
-	if code, _, errOut := runCLI("audit", "--demo", "--write-baseline", base); code != 0 || !strings.Contains(errOut, "wrote baseline") {
+	if code, _, errOut := checkCLI("audit", "--demo", "--write-baseline", base); code != 0 || !strings.Contains(errOut, "wrote baseline") {
 		t.Fatalf("write: exit %d %s", code, errOut)
 	}
-	code, out, _ := runCLI("audit", "--demo", "--baseline", base)
+	code, out, _ := checkCLI("audit", "--demo", "--baseline", base)
 	if code != 0 || !strings.Contains(out, "in the baseline") {
 		t.Errorf("audit with its own baseline: exit %d\n%s", code, out)
 	}
 	os.WriteFile(base, []byte(`{"findings":[]}`), 0o644)
-	if code, _, errOut := runCLI("audit", "--demo", "--baseline", base); code != 2 || !strings.Contains(errOut, "schema") {
+	if code, _, errOut := checkCLI("audit", "--demo", "--baseline", base); code != 2 || !strings.Contains(errOut, "schema") {
 		t.Errorf("bad baseline: exit %d %s", code, errOut)
 	}
 }

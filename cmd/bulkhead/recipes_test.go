@@ -61,13 +61,13 @@ func TestRecipes(t *testing.T) {
 				want int
 			}{{"rds_replace_automated_only", 1}, {"rds_replace_with_snapshot", 0}} {
 				t.Run(name+"/"+tc.plan, func(t *testing.T) {
-					src, err := os.ReadFile(filepath.Join(origDir, checkFixtures+tc.plan+".json"))
+					src, err := os.ReadFile(filepath.Join(checkDir, checkFixtures+tc.plan+".json"))
 					if err != nil {
 						t.Fatal(err)
 					}
 					t.Chdir(t.TempDir())
 					os.WriteFile("plan.json", src, 0o644)
-					code, _, errOut := runCLI(args...)
+					code, _, errOut := checkCLI(args...)
 					if code != tc.want {
 						t.Fatalf("%s: bulkhead %s: exit %d, want %d\n%s", name, strings.Join(args, " "), code, tc.want, errOut)
 					}
