@@ -33,13 +33,14 @@ var PlanWeakensProtection = &Rule{
 	Doc: Doc{
 		Title: "A planned change weakens the protection of data or of its recovery points.",
 		Text: `The plan turns off a safeguard: deletion_protection true → false, skip_final_snapshot
-false → true, delete_automated_backups false → true, force_destroy false → true, a backup vault
-lock removed, or a credential's authority widened (it may delete more than before). A value
+false → true, delete_automated_backups false → true, force_destroy false → true,
+backup_retention_period to 0, a backup vault lock removed, or a credential's authority widened
+(it may delete more than before). A value
 that is only known after apply is reported as "unknown": it is never assumed safe.
 
 Fix: keep the safeguard, or make the change in its own reviewed pull request and waive it.`,
-		Before: `deletion_protection = true`,
-		After:  `deletion_protection = false`,
+		Before: `~ aws_db_instance.main: deletion_protection = true -> false`,
+		After:  `aws_db_instance.main: deletion_protection = true (unchanged)`,
 		Since:  "0.1",
 	},
 }
