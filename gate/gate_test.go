@@ -228,3 +228,21 @@ func FuzzReadState(f *testing.F) {
 		_, _ = ReadState(b) // any bytes: an error or a state, never a panic
 	})
 }
+
+func TestUnknownTierDeleteFails(t *testing.T) {
+	mk := func() *graph.Graph {
+		g := rds("false", false)
+		r, _ := g.Resource(dbID)
+		r.Tier = "" // no tag, no environment, no config: unknown is never safe
+		return g
+	}
+	res := run(t, &Input{Before: mk(), After: graph.New(),
+		Changes: []Change{{Address: "aws_db_instance.main", ResourceID: dbID, Actions: []string{"delete"}}}})
+	if len(res.Deletions) != 1 || !res.Deletions[0].Fails || res.Deletions[0].Tier != graph.Unknown {
+		t.Fatalf("deletions = %+v", res.Deletions)
+	}
+	f := res.Failing(analyze.Low)
+	if len(f) != 1 || !strings.Contains(f[0].Detail, "unknown tier (treated as production)") {
+		t.Errorf("failing = %+v", f)
+	}
+}
