@@ -540,3 +540,13 @@ func (b *Builder) ResourceID(address, deposed string) string {
 	}
 	return ""
 }
+
+// idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
+// the IDs of resources synthesized from another.
+func idTail(id string) string {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) == 3 {
+		return parts[2]
+	}
+	return id
+}

@@ -130,7 +130,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 		tfmap.AddStateValues(before, tp.PriorState.Values, nil)
 	}
 	after := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name})
-	tfmap.AddStateValues(after, tp.PlannedValues, unknown)
+	tfmap.AddStateValuesWithRefs(after, tp.PlannedValues, unknown, tfmap.ConfigRefs(tp.Config))
 	var err error
 	if out.Before, err = before.Graph(); err != nil {
 		return nil, err
