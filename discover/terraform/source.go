@@ -50,13 +50,13 @@ func (s Source) Discover(ctx context.Context) (*graph.Graph, error) {
 func LoadState(ctx context.Context, path, workspace string) (*graph.Graph, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("tfstate: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	var head [2]byte
 	n, _ := f.Read(head[:])
 	if _, err := f.Seek(0, 0); err != nil {
-		return nil, fmt.Errorf("tfstate %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	b := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: path, Workspace: workspace, Secrets: true})
 	utf16 := n == 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF)
@@ -68,7 +68,7 @@ func LoadState(ctx context.Context, path, workspace string) (*graph.Graph, error
 		return loadShowJSON(ctx, path, workspace)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("tfstate %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	g, err := b.Graph()
 	if err != nil {
@@ -82,21 +82,21 @@ func LoadState(ctx context.Context, path, workspace string) (*graph.Graph, error
 func loadShowJSON(ctx context.Context, path, workspace string) (*graph.Graph, error) {
 	data, err := tfmap.ReadDocument(path, tfplan.MaxSize)
 	if err != nil {
-		return nil, fmt.Errorf("tfstate %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if isPlan(data) {
 		p, err := tfplan.Parse(data, path)
 		if err != nil {
-			return nil, fmt.Errorf("tfstate %s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return p.After, nil
 	}
 	var st tfjson.State
 	if err := st.UnmarshalJSON(data); err != nil {
 		if strings.Contains(err.Error(), "format version") {
-			return nil, fmt.Errorf("tfstate %s: %w: %v (bulkhead reads %s)", path, ErrUnsupportedFormat, err, tfjson.StateFormatVersionConstraints)
+			return nil, fmt.Errorf("%s: %w: %v (bulkhead reads %s)", path, ErrUnsupportedFormat, err, tfjson.StateFormatVersionConstraints)
 		}
-		return nil, fmt.Errorf("tfstate %s: %w: %v", path, tfmap.ErrNotTerraform, err)
+		return nil, fmt.Errorf("%s: %w: %v", path, tfmap.ErrNotTerraform, err)
 	}
 	b := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: path, Workspace: workspace, Secrets: true})
 	tfmap.AddStateValues(b, st.Values, nil)
@@ -134,7 +134,7 @@ func LoadConfig(ctx context.Context, dir, workspace string) (*graph.Graph, error
 		if errors.As(err, &ce) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("tf %s: %w", dir, err)
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return b.Graph()
 }

@@ -107,7 +107,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		})
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
 		if delAuto {
-			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+kind+")")
+			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
 		} else {
 			auto.SetAttr("retained_on_delete", "true")
 		}
@@ -469,7 +469,11 @@ func init() {
 				if s := n.In.Str("status"); s != "" {
 					n.Res.SetAttr("status", s)
 				}
-				if u := n.In.Str("user"); u != "" {
+				u := n.In.Str("user")
+				if r, ok := n.In.RefOf("user"); ok && u == "" {
+					u = r.Address[strings.LastIndex(r.Address, ".")+1:]
+				}
+				if u != "" {
 					n.Res.Name = u + " access key"
 					if id := n.In.Str("id"); id != "" {
 						n.Res.Name += " " + id

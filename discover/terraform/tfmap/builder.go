@@ -468,6 +468,9 @@ func (b *Builder) tier(n *Node) {
 	case graph.Environment, graph.Project, graph.Workspace, graph.Account:
 		return
 	}
+	if ProviderOf(n.In.Type) == "railway" {
+		return // Railway resources live in Railway's own environments
+	}
 	if label, t, why := tagTier(n.In); t != "" {
 		r.Tier, r.TierWhy, n.env = t, why, label
 		return

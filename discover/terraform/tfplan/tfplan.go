@@ -58,11 +58,11 @@ func Read(ctx context.Context, path string) (*Plan, error) {
 	}
 	data, err := tfmap.ReadDocument(path, MaxSize)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	p, err := Parse(data, path)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
 }
