@@ -44,6 +44,9 @@ func (e *ConfigError) Error() string {
 	return strings.Join(parts, "; ")
 }
 
+// MaxConfigFileSize bounds the size of one .tf file.
+var MaxConfigFileSize int64 = 16 << 20
+
 // maxModuleDepth bounds how deep local module calls are followed.
 const maxModuleDepth = 8
 
@@ -81,6 +84,9 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 	var diags hcl.Diagnostics
 	var bodies []*hclsyntax.Body
 	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.Size() > MaxConfigFileSize {
+			return fmt.Errorf("%w: %s is %d MiB; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, f, st.Size()>>20, MaxConfigFileSize>>20)
+		}
 		file, d := p.ParseHCLFile(f)
 		diags = append(diags, d...)
 		if file == nil {
@@ -117,6 +123,24 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 					return err
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// ParseConfigFile reads one .tf file's source into b (the fuzz target's entry point).
+func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
+	file, diags := hclparse.NewParser().ParseHCL(src, filename)
+	if diags.HasErrors() {
+		return &ConfigError{Diags: diags}
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	for _, blk := range body.Blocks {
+		if (blk.Type == "resource" || blk.Type == "data") && len(blk.Labels) == 2 {
+			b.Add(configInstance(blk, ""))
 		}
 	}
 	return nil

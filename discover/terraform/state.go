@@ -161,7 +161,7 @@ func jsonErr(dec *json.Decoder, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: the JSON ends early at byte %d (truncated file?)", tfmap.ErrNotTerraform, dec.InputOffset())
+		return fmt.Errorf("%w: the JSON ends early: the value starting at byte %d is cut off (truncated file?)", tfmap.ErrNotTerraform, dec.InputOffset())
 	case errors.As(err, &se):
 		return fmt.Errorf("%w: invalid JSON at byte %d: %v", tfmap.ErrNotTerraform, se.Offset, se)
 	case errors.As(err, &te):
