@@ -100,14 +100,14 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 	if retention > 0 {
 		delAuto, _ := in.Bool("delete_automated_backups", true)
 		auto := b.Synth(&graph.Resource{
-			ID: "aws:" + kind + "_automated_backup:" + db.ID, Kind: graph.Backup, Type: kind + "_automated_backup",
+			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
 			Name: ident + " automated backups", NativeID: ident,
 			Attrs:  map[string]string{"retention_days": strconv.FormatFloat(retention, 'f', -1, 64), "continuous": "true"},
 			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
 		})
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
 		if delAuto {
-			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+kind+")")
+			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
 		} else {
 			auto.SetAttr("retained_on_delete", "true")
 		}
@@ -117,7 +117,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 	db.SetAttr("skip_final_snapshot", boolStr(skip))
 	if !skip {
 		fid := in.Str("final_snapshot_identifier")
-		id := "aws:" + kind + "_final_snapshot:" + db.ID
+		id := "aws:" + kind + "_final_snapshot:" + idTail(db.ID)
 		name := ident + " final snapshot"
 		if fid != "" {
 			id = "aws:" + kind + "_final_snapshot:" + fid
@@ -227,7 +227,7 @@ func init() {
 				if db == nil {
 					return
 				}
-				rp := b.Synth(&graph.Resource{ID: "aws:aws_db_instance_automated_backups_replication:" + n.In.Address + ":" + db.Res.ID,
+				rp := b.Synth(&graph.Resource{ID: "aws:aws_db_instance_automated_backups_replication:" + n.In.Address + ":" + idTail(db.Res.ID),
 					Kind: graph.Backup, Type: "aws_db_instance_automated_backups_replication", Name: db.Res.Name + " replicated automated backups",
 					Origin: graph.Origin{Ref: n.In.Address}})
 				b.Edge(rp, graph.BacksUp, db.Res, "cross-region replicated automated backups, retained after the instance is deleted")
@@ -245,7 +245,7 @@ func init() {
 			},
 			Link: func(b *Builder, n *Node) {
 				if fs, _ := n.In.Bool("final_snapshot", false); fs {
-					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + n.Res.ID, Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
+					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
 						Name: n.Res.Name + " final snapshot", Attrs: map[string]string{"taken_on_delete": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
 					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
 					// Only Terraform takes it: a DeleteVolume call does not.
@@ -298,7 +298,7 @@ func init() {
 				if fs == nil || !strings.EqualFold(n.In.Str("backup_policy.0.status"), "ENABLED") {
 					return
 				}
-				rp := b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + fs.Res.ID, Kind: graph.Backup, Type: "aws_backup_recovery_point",
+				rp := b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.Res.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
 					Name: fs.Res.Name + " automatic backups", Origin: graph.Origin{Ref: n.In.Address}})
 				b.Edge(rp, graph.BacksUp, fs.Res, "EFS automatic backups in aws/efs/automatic-backup-vault")
 				b.awsTarget(rp, "", "", "backup:DeleteRecoveryPoint")
@@ -316,7 +316,7 @@ func init() {
 				// automatically created and retained for 35 days."
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
 				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
-					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + n.Res.ID, Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
+					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
 						Name: n.Res.Name + " point-in-time recovery", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
 					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
 					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
@@ -469,7 +469,11 @@ func init() {
 				if s := n.In.Str("status"); s != "" {
 					n.Res.SetAttr("status", s)
 				}
-				if u := n.In.Str("user"); u != "" {
+				u := n.In.Str("user")
+				if r, ok := n.In.RefOf("user"); ok && u == "" {
+					u = r.Address[strings.LastIndex(r.Address, ".")+1:]
+				}
+				if u != "" {
 					n.Res.Name = u + " access key"
 					if id := n.In.Str("id"); id != "" {
 						n.Res.Name += " " + id
@@ -506,7 +510,7 @@ func s3Link(b *Builder, n *Node) {
 		arn = "arn:aws:s3:::" + n.In.Str("bucket")
 	}
 	if on, _ := n.Res.Bool("versioning"); on {
-		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + n.Res.ID, Kind: graph.Backup, Type: "aws_s3_bucket_versions",
+		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
 			Name: n.Res.Name + " noncurrent versions", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 		b.Edge(v, graph.BacksUp, n.Res, "versioning keeps noncurrent versions of overwritten and deleted objects")
 		mode, _ := n.Res.Attr("object_lock_mode")
@@ -582,7 +586,7 @@ func backupSelectionLink(b *Builder, n *Node) {
 					continue
 				}
 				vault := b.vault(vname)
-				id := fmt.Sprintf("aws:aws_backup_recovery_point:%s:%s", vault.NativeID, d.Res.ID)
+				id := fmt.Sprintf("aws:aws_backup_recovery_point:%s:%s", vault.NativeID, idTail(d.Res.ID))
 				rec := b.Synth(&graph.Resource{ID: id, Kind: graph.Backup, Type: "aws_backup_recovery_point",
 					Name:   fmt.Sprintf("%s recovery points (%s, %s)", d.Res.Name, plan.Res.Name, vault.Name),
 					Attrs:  map[string]string{"schedule": plan.In.Str(rp + "schedule")},

@@ -468,6 +468,9 @@ func (b *Builder) tier(n *Node) {
 	case graph.Environment, graph.Project, graph.Workspace, graph.Account:
 		return
 	}
+	if ProviderOf(n.In.Type) == "railway" {
+		return // Railway resources live in Railway's own environments
+	}
 	if label, t, why := tagTier(n.In); t != "" {
 		r.Tier, r.TierWhy, n.env = t, why, label
 		return
@@ -539,4 +542,14 @@ func (b *Builder) ResourceID(address, deposed string) string {
 		}
 	}
 	return ""
+}
+
+// idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
+// the IDs of resources synthesized from another.
+func idTail(id string) string {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) == 3 {
+		return parts[2]
+	}
+	return id
 }

@@ -77,7 +77,7 @@ func init() {
 			Link: func(b *Builder, n *Node) {
 				in := n.In
 				if on, _ := in.Bool("settings.0.backup_configuration.0.enabled", false); on {
-					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + n.Res.ID, Kind: graph.Backup, Type: "google_sql_backup_run",
+					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_backup_run",
 						Name: n.Res.Name + " automated backups", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
 					b.Edge(bk, graph.BacksUp, n.Res, "Cloud SQL automated backups")
 					retain, _ := in.Bool("retain_backups_on_delete", false)
@@ -92,7 +92,7 @@ func init() {
 					}
 				}
 				if on, _ := in.Bool("settings.0.final_backup_config.0.enabled", false); on {
-					fb := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_final_backup:" + n.Res.ID, Kind: graph.Backup, Type: "google_sql_final_backup",
+					fb := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_final_backup:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_final_backup",
 						Name: n.Res.Name + " final backup", Attrs: map[string]string{"taken_on_delete": "true"}, Origin: graph.Origin{Ref: in.Address + " (final_backup_config)"}})
 					b.Edge(fb, graph.BacksUp, n.Res, "final backup taken when the instance is deleted")
 					b.googleTarget(n, fb, sqlDeleters, "the delete call decides whether a final backup is taken")
@@ -141,7 +141,7 @@ func init() {
 			Keys:  []string{"url"},
 			Link: func(b *Builder, n *Node) {
 				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
-					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + n.Res.ID, Kind: graph.Backup, Type: "google_storage_bucket_versions",
+					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
 						Name: n.Res.Name + " noncurrent versions", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 					b.Edge(v, graph.BacksUp, n.Res, "object versioning keeps noncurrent versions")
 					if locked, _ := n.In.Bool("retention_policy.0.is_locked", false); locked {
@@ -215,7 +215,7 @@ func scheduledSnapshots(b *Builder, disk, policy *Node) {
 	if len(policy.In.List("snapshot_schedule_policy")) == 0 {
 		return
 	}
-	s := b.Synth(&graph.Resource{ID: "google:scheduled_snapshots:" + policy.Res.ID + ":" + disk.Res.ID, Kind: graph.Backup, Type: "google_compute_snapshot",
+	s := b.Synth(&graph.Resource{ID: "google:scheduled_snapshots:" + idTail(policy.Res.ID) + ":" + disk.Res.ID, Kind: graph.Backup, Type: "google_compute_snapshot",
 		Name: disk.Res.Name + " scheduled snapshots (" + policy.Res.Name + ")", Origin: graph.Origin{Ref: policy.In.Address}})
 	b.Edge(s, graph.BacksUp, disk.Res, "snapshot schedule "+policy.Res.Name+": snapshots outlive the disk")
 	b.googleTarget(disk, s, computeDeleters, "")

@@ -26,6 +26,9 @@ var ErrNotTerraform = errors.New("not a Terraform JSON document")
 // secretAttr reports attribute names that hold secrets in common providers even when a
 // file does not mark them sensitive (plans and states before Terraform 0.15 do not).
 // Such attributes are never copied.
+// IsSecretAttr is exported for readers that filter before decoding.
+func IsSecretAttr(typ, name string) bool { return secretAttr(typ, name) }
+
 func secretAttr(typ, name string) bool {
 	n := strings.ToLower(name)
 	switch {
@@ -141,6 +144,13 @@ func join(a, b string) string {
 // AddStateValues maps the resources of a `terraform show -json` state or plan value tree.
 // unknown gives, per instance address, the top-level attributes unknown until apply.
 func AddStateValues(b *Builder, v *tfjson.StateValues, unknown map[string]map[string]bool) {
+	AddStateValuesWithRefs(b, v, unknown, nil)
+}
+
+// AddStateValuesWithRefs is AddStateValues with configuration references (see
+// ConfigRefs): an attribute not known in the values but written as a reference to another
+// resource becomes a Ref, so a plan links what it will create.
+func AddStateValuesWithRefs(b *Builder, v *tfjson.StateValues, unknown map[string]map[string]bool, refs map[string]map[string]Ref) {
 	if v == nil || v.RootModule == nil {
 		return
 	}
@@ -167,6 +177,12 @@ func AddStateValues(b *Builder, v *tfjson.StateValues, unknown map[string]map[st
 			for k, x := range attrs {
 				if b.Wants(r.Type, k) {
 					in.Attrs[k] = x
+				}
+			}
+			ra := in.ResourceAddress()
+			for k, ref := range refs[ra] {
+				if _, known := in.Attrs[k]; !known && b.Wants(r.Type, k) {
+					in.Attrs[k] = ref
 				}
 			}
 			b.Add(in)
@@ -274,4 +290,82 @@ func LineCol(data []byte, off int64) (line, col int) {
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	col = int(off) - bytes.LastIndexByte(data[:off], '\n')
 	return line, col
+}
+
+// ConfigRefs collects, from a plan's configuration, the attributes of each resource that
+// are written as a reference to another resource: resource address -> attribute -> Ref.
+func ConfigRefs(c *tfjson.Config) map[string]map[string]Ref {
+	out := map[string]map[string]Ref{}
+	if c == nil || c.RootModule == nil {
+		return out
+	}
+	var walk func(m *tfjson.ConfigModule, prefix string, depth int)
+	walk = func(m *tfjson.ConfigModule, prefix string, depth int) {
+		if m == nil || depth > 16 {
+			return
+		}
+		for _, r := range m.Resources {
+			if r == nil {
+				continue
+			}
+			addr := r.Address
+			if prefix != "" {
+				addr = prefix + "." + addr
+			}
+			for attr, e := range r.Expressions {
+				if e == nil || e.ExpressionData == nil {
+					continue
+				}
+				for _, ref := range e.References {
+					if rr, ok := parseRef(ref, prefix); ok {
+						if out[addr] == nil {
+							out[addr] = map[string]Ref{}
+						}
+						out[addr][attr] = rr
+						break
+					}
+				}
+			}
+		}
+		for _, name := range sortedKeys(m.ModuleCalls) {
+			mc := m.ModuleCalls[name]
+			if mc == nil {
+				continue
+			}
+			p := "module." + name
+			if prefix != "" {
+				p = prefix + "." + p
+			}
+			walk(mc.Module, p, depth+1)
+		}
+	}
+	walk(c.RootModule, "", 0)
+	return out
+}
+
+// parseRef reads "aws_ebs_volume.web.id" (or the bare address) as a resource reference.
+func parseRef(s, module string) (Ref, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return Ref{}, false
+	}
+	switch parts[0] {
+	case "var", "local", "module", "each", "count", "path", "terraform", "self", "data":
+		return Ref{}, false
+	}
+	if !strings.Contains(parts[0], "_") {
+		return Ref{}, false
+	}
+	name := parts[1]
+	if i := strings.IndexByte(name, '['); i > 0 {
+		name = name[:i]
+	}
+	r := Ref{Address: parts[0] + "." + name}
+	if module != "" {
+		r.Address = module + "." + r.Address
+	}
+	if len(parts) > 2 {
+		r.Attr = parts[2]
+	}
+	return r, true
 }

@@ -99,6 +99,15 @@ func init() {
 				}
 				b.Edge(prj, graph.Contains, v, "")
 				b.Edge(n.Res, graph.Attached, v, "mounted at "+n.In.Str(vp+".mount_path")+"; created without an environment, so it exists in every environment of the project")
+				// The provider creates the volume with no environment, so it has an instance in
+				// every environment of the project, and volumeDelete removes them all.
+				for _, env := range railwayEnvironments(b, prj) {
+					vi := b.Synth(&graph.Resource{ID: "railway:volume_instance:" + idTail(v.ID) + "@" + idTail(env.ID), Kind: graph.VolumeInstance, Type: "railway.VolumeInstance",
+						Name: name, Origin: graph.Origin{Ref: n.In.Address + ".volume in environment " + env.Name}})
+					b.Edge(env, graph.Contains, vi, "")
+					b.Edge(v, graph.DeletesWith, vi, "volumeDelete removes the volume's instances in every environment")
+					b.Edge(n.Res, graph.Attached, vi, "")
+				}
 			},
 		},
 		"railway_variable": {
@@ -142,4 +151,34 @@ func envTier(name string) (graph.Tier, string) {
 		return "", ""
 	}
 	return t, "environment name \"" + name + "\""
+}
+
+// railwayEnvironments lists the environments of a project known to this source: its
+// railway_environment resources and its default environment.
+func railwayEnvironments(b *Builder, prj *graph.Resource) []*graph.Resource {
+	if prj == nil {
+		return nil
+	}
+	seen := map[string]*graph.Resource{}
+	for _, n := range b.nodes {
+		switch {
+		case n.In.Type == "railway_environment" && n.Res != nil:
+			if p := railwayProject(b, n); p != nil && p.ID == prj.ID && n.In.Deposed == "" {
+				seen[n.Res.ID] = n.Res
+			}
+		case n.In.Type == "railway_project" && n.Res != nil && n.Res.ID == prj.ID:
+			if id := n.In.Str("default_environment.id"); id != "" {
+				e := b.Synth(&graph.Resource{ID: "railway:environment:" + id, Kind: graph.Environment, Type: "railway.Environment", NativeID: id, Name: n.In.Str("default_environment.name")})
+				if e.Tier == "" {
+					e.Tier, e.TierWhy = envTier(e.Name)
+				}
+				seen[e.ID] = e
+			}
+		}
+	}
+	out := make([]*graph.Resource, 0, len(seen))
+	for _, k := range sortedKeys(seen) {
+		out = append(out, seen[k])
+	}
+	return out
 }

@@ -58,11 +58,11 @@ func Read(ctx context.Context, path string) (*Plan, error) {
 	}
 	data, err := tfmap.ReadDocument(path, MaxSize)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	p, err := Parse(data, path)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
 }
@@ -130,7 +130,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 		tfmap.AddStateValues(before, tp.PriorState.Values, nil)
 	}
 	after := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name})
-	tfmap.AddStateValues(after, tp.PlannedValues, unknown)
+	tfmap.AddStateValuesWithRefs(after, tp.PlannedValues, unknown, tfmap.ConfigRefs(tp.Config))
 	var err error
 	if out.Before, err = before.Graph(); err != nil {
 		return nil, err
