@@ -146,7 +146,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 	if after == nil {
 		after = graph.New()
 	}
-	after, err := stableIDs(before, after, in.Changes)
+	after, err := stableIDs(before, after)
 	if err != nil {
 		return nil, err
 	}
