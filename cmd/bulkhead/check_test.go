@@ -131,26 +131,21 @@ func TestCheckWaiverFromVerdictMakesItPass(t *testing.T) {
 	}
 }
 
+// TestCheckBaseline: a baseline written by audit from the planned state is honoured by
+// check: the findings it holds stop failing, what the plan itself does (BH102) still fails.
 func TestCheckBaseline(t *testing.T) {
 	plan := checkAbs(t, checkFixtures+"rds_protection_off.json")
 	t.Chdir(t.TempDir())
-	// A baseline holding every fingerprint the check reports (read from its JSON output):
-	// with it, nothing is new and the check passes.
-	_, out, _ := checkCLI("check", "--plan", plan, "--now", checkNow, "--format", "json", "-q")
-	var fps []string
-	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, `"fingerprint":`) {
-			fps = append(fps, strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), `"fingerprint":`)), `",`))
-		}
+	if code, _, errOut := checkCLI("audit", "--tfplan", plan, "--now", checkNow, "--write-baseline", "base.json"); code != 0 {
+		t.Fatalf("audit --write-baseline: exit %d\n%s", code, errOut)
 	}
-	var entries []string
-	for _, fp := range fps {
-		entries = append(entries, `{"fingerprint":"`+fp+`","rule":"x","resource":"x","message":"x"}`)
-	}
-	os.WriteFile("base.json", []byte(`{"schema":"bulkhead.baseline/v1","findings":[`+strings.Join(entries, ",")+`]}`), 0o644)
 	code, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow, "--baseline", "base.json")
-	if code != 0 {
-		t.Errorf("every finding in the baseline: exit %d\n%s", code, errOut)
+	if code != 1 || strings.Contains(errOut, "Findings this plan introduces") || !strings.Contains(errOut, "deletion_protection true → false") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+	_, out, _ := checkCLI("check", "--plan", plan, "--now", checkNow, "--baseline", "base.json", "--format", "json", "-q")
+	if !strings.Contains(out, `"baseline": 2`) {
+		t.Errorf("summary does not count 2 baselined findings:\n%s", out)
 	}
 }
 
