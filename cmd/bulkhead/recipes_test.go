@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bulkhead-dev/bulkhead/gate"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -39,6 +40,12 @@ func TestRecipes(t *testing.T) {
 			t.Fatalf("gitlab-ci.yml: script line %d is not a string (a \": \" in a plain scalar makes it a map): %v", i, s)
 		}
 		recipes["gitlab-ci.yml"] = append(recipes["gitlab-ci.yml"], str)
+	}
+	for _, f := range []string{"github-actions.yml", "gitlab-ci.yml"} {
+		b, _ := os.ReadFile(filepath.Join(dir, f))
+		if !strings.Contains(string(b), `startswith("`+gate.Marker+`")`) {
+			t.Errorf("%s does not find the comment by bulkhead's marker %s", f, gate.Marker)
+		}
 	}
 	hook, err := os.ReadFile(filepath.Join(dir, "pre-apply-hook.sh"))
 	if err != nil {
