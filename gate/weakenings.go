@@ -142,12 +142,6 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 // widened reports a credential that may delete more after the change than before: a
 // broader scope level, or existing resources it could not delete before.
 func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
-	bl, _ := br.Attr(graph.AttrScopeLevel)
-	al, _ := ar.Attr(graph.AttrScopeLevel)
-	if scopeOrder[al] > scopeOrder[bl] && bl != "" {
-		return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: graph.AttrScopeLevel, From: bl, To: al,
-			Why: "its authority now covers a broader scope"}, true
-	}
 	if v, _ := ar.Attr(graph.AttrReach); v == "unknown" {
 		if bv, _ := br.Attr(graph.AttrReach); bv != "unknown" {
 			return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: "authority", From: "known", To: "unknown",
@@ -164,16 +158,28 @@ func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
 			more = append(more, d.Label())
 		}
 	}
-	if len(more) == 0 {
+	also := ""
+	if len(more) > 0 {
+		shown := more
+		if len(shown) > 3 {
+			shown = append(shown[:3:3], fmt.Sprintf("%d more", len(more)-3))
+		}
+		also = "it may now also delete " + strings.Join(shown, ", ")
+	}
+	bl, _ := br.Attr(graph.AttrScopeLevel)
+	al, _ := ar.Attr(graph.AttrScopeLevel)
+	if bl != "" && scopeOrder[al] > scopeOrder[bl] {
+		why := "its authority now covers a broader scope"
+		if also != "" {
+			why += "; " + also
+		}
+		return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: graph.AttrScopeLevel, From: bl, To: al, Why: why}, true
+	}
+	if also == "" {
 		return Weakening{}, false
 	}
-	shown := more
-	if len(shown) > 3 {
-		shown = append(shown[:3:3], fmt.Sprintf("%d more", len(more)-3))
-	}
 	return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: "authority",
-		From: fmt.Sprintf("may delete %d", len(before)), To: fmt.Sprintf("may delete %d", len(ap.Reach(ar).Resources())),
-		Why: "it may now also delete " + strings.Join(shown, ", ")}, true
+		From: fmt.Sprintf("may delete %d", len(before)), To: fmt.Sprintf("may delete %d", len(ap.Reach(ar).Resources())), Why: also}, true
 }
 
 func weakeningFinding(bp, ap *analyze.Pass, w *Weakening) analyze.Finding {

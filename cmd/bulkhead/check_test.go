@@ -64,6 +64,9 @@ func TestCheckFixtures(t *testing.T) {
 		{"rds_protection_unknown", 1, []string{"deletion_protection true → unknown"}},
 		// A staging database replaced with no surviving recovery point: reported, passes.
 		{"staging_replace", 0, []string{"PASS", `note     replace aws_db_instance.main: database "shop-db-stg" (staging)`}},
+		// An access key's inline policy widened from two S3 actions on one bucket to "*" on "*".
+		{"token_widened", 1, []string{"scope_level resource → account", `it may now also delete database "shop-db"`,
+			"BH004 critical"}},
 		// The vault lock configuration of a backup vault deleted.
 		{"vault_lock_removed", 1, []string{"vault_lock compliance → removed"}},
 	}
