@@ -189,3 +189,47 @@ func TestCheckEveryCorpusPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNeverPrintsSecrets plants a secret in the access key of a plan (prior state,
+// planned values and the change) and checks that no output of check contains it.
+func TestCheckNeverPrintsSecrets(t *testing.T) {
+	const canary = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARY"
+	m := readPlanJSON(t, checkFixtures+"token_widened.json")
+	var plant func(v any)
+	plant = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "aws_iam_access_key" {
+				for _, k := range []string{"values"} {
+					if vals, ok := x[k].(map[string]any); ok {
+						vals["secret"], vals["ses_smtp_password_v4"] = canary, canary
+					}
+				}
+				if ch, ok := x["change"].(map[string]any); ok {
+					for _, k := range []string{"before", "after"} {
+						ch[k].(map[string]any)["secret"] = canary
+					}
+				}
+			}
+			for _, c := range x {
+				plant(c)
+			}
+		case []any:
+			for _, c := range x {
+				plant(c)
+			}
+		}
+	}
+	plant(m)
+	path := writePlanJSON(t, m)
+	raw, _ := os.ReadFile(path)
+	if !strings.Contains(string(raw), canary) {
+		t.Fatal("canary not planted")
+	}
+	for _, format := range []string{"text", "markdown", "json"} {
+		code, out, errOut := checkCLI("check", "--plan", path, "--now", checkNow, "--format", format)
+		if code != 1 || strings.Contains(out+errOut, canary) {
+			t.Errorf("--format %s: exit %d, secret printed: %v", format, code, strings.Contains(out+errOut, canary))
+		}
+	}
+}
