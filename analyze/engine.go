@@ -22,6 +22,8 @@ type Options struct {
 	RPO      time.Duration       // recovery-point objective; zero means DefaultRPO
 	Severity map[string]Severity // per-rule severity overrides, by rule ID
 	Rules    []*Rule             // rules to run; nil means All
+	Waivers  []Waiver            // waive blocks of bulkhead.hcl (see Triage)
+	Baseline *Baseline           // accepted findings (--baseline); nil: none
 }
 
 // Report is the result of a run: findings sorted most severe first, plus what the input
@@ -32,6 +34,7 @@ type Report struct {
 	Summary  Summary             `json:"summary"`
 	Sources  []graph.SourceInfo  `json:"sources,omitempty"`
 	Gaps     []graph.Gap         `json:"gaps,omitempty"`
+	Notices  []Notice            `json:"notices,omitempty"` // expired or unused waivers, ...
 	Rules    map[string]RuleInfo `json:"-"`
 }
 
@@ -48,17 +51,19 @@ type Summary struct {
 	Edges      int            `json:"edges"`
 	Findings   int            `json:"findings"`
 	BySeverity map[string]int `json:"by_severity"`
+	ByStatus   map[string]int `json:"by_status,omitempty"` // new, baseline, waived, existing
 	Complete   bool           `json:"complete"`
 }
 
 // Complete reports whether every source was read in full.
 func (r *Report) Complete() bool { return len(r.Gaps) == 0 }
 
-// Max is the highest severity among the findings, or 0.
+// Max is the highest severity among the findings that count toward --fail-on (not
+// waived, not in the baseline), or 0.
 func (r *Report) Max() Severity {
 	var m Severity
 	for _, f := range r.Findings {
-		if f.Severity > m {
+		if f.Severity > m && f.Counts() {
 			m = f.Severity
 		}
 	}
@@ -119,6 +124,7 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	for _, f := range rep.Findings {
 		rep.Summary.BySeverity[f.Severity.String()]++
 	}
+	Triage(rep, opts.Waivers, opts.Baseline, GraphNamer(g), opts.Now)
 	return rep, nil
 }
 
@@ -131,6 +137,14 @@ type Pass struct {
 	rule    *Rule
 	reach   map[*graph.Resource]*Reach
 	holders []*graph.Resource
+}
+
+// NewPass gives code outside the rule catalogue (the plan gate) the engine's facts about
+// g. Findings it builds are attributed to rule r.
+func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
+	p := newPass(g, opts)
+	p.rule = r
+	return p
 }
 
 func newPass(g *graph.Graph, opts Options) *Pass {
