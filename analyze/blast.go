@@ -121,8 +121,8 @@ type Blast struct {
 type BlastSummary struct {
 	Destroyed          int `json:"destroyed"`
 	DataHolders        int `json:"data_holders"`
-	ProductionData     int `json:"production_data"`      // production or unknown tier: unknown is never safe
-	Unrecoverable      int `json:"unrecoverable"`        // data holders with no surviving recovery point
+	ProductionData     int `json:"production_data"` // production or unknown tier: unknown is never safe
+	Unrecoverable      int `json:"unrecoverable"`   // data holders with no surviving recovery point
 	UnrecoverableProd  int `json:"unrecoverable_production"`
 	RecoveryPointsLost int `json:"recovery_points_lost"`
 }
@@ -175,6 +175,28 @@ func (p *Pass) envName(env *graph.Resource) string {
 	return env.Name
 }
 
+// blastEnv is the environment a destroyed resource belongs to: its own, else (for a
+// recovery point or anything deleted with something else) that of the data it copies or of
+// what deletes it.
+func (p *Pass) blastEnv(r *graph.Resource) *graph.Resource {
+	if env := p.Env(r); env != nil {
+		return env
+	}
+	for _, e := range p.Index.Out(r, graph.BacksUp) {
+		to, _ := p.Index.Resource(e.To)
+		if env := p.Env(to); env != nil {
+			return env
+		}
+	}
+	for _, e := range p.Index.In(r, graph.DeletesWith) {
+		from, _ := p.Index.Resource(e.From)
+		if env := p.Env(from); env != nil {
+			return env
+		}
+	}
+	return nil
+}
+
 func tierRank(t graph.Tier) int {
 	for i, x := range graph.Tiers {
 		if x == t {
@@ -190,7 +212,7 @@ func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 		key, name, tier := "", "", p.Tier(d)
 		if d.Kind == graph.Environment {
 			key, name, tier = d.ID, p.envName(d), p.Tier(d)
-		} else if env := p.Env(d); env != nil {
+		} else if env := p.blastEnv(d); env != nil {
 			key, name, tier = env.ID, p.envName(env), p.Tier(env)
 		}
 		g, ok := groups[key]

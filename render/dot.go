@@ -169,7 +169,13 @@ func (b *dotBuilder) selectView() error {
 		for id := range b.rules {
 			if r, ok := b.x.Resource(id); ok {
 				add(r)
-				add(b.x.EnvironmentOf(r))
+				add(b.envOf(r))
+				// Where a credential on a finding can be read is part of its story.
+				for _, e := range b.x.Out(r, graph.ExposedIn) {
+					to, _ := b.x.Resource(e.To)
+					add(to)
+					add(b.envOf(to))
+				}
 			}
 		}
 	case ViewProject:
@@ -204,6 +210,9 @@ func (b *dotBuilder) selectView() error {
 		}
 		add(t)
 		b.mark[t.ID] = "target"
+		if bl.Credential {
+			b.mark[t.ID] = "credential"
+		}
 		for id := range bl.DestroyedSet() {
 			r, _ := b.x.Resource(id)
 			add(r)
@@ -267,6 +276,24 @@ func (b *dotBuilder) resolveProject(name string) (*graph.Resource, error) {
 	return nil, fmt.Errorf("%w: %q names %d projects; use the canonical ID: %s", ErrView, name, len(cands), strings.Join(ids, ", "))
 }
 
+// envOf is r's environment; a recovery point kept with its data (no stored_in edge to a
+// store of its own) is drawn in the environment of the data it copies.
+func (b *dotBuilder) envOf(r *graph.Resource) *graph.Resource {
+	if env := b.x.EnvironmentOf(r); env != nil {
+		return env
+	}
+	if r.Kind != graph.Backup || len(b.x.Out(r, graph.StoredIn)) > 0 {
+		return nil
+	}
+	for _, e := range b.x.Out(r, graph.BacksUp) {
+		to, _ := b.x.Resource(e.To)
+		if env := b.x.EnvironmentOf(to); env != nil {
+			return env
+		}
+	}
+	return nil
+}
+
 // projectOf walks up contains edges to the nearest project.
 func (b *dotBuilder) projectOf(r *graph.Resource) *graph.Resource {
 	seen := map[string]bool{r.ID: true}
@@ -297,7 +324,7 @@ func (b *dotBuilder) place() {
 		case graph.Environment:
 			pl.env, pl.project = r, b.projectOf(r)
 		default:
-			pl.env = b.x.EnvironmentOf(r)
+			pl.env = b.envOf(r)
 			if pl.env != nil {
 				pl.project = b.projectOf(pl.env)
 			} else {

@@ -195,7 +195,7 @@ func (b *dotBuilder) nodeAttrs(n *dotNode) string {
 		}
 		if m := b.mark[r.ID]; m != "" {
 			classes = append(classes, m)
-			label += "\n" + map[string]string{"target": "DELETED HERE", "destroyed": "destroyed", "survives": "SURVIVES"}[m]
+			label += "\n" + map[string]string{"target": "DELETED HERE", "credential": "EVERY DELETE IT ALLOWS", "destroyed": "destroyed", "survives": "SURVIVES"}[m]
 		}
 	} else {
 		// A summary node.
@@ -224,7 +224,7 @@ func (b *dotBuilder) nodeAttrs(n *dotNode) string {
 		}
 	}
 	switch {
-	case n.marks["target"] > 0:
+	case n.marks["target"] > 0 || n.marks["credential"] > 0:
 		a = append(a, "color="+q(hotColor), "penwidth=4", "fillcolor=\"#f5b7b1\"")
 	case n.marks["destroyed"] > 0:
 		a = append(a, "color="+q(hotColor), "penwidth=2", "fillcolor=\"#fadbd8\"")
@@ -360,7 +360,7 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 			label = strings.TrimSpace(label + fmt.Sprintf(" ×%d", a.n))
 		}
 		attrs := []string{"color=" + q(st.color), "style=" + st.style, "penwidth=" + st.width, "arrowhead=" + st.arrow,
-			"class=" + q("edge-" + string(k.kind))}
+			"class=" + q("edge-"+string(k.kind))}
 		if label != "" {
 			attrs = append(attrs, "label="+q(label), "fontcolor="+q(st.color))
 		}
