@@ -14,13 +14,13 @@ import (
 
 // Views of the graph render.
 const (
-	ViewFindings = "findings" // resources on a finding's path, in their environments
+	ViewFindings = "findings" // resources on a finding's path, in their environments, and where their credentials are exposed
 	ViewAll      = "all"      // every resource
 	ViewProject  = "project"  // one project, what it holds and what reaches it
 	ViewBlast    = "blast"    // what one delete or one credential destroys, and what survives
 )
 
-// DefaultBudget is the node budget of a layout. Graphviz's dot with clusters is quick up
+// DefaultBudget is the node budget of a layout (nodes plus cluster boxes). Graphviz's dot with clusters is quick up
 // to a few hundred nodes and unusable past a few thousand, and its layout cannot be
 // cancelled: past the budget the render aggregates before layout instead.
 const DefaultBudget = 400
@@ -63,7 +63,8 @@ type dotBuilder struct {
 	g     *graph.Graph
 	x     *graph.Index
 	opts  GraphOptions
-	rules map[string][]string // resource ID -> rule IDs of findings it is on
+	rules map[string][]string // resource ID -> rule IDs of findings it is involved in
+	path  map[string]bool     // resources on a finding's path: what aggregation keeps expanded
 	paths map[[2]string]map[string]bool
 	sel   []*graph.Resource
 	inSel map[string]bool
@@ -83,7 +84,7 @@ func DOT(w io.Writer, g *graph.Graph, rep *analyze.Report, opts GraphOptions) (*
 	if opts.Budget <= 0 {
 		opts.Budget = DefaultBudget
 	}
-	b := &dotBuilder{g: g, x: g.Index(), opts: opts, rules: map[string][]string{}, paths: map[[2]string]map[string]bool{},
+	b := &dotBuilder{g: g, x: g.Index(), opts: opts, rules: map[string][]string{}, path: map[string]bool{}, paths: map[[2]string]map[string]bool{},
 		inSel: map[string]bool{}, where: map[string]place{}, mark: map[string]string{}, envHot: map[string]bool{}, projHot: map[string]bool{}}
 	if rep != nil {
 		b.collectFindings(rep)
@@ -96,15 +97,15 @@ func DOT(w io.Writer, g *graph.Graph, rep *analyze.Report, opts GraphOptions) (*
 	var plan *dotPlan
 	for lvl := 0; lvl < len(levelNames); lvl++ {
 		plan = b.plan(lvl)
-		if len(plan.nodes) <= opts.Budget {
+		if plan.cost() <= opts.Budget {
 			lay.Level = lvl
 			break
 		}
 	}
-	if lay.Level > 0 || len(plan.nodes) > opts.Budget {
+	if lay.Level > 0 || plan.cost() > opts.Budget {
 		lay.Level = plan.level
-		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes); use --view project NAME or --view blast TARGET for detail",
-			opts.View, len(b.sel), opts.Budget, levelNames[plan.level], len(plan.nodes))
+		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes, %d boxes); use --view project NAME or --view blast TARGET for detail",
+			opts.View, len(b.sel), opts.Budget, levelNames[plan.level], len(plan.nodes), len(plan.clusters))
 	}
 	bw := bufio.NewWriter(w)
 	b.write(bw, plan, lay)
@@ -128,6 +129,7 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 		for i, h := range f.Path {
 			for _, id := range h.IDs {
 				add(id, f.Rule)
+				b.path[id] = true
 				if i == 0 {
 					continue
 				}
@@ -146,12 +148,15 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 	}
 }
 
-// hot reports whether a resource matters to the view: on a finding, or hit by the blast.
+// hot reports whether a resource matters to the view: on a finding's path, or hit by the
+// blast. Aggregation keeps hot resources expanded. (A finding also involves resources off
+// its path, such as every production database a broad token could delete; those are
+// highlighted when drawn but do not keep a whole estate expanded.)
 func (b *dotBuilder) hot(id string) bool {
 	if b.opts.View == ViewBlast {
 		return b.mark[id] != ""
 	}
-	return len(b.rules[id]) > 0
+	return b.path[id]
 }
 
 func (b *dotBuilder) selectView() error {
@@ -166,7 +171,7 @@ func (b *dotBuilder) selectView() error {
 			add(r)
 		}
 	case ViewFindings:
-		for id := range b.rules {
+		for id := range b.path {
 			if r, ok := b.x.Resource(id); ok {
 				add(r)
 				add(b.envOf(r))
@@ -276,22 +281,49 @@ func (b *dotBuilder) resolveProject(name string) (*graph.Resource, error) {
 	return nil, fmt.Errorf("%w: %q names %d projects; use the canonical ID: %s", ErrView, name, len(cands), strings.Join(ids, ", "))
 }
 
-// envOf is r's environment; a recovery point kept with its data (no stored_in edge to a
-// store of its own) is drawn in the environment of the data it copies.
+// envOf is r's environment. A resource outside any environment is drawn in the
+// environment of what deletes it (a backup schedule deleted with a volume instance), and a
+// recovery point kept with its data (no stored_in edge to a store of its own) in the
+// environment of the data it copies.
 func (b *dotBuilder) envOf(r *graph.Resource) *graph.Resource {
 	if env := b.x.EnvironmentOf(r); env != nil {
 		return env
 	}
-	if r.Kind != graph.Backup || len(b.x.Out(r, graph.StoredIn)) > 0 {
+	if r.Kind == graph.Environment || r.Kind == graph.Project || r.Kind == graph.Token || len(b.x.Out(r, graph.StoredIn)) > 0 {
 		return nil
 	}
-	for _, e := range b.x.Out(r, graph.BacksUp) {
+	var homes []*graph.Edge
+	if r.Kind == graph.Backup {
+		homes = append(homes, b.x.Out(r, graph.BacksUp)...)
+	}
+	for _, e := range b.x.In(r, graph.DeletesWith) {
+		homes = append(homes, &graph.Edge{To: e.From})
+	}
+	for _, e := range homes {
 		to, _ := b.x.Resource(e.To)
 		if env := b.x.EnvironmentOf(to); env != nil {
 			return env
 		}
 	}
 	return nil
+}
+
+// tokenProject is the one project a credential's authority and exposure lie in, if any:
+// such a token is drawn inside that project.
+func (b *dotBuilder) tokenProject(t *graph.Resource) *graph.Resource {
+	var p *graph.Resource
+	for _, e := range b.x.Out(t, graph.ScopedTo, graph.ExposedIn) {
+		to, _ := b.x.Resource(e.To)
+		tp := b.projectOf(to)
+		if to.Kind == graph.Project {
+			tp = to
+		}
+		if tp == nil || (p != nil && tp != p) {
+			return nil
+		}
+		p = tp
+	}
+	return p
 }
 
 // projectOf walks up contains edges to the nearest project.
@@ -325,9 +357,12 @@ func (b *dotBuilder) place() {
 			pl.env, pl.project = r, b.projectOf(r)
 		default:
 			pl.env = b.envOf(r)
-			if pl.env != nil {
+			switch {
+			case pl.env != nil:
 				pl.project = b.projectOf(pl.env)
-			} else {
+			case r.Kind == graph.Token:
+				pl.project = b.tokenProject(r)
+			default:
 				pl.project = b.projectOf(r)
 			}
 		}
@@ -365,6 +400,7 @@ type dotNode struct {
 	kinds     map[graph.Kind]int
 	rules     map[string]bool
 	hotCount  int
+	ruleCount int // members involved in a finding
 	marks     map[string]int
 	projCount int
 }
@@ -386,6 +422,10 @@ type dotPlan struct {
 }
 
 const maxColdProjectNodes = 40
+
+// cost is what the budget counts: nodes, and clusters, which cost dot's layout about as
+// much as a node each.
+func (p *dotPlan) cost() int { return len(p.nodes) + len(p.clusters) }
 
 func (b *dotBuilder) coldProjectKey(p *graph.Resource) string {
 	if b.coldProjects <= maxColdProjectNodes {
@@ -500,6 +540,9 @@ func (b *dotBuilder) plan(lvl int) *dotPlan {
 		for _, rule := range b.rules[r.ID] {
 			n.rules[rule] = true
 		}
+		if len(b.rules[r.ID]) > 0 {
+			n.ruleCount++
+		}
 		if b.hot(r.ID) {
 			n.hotCount++
 		}
@@ -578,6 +621,15 @@ func (p *dotPlan) anchor(cluster string) string {
 	}
 	p.anchors[cluster] = best
 	return best
+}
+
+// top is the outermost cluster holding a node ("" at top level).
+func (p *dotPlan) top(node string) string {
+	c := p.nodes[node].cluster
+	for c != "" && p.clusters[c].parent != "" {
+		c = p.clusters[c].parent
+	}
+	return c
 }
 
 func (p *dotPlan) inside(node, cluster string) bool {

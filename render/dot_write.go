@@ -199,10 +199,7 @@ func (b *dotBuilder) nodeAttrs(n *dotNode) string {
 		}
 	} else {
 		// A summary node.
-		id = "summary:" + strings.SplitN(n.key, ":", 2)[1]
-		if strings.HasPrefix(n.key, "kind:") {
-			id = "summary:" + n.key
-		}
+		id = "summary:" + n.key
 		classes = append(classes, "aggregate")
 		label, tooltip = b.summaryLabel(n)
 		a = append(a, "shape=box", "style=\"filled,dashed,rounded\"", "fillcolor=\"#fbfcfc\"", "color=\"#7f8c8d\"")
@@ -212,7 +209,7 @@ func (b *dotBuilder) nodeAttrs(n *dotNode) string {
 				rules = append(rules, r)
 			}
 			sort.Strings(rules)
-			label += fmt.Sprintf("\n%d on findings: %s", n.hotCount, strings.Join(rules, " "))
+			label += fmt.Sprintf("\n%d in findings: %s", n.ruleCount, strings.Join(rules, " "))
 			classes = append(classes, "finding")
 			classes = append(classes, rules...)
 		}
@@ -315,6 +312,15 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		from, ltail, ok1 := p.endpoint(e.From)
 		to, lhead, ok2 := p.endpoint(e.To)
 		if !ok1 || !ok2 || from == "" || to == "" || from == to {
+			continue
+		}
+		// In an aggregated view, containment not on a finding's path is left to the boxes
+		// and summaries, and a line between two summaries in different places says
+		// little and crosses the whole picture: only summaries side by side are linked.
+		if p.level > 0 && p.nodes[from].res == nil && p.nodes[to].res == nil && p.top(from) != p.top(to) {
+			continue
+		}
+		if p.level > 0 && e.Kind == graph.Contains && len(b.paths[[2]string{e.From, e.To}]) == 0 {
 			continue
 		}
 		// Containment is what the cluster boxes show: no line for it.
