@@ -71,7 +71,7 @@ type BlastResource struct {
 
 // EnvGroup is the part of a blast inside one environment ("" for resources outside any).
 type EnvGroup struct {
-	Environment string          `json:"environment"` // project/environment, or "" outside any
+	Environment string          `json:"environment"` // project/environment, or "" outside any (grouped by tier)
 	ID          string          `json:"id,omitempty"`
 	Tier        graph.Tier      `json:"tier"`
 	Resources   []BlastResource `json:"resources"`
@@ -197,6 +197,26 @@ func (p *Pass) blastEnv(r *graph.Resource) *graph.Resource {
 	return nil
 }
 
+// blastTier is r's tier, or, when unknown, the tier of the data it copies or of what
+// deletes it (an automated backup is as production as its database).
+func (p *Pass) blastTier(r *graph.Resource) graph.Tier {
+	t := p.Tier(r)
+	if t != graph.Unknown {
+		return t
+	}
+	for _, e := range append(p.Index.Out(r, graph.BacksUp), p.Index.In(r, graph.DeletesWith)...) {
+		other := e.To
+		if e.Kind == graph.DeletesWith {
+			other = e.From
+		}
+		o, _ := p.Index.Resource(other)
+		if ot := p.Tier(o); ot != graph.Unknown {
+			return ot
+		}
+	}
+	return t
+}
+
 func tierRank(t graph.Tier) int {
 	for i, x := range graph.Tiers {
 		if x == t {
@@ -209,19 +229,20 @@ func tierRank(t graph.Tier) int {
 func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 	groups := map[string]*EnvGroup{}
 	for _, d := range destroyed {
-		key, name, tier := "", "", p.Tier(d)
+		key, name, tier := "", "", p.blastTier(d)
 		if d.Kind == graph.Environment {
 			key, name, tier = d.ID, p.envName(d), p.Tier(d)
 		} else if env := p.blastEnv(d); env != nil {
 			key, name, tier = env.ID, p.envName(env), p.Tier(env)
 		}
-		g, ok := groups[key]
+		gk := key
+		if key == "" { // outside any environment: grouped by the resource's own tier
+			gk = "\x00" + string(tier)
+		}
+		g, ok := groups[gk]
 		if !ok {
 			g = &EnvGroup{Environment: name, ID: key, Tier: tier}
-			if key == "" {
-				g.Tier = ""
-			}
-			groups[key] = g
+			groups[gk] = g
 		}
 		g.Resources = append(g.Resources, p.blastRes(d))
 		if !p.IsHolder(d) {

@@ -59,6 +59,9 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		name := g.Environment
 		if g.ID == "" {
 			name = "outside any environment"
+			if g.Tier != "" && g.Tier != "unknown" {
+				name = string(g.Tier) + ", outside any environment"
+			}
 		} else if g.Tier != "" && !strings.Contains(strings.ToLower(name), string(g.Tier)) {
 			name += " (" + string(g.Tier) + ")"
 		}

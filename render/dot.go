@@ -130,15 +130,12 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 			for _, id := range h.IDs {
 				add(id, f.Rule)
 				b.path[id] = true
-				if i == 0 {
-					continue
-				}
-				for _, from := range f.Path[i-1].IDs {
-					k := [2]string{from, id}
-					if b.paths[k] == nil {
-						b.paths[k] = map[string]bool{}
-					}
-					b.paths[k][f.Rule] = true
+			}
+			// A hop hangs off the nearest earlier hop it has an edge with (paths are
+			// chains, or trees drawn ├─ └─ from one resource).
+			for j := i - 1; j >= 0; j-- {
+				if b.markHop(f.Path[j].IDs, h.IDs, f.Rule) {
+					break
 				}
 			}
 		}
@@ -146,6 +143,43 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 	for id := range b.rules {
 		sort.Strings(b.rules[id])
 	}
+}
+
+// markHop marks the edges between two hops (in either direction) as on a rule's path, and
+// reports whether there was any.
+func (b *dotBuilder) markHop(from, to []string, rule string) bool {
+	want := map[string]bool{}
+	for _, id := range to {
+		want[id] = true
+	}
+	found := false
+	for _, a := range from {
+		r, ok := b.x.Resource(a)
+		if !ok {
+			continue
+		}
+		for _, e := range b.x.Out(r) {
+			if want[e.To] {
+				found = true
+				b.markPair(e.From, e.To, rule)
+			}
+		}
+		for _, e := range b.x.In(r) {
+			if want[e.From] {
+				found = true
+				b.markPair(e.From, e.To, rule)
+			}
+		}
+	}
+	return found
+}
+
+func (b *dotBuilder) markPair(from, to, rule string) {
+	k := [2]string{from, to}
+	if b.paths[k] == nil {
+		b.paths[k] = map[string]bool{}
+	}
+	b.paths[k][rule] = true
 }
 
 // hot reports whether a resource matters to the view: on a finding's path, or hit by the

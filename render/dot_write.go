@@ -386,7 +386,7 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 					attrs[i] = "class=" + q("edge-"+string(k.kind)+" finding "+strings.Join(rules, " "))
 				}
 			}
-			attrs = append(attrs, "penwidth=3")
+			attrs[2] = "penwidth=3"
 		}
 		if k.lhead != "" {
 			attrs = append(attrs, "lhead="+q("cluster_"+strings.TrimPrefix(k.lhead, "c:")))
