@@ -46,6 +46,7 @@ type Layout struct {
 	Clusters  int    `json:"clusters"`
 	Level     int    `json:"level"`             // 0: every resource; higher: more aggregated
 	Aggregate string `json:"message,omitempty"` // why and how the view was aggregated
+	Notice    string `json:"notice,omitempty"`  // about the image renderer used
 }
 
 // Aggregation levels, from every resource drawn to one node per kind.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/exec"
 	"sync"
 
 	"github.com/goccy/go-graphviz"
@@ -24,16 +25,36 @@ var (
 var ImageFormats = []string{"dot", "svg", "png"}
 
 // LayoutDOT lays out DOT text with Graphviz's dot and writes it as svg or png ("dot"
-// copies the text unchanged, for `dot` or another tool to lay out).
-func LayoutDOT(ctx context.Context, w io.Writer, dot []byte, format string) error {
+// copies the text unchanged, for `dot` or another tool to lay out). SVG comes from the
+// embedded Graphviz, so it is the same on every machine. PNG comes from a native `dot`
+// when one is installed (the embedded PNG renderer draws no outlines, HTML labels or
+// symbols), else from the embedded one, with a notice saying so.
+func LayoutDOT(ctx context.Context, w io.Writer, dot []byte, format string) (notice string, err error) {
 	switch format {
 	case "dot":
 		_, err := w.Write(dot)
-		return err
-	case "svg", "png":
+		return "", err
+	case "svg":
+	case "png":
+		if path, err := exec.LookPath("dot"); err == nil {
+			cmd := exec.CommandContext(ctx, path, "-Tpng")
+			cmd.Stdin = bytes.NewReader(dot)
+			var out, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &stderr
+			if err := cmd.Run(); err != nil {
+				return "", fmt.Errorf("graphviz: %s -Tpng: %w: %s", path, err, bytes.TrimSpace(stderr.Bytes()))
+			}
+			_, err := w.Write(out.Bytes())
+			return "", err
+		}
+		notice = "no native Graphviz `dot` on PATH: the embedded PNG renderer is approximate (no outlines or legend); use --format svg, or install graphviz"
 	default:
-		return fmt.Errorf("unknown image format %q (valid: dot, svg, png)", format)
+		return "", fmt.Errorf("unknown image format %q (valid: dot, svg, png)", format)
 	}
+	return notice, layoutEmbedded(ctx, w, dot, format)
+}
+
+func layoutEmbedded(ctx context.Context, w io.Writer, dot []byte, format string) error {
 	gvMu.Lock()
 	defer gvMu.Unlock()
 	gvOnce.Do(func() { gv, gvErr = graphviz.New(context.Background()) })
@@ -60,5 +81,6 @@ func Graph(ctx context.Context, w io.Writer, format string, dot func(io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	return lay, LayoutDOT(ctx, w, buf.Bytes(), format)
+	lay.Notice, err = LayoutDOT(ctx, w, buf.Bytes(), format)
+	return lay, err
 }

@@ -190,6 +190,9 @@ func writeGraph(cmd *cobra.Command, io_ *IOStreams, g *graph.Graph, rep *analyze
 	if lay.Aggregate != "" {
 		fmt.Fprintf(io_.ErrOut, "bulkhead: %s\n", lay.Aggregate)
 	}
+	if lay.Notice != "" {
+		fmt.Fprintf(io_.ErrOut, "bulkhead: %s\n", lay.Notice)
+	}
 	if output != "" {
 		fmt.Fprintf(io_.ErrOut, "wrote %s: %s view, %d resources as %d nodes and %d edges\n", output, lay.View, lay.Selected, lay.Nodes, lay.Edges)
 	}
