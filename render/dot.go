@@ -96,13 +96,14 @@ func DOT(w io.Writer, g *graph.Graph, rep *analyze.Report, opts GraphOptions) (*
 	b.place()
 	lay := &Layout{View: opts.View, Selected: len(b.sel)}
 	var plan *dotPlan
-	for lvl := 0; lvl < len(levelNames); lvl++ {
-		plan = b.plan(lvl)
-		if plan.cost() <= opts.Budget {
-			lay.Level = lvl
+	lvl := 0
+	for ; lvl < len(levelNames)-1; lvl++ {
+		if b.fits(lvl, opts.Budget) {
 			break
 		}
 	}
+	plan = b.plan(lvl)
+	lay.Level = lvl
 	if lay.Level > 0 || plan.cost() > opts.Budget {
 		lay.Level = plan.level
 		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes, %d boxes); use --view project NAME or --view blast TARGET for detail",
@@ -531,6 +532,33 @@ func (b *dotBuilder) key(lvl int, r *graph.Resource) (node, cluster string) {
 		return "kind:" + string(r.Kind), ""
 	}
 	return "kind:" + string(r.Kind), ""
+}
+
+// fits reports whether a level's plan stays within the budget, counting distinct node
+// and cluster keys and stopping as soon as the budget is exceeded (so a 100k-resource
+// view does not build a 100k-node plan only to discard it).
+func (b *dotBuilder) fits(lvl, budget int) bool {
+	seen := map[string]bool{}
+	for _, r := range b.sel {
+		if isClusterKind(r.Kind) {
+			continue
+		}
+		k, c := b.key(lvl, r)
+		for _, x := range []string{k, c} {
+			if x != "" && !seen[x] {
+				seen[x] = true
+				if c != "" && x == c { // count the cluster's parents too
+					if pr := b.where[strings.TrimPrefix(c, "c:")].project; pr != nil && b.where[strings.TrimPrefix(c, "c:")].env != nil {
+						seen["c:"+pr.ID] = true
+					}
+				}
+			}
+		}
+		if len(seen) > budget {
+			return false
+		}
+	}
+	return b.plan(lvl).cost() <= budget // exact, now that it is small
 }
 
 func isClusterKind(k graph.Kind) bool { return k == graph.Environment || k == graph.Project }

@@ -316,8 +316,8 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		}
 		// In an aggregated view, containment not on a finding's path is left to the boxes
 		// and summaries, and a line between two summaries in different places says
-		// little and crosses the whole picture: only summaries side by side are linked.
-		if p.level > 0 && p.nodes[from].res == nil && p.nodes[to].res == nil && p.top(from) != p.top(to) {
+		// little and crosses the whole picture: only summaries in one box are linked.
+		if p.level > 0 && p.nodes[from].res == nil && p.nodes[to].res == nil && (p.top(from) != p.top(to) || p.top(from) == "") {
 			continue
 		}
 		if p.level > 0 && e.Kind == graph.Contains && len(b.paths[[2]string{e.From, e.To}]) == 0 {
