@@ -258,11 +258,11 @@ func (b *dotBuilder) summaryLabel(n *dotNode) (label, tooltip string) {
 		label = fmt.Sprintf("project %s\n%d %s", name(id), n.members, plural(n.members, "resource", "resources"))
 		tooltip = "summary of project " + id
 	case "coldproj":
-		label = fmt.Sprintf("%d %s without findings\n%d %s", n.projCount, plural(n.projCount, "project", "projects"), n.members, plural(n.members, "resource", "resources"))
+		label = fmt.Sprintf("%d other %s (no finding's path)\n%d %s", n.projCount, plural(n.projCount, "project", "projects"), n.members, plural(n.members, "resource", "resources"))
 		if id != "" {
 			label += "\nin " + name(id)
 		}
-		tooltip = "summary of projects without findings under " + id
+		tooltip = "summary of the projects no finding's path goes through, under " + id
 	case "kind":
 		k := graph.Kind(id)
 		label = fmt.Sprintf("%d %s", n.members+n.projCount, k.Plural(n.members+n.projCount))
