@@ -18,6 +18,9 @@ func BlastJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// BlastListMax is how many destroyed resources per environment the text lists.
+const BlastListMax = 15
+
 // BlastText writes what one delete, or one credential, destroys: grouped by environment,
 // then the fate of each data resource (which recovery points survive).
 func BlastText(w io.Writer, b *analyze.Blast, opts Options) error {
@@ -69,19 +72,29 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 			name = p.paint(ansiBold+ansiRed, name)
 		}
 		fmt.Fprintf(w, "%s  %s: %d\n", in, name, len(g.Resources))
-		for _, r := range g.Resources {
+		for i, r := range g.Resources {
+			if i == BlastListMax && len(g.Resources) > BlastListMax+1 {
+				fmt.Fprintf(w, "%s      %s\n", in, p.paint(ansiDim, fmt.Sprintf("… and %d more (--format json lists every one)", len(g.Resources)-i)))
+				break
+			}
 			fmt.Fprintf(w, "%s      %-34s %s\n", in, r.Label, p.paint(ansiDim, r.ID))
 		}
 	}
 	if len(b.Data) > 0 {
 		fmt.Fprintf(w, "%s  recovery points of the data destroyed:\n", in)
 	}
-	for _, d := range b.Data {
+	shownOK := 0
+	for i, d := range b.Data {
 		where := d.Environment
 		if where == "" {
 			where = string(d.Tier)
 		}
+		if d.Recoverable && shownOK == BlastListMax && len(b.Data)-i > 1 {
+			fmt.Fprintf(w, "%s    %s\n", in, p.paint(ansiDim, fmt.Sprintf("… and %d more data resources with surviving recovery points (--format json lists every one)", len(b.Data)-i)))
+			break
+		}
 		if d.Recoverable {
+			shownOK++
 			fmt.Fprintf(w, "%s    %s %s (%s): %d of %d survive\n", in, p.paint(ansiCyan, "ok  "), d.Label, where, len(d.Surviving), d.Copies)
 			for _, rp := range d.Surviving {
 				extra := ""

@@ -52,9 +52,9 @@ type Layout struct {
 // Aggregation levels, from every resource drawn to one node per kind.
 var levelNames = []string{
 	"every resource",
-	"resources on findings drawn one by one; the rest collapsed into one summary per environment or project",
-	"one summary per environment (environments with findings marked)",
-	"one summary per project (projects with findings marked)",
+	"resources on findings (or hit by the blast) drawn one by one; the rest collapsed into one summary per environment or project",
+	"one summary per environment (those with findings marked)",
+	"one summary per project (those with findings marked)",
 	"one summary per kind of resource",
 }
 
@@ -106,8 +106,12 @@ func DOT(w io.Writer, g *graph.Graph, rep *analyze.Report, opts GraphOptions) (*
 	lay.Level = lvl
 	if lay.Level > 0 || plan.cost() > opts.Budget {
 		lay.Level = plan.level
-		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes, %d boxes); use --view project NAME or --view blast TARGET for detail",
-			opts.View, len(b.sel), opts.Budget, levelNames[plan.level], len(plan.nodes), len(plan.clusters))
+		hint := "; use --view project NAME or --view blast TARGET for detail"
+		if opts.View != ViewFindings && opts.View != ViewAll {
+			hint = "; bulkhead blast TARGET (text or JSON) lists every resource"
+		}
+		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes, %d boxes)%s",
+			opts.View, len(b.sel), opts.Budget, levelNames[plan.level], len(plan.nodes), len(plan.clusters), hint)
 	}
 	bw := bufio.NewWriter(w)
 	b.write(bw, plan, lay)
@@ -528,6 +532,8 @@ func (b *dotBuilder) key(lvl int, r *graph.Resource) (node, cluster string) {
 			return "proj:" + pl.project.ID, ""
 		case pl.project != nil:
 			return b.coldProjectKey(pl.project), ""
+		case hot && (r.Kind == graph.Token || r.Kind == graph.Workspace || r.Kind == graph.Account):
+			return "r:" + r.ID, ""
 		}
 		return "kind:" + string(r.Kind), ""
 	}

@@ -320,7 +320,8 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		if p.level > 0 && p.nodes[from].res == nil && p.nodes[to].res == nil && (p.top(from) != p.top(to) || p.top(from) == "") {
 			continue
 		}
-		if p.level > 0 && e.Kind == graph.Contains && len(b.paths[[2]string{e.From, e.To}]) == 0 {
+		if p.level > 0 && e.Kind == graph.Contains && len(b.paths[[2]string{e.From, e.To}]) == 0 &&
+			!(b.opts.View == ViewBlast && b.mark[e.From] != "" && b.mark[e.To] != "") {
 			continue
 		}
 		// Containment is what the cluster boxes show: no line for it.
