@@ -21,6 +21,9 @@ func BlastJSON(w io.Writer, v any) error {
 // BlastListMax is how many destroyed resources per environment the text lists.
 const BlastListMax = 15
 
+// BlastGroupMax is how many environments the text lists (production first).
+const BlastGroupMax = 20
+
 // BlastText writes what one delete, or one credential, destroys: grouped by environment,
 // then the fate of each data resource (which recovery points survive).
 func BlastText(w io.Writer, b *analyze.Blast, opts Options) error {
@@ -58,7 +61,26 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 			s.DataHolders, plural(s.DataHolders, "resource", "resources"), s.ProductionData, s.Unrecoverable)
 	}
 	fmt.Fprintln(w)
-	for _, g := range b.Destroyed {
+	for gi, g := range b.Destroyed {
+		if gi == BlastGroupMax && len(b.Destroyed) > BlastGroupMax+1 {
+			rest, n, tiers := b.Destroyed[gi:], 0, map[string]int{}
+			for _, r := range rest {
+				n += len(r.Resources)
+				tiers[string(r.Tier)]++
+			}
+			var ts []string
+			for _, t := range []string{"production", "staging", "development", "preview", "unknown", ""} {
+				if tiers[t] > 0 {
+					label := t
+					if t == "" {
+						label = "no tier"
+					}
+					ts = append(ts, fmt.Sprintf("%d %s", tiers[t], label))
+				}
+			}
+			fmt.Fprintf(w, "%s  %s\n", in, p.paint(ansiDim, fmt.Sprintf("… and %d more groups (%s) with %d resources (--format json lists every one)", len(rest), strings.Join(ts, ", "), n)))
+			break
+		}
 		name := g.Environment
 		if g.ID == "" {
 			name = "outside any environment"

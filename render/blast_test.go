@@ -8,6 +8,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
 	"github.com/bulkhead-dev/bulkhead/graph"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
@@ -166,5 +167,28 @@ func TestDiffGolden(t *testing.T) {
 	same, err := analyze.DiffGraphs(fixtures.Demo(), fixtures.Demo(), analyze.Options{Now: fixtures.DemoNow})
 	if err != nil || !same.Empty() {
 		t.Errorf("a graph against itself: %+v, %v", same, err)
+	}
+}
+
+// A credential that can delete a whole estate still gets a text report a person can read.
+func TestBlastTextCapsLongLists(t *testing.T) {
+	g := estate.Generate(3000)
+	tok, err := analyze.Resolve(g, "token:domains-cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := analyze.BlastOf(g, tok, analyze.Options{Now: estate.Now})
+	var text bytes.Buffer
+	if err := render.BlastText(&text, b, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	if n := strings.Count(out, "\n"); n > 450 {
+		t.Errorf("%d lines for a blast of %d resources", n, b.Summary.Destroyed)
+	}
+	for _, want := range []string{"more groups (", "… and ", "LOST volume instance"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q", want)
+		}
 	}
 }
