@@ -83,6 +83,9 @@ func (b *dotBuilder) write(w *bufio.Writer, p *dotPlan, lay *Layout) {
 	if lay.Aggregate != "" {
 		title += "\n(aggregated: " + levelNames[p.level] + ")"
 	}
+	if len(b.sel) == 0 {
+		title += "\n(nothing to draw: no finding, or an empty view)"
+	}
 	fmt.Fprintf(w, "digraph bulkhead {\n")
 	fmt.Fprintf(w, "  graph [rankdir=LR, compound=true, newrank=true, fontname=\"Helvetica\", fontsize=16, labelloc=t, labeljust=l, nodesep=0.25, ranksep=0.6, pad=0.3, label=%s, id=\"bulkhead\", class=%s];\n",
 		q(title), q("view-"+b.opts.View))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -148,4 +150,51 @@ func contains(s []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func TestAggregationKeepsFindingsExpanded(t *testing.T) {
+	g := estate.Generate(10000)
+	rep, err := analyze.Run(g, analyze.Options{Now: estate.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, view := range []string{render.ViewAll, render.ViewFindings} {
+		var buf bytes.Buffer
+		lay, err := render.DOT(&buf, g, rep, render.GraphOptions{View: view})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lay.Nodes+lay.Clusters > render.DefaultBudget {
+			t.Errorf("%s: %d nodes and %d boxes, over the budget", view, lay.Nodes, lay.Clusters)
+		}
+		if view == render.ViewAll && (lay.Level != 1 || lay.Aggregate == "") {
+			t.Errorf("all view of 10k: level %d, message %q; want level 1 with a message", lay.Level, lay.Aggregate)
+		}
+		dot := buf.String()
+		// Every incident project's production instance is drawn on its own, highlighted.
+		for i := 0; i < 100; i += 10 {
+			id := fmt.Sprintf(`id="railway:volume_instance:p%05d-prod", class="resource kind-volume_instance finding BH001 BH002 BH003 BH004"`, i)
+			if !strings.Contains(dot, id) {
+				t.Errorf("%s: no highlighted node %s", view, id)
+			}
+		}
+		// Healthy projects are one summary.
+		if view == render.ViewAll && !strings.Contains(dot, "90 other projects") {
+			t.Errorf("all view: healthy projects are not summarised")
+		}
+	}
+}
+
+func TestEmptyView(t *testing.T) {
+	g := fixtures.Demo()
+	var buf bytes.Buffer
+	lay, err := render.DOT(&buf, g, &analyze.Report{}, render.GraphOptions{})
+	if err != nil || lay.Nodes != 0 || !strings.Contains(buf.String(), "nothing to draw") {
+		t.Errorf("empty findings view: %v %+v\n%s", err, lay, buf.String())
+	}
+	var svg bytes.Buffer
+	if _, err := render.LayoutDOT(context.Background(), &svg, buf.Bytes(), "svg"); err != nil {
+		t.Fatal(err)
+	}
+	svgGroups(t, svg.Bytes())
 }
