@@ -182,3 +182,25 @@ func TestMarkdownFolds(t *testing.T) {
 		t.Errorf("summary table row missing:\n%s", out)
 	}
 }
+
+func TestIncompleteInputIsNeverGreen(t *testing.T) {
+	rep := &analyze.Report{Schema: analyze.ReportSchema, Findings: []analyze.Finding{}}
+	rep.Gaps = append(rep.Gaps, graphGap())
+	md := string(renderFormat(t, "markdown", rep))
+	if !strings.Contains(md, "**Incomplete input**") || !strings.Contains(md, "HTTP 429 after 5 attempts") {
+		t.Errorf("markdown does not say the input was incomplete:\n%s", md)
+	}
+	ju := string(renderFormat(t, "junit", rep))
+	if !strings.Contains(ju, `errors="1"`) || !strings.Contains(ju, `<error message="could not be read: HTTP 429 after 5 attempts"`) {
+		t.Errorf("junit does not fail an incomplete run:\n%s", ju)
+	}
+}
+
+func TestMarkdownEscapesNames(t *testing.T) {
+	rep := demoReport(t)
+	rep.Findings[0].Message = `volume "<img src=x>" | *bold*`
+	md := string(renderFormat(t, "markdown", rep))
+	if strings.Contains(md, "<img") || !strings.Contains(md, `&lt;img src=x&gt;`) || !strings.Contains(md, `\*bold\*`) {
+		t.Errorf("resource names must not become Markdown or HTML:\n%s", md)
+	}
+}
