@@ -60,3 +60,23 @@ func TestResolve(t *testing.T) {
 		t.Errorf("two environments named staging: %v", err)
 	}
 }
+
+func TestExposedCredentialsCarryAdvice(t *testing.T) {
+	g := fixtures.Demo()
+	tok, _ := g.Resource("railway:api_token:tok-domains")
+	tok.SetAttr("advice", "use a project token scoped to the domains service")
+	rep := analyze.ExposedCredentials(g, analyze.Options{Now: fixtures.DemoNow})
+	if len(rep.Credentials) != 2 {
+		t.Fatalf("%d exposed credentials, want 2", len(rep.Credentials))
+	}
+	worst := rep.Credentials[0]
+	if worst.Target.ID != tok.ID || worst.Advice != "use a project token scoped to the domains service" {
+		t.Errorf("worst credential first, with its advice: %+v", worst.Target)
+	}
+	if len(worst.Exposed) != 1 || worst.Exposed[0].Note != "variable RAILWAY_API_TOKEN" || worst.Exposed[0].Place != "staging/web" {
+		t.Errorf("exposure: %+v", worst.Exposed)
+	}
+	if !strings.Contains(rep.Worst.Sentence, `delete workspace "acme"`) || !strings.Contains(rep.Worst.Sentence, "readable from staging/web (variable RAILWAY_API_TOKEN)") {
+		t.Errorf("worst: %s", rep.Worst.Sentence)
+	}
+}
