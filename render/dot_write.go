@@ -190,11 +190,23 @@ func (b *dotBuilder) nodeAttrs(n *dotNode) string {
 		if r.Kind == graph.Service {
 			a = append(a, "style=\"filled,rounded\"")
 		}
+		prodOutside := false
+		if b.x.TierOf(r) == graph.Production && r.Kind != graph.Token {
+			if env := b.where[r.ID].env; env == nil || b.x.TierOf(env) != graph.Production {
+				// Production data outside a production box must not look like the rest.
+				prodOutside = true
+				label += "\nPRODUCTION"
+				classes = append(classes, "tier-production")
+			}
+		}
 		if rules := b.rules[r.ID]; len(rules) > 0 {
 			label += "\n" + strings.Join(rules, " ")
 			classes = append(classes, "finding")
 			classes = append(classes, rules...)
 			tooltip += "\nfindings: " + strings.Join(rules, ", ")
+		}
+		if prodOutside && len(b.rules[r.ID]) == 0 && b.mark[r.ID] == "" {
+			a = append(a, "color="+q(tierStyle[graph.Production].border), "penwidth=2.5", "fontcolor="+q(tierStyle[graph.Production].border))
 		}
 		if m := b.mark[r.ID]; m != "" {
 			classes = append(classes, m)
@@ -416,7 +428,7 @@ func (b *dotBuilder) writeLegend(w *bufio.Writer) {
 	row("┈┈┈▶", edgeStyles[graph.ExposedIn].color, "exposed in: where a credential can be read")
 	row("───●", edgeStyles[graph.Attached].color, "attached: a service uses the data")
 	row("───▶", edgeStyles[graph.Contains].color, "contains (boxes show most containment)")
-	row("▭", tierStyle[graph.Production].border, "thick red frame: PRODUCTION environment")
+	row("▭", tierStyle[graph.Production].border, "thick red frame or PRODUCTION label: production")
 	row("▭", hotColor, "red outline + rule IDs: on a finding's path")
 	if b.opts.View == ViewBlast {
 		row("■", "#e6b0aa", "pink: destroyed by the blast")
