@@ -45,7 +45,7 @@ type Layout struct {
 	Edges     int    `json:"edges"`
 	Clusters  int    `json:"clusters"`
 	Level     int    `json:"level"`             // 0: every resource; higher: more aggregated
-	Aggregate string `json:"message,omitempty"` // why and how the view was aggregated
+	Aggregate string `json:"aggregate,omitempty"` // why and how the view was aggregated
 	Notice    string `json:"notice,omitempty"`  // about the image renderer used
 }
 

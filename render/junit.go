@@ -11,6 +11,8 @@ import (
 	"github.com/bulkhead-dev/bulkhead/analyze"
 )
 
+func init() { Register("junit", RendererFunc(JUnit)) }
+
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`

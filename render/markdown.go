@@ -9,6 +9,8 @@ import (
 	"github.com/bulkhead-dev/bulkhead/analyze"
 )
 
+func init() { Register("markdown", RendererFunc(Markdown)) }
+
 // MarkdownInline is how many findings a Markdown report shows in full before folding the
 // rest into a <details> block: a pull-request comment must stay short.
 const MarkdownInline = 5

@@ -13,11 +13,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/analyze"
 )
 
-func init() {
-	Register("sarif", RendererFunc(SARIF))
-	Register("markdown", RendererFunc(Markdown))
-	Register("junit", RendererFunc(JUnit))
-}
+func init() { Register("sarif", RendererFunc(SARIF)) }
 
 // InformationURI is where SARIF consumers send people to read about the tool.
 const InformationURI = "https://github.com/bulkhead-dev/bulkhead"
