@@ -44,9 +44,9 @@ type Layout struct {
 	Nodes     int    `json:"nodes"`    // nodes drawn (resources and summaries)
 	Edges     int    `json:"edges"`
 	Clusters  int    `json:"clusters"`
-	Level     int    `json:"level"`             // 0: every resource; higher: more aggregated
+	Level     int    `json:"level"`               // 0: every resource; higher: more aggregated
 	Aggregate string `json:"aggregate,omitempty"` // why and how the view was aggregated
-	Notice    string `json:"notice,omitempty"`  // about the image renderer used
+	Notice    string `json:"notice,omitempty"`    // about the image renderer used
 }
 
 // Aggregation levels, from every resource drawn to one node per kind.
