@@ -228,10 +228,24 @@ func (b *dotBuilder) selectView() error {
 		if err != nil {
 			return err
 		}
+		if b.opts.Title == "" {
+			b.opts.Title = "bulkhead: project " + p.Name + " (what it holds, its copies, the credentials that reach it)"
+		}
 		// What the project holds (contains, deletes_with), then what touches that: copies
 		// and their stores, credentials scoped to or exposed in it.
 		for _, r := range b.x.Destroys(p) {
 			add(r)
+		}
+		// Credentials that can delete the project from above (a workspace token), with
+		// the container they are scoped to, so the picture shows how they reach it.
+		for _, anc := range b.ancestors(p) {
+			for _, e := range b.x.In(anc, graph.ScopedTo) {
+				if e.Allows(graph.Delete) {
+					from, _ := b.x.Resource(e.From)
+					add(anc)
+					add(from)
+				}
+			}
 		}
 		for id := range b.inSel {
 			r, _ := b.x.Resource(id)
@@ -364,6 +378,26 @@ func (b *dotBuilder) tokenProject(t *graph.Resource) *graph.Resource {
 		p = tp
 	}
 	return p
+}
+
+// ancestors are the resources that contain r, directly or not, nearest first.
+func (b *dotBuilder) ancestors(r *graph.Resource) []*graph.Resource {
+	var out []*graph.Resource
+	seen := map[string]bool{r.ID: true}
+	queue := []*graph.Resource{r}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		for _, e := range b.x.In(c, graph.Contains) {
+			if !seen[e.From] {
+				seen[e.From] = true
+				from, _ := b.x.Resource(e.From)
+				out = append(out, from)
+				queue = append(queue, from)
+			}
+		}
+	}
+	return out
 }
 
 // projectOf walks up contains edges to the nearest project.

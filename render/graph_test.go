@@ -48,6 +48,27 @@ func TestDemoDOTGolden(t *testing.T) {
 	}
 }
 
+func TestDemoBlastAndProjectDOTGolden(t *testing.T) {
+	g := fixtures.Demo()
+	tok, _ := g.Resource("railway:api_token:tok-domains")
+	b := analyze.BlastOf(g, tok, analyze.Options{Now: fixtures.DemoNow})
+	dot, lay := demoDOT(t, render.GraphOptions{View: render.ViewBlast, Blast: b})
+	golden(t, "demo.blast.dot.golden", dot)
+	if lay.Selected != 24 {
+		t.Errorf("blast view selects %d resources, want 24 (21 destroyed, the token, the surviving copy and its vault)", lay.Selected)
+	}
+	for _, want := range []string{`class="resource kind-backup finding BH007 survives"`, `EVERY DELETE IT ALLOWS`, `class="resource kind-volume_instance finding BH001 BH002 BH003 BH004 destroyed"`} {
+		if !bytes.Contains(dot, []byte(want)) {
+			t.Errorf("blast DOT lacks %s", want)
+		}
+	}
+	dot, _ = demoDOT(t, render.GraphOptions{View: render.ViewProject, Project: "analytics"})
+	golden(t, "demo.project-analytics.dot.golden", dot)
+	if bytes.Contains(dot, []byte("prj-shop")) {
+		t.Error("the analytics project view draws the shop project")
+	}
+}
+
 // svgElement is the part of an SVG <g> element the test reads.
 type svgElement struct {
 	ID    string
