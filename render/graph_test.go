@@ -219,3 +219,21 @@ func TestEmptyView(t *testing.T) {
 	}
 	svgGroups(t, svg.Bytes())
 }
+
+// The embedded Graphviz is one WebAssembly instance that fails on concurrent use; renders
+// from several goroutines must be serialised, not fail.
+func TestConcurrentRenders(t *testing.T) {
+	dot, _ := demoDOT(t, render.GraphOptions{})
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			_, err := render.LayoutDOT(context.Background(), io.Discard, dot, "svg")
+			errs <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
