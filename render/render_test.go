@@ -126,6 +126,28 @@ func TestSARIFSchema(t *testing.T) {
 			t.Errorf("an API finding has no logical location: %v", loc)
 		}
 	})
+	t.Run("waived, baseline and plan rules", func(t *testing.T) {
+		rep := demoReport(t)
+		rep.Findings[0].Status = analyze.StatusWaived
+		rep.Findings[0].Waived = &analyze.Waiver{Rule: rep.Findings[0].Rule, Reason: "accepted until the migration"}
+		rep.Findings[1].Status = analyze.StatusBaseline
+		rep.Summary.ByStatus = map[string]int{analyze.StatusWaived: 1, analyze.StatusBaseline: 1}
+		rep.Rules[analyze.PlanDestroysData.ID] = analyze.RuleInfo{ID: analyze.PlanDestroysData.ID, Severity: analyze.PlanDestroysData.Severity}
+		doc := check(t, rep)
+		run := doc["runs"].([]any)[0].(map[string]any)
+		rules := run["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)
+		if last := rules[len(rules)-1].(map[string]any)["id"]; last != analyze.PlanDestroysData.ID {
+			t.Errorf("a plan rule in the report is not among SARIF rules (last is %v)", last)
+		}
+		results := run["results"].([]any)
+		sup, _ := results[0].(map[string]any)["suppressions"].([]any)
+		if len(sup) != 1 || sup[0].(map[string]any)["justification"] != "accepted until the migration" {
+			t.Errorf("a waived finding is not suppressed with its reason: %v", results[0])
+		}
+		if results[1].(map[string]any)["baselineState"] != "unchanged" || results[2].(map[string]any)["baselineState"] != "new" {
+			t.Errorf("baseline states: %v / %v", results[1].(map[string]any)["baselineState"], results[2].(map[string]any)["baselineState"])
+		}
+	})
 	t.Run("file location and incomplete input", func(t *testing.T) {
 		rep := demoReport(t)
 		rep.Findings[0].Location = "envs/prod/main.tf:12:3"

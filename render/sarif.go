@@ -2,6 +2,8 @@ package render
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,7 +31,13 @@ func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
 	}
 	run := sarif.NewRunWithInformationURI("bulkhead", InformationURI)
 	index := map[string]int{}
-	for i, r := range analyze.All {
+	rules := append([]*analyze.Rule(nil), analyze.All...)
+	for _, r := range analyze.PlanRules { // bulkhead check's rules, when the report comes from a plan
+		if _, ok := rep.Rules[r.ID]; ok {
+			rules = append(rules, r)
+		}
+	}
+	for i, r := range rules {
 		sev := r.Severity
 		if info, ok := rep.Rules[r.ID]; ok {
 			sev = info.Severity
@@ -70,6 +78,25 @@ func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
 		}
 		res.AddLocation(loc)
 		res.WithPartialFingerPrints(map[string]interface{}{"bulkhead/v1": f.Fingerprint})
+		// Waived findings are suppressed, not hidden: code scanning shows them as dismissed
+		// with the waiver's reason. Baseline states let it tell new findings from old ones.
+		switch f.Status {
+		case analyze.StatusWaived:
+			// go-sarif v2.3.3 writes location and guid as null when unset, which the schema
+			// rejects, so both are always given: the result's location, and a GUID derived
+			// from the fingerprint (stable across runs).
+			sup := sarif.NewSuppression("external").WithStatus("accepted").WithLocation(loc).WithGuid(guidOf(f.Fingerprint))
+			if f.Waived != nil {
+				sup.WithJustifcation(f.Waived.Reason)
+			}
+			res.WithSuppression([]*sarif.Suppression{sup})
+		case analyze.StatusBaseline, analyze.StatusExisting:
+			res.WithBaselineState("unchanged")
+		case analyze.StatusNew:
+			if rep.Summary.ByStatus[analyze.StatusBaseline]+rep.Summary.ByStatus[analyze.StatusExisting] > 0 {
+				res.WithBaselineState("new")
+			}
+		}
 		props := sarif.NewPropertyBag()
 		props.Add("severity", f.Severity.String())
 		props.Add("resources", f.Resources)
@@ -200,4 +227,13 @@ func splitLocation(loc string) (file string, line, col int, ok bool) {
 		col = nums[1]
 	}
 	return file, line, col, file != ""
+}
+
+// guidOf formats a stable GUID from a fingerprint, for SARIF objects that require one.
+func guidOf(fingerprint string) string {
+	h := sha256.Sum256([]byte("bulkhead-suppression/" + fingerprint))
+	h[6] = h[6]&0x0f | 0x50 // version 5 (name-based, SHA) as RFC 4122 lays it out
+	h[8] = h[8]&0x3f | 0x80 // variant 10
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
