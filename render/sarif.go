@@ -92,7 +92,7 @@ func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
 			res.WithSuppression([]*sarif.Suppression{sup})
 		case analyze.StatusBaseline, analyze.StatusExisting:
 			res.WithBaselineState("unchanged")
-		case analyze.StatusNew:
+		case analyze.StatusNew, "":
 			if rep.Summary.ByStatus[analyze.StatusBaseline]+rep.Summary.ByStatus[analyze.StatusExisting] > 0 {
 				res.WithBaselineState("new")
 			}
