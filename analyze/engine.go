@@ -233,6 +233,7 @@ type Reach struct {
 	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
 	Destroyed map[string]bool
 	order     []*graph.Resource // Destroyed, sorted by ID
+	direct    map[string]bool   // IDs of the Targets' ends
 }
 
 // Resources returns the destroyed set sorted by ID.
@@ -243,12 +244,13 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 	if r, ok := p.reach[t]; ok {
 		return r
 	}
-	r := &Reach{Destroyed: map[string]bool{}}
+	r := &Reach{Destroyed: map[string]bool{}, direct: map[string]bool{}}
 	for _, e := range p.Index.Out(t, graph.ScopedTo) {
 		if !e.Allows(graph.Delete) {
 			continue
 		}
 		r.Targets = append(r.Targets, e)
+		r.direct[e.To] = true
 		target, _ := p.Index.Resource(e.To)
 		for _, d := range p.Destroys(target) {
 			if !r.Destroyed[d.ID] {
@@ -266,6 +268,9 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 // target (in ID order) whose cascade holds d, then the cascade chain to d.
 func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
 	path := []Hop{p.Hop("", t)}
+	if p.Reach(t).direct[d.ID] {
+		return append(path, p.Hop("may delete", d))
+	}
 	for _, e := range p.Reach(t).Targets {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // A small scanner over JSON the encoding/json decoder has already validated: it walks an
@@ -176,4 +177,198 @@ func eachElement(b []byte, fn func(val []byte) error) error {
 		i++
 	}
 	return errMalformed
+}
+
+// cursor walks JSON bytes in one pass: object and array iterate members, and the callback
+// consumes each value (descending into it, decoding it, or skipping it).
+type cursor struct {
+	b []byte
+	i int
+}
+
+func (c *cursor) ws() { c.i = skipWS(c.b, c.i) }
+
+// skip passes over one value and returns its bytes.
+func (c *cursor) skip() ([]byte, error) {
+	c.ws()
+	s := c.i
+	e, err := skipValue(c.b, c.i)
+	if err != nil {
+		return nil, err
+	}
+	c.i = e
+	return c.b[s:e], nil
+}
+
+// null reports (and consumes) a JSON null.
+func (c *cursor) null() bool {
+	c.ws()
+	if c.i+4 <= len(c.b) && string(c.b[c.i:c.i+4]) == "null" {
+		c.i += 4
+		return true
+	}
+	return false
+}
+
+// object calls fn for each key; fn must consume the value.
+func (c *cursor) object(fn func(key string) error) error {
+	if c.null() {
+		return nil
+	}
+	c.ws()
+	if c.i >= len(c.b) || c.b[c.i] != '{' {
+		return fmt.Errorf("%w: expected an object", errMalformed)
+	}
+	c.i++
+	c.ws()
+	if c.i < len(c.b) && c.b[c.i] == '}' {
+		c.i++
+		return nil
+	}
+	for {
+		c.ws()
+		ks := c.i
+		ke, err := skipString(c.b, c.i)
+		if err != nil {
+			return err
+		}
+		raw := c.b[ks+1 : ke-1]
+		key := ""
+		if bytesHasBackslash(raw) {
+			if err := json.Unmarshal(c.b[ks:ke], &key); err != nil {
+				return errMalformed
+			}
+		} else {
+			key = string(raw)
+		}
+		c.i = skipWS(c.b, ke)
+		if c.i >= len(c.b) || c.b[c.i] != ':' {
+			return errMalformed
+		}
+		c.i++
+		if err := fn(key); err != nil {
+			return err
+		}
+		c.ws()
+		if c.i >= len(c.b) {
+			return errMalformed
+		}
+		switch c.b[c.i] {
+		case '}':
+			c.i++
+			return nil
+		case ',':
+			c.i++
+		default:
+			return errMalformed
+		}
+	}
+}
+
+// array calls fn for each element; fn must consume it.
+func (c *cursor) array(fn func() error) error {
+	if c.null() {
+		return nil
+	}
+	c.ws()
+	if c.i >= len(c.b) || c.b[c.i] != '[' {
+		return fmt.Errorf("%w: expected an array", errMalformed)
+	}
+	c.i++
+	c.ws()
+	if c.i < len(c.b) && c.b[c.i] == ']' {
+		c.i++
+		return nil
+	}
+	for {
+		if err := fn(); err != nil {
+			return err
+		}
+		c.ws()
+		if c.i >= len(c.b) {
+			return errMalformed
+		}
+		switch c.b[c.i] {
+		case ']':
+			c.i++
+			return nil
+		case ',':
+			c.i++
+		default:
+			return errMalformed
+		}
+	}
+}
+
+// str decodes a string value (fast path without escapes).
+func (c *cursor) str() (string, error) {
+	c.ws()
+	s := c.i
+	e, err := skipString(c.b, c.i)
+	if err != nil {
+		if c.null() {
+			return "", nil
+		}
+		return "", err
+	}
+	c.i = e
+	raw := c.b[s+1 : e-1]
+	if !bytesHasBackslash(raw) {
+		return string(raw), nil
+	}
+	var out string
+	err = json.Unmarshal(c.b[s:e], &out)
+	return out, err
+}
+
+func bytesHasBackslash(b []byte) bool {
+	for _, x := range b {
+		if x == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+// fastValue decodes an attribute value: strings, numbers, booleans, null and objects of
+// strings (tags) without reflection; anything else through encoding/json.
+func fastValue(v []byte) (any, error) {
+	if len(v) == 0 {
+		return nil, errMalformed
+	}
+	switch v[0] {
+	case '"':
+		c := &cursor{b: v}
+		return c.str()
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case 'n':
+		return nil, nil
+	case '{':
+		m := map[string]any{}
+		c := &cursor{b: v}
+		ok := true
+		err := c.object(func(key string) error {
+			c.ws()
+			if c.i < len(c.b) && c.b[c.i] == '"' {
+				s, err := c.str()
+				m[key] = s
+				return err
+			}
+			ok = false
+			return errMalformed
+		})
+		if err == nil && ok {
+			return m, nil
+		}
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return f, nil
+		}
+	}
+	var x any
+	err := json.Unmarshal(v, &x)
+	return x, err
 }

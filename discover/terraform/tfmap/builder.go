@@ -445,17 +445,22 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 
 func tagTier(in *Instance) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
-		m := in.Map(attr)
-		for _, k := range sortedKeys(m) {
-			if !tierTagKeys[strings.ToLower(k)] || m[k] == "" {
-				continue
+		m, _ := in.Attrs[attr].(map[string]any)
+		var keys []string
+		for k, v := range m {
+			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
+				keys = append(keys, k)
 			}
-			if t, _ := graph.GuessTier(m[k]); t != graph.Unknown {
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := m[k].(string)
+			if t, _ := graph.GuessTier(v); t != graph.Unknown {
 				kind := "tag"
 				if attr == "labels" {
 					kind = "label"
 				}
-				return m[k], t, fmt.Sprintf("%s %s = %q", kind, k, m[k])
+				return v, t, fmt.Sprintf("%s %s = %q", kind, k, v)
 			}
 		}
 	}
