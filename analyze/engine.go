@@ -124,6 +124,7 @@ type Pass struct {
 	env     map[*graph.Resource]*graph.Resource
 	reach   map[*graph.Resource]*Reach
 	holders []*graph.Resource
+	expo    map[*graph.Resource]string
 }
 
 func newPass(g *graph.Graph, opts Options) *Pass {
@@ -131,6 +132,7 @@ func newPass(g *graph.Graph, opts Options) *Pass {
 		Graph: g, Index: g.Index(), Opts: opts,
 		env:   map[*graph.Resource]*graph.Resource{},
 		reach: map[*graph.Resource]*Reach{},
+		expo:  map[*graph.Resource]string{},
 	}
 }
 
@@ -338,8 +340,18 @@ func (p *Pass) where(r *graph.Resource) string {
 	return ""
 }
 
-// exposure describes where a credential is readable: "exposed in staging/web".
+// exposure describes where a credential is readable: "exposed in staging/web". It is
+// memoised: a credential with many scoped_to edges appears in many paths.
 func (p *Pass) exposure(t *graph.Resource) string {
+	if s, ok := p.expo[t]; ok {
+		return s
+	}
+	s := p.exposureOf(t)
+	p.expo[t] = s
+	return s
+}
+
+func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
 	for _, e := range p.Index.Out(t, graph.ExposedIn) {
 		to, _ := p.Index.Resource(e.To)

@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -145,4 +146,60 @@ func BenchmarkDecodeAny(b *testing.B) {
 	}
 	b.ReportMetric(size, "file-MB")
 	b.ReportMetric(float64(hw)/(1<<20), "peak-heap-MB")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSideBySide alternates the two jobs in every iteration, so that both see the
+// same machine load, and reports wall and CPU time of each, their ratios, and the peak
+// live heap of each relative to the file size.
+func BenchmarkSideBySide(b *testing.B) {
+	p := benchState(b)
+	size := fileMB(b, p)
+	var wallAny, wallBH, cpuAny, cpuBH time.Duration
+	var peakAny, peakBH uint64
+	for i := 0; i < b.N; i++ {
+		w0, c0 := time.Now(), cpuTime()
+		h := peak(func() {
+			f, err := os.Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v any
+			if err := json.NewDecoder(f).Decode(&v); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+			runtime.KeepAlive(v)
+		})
+		wallAny += time.Since(w0)
+		cpuAny += cpuTime() - c0
+		peakAny = max(peakAny, h)
+
+		w0, c0 = time.Now(), cpuTime()
+		h = peak(func() {
+			g, err := LoadState(context.Background(), p, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		wallBH += time.Since(w0)
+		cpuBH += cpuTime() - c0
+		peakBH = max(peakBH, h)
+	}
+	n := float64(b.N)
+	b.ReportMetric(size, "file-MB")
+	b.ReportMetric(wallAny.Seconds()/n, "decode-any-s")
+	b.ReportMetric(wallBH.Seconds()/n, "load+analyze-s")
+	b.ReportMetric(float64(wallBH)/float64(wallAny), "wall-ratio")
+	b.ReportMetric(float64(cpuBH)/float64(cpuAny), "cpu-ratio")
+	b.ReportMetric(float64(peakAny)/(1<<20)/size, "decode-any-peak/file")
+	b.ReportMetric(float64(peakBH)/(1<<20)/size, "bulkhead-peak/file")
 }

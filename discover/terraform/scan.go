@@ -212,6 +212,12 @@ func (c *cursor) null() bool {
 
 // object calls fn for each key; fn must consume the value.
 func (c *cursor) object(fn func(key string) error) error {
+	return c.objectBytes(func(k []byte) error { return fn(string(k)) })
+}
+
+// objectBytes is object with the raw key bytes (valid during the call), so callers that
+// skip most keys allocate nothing for them.
+func (c *cursor) objectBytes(fn func(key []byte) error) error {
 	if c.null() {
 		return nil
 	}
@@ -232,14 +238,13 @@ func (c *cursor) object(fn func(key string) error) error {
 		if err != nil {
 			return err
 		}
-		raw := c.b[ks+1 : ke-1]
-		key := ""
-		if bytesHasBackslash(raw) {
-			if err := json.Unmarshal(c.b[ks:ke], &key); err != nil {
+		key := c.b[ks+1 : ke-1]
+		if bytesHasBackslash(key) {
+			var k string
+			if err := json.Unmarshal(c.b[ks:ke], &k); err != nil {
 				return errMalformed
 			}
-		} else {
-			key = string(raw)
+			key = []byte(k)
 		}
 		c.i = skipWS(c.b, ke)
 		if c.i >= len(c.b) || c.b[c.i] != ':' {

@@ -146,23 +146,69 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		st.pos++
 		return nil
 	}
-	for more := true; more; {
-		if err := ctx.Err(); err != nil {
-			return err
+	// A producer goroutine finds and validates each element (the byte scan and
+	// json.Valid), the caller maps it: the two halves of the work overlap on two cores.
+	// Buffers go round between them, so nothing is allocated per resource.
+	type item struct {
+		buf   []byte
+		start int64
+	}
+	work := make(chan item, 8)
+	free := make(chan []byte, 10)
+	for i := 0; i < 10; i++ {
+		free <- nil
+	}
+	errc := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(work)
+		for more := true; more; {
+			if err := ctx.Err(); err != nil {
+				errc <- err
+				return
+			}
+			start := st.offset()
+			v, err := st.value()
+			if err != nil {
+				errc <- err
+				return
+			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			buf = append(buf[:0], v...)
+			select {
+			case work <- item{buf, start}:
+			case <-stop:
+				return
+			}
+			if more, err = st.next(']'); err != nil {
+				errc <- err
+				return
+			}
 		}
-		start := st.offset()
-		v, err := st.value()
-		if err != nil {
-			return err
+		errc <- nil
+	}()
+	var failed error
+	for it := range work {
+		if failed == nil {
+			if err := sr.resource(it.buf); err != nil {
+				failed = fmt.Errorf("resource at byte %d: %w", it.start, err)
+				close(stop)
+			}
 		}
-		if err := sr.resource(v); err != nil {
-			return fmt.Errorf("resource at byte %d: %w", start, err)
-		}
-		if more, err = st.next(']'); err != nil {
-			return err
+		select {
+		case free <- it.buf:
+		default:
 		}
 	}
-	return nil
+	if failed != nil {
+		return failed
+	}
+	return <-errc
 }
 
 func versionErr(v int) error {
@@ -318,10 +364,18 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 	}
 	ac := &cursor{b: attrs}
 	if attrs != nil {
-		err = ac.object(func(key string) error {
+		wants := sr.b.WantSet(r.Type)
+		err = ac.objectBytes(func(kb []byte) error {
 			v, err := ac.skip()
-			if err != nil || hidden[key] || !sr.b.Wants(r.Type, key) || tfmap.IsSecretAttr(r.Type, key) {
+			if err != nil || !wants[string(kb)] {
 				return err
+			}
+			key := string(kb)
+			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
+				return nil
+			}
+			if key == "tags_all" && tfmap.HasTierTag(in.Attrs["tags"]) {
+				return nil // tags_all repeats tags (plus provider default_tags)
 			}
 			x, err := fastValue(v)
 			if err != nil {
