@@ -377,3 +377,208 @@ func fastValue(v []byte) (any, error) {
 	err := json.Unmarshal(v, &x)
 	return x, err
 }
+
+// validJSON reports whether b is exactly one valid JSON value (RFC 8259), like json.Valid
+// but several times faster: a hand-written recursive-descent check with no allocation.
+// FuzzReadState checks that the two agree.
+func validJSON(b []byte) bool {
+	v := validator{b: b}
+	v.ws()
+	if !v.value(0) {
+		return false
+	}
+	v.ws()
+	return v.i == len(v.b)
+}
+
+type validator struct {
+	b []byte
+	i int
+}
+
+const maxDepth = 10000 // encoding/json's limit
+
+func (v *validator) ws() {
+	for v.i < len(v.b) {
+		switch v.b[v.i] {
+		case ' ', '\n', '\r', '\t':
+			v.i++
+		default:
+			return
+		}
+	}
+}
+
+func (v *validator) value(depth int) bool {
+	if v.i >= len(v.b) || depth > maxDepth {
+		return false
+	}
+	switch c := v.b[v.i]; {
+	case c == '{':
+		v.i++
+		v.ws()
+		if v.i < len(v.b) && v.b[v.i] == '}' {
+			v.i++
+			return true
+		}
+		for {
+			v.ws()
+			if !v.str() {
+				return false
+			}
+			v.ws()
+			if v.i >= len(v.b) || v.b[v.i] != ':' {
+				return false
+			}
+			v.i++
+			v.ws()
+			if !v.value(depth + 1) {
+				return false
+			}
+			v.ws()
+			if v.i >= len(v.b) {
+				return false
+			}
+			if v.b[v.i] == '}' {
+				v.i++
+				return true
+			}
+			if v.b[v.i] != ',' {
+				return false
+			}
+			v.i++
+		}
+	case c == '[':
+		v.i++
+		v.ws()
+		if v.i < len(v.b) && v.b[v.i] == ']' {
+			v.i++
+			return true
+		}
+		for {
+			v.ws()
+			if !v.value(depth + 1) {
+				return false
+			}
+			v.ws()
+			if v.i >= len(v.b) {
+				return false
+			}
+			if v.b[v.i] == ']' {
+				v.i++
+				return true
+			}
+			if v.b[v.i] != ',' {
+				return false
+			}
+			v.i++
+		}
+	case c == '"':
+		return v.str()
+	case c == 't':
+		return v.lit("true")
+	case c == 'f':
+		return v.lit("false")
+	case c == 'n':
+		return v.lit("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return v.num()
+	}
+	return false
+}
+
+func (v *validator) lit(s string) bool {
+	if len(v.b)-v.i >= len(s) && string(v.b[v.i:v.i+len(s)]) == s {
+		v.i += len(s)
+		return true
+	}
+	return false
+}
+
+func (v *validator) str() bool {
+	if v.i >= len(v.b) || v.b[v.i] != '"' {
+		return false
+	}
+	v.i++
+	for v.i < len(v.b) {
+		c := v.b[v.i]
+		switch {
+		case c == '"':
+			v.i++
+			return true
+		case c == '\\':
+			v.i++
+			if v.i >= len(v.b) {
+				return false
+			}
+			switch v.b[v.i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				v.i++
+			case 'u':
+				if len(v.b)-v.i < 5 {
+					return false
+				}
+				for _, h := range v.b[v.i+1 : v.i+5] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return false
+					}
+				}
+				v.i += 5
+			default:
+				return false
+			}
+		case c < 0x20:
+			return false
+		case c < 0x80:
+			v.i++
+		default:
+			// Multi-byte UTF-8: encoding/json accepts invalid sequences (it replaces them
+			// when decoding), so only the structure matters here.
+			v.i++
+		}
+	}
+	return false
+}
+
+func (v *validator) num() bool {
+	if v.b[v.i] == '-' {
+		v.i++
+	}
+	if v.i >= len(v.b) {
+		return false
+	}
+	switch {
+	case v.b[v.i] == '0':
+		v.i++
+	case v.b[v.i] >= '1' && v.b[v.i] <= '9':
+		for v.i < len(v.b) && v.b[v.i] >= '0' && v.b[v.i] <= '9' {
+			v.i++
+		}
+	default:
+		return false
+	}
+	if v.i < len(v.b) && v.b[v.i] == '.' {
+		v.i++
+		s := v.i
+		for v.i < len(v.b) && v.b[v.i] >= '0' && v.b[v.i] <= '9' {
+			v.i++
+		}
+		if v.i == s {
+			return false
+		}
+	}
+	if v.i < len(v.b) && (v.b[v.i] == 'e' || v.b[v.i] == 'E') {
+		v.i++
+		if v.i < len(v.b) && (v.b[v.i] == '+' || v.b[v.i] == '-') {
+			v.i++
+		}
+		s := v.i
+		for v.i < len(v.b) && v.b[v.i] >= '0' && v.b[v.i] <= '9' {
+			v.i++
+		}
+		if v.i == s {
+			return false
+		}
+	}
+	return true
+}

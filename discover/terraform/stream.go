@@ -173,7 +173,7 @@ func (s *stream) value() ([]byte, error) {
 }
 
 func (s *stream) check(start int64) ([]byte, error) {
-	if !json.Valid(s.val) {
+	if !validJSON(s.val) {
 		var x any
 		err := json.Unmarshal(s.val, &x)
 		var se *json.SyntaxError

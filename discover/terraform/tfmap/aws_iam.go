@@ -97,6 +97,8 @@ func (b *Builder) awsCredentials() {
 		}
 	}
 	b.aws.index()
+	type noteKey struct{ policy, action, pattern, extra string }
+	notes := map[noteKey]string{}
 	for _, k := range b.nodes {
 		if k.In.Type != "aws_iam_access_key" || k.Res == nil {
 			continue
@@ -153,9 +155,14 @@ func (b *Builder) awsCredentials() {
 					if pattern == "*" {
 						wide = true
 					}
-					note := fmt.Sprintf("policy %s allows %s on %s", p.name, act, pattern)
-					if t.note != "" {
-						note += "; " + t.note
+					nk := noteKey{p.name, act, pattern, t.note}
+					note, ok := notes[nk]
+					if !ok {
+						note = fmt.Sprintf("policy %s allows %s on %s", p.name, act, pattern)
+						if t.note != "" {
+							note += "; " + t.note
+						}
+						notes[nk] = note
 					}
 					b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
 					allowed[act] = true
