@@ -15,6 +15,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 )
 
 // Benchmarks (docs/bench-terraform.md): a generated state of BULKHEAD_BENCH_N resources
@@ -202,4 +203,49 @@ func BenchmarkSideBySide(b *testing.B) {
 	b.ReportMetric(float64(cpuBH)/float64(cpuAny), "cpu-ratio")
 	b.ReportMetric(float64(peakAny)/(1<<20)/size, "decode-any-peak/file")
 	b.ReportMetric(float64(peakBH)/(1<<20)/size, "bulkhead-peak/file")
+}
+
+// BenchmarkPhases splits bulkhead's time into reading (stream and decode the wanted
+// attributes), building the graph (mapping, links, credentials, graph store), indexing
+// and analysing.
+func BenchmarkPhases(b *testing.B) {
+	p := benchState(b)
+	var read, build, index, analyse time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		f, err := os.Open(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bl := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: p, Secrets: true})
+		if _, err := ReadState(context.Background(), f, bl); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		t1 := time.Now()
+		g, err := bl.Graph()
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		g.Index()
+		t3 := time.Now()
+		if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+		t4 := time.Now()
+		read += t1.Sub(t0)
+		build += t2.Sub(t1)
+		index += t3.Sub(t2)
+		analyse += t4.Sub(t3)
+		if i == 0 {
+			b.ReportMetric(float64(g.Len()), "resources")
+			b.ReportMetric(float64(g.EdgeCount()), "edges")
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(read.Seconds()/n, "read-s")
+	b.ReportMetric(build.Seconds()/n, "graph-s")
+	b.ReportMetric(index.Seconds()/n, "index-s")
+	b.ReportMetric(analyse.Seconds()/n, "analyze-s")
 }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(args ...string) (exitCode, string, string) {
+	var out, errOut bytes.Buffer
+	io := &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never"}
+	code := Main(args, io)
+	return code, out.String(), errOut.String()
+}
+
+const tfdata = "../../discover/terraform/testdata"
+
+// TestTerraformFlags runs the Terraform flags end to end: findings exit 1, refused input
+// exits 2 with the reason, and several sources merge.
+func TestTerraformFlags(t *testing.T) {
+	code, out, errOut := runCLI("audit", "--tf", filepath.Join(tfdata, "fixtures", "bh003_staging_key"), "--format", "json")
+	if code != 1 {
+		t.Fatalf("audit --tf: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(out, `"BH003"`) || !strings.Contains(out, `main.tf:`) {
+		t.Errorf("audit --tf: no BH003 with a main.tf location in:\n%s", out)
+	}
+
+	code, _, errOut = runCLI("audit", "--tfstate", filepath.Join(tfdata, "corpus", "tfstate", "cycloidio__inframap__generate__testdata__version_3_state.json"))
+	if code != 2 || !strings.Contains(errOut, "state format version 3") {
+		t.Errorf("v3 state: exit %d, stderr %q", code, errOut)
+	}
+
+	code, _, errOut = runCLI("audit", "--tfplan", filepath.Join(tfdata, "corpus", "tfstate", "snyk__driftctl__pkg__iac__terraform__state__test__aws_db_instance__terraform.tfstate"))
+	if code != 2 || !strings.Contains(errOut, "--tfstate") {
+		t.Errorf("state as plan: exit %d, stderr %q", code, errOut)
+	}
+
+	code, out, errOut = runCLI("discover",
+		"--tfstate", filepath.Join(tfdata, "corpus", "tfstate", "snyk__driftctl__pkg__iac__terraform__state__test__aws_ec2_ebs_volume__terraform.tfstate"),
+		"--tfstate", filepath.Join(tfdata, "corpus", "tfstate", "snyk__driftctl__pkg__iac__terraform__state__test__aws_ec2_ebs_snapshot__terraform.tfstate"),
+		"--tfplan", filepath.Join(tfdata, "corpus", "plan", "hashicorp__terraform-json__testdata__basic__plan.json"))
+	if code != 0 {
+		t.Fatalf("discover: exit %d, stderr %s", code, errOut)
+	}
+	var snap struct {
+		Sources []struct{ Name string } `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &snap); err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	if len(snap.Sources) != 3 {
+		t.Errorf("want 3 sources merged, got %+v", snap.Sources)
+	}
+	if strings.Contains(out, "secret") && strings.Contains(out, "\"secret\":") {
+		t.Errorf("snapshot holds a secret attribute")
+	}
+}
