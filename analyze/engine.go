@@ -137,6 +137,7 @@ type Pass struct {
 	rule    *Rule
 	reach   map[*graph.Resource]*Reach
 	holders []*graph.Resource
+	expo    map[*graph.Resource]string
 }
 
 // NewPass gives code outside the rule catalogue (the plan gate) the engine's facts about
@@ -151,6 +152,7 @@ func newPass(g *graph.Graph, opts Options) *Pass {
 	return &Pass{
 		Graph: g, Index: g.Index(), Opts: opts,
 		reach: map[*graph.Resource]*Reach{},
+		expo:  map[*graph.Resource]string{},
 	}
 }
 
@@ -255,6 +257,7 @@ type Reach struct {
 	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
 	Destroyed map[string]bool
 	order     []*graph.Resource // Destroyed, sorted by ID
+	direct    map[string]bool   // IDs of the Targets' ends
 }
 
 // Resources returns the destroyed set sorted by ID.
@@ -265,12 +268,13 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 	if r, ok := p.reach[t]; ok {
 		return r
 	}
-	r := &Reach{Destroyed: map[string]bool{}}
+	r := &Reach{Destroyed: map[string]bool{}, direct: map[string]bool{}}
 	for _, e := range p.Index.Out(t, graph.ScopedTo) {
 		if !e.Allows(graph.Delete) {
 			continue
 		}
 		r.Targets = append(r.Targets, e)
+		r.direct[e.To] = true
 		target, _ := p.Index.Resource(e.To)
 		for _, d := range p.Destroys(target) {
 			if !r.Destroyed[d.ID] {
@@ -288,6 +292,9 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 // target (in ID order) whose cascade holds d, then the cascade chain to d.
 func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
 	path := []Hop{p.Hop("", t)}
+	if p.Reach(t).direct[d.ID] {
+		return append(path, p.Hop("may delete", d))
+	}
 	for _, e := range p.Reach(t).Targets {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {
@@ -355,8 +362,18 @@ func (p *Pass) where(r *graph.Resource) string {
 	return ""
 }
 
-// exposure describes where a credential is readable: "exposed in staging/web".
+// exposure describes where a credential is readable: "exposed in staging/web". It is
+// memoised: a credential with many scoped_to edges appears in many paths.
 func (p *Pass) exposure(t *graph.Resource) string {
+	if s, ok := p.expo[t]; ok {
+		return s
+	}
+	s := p.exposureOf(t)
+	p.expo[t] = s
+	return s
+}
+
+func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
 	for _, e := range p.Index.Out(t, graph.ExposedIn) {
 		to, _ := p.Index.Resource(e.To)

@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,6 +29,9 @@ func FuzzReadState(f *testing.F) {
 	seedCorpus(f, "tfstate", "showjson")
 	f.Add([]byte(`{"version":4,"resources":[{"mode":"managed","type":"aws_db_instance","name":"x","instances":[{"attributes":{"arn":"a","tags":{"Environment":"prod"}}}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if validJSON(data) != json.Valid(data) {
+			t.Fatalf("validJSON = %v, json.Valid = %v", validJSON(data), json.Valid(data))
+		}
 		b := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: "fuzz.tfstate"})
 		if _, err := ReadState(context.Background(), bytes.NewReader(data), b); err != nil {
 			return

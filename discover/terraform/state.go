@@ -1,13 +1,11 @@
 package terraform
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
@@ -31,7 +29,7 @@ type StateInfo struct {
 
 // stateResource is one element of a v4 state's "resources" array, minus its instances,
 // which are walked in place (see readInstances).
-type stateResource struct {
+type stateResource struct { // decoded by stateReader.resource
 	Module   string `json:"module"`
 	Mode     string `json:"mode"`
 	Type     string `json:"type"`
@@ -44,100 +42,81 @@ type stateResource struct {
 // Sensitive attributes (sensitive_attributes paths, and attributes that hold secrets in
 // common providers) are never decoded.
 func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	head, _ := br.Peek(4)
-	if len(head) == 0 {
-		return nil, fmt.Errorf("%w: the file is empty", tfmap.ErrNotTerraform)
-	}
-	dec := json.NewDecoder(br)
-	dec.UseNumber()
-	tok, err := dec.Token()
+	st := newStream(r)
+	c, err := st.peek()
 	if err != nil {
-		return nil, jsonErr(dec, err)
+		if st.rerr == nil && st.offset() == 0 {
+			return nil, fmt.Errorf("%w: the file is empty", tfmap.ErrNotTerraform)
+		}
+		return nil, err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("%w: it does not start with a JSON object", tfmap.ErrNotTerraform)
+	if c != '{' {
+		return nil, fmt.Errorf("%w: it does not start with a JSON object (first byte %q)", tfmap.ErrNotTerraform, c)
 	}
+	st.pos++
 	info := &StateInfo{Version: -1}
-	var skip json.RawMessage
-	var res json.RawMessage
 	sr := &stateReader{b: b}
 	sawResources := false
-	for dec.More() {
+	if c, err := st.peek(); err == nil && c == '}' {
+		st.pos++
+		return nil, fmt.Errorf("%w: an empty JSON object: no \"version\" or \"resources\"", tfmap.ErrNotTerraform)
+	}
+	for more := true; more; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		tok, err := dec.Token()
+		key, err := st.key()
 		if err != nil {
-			return nil, jsonErr(dec, err)
+			return nil, err
 		}
-		key, _ := tok.(string)
-		switch key {
-		case "version":
-			var v json.Number
-			if err := dec.Decode(&v); err != nil {
-				return nil, jsonErr(dec, err)
-			}
-			n, err := v.Int64()
-			if err != nil {
-				return nil, fmt.Errorf("%w: state \"version\" is %s, not an integer", tfmap.ErrNotTerraform, v)
-			}
-			info.Version = int(n)
-			if n != 4 {
-				return nil, versionErr(info.Version)
-			}
-		case "format_version":
-			return nil, errShowJSON
-		case "terraform_version":
-			if err := dec.Decode(&info.TerraformVersion); err != nil {
-				return nil, jsonErr(dec, err)
-			}
-		case "serial":
-			_ = dec.Decode(&info.Serial)
-		case "lineage":
-			_ = dec.Decode(&info.Lineage)
-		case "modules":
-			// Format versions 1-3 keep resources under "modules".
-			if info.Version == -1 {
-				return nil, fmt.Errorf("%w: the state has \"modules\" and no \"resources\": a state format older than version 4 (Terraform before 0.12); bulkhead reads version 4: run any `terraform plan` with Terraform 0.12 or later to upgrade it", ErrUnsupportedFormat)
-			}
-			if err := dec.Decode(&skip); err != nil {
-				return nil, jsonErr(dec, err)
-			}
-		case "resources":
+		if key == "resources" {
 			sawResources = true
-			tok, err := dec.Token()
+			if err := sr.resources(ctx, st); err != nil {
+				return nil, err
+			}
+		} else {
+			v, err := st.value()
 			if err != nil {
-				return nil, jsonErr(dec, err)
+				return nil, err
 			}
-			if tok == nil { // "resources": null
-				continue
-			}
-			if d, ok := tok.(json.Delim); !ok || d != '[' {
-				return nil, fmt.Errorf("%w: \"resources\" is not an array", tfmap.ErrNotTerraform)
-			}
-			for dec.More() {
-				if err := ctx.Err(); err != nil {
-					return nil, err
+			switch key {
+			case "version":
+				var n json.Number
+				if err := json.Unmarshal(v, &n); err != nil {
+					return nil, fmt.Errorf("%w: state \"version\" is %s, not a number", tfmap.ErrNotTerraform, v)
 				}
-				if err := dec.Decode(&res); err != nil {
-					return nil, jsonErr(dec, err)
+				x, err := n.Int64()
+				if err != nil {
+					return nil, fmt.Errorf("%w: state \"version\" is %s, not an integer", tfmap.ErrNotTerraform, v)
 				}
-				if err := sr.resource(res); err != nil {
-					return nil, fmt.Errorf("resource ending at byte %d: %w", dec.InputOffset(), err)
+				info.Version = int(x)
+				if x != 4 {
+					return nil, versionErr(info.Version)
+				}
+			case "format_version":
+				return nil, errShowJSON
+			case "terraform_version":
+				_ = json.Unmarshal(v, &info.TerraformVersion)
+			case "serial":
+				_ = json.Unmarshal(v, &info.Serial)
+			case "lineage":
+				_ = json.Unmarshal(v, &info.Lineage)
+			case "modules":
+				// Format versions 1-3 keep resources under "modules".
+				if info.Version == -1 {
+					return nil, fmt.Errorf("%w: the state has \"modules\" and no \"resources\": a state format older than version 4 (Terraform before 0.12); bulkhead reads version 4: run any `terraform plan` with Terraform 0.12 or later to upgrade it", ErrUnsupportedFormat)
 				}
 			}
-			if _, err := dec.Token(); err != nil {
-				return nil, jsonErr(dec, err)
-			}
-		default:
-			if err := dec.Decode(&skip); err != nil {
-				return nil, jsonErr(dec, err)
-			}
+		}
+		if more, err = st.next('}'); err != nil {
+			return nil, err
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, jsonErr(dec, err)
+	if !st.atEnd() {
+		if st.rerr != nil {
+			return nil, fmt.Errorf("read state: %w", st.rerr)
+		}
+		return nil, st.syntax("data after the end of the state object")
 	}
 	switch {
 	case info.Version == -1 && !sawResources:
@@ -148,6 +127,90 @@ func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, 
 	return info, nil
 }
 
+// resources reads the "resources" array one element at a time.
+func (sr *stateReader) resources(ctx context.Context, st *stream) error {
+	c, err := st.peek()
+	if err != nil {
+		return err
+	}
+	if c == 'n' { // null
+		_, err := st.value()
+		return err
+	}
+	if err := st.expect('['); err != nil {
+		return fmt.Errorf("\"resources\" is not an array: %w", err)
+	}
+	if c, err := st.peek(); err != nil {
+		return err
+	} else if c == ']' {
+		st.pos++
+		return nil
+	}
+	// A producer goroutine finds and validates each element (the byte scan and
+	// json.Valid), the caller maps it: the two halves of the work overlap on two cores.
+	// Buffers go round between them, so nothing is allocated per resource.
+	type item struct {
+		buf   []byte
+		start int64
+	}
+	work := make(chan item, 8)
+	free := make(chan []byte, 10)
+	for i := 0; i < 10; i++ {
+		free <- nil
+	}
+	errc := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(work)
+		for more := true; more; {
+			if err := ctx.Err(); err != nil {
+				errc <- err
+				return
+			}
+			start := st.offset()
+			v, err := st.value()
+			if err != nil {
+				errc <- err
+				return
+			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			buf = append(buf[:0], v...)
+			select {
+			case work <- item{buf, start}:
+			case <-stop:
+				return
+			}
+			if more, err = st.next(']'); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	var failed error
+	for it := range work {
+		if failed == nil {
+			if err := sr.resource(it.buf); err != nil {
+				failed = fmt.Errorf("resource at byte %d: %w", it.start, err)
+				close(stop)
+			}
+		}
+		select {
+		case free <- it.buf:
+		default:
+		}
+	}
+	if failed != nil {
+		return failed
+	}
+	return <-errc
+}
+
 func versionErr(v int) error {
 	if v < 4 {
 		return fmt.Errorf("%w: state format version %d (Terraform before 0.12); bulkhead reads version 4: run any `terraform plan` with Terraform 0.12 or later to upgrade it", ErrUnsupportedFormat, v)
@@ -155,49 +218,39 @@ func versionErr(v int) error {
 	return fmt.Errorf("%w: state format version %d is newer than version 4, the one bulkhead reads; use `terraform show -json` output instead", ErrUnsupportedFormat, v)
 }
 
-// jsonErr makes decoder errors say where and what.
-func jsonErr(dec *json.Decoder, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: the JSON ends early: the value starting at byte %d is cut off (truncated file?)", tfmap.ErrNotTerraform, dec.InputOffset())
-	case errors.As(err, &se):
-		return fmt.Errorf("%w: invalid JSON at byte %d: %v", tfmap.ErrNotTerraform, se.Offset, se)
-	case errors.As(err, &te):
-		return fmt.Errorf("%w: at byte %d, %q has the wrong type: %v", tfmap.ErrNotTerraform, te.Offset, te.Field, te.Value)
-	}
-	return fmt.Errorf("read state: %w", err)
-}
-
 type stateReader struct {
 	b *tfmap.Builder
 }
 
-// resource maps one "resources" element.
+// resource maps one "resources" element in a single pass over its bytes.
 func (sr *stateReader) resource(raw []byte) error {
 	var r stateResource
-	var instances []byte
-	err := eachMember(raw, func(key string, val []byte) error {
-		var dst *string
+	c := &cursor{b: raw}
+	var pending [][]byte // instances seen before the type (keys in an unusual order)
+	err := c.object(func(key string) error {
+		var err error
 		switch key {
 		case "module":
-			dst = &r.Module
+			r.Module, err = c.str()
 		case "mode":
-			dst = &r.Mode
+			r.Mode, err = c.str()
 		case "type":
-			dst = &r.Type
+			r.Type, err = c.str()
 		case "name":
-			dst = &r.Name
+			r.Name, err = c.str()
 		case "provider":
-			dst = &r.Provider
+			r.Provider, err = c.str()
 		case "instances":
-			instances = val
-			return nil
+			if r.Type == "" || r.Name == "" {
+				v, err := c.skip()
+				pending = append(pending, v)
+				return err
+			}
+			return c.array(func() error { return sr.instance(&r, c) })
 		default:
-			return nil
+			_, err = c.skip()
 		}
-		return json.Unmarshal(val, dst)
+		return err
 	})
 	if err != nil {
 		return err
@@ -205,44 +258,66 @@ func (sr *stateReader) resource(raw []byte) error {
 	if r.Type == "" || r.Name == "" {
 		return fmt.Errorf("%w: a resource without type or name", tfmap.ErrNotTerraform)
 	}
-	if r.Mode == "" {
-		r.Mode = tfmap.Managed
+	for _, p := range pending {
+		pc := &cursor{b: p}
+		if err := pc.array(func() error { return sr.instance(&r, pc) }); err != nil {
+			return err
+		}
 	}
-	return eachElement(instances, func(val []byte) error { return sr.instance(&r, val) })
+	return nil
 }
 
-func (sr *stateReader) instance(r *stateResource, raw []byte) error {
-	in := &tfmap.Instance{Module: r.Module, Mode: r.Mode, Type: r.Type, Name: r.Name, Provider: r.Provider}
+func (sr *stateReader) instance(r *stateResource, c *cursor) error {
+	mode := r.Mode
+	if mode == "" {
+		mode = tfmap.Managed
+	}
+	in := &tfmap.Instance{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name, Provider: r.Provider}
 	var attrs, flat, sensitive []byte
-	err := eachMember(raw, func(key string, val []byte) error {
+	err := c.object(func(key string) error {
 		switch key {
 		case "index_key":
-			var k any
-			if err := json.Unmarshal(val, &k); err != nil {
+			v, err := c.skip()
+			if err != nil {
 				return err
 			}
-			if n, ok := k.(json.Number); ok {
-				k, _ = strconv.Atoi(string(n))
+			var k any
+			if err := json.Unmarshal(v, &k); err != nil {
+				return err
+			}
+			if f, ok := k.(float64); ok {
+				k = int(f)
 			}
 			in.Index = k
 		case "status":
-			var s string
-			_ = json.Unmarshal(val, &s)
+			s, err := c.str()
 			in.Tainted = s == "tainted"
+			return err
 		case "deposed":
-			return json.Unmarshal(val, &in.Deposed)
+			var err error
+			in.Deposed, err = c.str()
+			return err
 		case "attributes":
-			attrs = val
+			v, err := c.skip()
+			attrs = v
+			return err
 		case "attributes_flat":
-			flat = val
+			v, err := c.skip()
+			flat = v
+			return err
 		case "sensitive_attributes":
-			sensitive = val
+			v, err := c.skip()
+			sensitive = v
+			return err
 		case "dependencies", "depends_on":
-			var deps []string
-			if err := json.Unmarshal(val, &deps); err != nil {
+			return c.array(func() error {
+				s, err := c.str()
+				in.DependsOn = append(in.DependsOn, s)
 				return err
-			}
-			in.DependsOn = append(in.DependsOn, deps...)
+			})
+		default:
+			_, err := c.skip()
+			return err
 		}
 		return nil
 	})
@@ -253,17 +328,21 @@ func (sr *stateReader) instance(r *stateResource, raw []byte) error {
 		sr.b.Add(in)
 		return nil
 	}
+	// Attributes come before sensitive_attributes in Terraform's output, so they are kept
+	// as a slice and walked once the sensitive paths are known.
 	hidden := sensitiveTop(sensitive)
 	in.Attrs = map[string]any{}
 	if attrs == nil && flat != nil {
 		// Early 0.12 states keep attributes in the 0.11 "flatmap" form.
-		err = eachMember(flat, func(key string, val []byte) error {
+		fc := &cursor{b: flat}
+		err = fc.object(func(key string) error {
 			top, rest, nested := strings.Cut(key, ".")
 			if hidden[top] || !sr.b.Wants(r.Type, top) || tfmap.IsSecretAttr(r.Type, top) {
-				return nil
+				_, err := fc.skip()
+				return err
 			}
-			var s string
-			if err := json.Unmarshal(val, &s); err != nil {
+			s, err := fc.str()
+			if err != nil {
 				return err
 			}
 			switch {
@@ -283,19 +362,31 @@ func (sr *stateReader) instance(r *stateResource, raw []byte) error {
 			return err
 		}
 	}
-	err = eachMember(attrs, func(key string, val []byte) error {
-		if hidden[key] || !sr.b.Wants(r.Type, key) || tfmap.IsSecretAttr(r.Type, key) {
+	ac := &cursor{b: attrs}
+	if attrs != nil {
+		wants := sr.b.WantSet(r.Type)
+		err = ac.objectBytes(func(kb []byte) error {
+			v, err := ac.skip()
+			if err != nil || !wants[string(kb)] {
+				return err
+			}
+			key := string(kb)
+			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
+				return nil
+			}
+			if key == "tags_all" && tfmap.HasTierTag(in.Attrs["tags"]) {
+				return nil // tags_all repeats tags (plus provider default_tags)
+			}
+			x, err := fastValue(v)
+			if err != nil {
+				return err
+			}
+			in.Attrs[key] = x
 			return nil
-		}
-		var v any
-		if err := json.Unmarshal(val, &v); err != nil {
+		})
+		if err != nil {
 			return err
 		}
-		in.Attrs[key] = normalise(v)
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	in.DependsOn = resourceAddrs(in.DependsOn)
 	sr.b.Add(in)
@@ -324,27 +415,6 @@ func sensitiveTop(raw []byte) map[string]bool {
 		}
 	}
 	return out
-}
-
-// normalise turns json.Number into float64 so the mapping sees one numeric type.
-func normalise(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		f, err := x.Float64()
-		if err != nil {
-			return x.String()
-		}
-		return f
-	case map[string]any:
-		for k, y := range x {
-			x[k] = normalise(y)
-		}
-	case []any:
-		for i, y := range x {
-			x[i] = normalise(y)
-		}
-	}
-	return v
 }
 
 // resourceAddrs strips instance keys from dependency addresses (state v4 records

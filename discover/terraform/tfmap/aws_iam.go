@@ -96,6 +96,9 @@ func (b *Builder) awsCredentials() {
 			b.awsTarget(rp.rec, "", "vault "+rp.vault.Name+" has no lock", "backup:DeleteRecoveryPoint")
 		}
 	}
+	b.aws.index()
+	type noteKey struct{ policy, action, pattern, extra string }
+	notes := map[noteKey]string{}
 	for _, k := range b.nodes {
 		if k.In.Type != "aws_iam_access_key" || k.Res == nil {
 			continue
@@ -129,25 +132,43 @@ func (b *Builder) awsCredentials() {
 		var unknown []string
 		wide := false
 		allowed := map[string]bool{}
-		for _, t := range b.aws.targets {
+		done := map[*graph.Resource]bool{}
+		for _, action := range b.aws.actions() {
+			var can []policySource
 			for _, p := range pols {
-				if p.doc == nil {
+				if p.doc != nil && p.doc.MayAllow(action) {
+					can = append(can, p)
+				}
+			}
+			if len(can) == 0 {
+				continue
+			}
+			for _, t := range b.aws.byAction[action] {
+				if done[t.res] {
 					continue
 				}
-				ok, action, pattern := p.doc.Allows(t.actions, t.arn)
-				if !ok {
-					continue
+				for _, p := range can {
+					ok, act, pattern := p.doc.Allows([]string{action}, t.arn)
+					if !ok {
+						continue
+					}
+					if pattern == "*" {
+						wide = true
+					}
+					nk := noteKey{p.name, act, pattern, t.note}
+					note, ok := notes[nk]
+					if !ok {
+						note = fmt.Sprintf("policy %s allows %s on %s", p.name, act, pattern)
+						if t.note != "" {
+							note += "; " + t.note
+						}
+						notes[nk] = note
+					}
+					b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
+					allowed[act] = true
+					done[t.res] = true
+					break
 				}
-				if pattern == "*" {
-					wide = true
-				}
-				note := fmt.Sprintf("policy %s allows %s on %s", p.name, action, pattern)
-				if t.note != "" {
-					note += "; " + t.note
-				}
-				b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
-				allowed[action] = true
-				break
 			}
 		}
 		for _, p := range pols {
@@ -171,3 +192,17 @@ func (b *Builder) awsCredentials() {
 		}
 	}
 }
+
+// index groups the targets by the IAM actions that delete them, in registration order, so
+// a key is matched only against the targets of actions its policies may allow.
+func (a *awsState) index() {
+	a.byAction = map[string][]awsTarget{}
+	for _, t := range a.targets {
+		for _, act := range t.actions {
+			a.byAction[act] = append(a.byAction[act], t)
+		}
+	}
+}
+
+// actions lists the indexed actions in a fixed order.
+func (a *awsState) actions() []string { return sortedKeys(a.byAction) }

@@ -26,6 +26,7 @@ type awsTarget struct {
 
 type awsState struct {
 	targets  []awsTarget
+	byAction map[string][]awsTarget
 	recovery []recoveryPoint
 	groups   map[*Node][]*Node        // user -> groups
 	policies map[*Node][]policySource // principal (user, group, role) -> policies

@@ -3,6 +3,7 @@ package tfmap
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,7 +119,21 @@ func NewBuilder(opts Options) *Builder {
 
 // Wants reports whether the mapping reads attribute attr of type typ. Unknown types keep
 // only the common attributes.
-func (b *Builder) Wants(typ, attr string) bool {
+func (b *Builder) Wants(typ, attr string) bool { return b.WantSet(typ)[attr] }
+
+// HasTierTag reports whether a tags value has a key that names an environment.
+func HasTierTag(v any) bool {
+	m, _ := v.(map[string]any)
+	for k := range m {
+		if tierTagKeys[strings.ToLower(k)] {
+			return true
+		}
+	}
+	return false
+}
+
+// WantSet is the set of attributes Wants accepts for a type (do not modify it).
+func (b *Builder) WantSet(typ string) map[string]bool {
 	w, ok := b.wants[typ]
 	if !ok {
 		w = map[string]bool{}
@@ -138,7 +153,7 @@ func (b *Builder) Wants(typ, attr string) bool {
 		}
 		b.wants[typ] = w
 	}
-	return w[attr]
+	return w
 }
 
 // Count adds n to a named count reported in the source's SourceInfo.
@@ -374,18 +389,27 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 		}
 	}
-	sort.SliceStable(b.edges, func(i, j int) bool {
-		a, c := b.edges[i], b.edges[j]
-		if a.From != c.From {
-			return a.From < c.From
+	// Sort by (from, to, kind), ties in the order the edges were made, so that the first
+	// note of duplicate edges wins deterministically.
+	order := make([]int32, len(b.edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		a, c := &b.edges[x], &b.edges[y]
+		if r := strings.Compare(a.From, c.From); r != 0 {
+			return r
 		}
-		if a.To != c.To {
-			return a.To < c.To
+		if r := strings.Compare(a.To, c.To); r != 0 {
+			return r
 		}
-		return a.Kind < c.Kind
+		if r := strings.Compare(string(a.Kind), string(c.Kind)); r != 0 {
+			return r
+		}
+		return int(x - y)
 	})
-	for _, e := range b.edges {
-		if err := g.Connect(e); err != nil {
+	for _, i := range order {
+		if err := g.Connect(b.edges[i]); err != nil {
 			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 		}
 	}
@@ -445,17 +469,22 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 
 func tagTier(in *Instance) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
-		m := in.Map(attr)
-		for _, k := range sortedKeys(m) {
-			if !tierTagKeys[strings.ToLower(k)] || m[k] == "" {
-				continue
+		m, _ := in.Attrs[attr].(map[string]any)
+		var keys []string
+		for k, v := range m {
+			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
+				keys = append(keys, k)
 			}
-			if t, _ := graph.GuessTier(m[k]); t != graph.Unknown {
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := m[k].(string)
+			if t, _ := graph.GuessTier(v); t != graph.Unknown {
 				kind := "tag"
 				if attr == "labels" {
 					kind = "label"
 				}
-				return m[k], t, fmt.Sprintf("%s %s = %q", kind, k, m[k])
+				return v, t, fmt.Sprintf("%s %s = %q", kind, k, v)
 			}
 		}
 	}

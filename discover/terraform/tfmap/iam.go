@@ -11,6 +11,27 @@ import (
 // an allow and a Deny with a condition is ignored, so the result errs towards "may delete".
 type PolicyDoc struct {
 	Statements []Statement
+	may        map[string]bool // memo of MayAllow
+}
+
+// MayAllow reports whether some Allow statement covers the action on some resource: a
+// cheap filter before matching resources.
+func (p *PolicyDoc) MayAllow(action string) bool {
+	if v, ok := p.may[action]; ok {
+		return v
+	}
+	v := false
+	for _, s := range p.Statements {
+		if s.Allow && s.actionMatches(strings.ToLower(action)) {
+			v = true
+			break
+		}
+	}
+	if p.may == nil {
+		p.may = map[string]bool{}
+	}
+	p.may[action] = v
+	return v
 }
 
 // Statement is one statement of a policy.
@@ -106,23 +127,28 @@ func (p *PolicyDoc) Allows(actions []string, arn string) (ok bool, action, patte
 	return false, "", ""
 }
 
-// matches returns the resource pattern through which s covers (action, arn), or "".
-func (s Statement) matches(action, arn string) string {
-	actOK := false
+// actionMatches reports whether s names the (lower-case) action.
+func (s Statement) actionMatches(action string) bool {
+	ok := false
 	if len(s.NotActions) > 0 {
-		actOK = true
+		ok = true
 		for _, na := range s.NotActions {
-			if globMatch(strings.ToLower(na), strings.ToLower(action)) {
-				actOK = false
+			if globMatch(strings.ToLower(na), action) {
+				ok = false
 			}
 		}
 	}
 	for _, a := range s.Actions {
-		if globMatch(strings.ToLower(a), strings.ToLower(action)) {
-			actOK = true
+		if globMatch(strings.ToLower(a), action) {
+			ok = true
 		}
 	}
-	if !actOK {
+	return ok
+}
+
+// matches returns the resource pattern through which s covers (action, arn), or "".
+func (s Statement) matches(action, arn string) string {
+	if !s.actionMatches(strings.ToLower(action)) {
 		return ""
 	}
 	if len(s.NotResource) > 0 {

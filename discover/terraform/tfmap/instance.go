@@ -103,6 +103,10 @@ func ProviderOf(typ string) string {
 // --- attribute access helpers, tolerant of every shape a reader may produce.
 
 func (in *Instance) raw(path string) (any, bool) {
+	if !strings.Contains(path, ".") {
+		v, ok := in.Attrs[path]
+		return v, ok && v != nil
+	}
 	var cur any = in.Attrs
 	for _, step := range strings.Split(path, ".") {
 		switch c := cur.(type) {
