@@ -7,7 +7,6 @@ import (
 	"testing"
 )
 
-
 const tfdata = "../../discover/terraform/testdata"
 
 // TestTerraformFlags runs the Terraform flags end to end: findings exit 1, refused input
