@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-dev/bulkhead/discover/railway"
+	"github.com/bulkhead-dev/bulkhead/graph"
 	"github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
 )
 
@@ -168,3 +169,38 @@ func noCanary(t *testing.T, texts ...string) {
 }
 
 var _ = fingerprintRE
+
+// TestRailwayAndTerraformMerge reads the same project from the Railway API and from its
+// Terraform state: the provider knows volumes but not their instance IDs, so the Terraform
+// source names instances <volume>@<environment> and the API source carries that alias.
+// Merged, each instance appears once.
+func TestRailwayAndTerraformMerge(t *testing.T) {
+	_, url := railwayFake(t)
+	t.Setenv("RAILWAY_API_TOKEN", canary)
+	snap := filepath.Join(t.TempDir(), "merged.json")
+	code, _, errOut := runMain(t, "discover", "--railway", "--railway-endpoint", url, "--tfstate", filepath.Join("testdata", "railway_incident.tfstate"), "-o", snap)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.ReadSnapshot(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instances []string
+	for _, r := range g.ByKind(graph.VolumeInstance) {
+		if r.Name == "pg-data" {
+			instances = append(instances, r.ID)
+		}
+	}
+	if len(instances) != 2 {
+		t.Fatalf("pg-data has %d volume instances after merging API and Terraform, want 2: %v", len(instances), instances)
+	}
+	if vol, ok := g.Resource("railway:volume:vol-pgdata"); !ok || vol.Origin.Source == "" {
+		t.Fatal("the volume known to both sources is missing")
+	}
+	noCanary(t, string(data), errOut)
+}

@@ -158,6 +158,10 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				name = vi.VolumeID
 			}
 			r := add(&graph.Resource{ID: "railway:volume_instance:" + id, Kind: graph.VolumeInstance, Type: "railway.VolumeInstance", NativeID: id, Name: name,
+				// The Terraform provider knows a volume but not its instances' IDs; the Terraform
+				// source names each instance <volume id>@<environment id>, and this alias lets
+				// graph.Merge join the two sources on it.
+				Aliases: []string{"railway:volume_instance:" + vi.VolumeID + "@" + eid},
 				Attrs: map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
 			setOpt(r, "state", vi.State)
 			setOpt(r, "region", vi.Region)
