@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/bulkhead-dev/bulkhead/discover/railway"
-	"github.com/bulkhead-dev/bulkhead/graph"
 	"github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
+	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // canary is the credential every test here runs with: it must never come out anywhere.

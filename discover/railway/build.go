@@ -162,7 +162,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				// source names each instance <volume id>@<environment id>, and this alias lets
 				// graph.Merge join the two sources on it.
 				Aliases: []string{"railway:volume_instance:" + vi.VolumeID + "@" + eid},
-				Attrs: map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
+				Attrs:   map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
 			setOpt(r, "state", vi.State)
 			setOpt(r, "region", vi.Region)
 			setOpt(r, graph.AttrCreatedAt, vi.CreatedAt)
