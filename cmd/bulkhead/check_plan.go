@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -36,11 +35,7 @@ func readTerraformPlan(ctx context.Context, path string) (*gate.Input, error) {
 		}
 		return nil, inputError(err)
 	}
-	// terraform-json does not decode "errored" (Terraform >= 1.4 writes it): read it here.
-	var status struct {
-		Errored bool `json:"errored"`
-	}
-	if json.Unmarshal(data, &status) == nil && status.Errored {
+	if p.Errored {
 		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("plan %s: %w", path, errPlanErrored)}
 	}
 	in := &gate.Input{FormatVersion: p.FormatVersion, TerraformVersion: p.TerraformVersion, Before: p.Before, After: p.After}

@@ -100,6 +100,7 @@ type Builder struct {
 	aws    awsState
 	google googleState
 	wants  map[string]map[string]bool
+	resIDs map[instKey]string // ResourceID's index, built on first use
 }
 
 // NewBuilder starts a mapping for one source.
@@ -183,6 +184,7 @@ func (b *Builder) Add(in *Instance) {
 	}
 	n := &Node{In: in, T: t}
 	b.nodes = append(b.nodes, n)
+	b.resIDs = nil
 	if in.Deposed == "" {
 		b.byAddr[in.Address] = append(b.byAddr[in.Address], n)
 		if ra := in.ResourceAddress(); ra != in.Address {
@@ -564,14 +566,22 @@ func (b *Builder) environments() {
 
 // ResourceID returns the canonical ID given to an instance address (and deposed key), or
 // "" when the instance has no node of its own (relations, data sources).
+// The first call indexes every instance (one map for all later calls: a plan asks once per
+// change, and scanning the nodes each time was quadratic).
 func (b *Builder) ResourceID(address, deposed string) string {
-	for _, n := range b.nodes {
-		if n.In.Address == address && n.In.Deposed == deposed && n.Res != nil {
-			return n.Res.ID
+	if b.resIDs == nil {
+		b.resIDs = make(map[instKey]string, len(b.nodes))
+		for _, n := range b.nodes {
+			k := instKey{n.In.Address, n.In.Deposed}
+			if _, seen := b.resIDs[k]; !seen && n.Res != nil {
+				b.resIDs[k] = n.Res.ID
+			}
 		}
 	}
-	return ""
+	return b.resIDs[instKey{address, deposed}]
 }
+
+type instKey struct{ address, deposed string }
 
 // idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
 // the IDs of resources synthesized from another.

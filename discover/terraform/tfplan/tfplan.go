@@ -27,6 +27,9 @@ var MaxSize int64 = 1 << 30
 // Plan is a Terraform plan mapped to bulkhead's vocabulary.
 type Plan struct {
 	FormatVersion, TerraformVersion string
+	// Errored is the plan's "errored" flag (Terraform >= 1.4): Terraform hit errors while
+	// planning, so the plan is incomplete. terraform-json v0.29 does not decode it.
+	Errored       bool
 	Before, After                   *graph.Graph // graph of prior state and of planned values, with the same mapping as state
 	Changes                         []Change     // every resource change, sorted by address
 }
@@ -75,6 +78,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 		PlannedValues   json.RawMessage `json:"planned_values"`
 		ResourceChanges json.RawMessage `json:"resource_changes"`
 		Values          json.RawMessage `json:"values"`
+		Errored         bool            `json:"errored"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, describeJSONError(data, err)
@@ -100,7 +104,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 		}
 		return nil, fmt.Errorf("decode plan: %w", err)
 	}
-	out := &Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
+	out := &Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion, Errored: head.Errored}
 
 	unknown := map[string]map[string]bool{}
 	for _, rc := range tp.ResourceChanges {

@@ -126,3 +126,52 @@ func TestUnsupported(t *testing.T) {
 		t.Fatalf("show state: %v", err)
 	}
 }
+
+// TestErrored: the plan's "errored" flag (Terraform >= 1.4) reaches Plan.Errored.
+func TestErrored(t *testing.T) {
+	data, err := os.ReadFile(corpus("hashicorp__terraform-json__testdata__110_sensitive_values__plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data, "plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Errored {
+		t.Error("a plan without \"errored\" reads as errored")
+	}
+	i := strings.Index(string(data), "{")
+	errored := string(data[:i+1]) + `"errored": true, ` + string(data[i+1:])
+	if p, err = Parse([]byte(errored), "plan.json"); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Errored {
+		t.Error(`"errored": true not read`)
+	}
+}
+
+// TestResourceIDsOfChanges: every change of a deletion plan gets the same canonical ID as
+// the graph holds for its address (ResourceID's map must agree with the graphs).
+func TestResourceIDsOfChanges(t *testing.T) {
+	p, err := Read(context.Background(), corpus("bridgecrewio__checkov__tests__terraform__runner__resources__plan_with_deleted_resources__tfplan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range p.Changes {
+		if c.ResourceID == "" {
+			continue
+		}
+		n++
+		r, ok := p.Before.Resource(c.ResourceID)
+		if !ok {
+			r, ok = p.After.Resource(c.ResourceID)
+		}
+		if !ok || r.Origin.Ref != c.Address {
+			t.Errorf("%s: id %s is not the graph's resource of that address", c.Address, c.ResourceID)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no change has a resource id")
+	}
+}
