@@ -30,8 +30,8 @@ type Plan struct {
 	// Errored is the plan's "errored" flag (Terraform >= 1.4): Terraform hit errors while
 	// planning, so the plan is incomplete. terraform-json v0.29 does not decode it.
 	Errored       bool
-	Before, After                   *graph.Graph // graph of prior state and of planned values, with the same mapping as state
-	Changes                         []Change     // every resource change, sorted by address
+	Before, After *graph.Graph // graph of prior state and of planned values, with the same mapping as state
+	Changes       []Change     // every resource change, sorted by address
 }
 
 // Change is one resource change of the plan.
