@@ -27,7 +27,11 @@ type Source interface {
 	Discover(ctx context.Context) (*graph.Graph, error)
 }
 
-// All runs the sources in order and merges their graphs.
+// All runs the sources in order and merges their graphs. A single source's graph is
+// returned as is when no two of its resources share an ID or alias: graph.Merge would only
+// copy it (about the graph's size again at peak). A source whose resources do share an
+// alias (one ARN under two Terraform addresses) is still merged, so that identity is the
+// same with one source as with several.
 func All(ctx context.Context, sources []Source) (*graph.Graph, error) {
 	parts := make([]*graph.Graph, 0, len(sources))
 	for _, s := range sources {
@@ -36,6 +40,9 @@ func All(ctx context.Context, sources []Source) (*graph.Graph, error) {
 			return nil, fmt.Errorf("%s: %w", s.Name(), err)
 		}
 		parts = append(parts, g)
+	}
+	if len(parts) == 1 && !sharesIdentity(parts[0]) {
+		return parts[0], nil
 	}
 	return graph.Merge(parts...)
 }
@@ -51,3 +58,24 @@ func (f Func) Name() string { return f.N }
 
 // Discover implements Source.
 func (f Func) Discover(ctx context.Context) (*graph.Graph, error) { return f.F(ctx) }
+
+// sharesIdentity reports whether two resources of g share an ID or alias (Merge would
+// fold them into one).
+func sharesIdentity(g *graph.Graph) bool {
+	seen := make(map[string]struct{}, g.Len())
+	for _, r := range g.Resources() {
+		seen[r.ID] = struct{}{}
+	}
+	for _, r := range g.Resources() {
+		for _, a := range r.Aliases {
+			if a == r.ID {
+				continue
+			}
+			if _, dup := seen[a]; dup {
+				return true
+			}
+			seen[a] = struct{}{}
+		}
+	}
+	return false
+}
