@@ -131,8 +131,11 @@ func (b *Builder) awsCredentials() {
 		}
 		var unknown []string
 		wide := false
+		allWide := true // every grant that reaches a target is account-wide
 		allowed := map[string]bool{}
 		done := map[*graph.Resource]bool{}
+		var grants []graph.Edge
+		grantBy := map[string]map[string]bool{} // "policy allows ... on pattern" -> actions
 		for _, action := range b.aws.actions() {
 			var can []policySource
 			for _, p := range pols {
@@ -155,6 +158,14 @@ func (b *Builder) awsCredentials() {
 					if pattern == "*" {
 						wide = true
 					}
+					if !accountWide(pattern) {
+						allWide = false
+					}
+					gk := p.name + "\x00" + pattern
+					if grantBy[gk] == nil {
+						grantBy[gk] = map[string]bool{}
+					}
+					grantBy[gk][act] = true
 					nk := noteKey{p.name, act, pattern, t.note}
 					note, ok := notes[nk]
 					if !ok {
@@ -164,12 +175,26 @@ func (b *Builder) awsCredentials() {
 						}
 						notes[nk] = note
 					}
-					b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
+					grants = append(grants, graph.Edge{From: k.Res.ID, To: t.res.ID, Kind: graph.ScopedTo, Note: note, Actions: []graph.Action{graph.Delete}})
 					allowed[act] = true
 					done[t.res] = true
 					break
 				}
 			}
+		}
+		if allWide && len(grants) > 1 && len(done) == b.aws.targetCount() {
+			// The key may delete every deletable resource of the source through account-wide
+			// grants: one edge to the account, which contains them all, says the same as
+			// one edge per resource (a 100k-resource state had 60 000 such edges per key).
+			var why []string
+			for _, gk := range sortedKeys(grantBy) {
+				name, pattern, _ := strings.Cut(gk, "\x00")
+				why = append(why, fmt.Sprintf("policy %s allows %s on %s", name, strings.Join(sortedKeys(grantBy[gk]), ", "), pattern))
+			}
+			acct := b.awsAccount()
+			b.Edge(k.Res, graph.ScopedTo, acct, strings.Join(why, "; ")+"; that is every resource this source can delete", graph.Delete)
+		} else {
+			b.edges = append(b.edges, grants...)
 		}
 		for _, p := range pols {
 			if p.doc == nil {
@@ -206,3 +231,70 @@ func (a *awsState) index() {
 
 // actions lists the indexed actions in a fixed order.
 func (a *awsState) actions() []string { return sortedKeys(a.byAction) }
+
+// accountWide reports whether a policy resource pattern covers a whole account: "*", or an
+// ARN pattern whose resource part is "*" (arn:aws:rds:*:123456789012:*, arn:aws:s3:::*).
+func accountWide(pattern string) bool {
+	if pattern == "*" {
+		return true
+	}
+	parts := strings.SplitN(pattern, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[5] == "*"
+}
+
+// targetCount is the number of distinct resources some delete action applies to.
+func (a *awsState) targetCount() int {
+	if a.nTargets < 0 {
+		seen := map[*graph.Resource]bool{}
+		for _, t := range a.targets {
+			seen[t.res] = true
+		}
+		a.nTargets = len(seen)
+	}
+	return a.nTargets
+}
+
+// awsAccount returns the account node of the source, which contains every resource a
+// delete action applies to (the targets of awsCredentials). Its ID is aws:account:<id>
+// when the targets' ARNs name exactly one account; otherwise it stands for this source's
+// resources (a synthetic node, and its attributes say so).
+func (b *Builder) awsAccount() *graph.Resource {
+	if b.aws.account != nil {
+		return b.aws.account
+	}
+	ids := map[string]bool{}
+	for _, t := range b.aws.targets {
+		if a := accountOf(t.arn); a != "" {
+			ids[a] = true
+		}
+		if a, ok := t.res.Attr(graph.AttrAccount); ok && a != "" {
+			ids[a] = true
+		}
+	}
+	r := &graph.Resource{Kind: graph.Account, Type: "aws.Account", Tier: graph.Unknown}
+	if len(ids) == 1 {
+		id := sortedKeys(ids)[0]
+		r.ID, r.NativeID, r.Name = "aws:account:"+id, id, "AWS account "+id
+		r.TierWhy = "an account spans environments"
+		r.SetAttr(graph.AttrAccount, id)
+	} else {
+		r.ID, r.Name = "aws:account:source:"+b.opts.Target, "AWS account of "+b.opts.Target
+		why := "the account ID is not in this source's ARNs"
+		if len(ids) > 1 {
+			why = "the ARNs of this source name " + fmt.Sprint(len(ids)) + " accounts"
+		}
+		r.TierWhy = "synthetic account node: " + why + "; it stands for the resources of " + b.opts.Target
+		r.SetAttr("synthetic", "true")
+		r.SetAttr("synthetic_reason", why)
+	}
+	r = b.Synth(r)
+	seen := map[*graph.Resource]bool{}
+	for _, t := range b.aws.targets {
+		if !seen[t.res] {
+			seen[t.res] = true
+			b.Edge(r, graph.Contains, t.res, "")
+		}
+	}
+	b.aws.account = r
+	return r
+}

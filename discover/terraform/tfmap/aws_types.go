@@ -30,6 +30,8 @@ type awsState struct {
 	recovery []recoveryPoint
 	groups   map[*Node][]*Node        // user -> groups
 	policies map[*Node][]policySource // principal (user, group, role) -> policies
+	nTargets int                      // distinct target resources (targetCount), -1 until counted
+	account  *graph.Resource          // the account node (awsAccount), once made
 }
 
 // policySource is one policy attached to a principal.

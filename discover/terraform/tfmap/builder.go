@@ -114,6 +114,7 @@ func NewBuilder(opts Options) *Builder {
 		envs:   map[string]*graph.Resource{},
 		wants:  map[string]map[string]bool{},
 	}
+	b.aws.nTargets = -1
 	b.srcEnv, b.srcTier, b.srcWhy = sourceEnvironment(opts)
 	return b
 }
