@@ -18,7 +18,8 @@ var (
 
 // Graph is a set of resources and typed edges. The store of record is a
 // github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
-// keeps one edge per ordered pair, the edge data of a pair is the list of its typed edges.
+// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*Edge), or
+// the list of its typed edges (*pair) when it has several.
 // Traversals run on a compact index built on first use (see index.go), because the
 // library's own traversals copy its adjacency maps on every call.
 type Graph struct {
@@ -100,10 +101,26 @@ func (g *Graph) Connect(e Edge) error {
 		}
 	}
 	e.Actions = normaliseActions(e.Actions)
-	de, err := g.store.Edge(e.From, e.To)
+	ne := &e
+	// Add first: a new pair (the common case) costs one lookup in the store, not two.
+	// The edge data is the *Edge itself while the pair has one edge, a *pair once it has
+	// several; no attribute map is kept (EdgeAttributes(nil)).
+	err := g.store.AddEdge(e.From, e.To, dgraph.EdgeData(ne), dgraph.EdgeAttributes(nil))
 	switch {
 	case err == nil:
-		p := de.Properties.Data.(*pair)
+		g.edges = append(g.edges, ne)
+	case errors.Is(err, dgraph.ErrEdgeAlreadyExists):
+		de, err := g.store.Edge(e.From, e.To)
+		if err != nil {
+			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
+		}
+		var p *pair
+		switch d := de.Properties.Data.(type) {
+		case *Edge:
+			p = &pair{edges: []*Edge{d}}
+		case *pair:
+			p = d
+		}
 		for _, x := range p.edges {
 			if x.Kind == e.Kind {
 				x.Actions = normaliseActions(append(x.Actions, e.Actions...))
@@ -114,22 +131,19 @@ func (g *Graph) Connect(e Edge) error {
 				return nil
 			}
 		}
-		ne := &e
 		p.edges = append(p.edges, ne)
-		g.edges = append(g.edges, ne)
-	case errors.Is(err, dgraph.ErrEdgeNotFound):
-		ne := &e
-		if err := g.store.AddEdge(e.From, e.To, dgraph.EdgeData(&pair{edges: []*Edge{ne}})); err != nil {
-			if errors.Is(err, dgraph.ErrVertexNotFound) {
-				missing := e.From
-				if _, ok := g.Resource(e.From); ok {
-					missing = e.To
-				}
-				return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
+		if len(p.edges) == 2 {
+			if err := g.store.UpdateEdge(e.From, e.To, dgraph.EdgeData(p), dgraph.EdgeAttributes(nil)); err != nil {
+				return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 			}
-			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 		}
 		g.edges = append(g.edges, ne)
+	case errors.Is(err, dgraph.ErrVertexNotFound):
+		missing := e.From
+		if _, ok := g.Resource(e.From); ok {
+			missing = e.To
+		}
+		return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
 	default:
 		return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 	}

@@ -131,3 +131,35 @@ func TestGuessTier(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectSeveralKindsOnePair: one ordered pair may carry several typed edges (the
+// store keeps one edge per pair); each stays distinct, merges its own duplicates, and an
+// edge to a missing resource is refused.
+func TestConnectSeveralKindsOnePair(t *testing.T) {
+	g := graph.New()
+	g.MustAdd(&graph.Resource{ID: "a", Kind: graph.Volume})
+	g.MustAdd(&graph.Resource{ID: "b", Kind: graph.Backup})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.Contains})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DeletesWith, Note: "first"})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DependsOn})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DeletesWith, Note: "second"})
+	g.MustConnect(graph.Edge{From: "b", To: "a", Kind: graph.BacksUp})
+	if g.EdgeCount() != 4 {
+		t.Fatalf("%d edges, want 4: %v", g.EdgeCount(), g.Edges())
+	}
+	var kinds []string
+	for _, e := range g.Edges() {
+		kinds = append(kinds, e.From+" "+string(e.Kind)+" "+e.To+" "+e.Note)
+	}
+	if got := strings.Join(kinds, "|"); got != "a contains b |a deletes_with b first|a depends_on b |b backs_up a " {
+		t.Errorf("edges %s", got)
+	}
+	x := g.Index()
+	a, _ := g.Resource("a")
+	if n := len(x.Out(a, graph.Contains, graph.DeletesWith, graph.DependsOn)); n != 3 {
+		t.Errorf("index: %d out edges of a, want 3", n)
+	}
+	if err := g.Connect(graph.Edge{From: "a", To: "nope", Kind: graph.Contains}); !errors.Is(err, graph.ErrDanglingEdge) || !strings.Contains(err.Error(), "no resource nope") {
+		t.Errorf("dangling edge: %v", err)
+	}
+}
