@@ -333,7 +333,8 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 	return r
 }
 
-// Graph finishes the mapping.
+// Graph finishes the mapping. Call it once: it releases the instances' attribute values
+// as it goes; afterwards only ResourceID and the counts remain meaningful.
 func (b *Builder) Graph() (*graph.Graph, error) {
 	for _, n := range b.nodes {
 		if n.Res != nil {
@@ -371,6 +372,15 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 		}
 	}
 	b.environments()
+	// Every link is made: release what only the mapping needed (the decoded attribute
+	// values and the key index) before the graph store grows, so that both are not alive
+	// at the peak. Afterwards the builder answers ResourceID and nothing else.
+	for _, n := range b.nodes {
+		n.In.Attrs, n.In.Unknown = nil, nil
+	}
+	b.byKey, b.wants = nil, map[string]map[string]bool{}
+	b.aws = awsState{account: b.aws.account}
+	b.google = googleState{}
 
 	g := graph.New()
 	info := graph.SourceInfo{Name: b.opts.Source, Target: b.opts.Target, Counts: map[string]int{}}
@@ -416,6 +426,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 		}
 	}
+	b.edges = nil
 	return g, nil
 }
 
