@@ -2,6 +2,7 @@ package workdir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -74,11 +75,13 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		if p, ok := probers[c.typ.Provider]; ok {
 			info.Counts["probed"]++
 			r, err := p.Probe(ctx, Credential{Fingerprint: c.fp, Provider: c.typ.Provider, Type: c.typ.Type, Var: c.finds[0].key, value: secret{c.value}})
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrNotProbed):
+			case err != nil:
 				where := c.where(results)
 				g.AddGap(graph.Gap{Source: "workdir", What: "reach of " + c.typ.What + " at " + where,
 					Reason: "probe failed: " + scrub(err.Error(), c.value)})
-			} else {
+			default:
 				reach = &r
 			}
 		}

@@ -2,6 +2,7 @@ package workdir
 
 import (
 	"context"
+	"errors"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -31,6 +32,11 @@ type Prober interface {
 	// server fault) and become gaps.
 	Probe(ctx context.Context, c Credential) (Reach, error)
 }
+
+// ErrNotProbed is returned by a prober that cannot say anything about a credential (the
+// demo's prober, asked about a credential that is not the demo's): its reach stays
+// unknown, and no gap is recorded.
+var ErrNotProbed = errors.New("credential not known to this prober")
 
 // Reach is what a prober learned about one credential.
 type Reach struct {
