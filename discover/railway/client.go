@@ -1,0 +1,307 @@
+package railway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultEndpoint is Railway's public GraphQL API (docs integrations/api.md).
+const DefaultEndpoint = "https://backboard.railway.com/graphql/v2"
+
+// ClientOptions tune the HTTP client. Zero values take the defaults.
+type ClientOptions struct {
+	Endpoint    string        // default DefaultEndpoint
+	HTTP        *http.Client  // default: a client without a global timeout (Timeout applies per attempt)
+	Concurrency int           // requests in flight at once (default 4)
+	RPS         float64       // requests started per second at most (default 10, Railway's Hobby limit)
+	Timeout     time.Duration // per attempt (default 30s)
+	MaxAttempts int           // per request, retries included (default 5)
+	MaxWait     time.Duration // the longest Retry-After honoured before giving up (default 60s)
+	Backoff     time.Duration // first backoff after a 5xx or timeout; doubles each attempt (default 500ms)
+	Logger      *slog.Logger  // diagnostics (default slog.Default())
+}
+
+// Client sends read-only GraphQL documents to Railway. Every document goes through Guard
+// first; a refused document never reaches the network.
+type Client struct {
+	cred Credential
+	o    ClientOptions
+	sem  chan struct{}
+
+	paceMu sync.Mutex
+	next   time.Time
+
+	requests atomic.Int64
+	retries  atomic.Int64
+}
+
+// NewClient returns a client for the credential.
+func NewClient(cred Credential, o ClientOptions) *Client {
+	if o.Endpoint == "" {
+		o.Endpoint = DefaultEndpoint
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{}
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.RPS <= 0 {
+		o.RPS = 10
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 60 * time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// Requests is the number of HTTP requests sent so far (retries included).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Retries is the number of attempts that were retries.
+func (c *Client) Retries() int64 { return c.retries.Load() }
+
+// GQLError is one entry of a response's "errors" array. Railway answers errors with
+// HTTP 200 and this array (docs integrations/api.md; CLI src/client.rs).
+type GQLError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path,omitempty"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// PathString renders the error's path as a.b[0].c.
+func (e GQLError) PathString() string {
+	var b strings.Builder
+	for _, p := range e.Path {
+		switch v := p.(type) {
+		case float64:
+			fmt.Fprintf(&b, "[%d]", int(v))
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
+
+// Response is a decoded GraphQL answer: data (possibly partial) and errors.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []GQLError      `json:"errors"`
+}
+
+// HasData reports whether data is present and not null.
+func (r *Response) HasData() bool {
+	return len(r.Data) > 0 && !bytes.Equal(bytes.TrimSpace(r.Data), []byte("null"))
+}
+
+// RequestError is a request that failed after its retries, or could not be retried.
+type RequestError struct {
+	Op        string
+	Attempts  int
+	Reason    string // "HTTP 503", "timeout", "rate limited (HTTP 429)", "malformed JSON response"
+	Transient bool   // network, rate limit or server fault: discovery is incomplete, not wrong input
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("railway: %s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
+	}
+	return fmt.Sprintf("railway: %s: %s", e.Op, e.Reason)
+}
+
+// Do guards, sends and decodes one document. GraphQL errors come back in the Response,
+// not as an error; an error means no usable answer.
+func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*Response, error) {
+	if _, err := Guard(doc); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName,omitempty"`
+		Variables     map[string]any `json:"variables,omitempty"`
+	}{doc, op, vars})
+	if err != nil {
+		return nil, fmt.Errorf("railway: encode %s: %w", op, err)
+	}
+	var last *RequestError
+	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
+		if attempt > 1 {
+			c.retries.Add(1)
+		}
+		resp, wait, rerr := c.attempt(ctx, op, body)
+		if rerr == nil {
+			return resp, nil
+		}
+		rerr.Attempts = attempt
+		last = rerr
+		if !rerr.Transient || ctx.Err() != nil {
+			return nil, rerr
+		}
+		if wait < 0 { // Retry-After beyond MaxWait: give up now rather than stall for an hour
+			return nil, rerr
+		}
+		if wait == 0 {
+			wait = c.o.Backoff << (attempt - 1)
+			if wait > 10*time.Second {
+				wait = 10 * time.Second
+			}
+		}
+		if attempt == c.o.MaxAttempts {
+			break
+		}
+		c.o.Logger.Debug("railway: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctx.Err().Error(), Transient: true}
+		case <-time.After(wait):
+		}
+	}
+	return nil, last
+}
+
+// pace spaces request starts to at most RPS per second.
+func (c *Client) pace(ctx context.Context) error {
+	c.paceMu.Lock()
+	now := time.Now()
+	at := c.next
+	if at.Before(now) {
+		at = now
+	}
+	c.next = at.Add(time.Duration(float64(time.Second) / c.o.RPS))
+	c.paceMu.Unlock()
+	if d := time.Until(at); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return nil
+}
+
+// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429),
+// wait < 0 says the server asked for longer than MaxWait.
+func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response, time.Duration, *RequestError) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, 0, &RequestError{Op: op, Reason: ctx.Err().Error(), Transient: true}
+	}
+	defer func() { <-c.sem }()
+	if err := c.pace(ctx); err != nil {
+		return nil, 0, &RequestError{Op: op, Reason: err.Error(), Transient: true}
+	}
+	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.o.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, &RequestError{Op: op, Reason: "bad endpoint: " + err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "bulkhead (read-only discovery)")
+	c.cred.set(req.Header)
+	c.requests.Add(1)
+	res, err := c.o.HTTP.Do(req)
+	if err != nil {
+		reason := "network error"
+		if errors.Is(err, context.DeadlineExceeded) || actx.Err() != nil {
+			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
+		}
+		if ctx.Err() != nil {
+			reason = ctx.Err().Error()
+		}
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) && reason == "network error" {
+			reason = "network error: " + c.cred.redact(ue.Unwrap().Error())
+		}
+		return nil, 0, &RequestError{Op: op, Reason: reason, Transient: true}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	if err != nil {
+		reason := "reading response: " + c.cred.redact(err.Error())
+		if actx.Err() != nil {
+			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
+		}
+		return nil, 0, &RequestError{Op: op, Reason: reason, Transient: true}
+	}
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests:
+		wait := retryAfter(res.Header.Get("Retry-After"))
+		reason := "rate limited (HTTP 429)"
+		if wait > c.o.MaxWait {
+			reason = fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)
+			return nil, -1, &RequestError{Op: op, Reason: reason, Transient: true}
+		}
+		if wait == 0 {
+			wait = time.Second
+		}
+		return nil, wait, &RequestError{Op: op, Reason: reason, Transient: true}
+	case res.StatusCode >= 500:
+		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode), Transient: true}
+	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
+		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode)}
+	}
+	var out Response
+	if err := json.Unmarshal(data, &out); err != nil {
+		if res.StatusCode != http.StatusOK {
+			return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode)}
+		}
+		return nil, 0, &RequestError{Op: op, Reason: "malformed JSON response", Transient: true}
+	}
+	for i := range out.Errors {
+		out.Errors[i].Message = c.cred.redact(out.Errors[i].Message)
+	}
+	if res.StatusCode != http.StatusOK {
+		msg := fmt.Sprintf("HTTP %d", res.StatusCode)
+		if len(out.Errors) > 0 {
+			msg += ": " + out.Errors[0].Message
+		}
+		return nil, 0, &RequestError{Op: op, Reason: msg}
+	}
+	return &out, 0, nil
+}
+
+// retryAfter parses Retry-After: delay-seconds or an HTTP date.
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
