@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/bulkhead-dev/bulkhead/discover"
+	"github.com/bulkhead-dev/bulkhead/discover/railway"
 	"github.com/bulkhead-dev/bulkhead/discover/workdir"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
 )
@@ -66,11 +66,7 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 		}
 	}
 	if s.probe {
-		ps, err := probeClients(io)
-		if err != nil {
-			return nil, err
-		}
-		probers = append(probers, ps...)
+		probers = append(probers, s.probeClients()...)
 	}
 	var out []discover.Source
 	for _, d := range s.dirs {
@@ -82,7 +78,12 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 	return out, nil
 }
 
-// probeClients returns the probers --probe uses.
-func probeClients(*IOStreams) ([]workdir.Prober, error) {
-	return nil, fmt.Errorf("--probe: no prober is available in this build")
+// probeClients returns the probers --probe uses: Railway's, through the Railway
+// discoverer's read-only client, at --railway-endpoint when that flag is on the command.
+func (s *workdirSet) probeClients() []workdir.Prober {
+	endpoint := railway.DefaultEndpoint
+	if f := s.fs.Lookup("railway-endpoint"); f != nil && f.Value.String() != "" {
+		endpoint = f.Value.String()
+	}
+	return []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: endpoint}}}
 }
