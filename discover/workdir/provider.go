@@ -86,6 +86,11 @@ func typeOf(fk FileKind, a Assignment) (credType, bool) {
 		return awsSecret, true // aws_iam_access_key's "secret" attribute
 	}
 	t, ok := byName[n]
+	if ok && t == railwayProject && (fk == KindTFVars || fk == KindTerraform || fk == KindTFState) {
+		// Railway's Terraform provider reads RAILWAY_TOKEN as an account or team token.
+		// https://registry.terraform.io/providers/terraform-community-providers/railway/latest/docs
+		t = railwayAPI
+	}
 	if ok && t.Role == roleAWSSecret && !awsSecretValue.MatchString(v) {
 		return credType{}, false // "secret_key" of something else
 	}
