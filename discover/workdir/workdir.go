@@ -103,7 +103,7 @@ func (s *Source) Discover(ctx context.Context) (*graph.Graph, error) {
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("workdir: %s is not a directory", s.Root)
 		}
-		fsys = os.DirFS(s.Root)
+		fsys = osFS(s.Root)
 	}
 	det, err := newDetector(ctx)
 	if err != nil {
@@ -173,6 +173,8 @@ func (s *Source) Discover(ctx context.Context) (*graph.Graph, error) {
 		shown := display(path.Join(rootShown, p.rel))
 		if p.gap {
 			g.AddGap(graph.Gap{Source: "workdir", What: shown, Reason: p.reason})
+		} else if p.count == "odd_paths" {
+			log.Warn("workdir: odd path, scanned and shown escaped", "path", shown)
 		} else {
 			log.Warn("workdir: skipped", "path", shown, "reason", p.reason)
 		}
