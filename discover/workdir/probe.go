@@ -3,6 +3,7 @@ package workdir
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -16,6 +17,17 @@ type Credential struct {
 	Var         string // the name it was stored under (RAILWAY_API_TOKEN)
 	value       secret
 }
+
+// String describes the credential without its value.
+func (c Credential) String() string {
+	return "credential " + c.Fingerprint + " (" + c.Type + ", " + c.Var + ")"
+}
+
+// GoString keeps %#v from printing the value.
+func (c Credential) GoString() string { return c.String() }
+
+// Format keeps every verb from printing the value.
+func (c Credential) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // Value is the credential itself. Call it only to present the credential to its own
 // provider, read-only, when the user asked for that (--probe).

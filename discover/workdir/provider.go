@@ -3,6 +3,8 @@ package workdir
 import (
 	"regexp"
 	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/discover/workdir/assign"
 )
 
 // credType is bulkhead's own knowledge of what a credential is, from the name it is
@@ -70,7 +72,7 @@ func normName(k string) string {
 
 // typeOf classifies an assignment found in a file of kind fk; ok is false when bulkhead's
 // own knowledge says nothing about it (the detector may still flag it).
-func typeOf(fk FileKind, a Assignment) (credType, bool) {
+func typeOf(fk FileKind, a assign.Assignment) (credType, bool) {
 	v := strings.TrimSpace(a.Value)
 	if awsKeyIDValue.MatchString(v) {
 		if strings.HasPrefix(v, "ASIA") {

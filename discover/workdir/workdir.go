@@ -28,6 +28,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bulkhead-dev/bulkhead/discover/workdir/assign"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -229,7 +230,7 @@ var metaKeys = map[string]bool{
 
 // scanContent finds credentials in one file's text.
 func scanContent(ctx context.Context, det *detector, kind FileKind, rel string, b []byte) ([]find, map[string]string) {
-	as := ParseAssignments(b)
+	as := assign.Parse(b)
 	var finds []find
 	meta := map[string]string{}
 	type lv struct {
@@ -244,7 +245,7 @@ func scanContent(ctx context.Context, det *detector, kind FileKind, rel string, 
 			continue
 		}
 		t, ok := typeOf(kind, a)
-		if !ok || (t.Role != roleAWSKeyID && placeholder(a.Value)) {
+		if !ok || (t.Role != roleAWSKeyID && assign.Placeholder(a.Value)) {
 			continue
 		}
 		seen[lv{a.Line, a.Value}] = len(finds)
@@ -252,7 +253,7 @@ func scanContent(ctx context.Context, det *detector, kind FileKind, rel string, 
 	}
 	if det != nil {
 		for _, h := range det.find(ctx, rel, b) {
-			if placeholder(h.Secret) {
+			if assign.Placeholder(h.Secret) {
 				continue
 			}
 			if i, ok := seen[lv{h.Line, h.Secret}]; ok {
@@ -263,7 +264,7 @@ func scanContent(ctx context.Context, det *detector, kind FileKind, rel string, 
 			for _, a := range as {
 				if a.Line == h.Line && strings.Contains(a.Value, h.Secret) {
 					f.key, f.col = a.Key, a.Col
-					if t, ok := typeOf(kind, Assignment{Key: a.Key, Value: h.Secret}); ok {
+					if t, ok := typeOf(kind, assign.Assignment{Key: a.Key, Value: h.Secret}); ok {
 						f.typ = t
 					}
 					break
@@ -279,7 +280,7 @@ func scanContent(ctx context.Context, det *detector, kind FileKind, rel string, 
 
 // pairAWS ties AWS secrets and session tokens to the access key ID they belong with: the
 // one in the same INI section, else the nearest one by line in the file.
-func pairAWS(finds []find, as []Assignment) {
+func pairAWS(finds []find, as []assign.Assignment) {
 	section := map[int]string{}
 	for _, a := range as {
 		section[a.Line] = a.Section
