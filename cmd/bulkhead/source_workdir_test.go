@@ -46,7 +46,7 @@ func canaryDir(t *testing.T) (dir string, values []string) {
 	dir = t.TempDir()
 	workdirtest.Plant(t, dir)
 	extra := map[string]string{
-		"shop/staging/.env": "RAILWAY_API_TOKEN=" + server.IncidentDomainsToken + "\n",
+		"shop/staging/.env":   "RAILWAY_API_TOKEN=" + server.IncidentDomainsToken + "\n",
 		"analytics/.mcp.json": `{"mcpServers":{"a":{"env":{"RAILWAY_TOKEN":"` + server.IncidentAnalyticsCI + `"}}}}`,
 	}
 	for rel, c := range extra {
