@@ -1,7 +1,9 @@
 // Command gentree writes the benchmark tree of docs/bench-workdir.md: a monorepo-like
 // directory of generated source, data and dependency files with fake credentials
 // sprinkled in the files credentials are kept in (.env, tfvars, compose, CI, MCP config)
-// and, for the secret scanner to find, in some source files. It is deterministic: the
+// and, for the secret scanner to find, in some source files. By default the generated text
+// is dense in the words secret scanners key on (token, key, secret, password), which makes
+// their rules run on nearly every file; -plain leaves those words out. It is deterministic: the
 // same flags write the same bytes.
 //
 //	go run ./discover/workdir/internal/gentree -dir /tmp/bh-tree -files 100000
@@ -21,6 +23,7 @@ func main() {
 	dir := flag.String("dir", "", "directory to write (must not exist)")
 	files := flag.Int("files", 100000, "number of files")
 	seed := flag.Int64("seed", 1, "random seed")
+	plain := flag.Bool("plain", false, "leave secret-scanner keywords (token, key, secret, password, ...) out of the generated text")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "gentree: -dir is required")
@@ -29,6 +32,17 @@ func main() {
 	if _, err := os.Stat(*dir); err == nil {
 		fmt.Fprintf(os.Stderr, "gentree: %s exists\n", *dir)
 		os.Exit(2)
+	}
+	if *plain {
+		var kept []string
+		for _, w := range words {
+			switch w {
+			case "token", "key", "secret", "password", "account", "user":
+				continue
+			}
+			kept = append(kept, w)
+		}
+		words = kept
 	}
 	n, bytes, creds, err := generate(*dir, *files, *seed)
 	if err != nil {
