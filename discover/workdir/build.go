@@ -228,7 +228,7 @@ func (c *cred) expose(g *graph.Graph, tok *graph.Resource, results []fileResult)
 		}
 		note := strings.Join(uniqKeep(byFile[i]), "; ")
 		if res.job.gitignore {
-			note += " (file is gitignored, still readable)"
+			note += "; file is gitignored, still readable"
 		}
 		if err := g.Connect(graph.Edge{From: tok.ID, To: fr.ID, Kind: graph.ExposedIn, Note: note}); err != nil {
 			return err
