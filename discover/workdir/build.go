@@ -23,6 +23,9 @@ type cred struct {
 	fp    string
 }
 
+// maxListed is how many credentials of unknown reach are named one by one on stderr.
+const maxListed = 10
+
 // UnknownReach is the AttrReach value of a credential whose authority was not learned.
 const UnknownReach = "unknown"
 
@@ -88,6 +91,9 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		if reach == nil {
 			tok.SetAttr(graph.AttrReach, UnknownReach)
 			info.Counts["reach_unknown"]++
+			if n := info.Counts["reach_unknown"]; n <= maxListed {
+				log.Warn("workdir: credential found, reach unknown", "at", c.where(results), "credential", c.typ.What)
+			}
 		}
 		adv := advice(c, results, reach)
 		if reach != nil {
@@ -117,7 +123,7 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 	}
 	if n := info.Counts["reach_unknown"]; n > 0 && len(s.Probers) == 0 {
 		log.Warn("workdir: reach of found credentials is unknown: nothing was sent to any provider; use --probe to ask them, read-only",
-			"credentials", n)
+			"credentials", n, "listed", min(n, maxListed))
 	}
 	return nil
 }
