@@ -84,7 +84,7 @@ func runShared(p *Pass) ([]Finding, error) {
 		switch {
 		case len(prod) > 0 && len(lower) > 0:
 			f.Severity = Critical
-			f.Detail = fmt.Sprintf("a delete issued in %s also destroys production data (%s)", strings.Join(lower, ", "), strings.Join(prod, ", "))
+			f.Detail = fmt.Sprintf("a delete issued in %s also destroys data in %s", strings.Join(lower, ", "), strings.Join(prod, ", "))
 		default:
 			f.Detail = fmt.Sprintf("a delete issued for one environment destroys data in all of %s", strings.Join(names, ", "))
 		}

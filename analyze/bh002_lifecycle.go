@@ -30,8 +30,7 @@ func runLifecycle(p *Pass) ([]Finding, error) {
 		if len(copies) == 0 {
 			continue // BH005's case
 		}
-		destroyed := p.Index.DestroysSet(d)
-		if len(p.Surviving(d, destroyed)) > 0 {
+		if len(p.SurvivingOwnDelete(d)) > 0 {
 			continue
 		}
 		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), d.Label())

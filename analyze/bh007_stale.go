@@ -33,9 +33,12 @@ func runStale(p *Pass) ([]Finding, error) {
 		if !p.MayBeProduction(d) {
 			continue
 		}
-		surviving := p.Surviving(d, p.Index.DestroysSet(d))
+		surviving := p.SurvivingOwnDelete(d)
 		if len(surviving) == 0 {
 			continue // BH002 or BH005
+		}
+		if current(surviving) {
+			continue
 		}
 		var newest *graph.Resource
 		var newestAt time.Time
@@ -76,4 +79,19 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d/time.Hour))
 	}
 	return fmt.Sprintf("%dm", int(d/time.Minute))
+}
+
+// current reports whether a surviving recovery point is as new as the data by nature: a
+// snapshot taken when the data is deleted ("taken_on_delete") or a continuous backup
+// (point-in-time recovery, object versions: "continuous").
+func current(cs []*graph.Resource) bool {
+	for _, c := range cs {
+		if v, _ := c.Bool("taken_on_delete"); v {
+			return true
+		}
+		if v, _ := c.Bool("continuous"); v {
+			return true
+		}
+	}
+	return false
 }

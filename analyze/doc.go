@@ -30,3 +30,14 @@ func FormatDocMarkdown(r *Rule) string {
 	}
 	return b.String()
 }
+
+// RuleTable is the catalogue as a Markdown table, linking each rule to its section in the
+// document at doc ("docs/rules.md" from the README, "" from docs/rules.md itself).
+func RuleTable(doc string) string {
+	var b strings.Builder
+	b.WriteString("| ID | name | default severity | finding |\n| --- | --- | --- | --- |\n")
+	for _, r := range All {
+		fmt.Fprintf(&b, "| [%s](%s#%s) | %s | %s | %s |\n", r.ID, doc, strings.ToLower(r.ID+"-"+r.Name), r.Name, r.Severity, r.Doc.Title)
+	}
+	return b.String()
+}

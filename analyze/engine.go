@@ -22,6 +22,8 @@ type Options struct {
 	RPO      time.Duration       // recovery-point objective; zero means DefaultRPO
 	Severity map[string]Severity // per-rule severity overrides, by rule ID
 	Rules    []*Rule             // rules to run; nil means All
+	Waivers  []Waiver            // waive blocks of bulkhead.hcl (see Triage)
+	Baseline *Baseline           // accepted findings (--baseline); nil: none
 }
 
 // Report is the result of a run: findings sorted most severe first, plus what the input
@@ -32,6 +34,7 @@ type Report struct {
 	Summary  Summary             `json:"summary"`
 	Sources  []graph.SourceInfo  `json:"sources,omitempty"`
 	Gaps     []graph.Gap         `json:"gaps,omitempty"`
+	Notices  []Notice            `json:"notices,omitempty"` // expired or unused waivers, ...
 	Rules    map[string]RuleInfo `json:"-"`
 }
 
@@ -48,17 +51,19 @@ type Summary struct {
 	Edges      int            `json:"edges"`
 	Findings   int            `json:"findings"`
 	BySeverity map[string]int `json:"by_severity"`
+	ByStatus   map[string]int `json:"by_status,omitempty"` // new, baseline, waived, existing
 	Complete   bool           `json:"complete"`
 }
 
 // Complete reports whether every source was read in full.
 func (r *Report) Complete() bool { return len(r.Gaps) == 0 }
 
-// Max is the highest severity among the findings, or 0.
+// Max is the highest severity among the findings that count toward --fail-on (not
+// waived, not in the baseline), or 0.
 func (r *Report) Max() Severity {
 	var m Severity
 	for _, f := range r.Findings {
-		if f.Severity > m {
+		if f.Severity > m && f.Counts() {
 			m = f.Severity
 		}
 	}
@@ -99,8 +104,16 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 		}
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool { return Less(rep.Findings[i], rep.Findings[j]) })
-	rep.Sources = g.Sources
-	rep.Gaps = g.Gaps
+	rep.Sources = append([]graph.SourceInfo(nil), g.Sources...)
+	sort.SliceStable(rep.Sources, func(i, j int) bool {
+		a, b := rep.Sources[i], rep.Sources[j]
+		return a.Name < b.Name || a.Name == b.Name && a.Target < b.Target
+	})
+	rep.Gaps = append([]graph.Gap(nil), g.Gaps...)
+	sort.SliceStable(rep.Gaps, func(i, j int) bool {
+		a, b := rep.Gaps[i], rep.Gaps[j]
+		return a.Source+"\x00"+a.What+"\x00"+a.Reason < b.Source+"\x00"+b.What+"\x00"+b.Reason
+	})
 	rep.Summary = Summary{
 		Resources:  g.Len(),
 		Edges:      g.EdgeCount(),
@@ -111,6 +124,7 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	for _, f := range rep.Findings {
 		rep.Summary.BySeverity[f.Severity.String()]++
 	}
+	Triage(rep, opts.Waivers, opts.Baseline, GraphNamer(g), opts.Now)
 	return rep, nil
 }
 
@@ -121,16 +135,24 @@ type Pass struct {
 	Opts  Options
 
 	rule    *Rule
-	env     map[*graph.Resource]*graph.Resource
 	reach   map[*graph.Resource]*Reach
 	holders []*graph.Resource
+	expo    map[*graph.Resource]string
+}
+
+// NewPass gives code outside the rule catalogue (the plan gate) the engine's facts about
+// g. Findings it builds are attributed to rule r.
+func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
+	p := newPass(g, opts)
+	p.rule = r
+	return p
 }
 
 func newPass(g *graph.Graph, opts Options) *Pass {
 	return &Pass{
 		Graph: g, Index: g.Index(), Opts: opts,
-		env:   map[*graph.Resource]*graph.Resource{},
 		reach: map[*graph.Resource]*Reach{},
+		expo:  map[*graph.Resource]string{},
 	}
 }
 
@@ -138,14 +160,7 @@ func newPass(g *graph.Graph, opts Options) *Pass {
 func (p *Pass) Destroys(r *graph.Resource) []*graph.Resource { return p.Index.Destroys(r) }
 
 // Env is the environment holding r, or nil.
-func (p *Pass) Env(r *graph.Resource) *graph.Resource {
-	if e, ok := p.env[r]; ok {
-		return e
-	}
-	e := p.Index.EnvironmentOf(r)
-	p.env[r] = e
-	return e
-}
+func (p *Pass) Env(r *graph.Resource) *graph.Resource { return p.Index.EnvironmentOf(r) }
 
 // Tier is r's tier: its own, else its environment's, else Unknown.
 func (p *Pass) Tier(r *graph.Resource) graph.Tier {
@@ -208,14 +223,23 @@ func (p *Pass) Copies(r *graph.Resource) []*graph.Resource {
 // Surviving are the recovery points of r that outlive the deletion of everything in
 // destroyed: the copy itself and every store it lives in (stored_in) must survive.
 func (p *Pass) Surviving(r *graph.Resource, destroyed map[string]bool) []*graph.Resource {
+	return p.surviving(r, func(id string) bool { return destroyed[id] })
+}
+
+// SurvivingOwnDelete are the recovery points of r that outlive deleting r itself.
+func (p *Pass) SurvivingOwnDelete(r *graph.Resource) []*graph.Resource {
+	return p.surviving(r, func(id string) bool { return p.Index.DestroysID(r, id) })
+}
+
+func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*graph.Resource {
 	var out []*graph.Resource
 	for _, c := range p.Copies(r) {
-		if destroyed[c.ID] {
+		if destroyed(c.ID) {
 			continue
 		}
 		lost := false
 		for _, e := range p.Index.Out(c, graph.StoredIn) {
-			if destroyed[e.To] {
+			if destroyed(e.To) {
 				lost = true
 				break
 			}
@@ -233,6 +257,7 @@ type Reach struct {
 	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
 	Destroyed map[string]bool
 	order     []*graph.Resource // Destroyed, sorted by ID
+	direct    map[string]bool   // IDs of the Targets' ends
 }
 
 // Resources returns the destroyed set sorted by ID.
@@ -243,12 +268,13 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 	if r, ok := p.reach[t]; ok {
 		return r
 	}
-	r := &Reach{Destroyed: map[string]bool{}}
+	r := &Reach{Destroyed: map[string]bool{}, direct: map[string]bool{}}
 	for _, e := range p.Index.Out(t, graph.ScopedTo) {
 		if !e.Allows(graph.Delete) {
 			continue
 		}
 		r.Targets = append(r.Targets, e)
+		r.direct[e.To] = true
 		target, _ := p.Index.Resource(e.To)
 		for _, d := range p.Destroys(target) {
 			if !r.Destroyed[d.ID] {
@@ -266,6 +292,9 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 // target (in ID order) whose cascade holds d, then the cascade chain to d.
 func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
 	path := []Hop{p.Hop("", t)}
+	if p.Reach(t).direct[d.ID] {
+		return append(path, p.Hop("may delete", d))
+	}
 	for _, e := range p.Reach(t).Targets {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {
@@ -333,8 +362,18 @@ func (p *Pass) where(r *graph.Resource) string {
 	return ""
 }
 
-// exposure describes where a credential is readable: "exposed in staging/web".
+// exposure describes where a credential is readable: "exposed in staging/web". It is
+// memoised: a credential with many scoped_to edges appears in many paths.
 func (p *Pass) exposure(t *graph.Resource) string {
+	if s, ok := p.expo[t]; ok {
+		return s
+	}
+	s := p.exposureOf(t)
+	p.expo[t] = s
+	return s
+}
+
+func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
 	for _, e := range p.Index.Out(t, graph.ExposedIn) {
 		to, _ := p.Index.Resource(e.To)

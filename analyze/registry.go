@@ -12,9 +12,9 @@ var All = []*Rule{
 	BroadCredential,
 }
 
-// Lookup finds a rule by ID or name.
+// Lookup finds a rule (of All or PlanRules) by ID or name.
 func Lookup(idOrName string) (*Rule, bool) {
-	for _, r := range All {
+	for _, r := range append(All[:len(All):len(All)], PlanRules...) {
 		if r.ID == idOrName || r.Name == idOrName {
 			return r, true
 		}

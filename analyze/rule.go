@@ -98,6 +98,8 @@ type Finding struct {
 	Location    string   `json:"location,omitempty"`
 	Advice      string   `json:"advice,omitempty"` // what to do instead, when the source knows
 	Fingerprint string   `json:"fingerprint"`
+	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
+	Waived      *Waiver  `json:"waived,omitempty"` // the waiver that accepts it
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource

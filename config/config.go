@@ -22,6 +22,8 @@ type Config struct {
 	Tiers  []TierRule
 	Tokens []TokenInfo
 	Rules  map[string]RuleSettings
+	// Waivers accept findings on purpose (waive blocks); see analyze.Waiver.
+	Waivers []analyze.Waiver
 
 	// Parser holds the files read, so diagnostics can be printed with source snippets.
 	Parser *hclparse.Parser
@@ -53,6 +55,7 @@ type fileSchema struct {
 	Tiers  []tierBlock  `hcl:"tier,block"`
 	Tokens []tokenBlock `hcl:"token,block"`
 	Rules  []ruleBlock  `hcl:"rule,block"`
+	Waive  []waiveBlock `hcl:"waive,block"`
 }
 
 type tierBlock struct {
@@ -124,6 +127,7 @@ func decode(cfg *Config, f *hcl.File, diags hcl.Diagnostics) (*Config, hcl.Diagn
 	for _, t := range fs.Tokens {
 		cfg.Tokens = append(cfg.Tokens, TokenInfo{Name: t.Name, Purpose: t.Purpose, ExposedIn: t.ExposedIn, Range: t.DefRange})
 	}
+	diags = append(diags, cfg.decodeWaivers(fs.Waive)...)
 	for _, r := range fs.Rules {
 		rule, ok := analyze.Lookup(r.ID)
 		if !ok {
@@ -169,6 +173,9 @@ func tierNames() []string {
 func didYouMean(given string, valid []string) string {
 	best, bestD := "", 3
 	for _, v := range valid {
+		if len(given) >= 3 && strings.HasPrefix(strings.ToLower(v), strings.ToLower(given)) {
+			return fmt.Sprintf(" Did you mean %q?", v)
+		}
 		if d := levenshtein(strings.ToLower(given), strings.ToLower(v)); d < bestD {
 			best, bestD = v, d
 		}
@@ -215,5 +222,6 @@ func (c *Config) AnalyzeOptions(opts analyze.Options) analyze.Options {
 			opts.RPO = s.Objective
 		}
 	}
+	opts.Waivers = append(opts.Waivers, c.Waivers...)
 	return opts
 }

@@ -3,7 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	dgraph "github.com/dominikbraun/graph"
@@ -163,19 +163,17 @@ func (g *Graph) sortAll() {
 	if g.sorted {
 		return
 	}
-	sort.Slice(g.resources, func(i, j int) bool { return g.resources[i].ID < g.resources[j].ID })
-	sort.Slice(g.edges, func(i, j int) bool { return edgeLess(g.edges[i], g.edges[j]) })
+	slices.SortFunc(g.resources, func(a, b *Resource) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(g.edges, func(a, b *Edge) int {
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.To, b.To); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Kind), string(b.Kind))
+	})
 	g.sorted = true
-}
-
-func edgeLess(a, b *Edge) bool {
-	if a.From != b.From {
-		return a.From < b.From
-	}
-	if a.To != b.To {
-		return a.To < b.To
-	}
-	return a.Kind < b.Kind
 }
 
 // Resources returns every resource sorted by ID. The slice is shared; do not modify it.

@@ -1,6 +1,6 @@
 package graph
 
-import "sort"
+import "slices"
 
 // Index is a read-only, compact view of a graph for traversals: resources numbered in ID
 // order, forward and reverse adjacency as slices. Build it once after loading (Graph.Index
@@ -14,6 +14,9 @@ type Index struct {
 
 	destroys map[int32][]int32
 	trees    map[int32]map[int32]*Edge // cascade shortest-path trees by source, for Chain
+	env      []int32                   // memo of EnvironmentOf: -2 not computed, -1 none
+	mark     []uint32                  // visit stamps, so traversals allocate no sets
+	stamp    uint32
 }
 
 type half struct {
@@ -34,6 +37,11 @@ func (g *Graph) Index() *Index {
 		in:       make([][]half, len(rs)),
 		destroys: map[int32][]int32{},
 		trees:    map[int32]map[int32]*Edge{},
+		env:      make([]int32, len(rs)),
+		mark:     make([]uint32, len(rs)),
+	}
+	for i := range x.env {
+		x.env[i] = -2
 	}
 	for i, r := range rs {
 		x.pos[r.ID] = int32(i)
@@ -119,23 +127,18 @@ func (x *Index) destroysIdx(start int32) []int32 {
 	if d, ok := x.destroys[start]; ok {
 		return d
 	}
-	seen := map[int32]bool{start: true}
-	queue := []int32{start}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		for _, h := range x.out[n] {
-			if cascades(h.e.Kind) && !seen[h.n] {
-				seen[h.n] = true
-				queue = append(queue, h.n)
+	stamp := x.nextStamp()
+	x.mark[start] = stamp
+	out := []int32{start}
+	for i := 0; i < len(out); i++ {
+		for _, h := range x.out[out[i]] {
+			if cascades(h.e.Kind) && x.mark[h.n] != stamp {
+				x.mark[h.n] = stamp
+				out = append(out, h.n)
 			}
 		}
 	}
-	out := make([]int32, 0, len(seen))
-	for n := range seen {
-		out = append(out, n)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	slices.Sort(out)
 	x.destroys[start] = out
 	return out
 }
@@ -214,22 +217,50 @@ func (x *Index) walk(parent map[int32]*Edge, s, t int32) []*Edge {
 // containers), or nil. A resource held by several environments returns the first by ID.
 func (x *Index) EnvironmentOf(r *Resource) *Resource {
 	n := x.at(r)
-	seen := map[int32]bool{n: true}
+	if e := x.env[n]; e != -2 {
+		if e < 0 {
+			return nil
+		}
+		return x.res[e]
+	}
+	x.env[n] = -1
+	stamp := x.nextStamp()
+	x.mark[n] = stamp
 	queue := []int32{n}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
+	for i := 0; i < len(queue); i++ {
+		c := queue[i]
 		if x.res[c].Kind == Environment && c != n {
+			x.env[n] = c
 			return x.res[c]
 		}
 		for _, h := range x.in[c] {
-			if h.e.Kind == Contains && !seen[h.n] {
-				seen[h.n] = true
+			if h.e.Kind == Contains && x.mark[h.n] != stamp {
+				x.mark[h.n] = stamp
 				queue = append(queue, h.n)
 			}
 		}
 	}
 	return nil
+}
+
+// DestroysID reports whether deleting r destroys the resource with the given ID, without
+// building a set: a binary search in r's memoised cascade closure.
+func (x *Index) DestroysID(r *Resource, id string) bool {
+	n, ok := x.pos[id]
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearch(x.destroysIdx(x.at(r)), n)
+	return found
+}
+
+func (x *Index) nextStamp() uint32 {
+	x.stamp++
+	if x.stamp == 0 { // wrapped: clear old stamps
+		clear(x.mark)
+		x.stamp = 1
+	}
+	return x.stamp
 }
 
 // TierOf is r's own tier, else the tier of its environment, else Unknown.

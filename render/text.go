@@ -61,6 +61,16 @@ func Text(w io.Writer, rep *analyze.Report, opts Options) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	for _, n := range rep.Notices {
+		loc := ""
+		if n.Location != "" {
+			loc = n.Location + ": "
+		}
+		fmt.Fprintf(bw, "%s %s%s\n", p.paint(ansiYel, "note:"), loc, n.Message)
+	}
+	if len(rep.Notices) > 0 {
+		fmt.Fprintln(bw)
+	}
 	fmt.Fprintln(bw, Summary(rep, opts))
 	return bw.Flush()
 }
@@ -91,7 +101,33 @@ func writeFinding(w io.Writer, p painter, f analyze.Finding) {
 	if f.Advice != "" {
 		fmt.Fprintf(w, "      fix: %s\n", f.Advice)
 	}
+	if st := statusLine(f); st != "" {
+		fmt.Fprintf(w, "      %s\n", p.paint(ansiCyan, st))
+	}
 	fmt.Fprintf(w, "      %s\n\n", p.paint(ansiDim, "fingerprint "+f.Fingerprint))
+}
+
+// statusLine says why a finding does not count toward --fail-on.
+func statusLine(f analyze.Finding) string {
+	switch f.Status {
+	case analyze.StatusWaived:
+		if f.Waived == nil {
+			return "waived"
+		}
+		s := "waived: " + f.Waived.Reason
+		if f.Waived.Expires != "" {
+			s += " (until " + f.Waived.Expires + ")"
+		}
+		if f.Waived.Location != "" {
+			s += " at " + f.Waived.Location
+		}
+		return s
+	case analyze.StatusBaseline:
+		return "in the baseline: does not fail"
+	case analyze.StatusExisting:
+		return "present before this change: does not fail"
+	}
+	return ""
 }
 
 func viaColor(via string) string {
@@ -120,13 +156,21 @@ func Summary(rep *analyze.Report, opts Options) string {
 		fmt.Fprintf(&b, "%d findings (%s)", len(rep.Findings), strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(&b, " in %d resources and %d edges", rep.Summary.Resources, rep.Summary.Edges)
+	for _, st := range []string{analyze.StatusWaived, analyze.StatusBaseline, analyze.StatusExisting} {
+		if n := rep.Summary.ByStatus[st]; n > 0 {
+			fmt.Fprintf(&b, "; %d %s", n, map[string]string{analyze.StatusWaived: "waived", analyze.StatusBaseline: "in the baseline", analyze.StatusExisting: "present before"}[st])
+		}
+	}
 	if !rep.Complete() {
 		fmt.Fprintf(&b, "; INCOMPLETE input (%d unread parts): this is not a clean bill of health", len(rep.Gaps))
+	}
+	if len(rep.Findings) > 0 {
+		b.WriteString("; explain a rule with 'bulkhead rules ID'")
 	}
 	if opts.FailOn > 0 {
 		n := 0
 		for _, f := range rep.Findings {
-			if f.Severity >= opts.FailOn {
+			if f.Severity >= opts.FailOn && f.Counts() {
 				n++
 			}
 		}

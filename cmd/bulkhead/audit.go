@@ -22,6 +22,10 @@ type AuditOptions struct {
 	Output  string
 	RPO     time.Duration
 	Now     string
+	SVG     string // --svg FILE: also write the findings view (cmd_render.go)
+
+	Baseline      string // --baseline FILE: only findings not in it fail
+	WriteBaseline string // --write-baseline FILE: accept today's findings
 }
 
 // NewCmdAudit builds `bulkhead audit`. runF replaces the run function in flag tests.
@@ -51,7 +55,10 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
+	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
+	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "only findings not in this baseline file fail (see --write-baseline)")
+	cmd.Flags().StringVar(&opts.WriteBaseline, "write-baseline", "", "write today's findings to this baseline file and exit 0")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(render.Formats()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
 	return cmd
@@ -96,9 +103,15 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 		aopts.Now = t
 	}
 	aopts = opts.Sources.config.AnalyzeOptions(aopts)
+	if aopts.Baseline, err = readBaseline(opts.Baseline); err != nil {
+		return err
+	}
 	rep, err := analyze.Run(g, aopts)
 	if err != nil {
 		return err
+	}
+	if opts.WriteBaseline != "" {
+		return writeBaseline(opts.IO, opts.WriteBaseline, rep)
 	}
 	var out io.Writer = opts.IO.Out
 	color := opts.IO.ColorOut()
@@ -115,6 +128,11 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	}
 	if opts.Output != "" {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
+	}
+	if opts.SVG != "" {
+		if err := writeGraph(cmd, opts.IO, g, rep, render.GraphOptions{View: render.ViewFindings}, "svg", opts.SVG); err != nil {
+			return err
+		}
 	}
 	return verdict(rep, failOn)
 }

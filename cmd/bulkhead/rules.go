@@ -27,7 +27,7 @@ func NewCmdRules(f *Factory) *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			out := f.IO.Out
 			if len(args) == 0 {
-				for _, r := range analyze.All {
+				for _, r := range append(analyze.All[:len(analyze.All):len(analyze.All)], analyze.PlanRules...) {
 					fmt.Fprintf(out, "%s  %-28s %-8s  %s\n", r.ID, r.Name, r.Severity, r.Doc.Title)
 				}
 				return nil

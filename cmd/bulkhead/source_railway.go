@@ -27,6 +27,9 @@ type railwaySet struct {
 // railwayGetenv is how the source reads its credential; tests replace it.
 var railwayGetenv = os.Getenv
 
+// railwayTuning holds client timings; tests shorten them to exercise faults quickly.
+var railwayTuning railway.ClientOptions
+
 func (s *railwaySet) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&s.on, "railway", false, "discover Railway through its public API (credential from RAILWAY_API_TOKEN or RAILWAY_TOKEN)")
 	fs.StringVar(&s.endpoint, "railway-endpoint", railway.DefaultEndpoint, "Railway GraphQL endpoint (a proxy, or the fake in fixtures/railwayfake)")
@@ -41,7 +44,8 @@ func (s *railwaySet) sources(io *IOStreams) ([]discover.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := railway.Options{Credential: cred, ScanValues: s.scanValues, Client: railway.ClientOptions{Endpoint: s.endpoint}}
+	opts := railway.Options{Credential: cred, ScanValues: s.scanValues, Client: railwayTuning}
+	opts.Client.Endpoint = s.endpoint
 	var mu sync.Mutex
 	last := 0
 	if io.ErrTTY {

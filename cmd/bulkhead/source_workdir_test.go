@@ -144,8 +144,8 @@ func TestProbeNeedsWorkdir(t *testing.T) {
 
 // TestDemoCoversWorkdir: the demo's working directory is part of --demo. The incident's
 // domains token found in the staging .env joins the demo's token: the audit names the
-// file, the token, the production volume and that no recovery point survives, with the
-// advice the file implies. --workdir on the same files with --demo gives the same report.
+// file, the token, the production volume and that no recovery point survives, with
+// advice (the demo's own, which wins the merge over the one the file implies). --workdir on the same files with --demo gives the same report.
 func TestDemoCoversWorkdir(t *testing.T) {
 	stdout, _, code := wdRun(t, "audit", "--demo")
 	if code != exitFindings {
@@ -155,8 +155,7 @@ func TestDemoCoversWorkdir(t *testing.T) {
 		`BH004 single-credential-wipe  token "domains-cli" can destroy volume instance "pg-data" and all 3 of its recovery points`,
 		`exposed in staging/web, fixtures/demo_workdir/.env.staging`,
 		`production data, no surviving recovery point`,
-		`fix: replace RAILWAY_API_TOKEN in fixtures/demo_workdir/.env.staging`,
-		`a Railway project token for the staging environment of project shop`,
+		`fix: replace it with a Railway project token`,
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("audit --demo lacks %q:\n%s", want, stdout)

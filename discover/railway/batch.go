@@ -23,8 +23,9 @@ type item struct {
 
 // queueSpec is one kind of batch: its operation name and how many items fit in a request.
 type queueSpec struct {
-	op  string
-	max int
+	op    string
+	max   int
+	eager bool // on the critical path (next pages): sent as soon as pumped, idle slot or not
 }
 
 // batcher groups items into requests. A full batch goes at once; a partial batch goes only
@@ -52,12 +53,19 @@ func (b *batcher) add(it *item) {
 	b.wg.Add(1)
 	b.mu.Lock()
 	b.pending[it.queue] = append(b.pending[it.queue], it)
+	full := len(b.pending[it.queue]) >= b.specs[it.queue].max
 	b.mu.Unlock()
-	b.pump()
+	if full {
+		b.launch(false)
+	}
 }
 
-// pump sends every full batch, then partial batches while slots are idle.
-func (b *batcher) pump() {
+// pump sends every full batch, then partial batches while slots are idle. It runs after
+// each answer has been handled (and after the start), never per added item, so that the
+// items one answer yields travel together.
+func (b *batcher) pump() { b.launch(true) }
+
+func (b *batcher) launch(partial bool) {
 	b.mu.Lock()
 	var launch [][]*item
 	names := make([]string, 0, len(b.pending))
@@ -73,7 +81,14 @@ func (b *batcher) pump() {
 			b.busy++
 		}
 	}
-	for b.busy < b.slots {
+	for _, q := range names {
+		if partial && b.specs[q].eager && len(b.pending[q]) > 0 {
+			launch = append(launch, b.pending[q])
+			b.pending[q] = nil
+			b.busy++
+		}
+	}
+	for partial && b.busy < b.slots {
 		best := ""
 		for _, q := range names {
 			if len(b.pending[q]) > 0 && (best == "" || len(b.pending[q]) > len(b.pending[best])) {

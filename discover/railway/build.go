@@ -52,27 +52,23 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		endpoint = DefaultEndpoint
 	}
 	var err error
+	have := map[string]*graph.Resource{} // local index: the graph store's lookups are slower
 	add := func(r *graph.Resource) *graph.Resource {
 		if err != nil {
 			return r
 		}
-		if x, ok := g.Resource(r.ID); ok {
+		if x, ok := have[r.ID]; ok {
 			return x
 		}
 		if e := g.Add(r); e != nil {
 			err = e
 		}
+		have[r.ID] = r
 		return r
 	}
 	connect := func(from, to string, kind graph.EdgeKind, note string, actions ...graph.Action) {
-		if err != nil {
-			return
-		}
-		if _, ok := g.Resource(from); !ok {
-			return
-		}
-		if _, ok := g.Resource(to); !ok {
-			return
+		if err != nil || have[from] == nil || have[to] == nil {
+			return // an edge to something not read (a gap says so) is left out
 		}
 		err = g.Connect(graph.Edge{From: from, To: to, Kind: kind, Note: note, Actions: actions})
 	}
@@ -98,7 +94,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		counts["projects"]++
 		if p.WorkspaceID != nil && *p.WorkspaceID != "" {
 			wid := "railway:workspace:" + *p.WorkspaceID
-			if _, ok := g.Resource(wid); !ok {
+			if have[wid] == nil {
 				add(&graph.Resource{ID: wid, Kind: graph.Workspace, Type: "railway.Workspace", NativeID: *p.WorkspaceID, Name: *p.WorkspaceID, Origin: origin("Project.workspaceId")})
 			}
 			connect(wid, pr.ID, graph.Contains, "")
@@ -162,7 +158,11 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				name = vi.VolumeID
 			}
 			r := add(&graph.Resource{ID: "railway:volume_instance:" + id, Kind: graph.VolumeInstance, Type: "railway.VolumeInstance", NativeID: id, Name: name,
-				Attrs: map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
+				// The Terraform provider knows a volume but not its instances' IDs; the Terraform
+				// source names each instance <volume id>@<environment id>, and this alias lets
+				// graph.Merge join the two sources on it.
+				Aliases: []string{"railway:volume_instance:" + vi.VolumeID + "@" + eid},
+				Attrs:   map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
 			setOpt(r, "state", vi.State)
 			setOpt(r, "region", vi.Region)
 			setOpt(r, graph.AttrCreatedAt, vi.CreatedAt)
@@ -272,12 +272,12 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				place = si
 			}
 		}
-		if _, ok := g.Resource(place); !ok {
+		if have[place] == nil {
 			continue
 		}
 		note := "variable " + e.name
 		if e.tokenID != "" {
-			tid := "railway:api_token:" + e.tokenID
+			tid := e.tokenID
 			connect(tid, place, graph.ExposedIn, note+" (value matches the token)")
 			usedIn[tid] = append(usedIn[tid], e.envID)
 			continue
@@ -300,8 +300,8 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	// Advice on over-broad tokens: a project token for the environment they are used in.
 	for _, id := range sortedKeys(s.apiTokens) {
 		tid := "railway:api_token:" + id
-		r, ok := g.Resource(tid)
-		if !ok {
+		r := have[tid]
+		if r == nil {
 			continue
 		}
 		r.SetAttr(graph.AttrAdvice, s.adviceFor(usedIn[tid]))

@@ -51,11 +51,14 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 	if o.Endpoint == "" {
 		o.Endpoint = DefaultEndpoint
 	}
-	if o.HTTP == nil {
-		o.HTTP = &http.Client{}
-	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: o.Concurrency,
+			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
+		}}
 	}
 	if o.RPS <= 0 {
 		o.RPS = 10
@@ -130,9 +133,9 @@ type RequestError struct {
 
 func (e *RequestError) Error() string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("railway: %s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
+		return fmt.Sprintf("%s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
 	}
-	return fmt.Sprintf("railway: %s: %s", e.Op, e.Reason)
+	return fmt.Sprintf("%s: %s", e.Op, e.Reason)
 }
 
 // Do guards, sends and decodes one document. GraphQL errors come back in the Response,
@@ -193,7 +196,9 @@ func (c *Client) pace(ctx context.Context) error {
 	if at.Before(now) {
 		at = now
 	}
-	c.next = at.Add(time.Duration(float64(time.Second) / c.o.RPS))
+	// 5% margin: a server counting in fixed one-second windows sees at most RPS even
+	// when arrivals jitter.
+	c.next = at.Add(time.Duration(1.05 * float64(time.Second) / c.o.RPS))
 	c.paceMu.Unlock()
 	if d := time.Until(at); d > 0 {
 		select {
@@ -213,15 +218,24 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 	case <-ctx.Done():
 		return nil, 0, &RequestError{Op: op, Reason: ctx.Err().Error(), Transient: true}
 	}
-	defer func() { <-c.sem }()
+	res, data, err := c.roundTrip(ctx, op, body)
+	<-c.sem // decoding does not hold a request slot
+	if err != nil {
+		return nil, 0, err
+	}
+	return c.decode(op, res, data)
+}
+
+// roundTrip sends one request and reads the whole answer.
+func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.Response, []byte, *RequestError) {
 	if err := c.pace(ctx); err != nil {
-		return nil, 0, &RequestError{Op: op, Reason: err.Error(), Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: err.Error(), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.o.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, 0, &RequestError{Op: op, Reason: "bad endpoint: " + err.Error()}
+		return nil, nil, &RequestError{Op: op, Reason: "bad endpoint: " + err.Error()}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -241,7 +255,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 		if errors.As(err, &ue) && reason == "network error" {
 			reason = "network error: " + c.cred.redact(ue.Unwrap().Error())
 		}
-		return nil, 0, &RequestError{Op: op, Reason: reason, Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: reason, Transient: true}
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
@@ -250,8 +264,13 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 		if actx.Err() != nil {
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
-		return nil, 0, &RequestError{Op: op, Reason: reason, Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: reason, Transient: true}
 	}
+	return res, data, nil
+}
+
+// decode maps an answer to a Response, a wait before retrying, or an error.
+func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, time.Duration, *RequestError) {
 	switch {
 	case res.StatusCode == http.StatusTooManyRequests:
 		wait := retryAfter(res.Header.Get("Retry-After"))

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ type Options struct {
 	// ScanValues reads variable values (in memory only) to find Railway tokens stored in
 	// variables; without it only variable names are looked at.
 	ScanValues bool
-	PageSize   int // Relay page size (default 100)
+	PageSize   int // Relay page size (default 500, as the Railway CLI asks: UserProjects.graphql, EnvironmentInstances.graphql)
 	// ProjectBatch is how many projects one request reads (default 10).
 	ProjectBatch int
 	// ListBatch is how many backup/schedule/variable lists one request reads (default 250).
@@ -45,7 +44,7 @@ type Source struct{ opts Options }
 // New returns a Railway source.
 func New(o Options) *Source {
 	if o.PageSize <= 0 {
-		o.PageSize = 100
+		o.PageSize = 500
 	}
 	if o.ProjectBatch <= 0 {
 		o.ProjectBatch = 10
@@ -63,6 +62,7 @@ func (s *Source) Name() string { return "railway" }
 type Stats struct {
 	Requests, Retries int64
 	Projects, Gaps    int
+	Fetch, Build      time.Duration // time spent reading the API, and building the graph
 }
 
 // Discover implements discover.Source.
@@ -77,19 +77,21 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 		return nil, Stats{}, ErrNoCredential
 	}
 	co := s.opts.Client
-	if co.HTTP == nil {
-		co.HTTP = &http.Client{}
-	}
 	client := NewClient(s.opts.Credential, co)
 	r := &run{opts: s.opts, client: client, st: newState()}
+	t0 := time.Now()
 	err := r.discover(ctx)
-	stats := Stats{Requests: client.Requests(), Retries: client.Retries()}
+	stats := Stats{Requests: client.Requests(), Retries: client.Retries(), Fetch: time.Since(t0)}
+	s.opts.logger().Debug("railway: fetched", "took", stats.Fetch, "requests", stats.Requests, "retries", stats.Retries)
 	if err != nil {
 		return nil, stats, err
 	}
+	t1 := time.Now()
 	g, err := r.st.build(s.opts, co.Endpoint)
+	stats.Build = time.Since(t1)
+	s.opts.logger().Debug("railway: graph built", "took", stats.Build)
 	if err != nil {
-		return nil, stats, fmt.Errorf("railway: build graph: %w", err)
+		return nil, stats, fmt.Errorf("build graph: %w", err)
 	}
 	stats.Projects, stats.Gaps = len(r.st.projects), len(g.Gaps)
 	return g, stats, nil
@@ -147,7 +149,7 @@ const (
 	backupSel      = `id name createdAt expiresAt scheduleId usedMB referencedMB`
 	scheduleSel    = `id kind cron name retentionSeconds createdAt`
 	apiTokenSel    = `id name displayToken workspaceId expiresAt`
-	projectTokSel  = `id name projectId environmentId createdAt`
+	projectTokSel  = `id name displayToken projectId environmentId createdAt`
 	projectScalars = `id name workspaceId createdAt deletedAt`
 )
 
@@ -166,7 +168,7 @@ func (r *run) envSel() string {
 func (r *run) discover(ctx context.Context) error {
 	r.b = newBatcher(ctx, r.client, map[string]queueSpec{
 		"start":    {op: "BulkheadStart", max: 10},
-		"pages":    {op: "BulkheadPages", max: 20},
+		"pages":    {op: "BulkheadPages", max: 20, eager: true},
 		"projects": {op: "BulkheadProjects", max: 2 * r.opts.ProjectBatch},
 		"lists":    {op: "BulkheadLists", max: r.opts.ListBatch},
 	}, r.client.o.Concurrency)
@@ -185,6 +187,7 @@ func (r *run) discover(ctx context.Context) error {
 	if startErr != nil {
 		return startErr
 	}
+	r.b.pump()
 	r.b.wait()
 	return nil
 }
@@ -198,7 +201,7 @@ func (r *run) startAPIToken(ctx context.Context) error {
 		return startError(err)
 	}
 	if !resp.HasData() {
-		return fmt.Errorf("railway: the credential was refused: %s", errorsText(resp.Errors, &item{field: "apiToken"}))
+		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "apiToken"}))
 	}
 	var data struct {
 		APIToken struct {
@@ -206,13 +209,14 @@ func (r *run) startAPIToken(ctx context.Context) error {
 		} `json:"apiToken"`
 	}
 	if err := json.Unmarshal(resp.Data, &data); err != nil {
-		return fmt.Errorf("railway: list workspaces: %w: malformed data", discover.ErrIncomplete)
+		return fmt.Errorf("list workspaces: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
 	// With --scan-variable-values, the tokens' masked forms must be known before any value
 	// is looked at, since values are matched in memory and never kept.
 	r.apiTokenPage("")
 	if r.opts.ScanValues {
+		r.b.pump()
 		r.b.wait()
 	}
 	for _, w := range data.APIToken.Workspaces {
@@ -230,7 +234,7 @@ func (r *run) startProjectToken(ctx context.Context) error {
 		return startError(err)
 	}
 	if !resp.HasData() {
-		return fmt.Errorf("railway: the credential was refused: %s", errorsText(resp.Errors, &item{field: "projectToken"}))
+		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "projectToken"}))
 	}
 	var data struct {
 		ProjectToken struct {
@@ -239,7 +243,7 @@ func (r *run) startProjectToken(ctx context.Context) error {
 		} `json:"projectToken"`
 	}
 	if err := json.Unmarshal(resp.Data, &data); err != nil {
-		return fmt.Errorf("railway: read project token: %w: malformed data", discover.ErrIncomplete)
+		return fmt.Errorf("read project token: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
 	pt := data.ProjectToken
@@ -318,6 +322,26 @@ func (r *run) projectItem(id, name string) {
 	r.projectsSeen++
 	r.progMu.Unlock()
 	label := fmt.Sprintf("project %s (%s)", name, id)
+	// Tokens first: in the same batch their handler runs before the project's, so their
+	// masked forms are known before any variable value of the project is looked at.
+	r.b.add(&item{
+		queue: "projects",
+		field: r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
+		vars:  map[string]any{"id": id},
+		types: map[string]string{"id": "String!"},
+		what:  "project tokens of " + label,
+		handle: func(raw json.RawMessage) error {
+			var c connection[rawProjectToken]
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			r.st.addProjectTokens(c.nodes())
+			if cur, ok := c.next(); ok {
+				r.projectTokensPage(id, label, cur)
+			}
+			return nil
+		},
+	})
 	r.b.add(&item{
 		queue: "projects",
 		field: `project(id: $%[1]s_id) { ` + projectScalars + " " +
@@ -354,24 +378,6 @@ func (r *run) projectItem(id, name string) {
 				if cur, ok := conn.next(); ok {
 					r.projectConnPage(p.ID, label, conn.name, conn.sel, cur)
 				}
-			}
-			return nil
-		},
-	})
-	r.b.add(&item{
-		queue: "projects",
-		field: r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
-		vars:  map[string]any{"id": id},
-		types: map[string]string{"id": "String!"},
-		what:  "project tokens of " + label,
-		handle: func(raw json.RawMessage) error {
-			var c connection[rawProjectToken]
-			if err := json.Unmarshal(raw, &c); err != nil {
-				return err
-			}
-			r.st.addProjectTokens(c.nodes())
-			if cur, ok := c.next(); ok {
-				r.projectTokensPage(id, label, cur)
 			}
 			return nil
 		},

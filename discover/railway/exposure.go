@@ -31,12 +31,20 @@ type mask struct {
 	prefix, suffix string
 }
 
-// masksOf splits displayToken values such as "1a2b…9f0e" or "1a2b****9f0e". A display form
-// without a mask, or with fewer than 8 visible characters, identifies nothing and is skipped.
-func masksOf(ts map[string]rawAPIToken) []mask {
+// masksOf splits displayToken values such as "1a2b…9f0e" or "1a2b****9f0e" of every known
+// token (keyed by canonical ID). A display form without a mask, or with fewer than 8 visible
+// characters, identifies nothing and is skipped.
+func (s *state) masksOf() []mask {
+	display := map[string]string{}
+	for id, t := range s.apiTokens {
+		display["railway:api_token:"+id] = t.DisplayToken
+	}
+	for id, t := range s.projTokens {
+		display["railway:project_token:"+id] = t.DisplayToken
+	}
 	var out []mask
-	for _, id := range sortedKeys(ts) {
-		d := ts[id].DisplayToken
+	for _, id := range sortedKeys(display) {
+		d := display[id]
 		i := strings.IndexAny(d, "*•…")
 		if i < 0 {
 			if j := strings.Index(d, "..."); j >= 0 {
@@ -77,7 +85,7 @@ func lastRune(s string) (rune, int) {
 func (s *state) scanValues(envID, serviceID string, values map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	masks := masksOf(s.apiTokens)
+	masks := s.masksOf()
 	for name, v := range values {
 		str, ok := v.(string)
 		if !ok {

@@ -103,6 +103,7 @@ type (
 	rawProjectToken struct {
 		ID            string `json:"id"`
 		Name          string `json:"name"`
+		DisplayToken  string `json:"displayToken"` // masked; used in memory to match values, never kept
 		ProjectID     string `json:"projectId"`
 		EnvironmentID string `json:"environmentId"`
 		CreatedAt     string `json:"createdAt"`
@@ -127,7 +128,7 @@ type envState struct {
 // known token's masked display form (tokenID set).
 type exposure struct {
 	envID, serviceID, name string
-	tokenID                string // railway:api_token:<id> when the value identified the token
+	tokenID                string // canonical ID of the token the value identified, if any
 }
 
 // state collects what discovery read; build turns it into a graph, sorted, at the end.

@@ -1,0 +1,399 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// BlastSchema tags the JSON of `bulkhead blast`.
+const BlastSchema = "bulkhead.blast/v1"
+
+// Sentinel errors of Resolve.
+var (
+	ErrNoTarget        = errors.New("no such resource")
+	ErrAmbiguousTarget = errors.New("ambiguous target")
+)
+
+// Resolve finds the resource a user means: a canonical ID, an alias, "token:NAME" (a
+// credential by name or native ID), or a name or native ID. More than one match is an
+// error that lists the candidates; so is none.
+func Resolve(g *graph.Graph, target string) (*graph.Resource, error) {
+	target = strings.TrimSpace(target)
+	if target == "" {
+		return nil, fmt.Errorf("%w: empty target", ErrNoTarget)
+	}
+	if r, ok := g.Resource(target); ok {
+		return r, nil
+	}
+	var cands []*graph.Resource
+	if name, ok := strings.CutPrefix(target, "token:"); ok {
+		for _, r := range g.ByKind(graph.Token) {
+			if r.Name == name || r.NativeID == name {
+				cands = append(cands, r)
+			}
+		}
+	} else {
+		for _, r := range g.Resources() {
+			match := r.Name == target || r.NativeID == target
+			for _, a := range r.Aliases {
+				match = match || a == target
+			}
+			if match {
+				cands = append(cands, r)
+			}
+		}
+	}
+	switch len(cands) {
+	case 1:
+		return cands[0], nil
+	case 0:
+		return nil, fmt.Errorf("%w: %q is not a canonical ID, alias, name or native ID in the graph (tokens: token:NAME)", ErrNoTarget, target)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q matches %d resources; name one by its canonical ID:", target, len(cands))
+	for _, c := range cands {
+		fmt.Fprintf(&b, "\n  %s  (%s)", c.ID, c.Label())
+	}
+	return nil, fmt.Errorf("%w: %s", ErrAmbiguousTarget, b.String())
+}
+
+// BlastResource is one resource a blast destroys.
+type BlastResource struct {
+	ID    string     `json:"id"`
+	Kind  graph.Kind `json:"kind"`
+	Name  string     `json:"name"`
+	Label string     `json:"label"`
+}
+
+// EnvGroup is the part of a blast inside one environment ("" for resources outside any).
+type EnvGroup struct {
+	Environment string          `json:"environment"` // project/environment, or "" outside any (grouped by tier)
+	ID          string          `json:"id,omitempty"`
+	Tier        graph.Tier      `json:"tier"`
+	Resources   []BlastResource `json:"resources"`
+}
+
+// RecoveryPoint is a copy of a destroyed data holder that survives the blast.
+type RecoveryPoint struct {
+	ID        string   `json:"id"`
+	Label     string   `json:"label"`
+	CreatedAt string   `json:"created_at,omitempty"`
+	StoredIn  []string `json:"stored_in,omitempty"`
+}
+
+// DataFate is what happens to one destroyed data holder: its copies, and which survive.
+type DataFate struct {
+	ID          string          `json:"id"`
+	Label       string          `json:"label"`
+	Environment string          `json:"environment,omitempty"`
+	Tier        graph.Tier      `json:"tier"`
+	Copies      int             `json:"copies"`
+	Surviving   []RecoveryPoint `json:"surviving"`
+	Recoverable bool            `json:"recoverable"`
+}
+
+// Exposure is where a credential can be read.
+type Exposure struct {
+	ID    string `json:"id"`
+	Place string `json:"place"`          // staging/web
+	Note  string `json:"note,omitempty"` // variable RAILWAY_API_TOKEN, .env:3
+}
+
+// Blast is what one delete, or every delete one credential allows, destroys.
+type Blast struct {
+	Target     BlastResource   `json:"target"`
+	Credential bool            `json:"credential"`
+	Exposed    []Exposure      `json:"exposed_in,omitempty"`
+	Advice     string          `json:"advice,omitempty"`
+	Deletes    []BlastResource `json:"may_delete,omitempty"` // a credential's direct delete targets
+	Destroyed  []EnvGroup      `json:"destroyed"`
+	Data       []DataFate      `json:"data"`
+	Summary    BlastSummary    `json:"summary"`
+
+	destroyed map[string]bool
+}
+
+// BlastSummary counts a blast.
+type BlastSummary struct {
+	Destroyed          int `json:"destroyed"`
+	DataHolders        int `json:"data_holders"`
+	ProductionData     int `json:"production_data"` // production or unknown tier: unknown is never safe
+	Unrecoverable      int `json:"unrecoverable"`   // data holders with no surviving recovery point
+	UnrecoverableProd  int `json:"unrecoverable_production"`
+	RecoveryPointsLost int `json:"recovery_points_lost"`
+}
+
+// DestroyedSet is the set of destroyed IDs.
+func (b *Blast) DestroyedSet() map[string]bool { return b.destroyed }
+
+// BlastOf computes the blast of deleting r, or, when r is a credential, of every delete it
+// allows.
+func BlastOf(g *graph.Graph, r *graph.Resource, opts Options) *Blast {
+	return newPass(g, opts).blast(r)
+}
+
+func (p *Pass) blastRes(r *graph.Resource) BlastResource {
+	return BlastResource{ID: r.ID, Kind: r.Kind, Name: r.Name, Label: r.Label()}
+}
+
+func (p *Pass) blast(r *graph.Resource) *Blast {
+	b := &Blast{Target: p.blastRes(r)}
+	var destroyed []*graph.Resource
+	if r.Kind == graph.Token {
+		b.Credential = true
+		b.Advice, _ = r.Attr(graph.AttrAdvice)
+		for _, e := range p.Index.Out(r, graph.ExposedIn) {
+			to, _ := p.Index.Resource(e.To)
+			b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.placeName(to), Note: e.Note})
+		}
+		reach := p.Reach(r)
+		for _, e := range reach.Targets {
+			t, _ := p.Index.Resource(e.To)
+			b.Deletes = append(b.Deletes, p.blastRes(t))
+		}
+		destroyed = reach.Resources()
+		b.destroyed = reach.Destroyed
+	} else {
+		destroyed = p.Destroys(r)
+		b.destroyed = p.Index.DestroysSet(r)
+	}
+	p.fill(b, destroyed)
+	return b
+}
+
+// envName is project/environment for an environment inside a project.
+func (p *Pass) envName(env *graph.Resource) string {
+	for _, e := range p.Index.In(env, graph.Contains) {
+		if from, _ := p.Index.Resource(e.From); from.Kind == graph.Project {
+			return from.Name + "/" + env.Name
+		}
+	}
+	return env.Name
+}
+
+// blastEnv is the environment a destroyed resource belongs to: its own, else (for a
+// recovery point or anything deleted with something else) that of the data it copies or of
+// what deletes it.
+func (p *Pass) blastEnv(r *graph.Resource) *graph.Resource {
+	if env := p.Env(r); env != nil {
+		return env
+	}
+	for _, e := range p.Index.Out(r, graph.BacksUp) {
+		to, _ := p.Index.Resource(e.To)
+		if env := p.Env(to); env != nil {
+			return env
+		}
+	}
+	for _, e := range p.Index.In(r, graph.DeletesWith) {
+		from, _ := p.Index.Resource(e.From)
+		if env := p.Env(from); env != nil {
+			return env
+		}
+	}
+	return nil
+}
+
+// blastTier is r's tier, or, when unknown, the tier of the data it copies or of what
+// deletes it (an automated backup is as production as its database).
+func (p *Pass) blastTier(r *graph.Resource) graph.Tier {
+	t := p.Tier(r)
+	if t != graph.Unknown {
+		return t
+	}
+	for _, e := range append(p.Index.Out(r, graph.BacksUp), p.Index.In(r, graph.DeletesWith)...) {
+		other := e.To
+		if e.Kind == graph.DeletesWith {
+			other = e.From
+		}
+		o, _ := p.Index.Resource(other)
+		if ot := p.Tier(o); ot != graph.Unknown {
+			return ot
+		}
+	}
+	return t
+}
+
+func tierRank(t graph.Tier) int {
+	for i, x := range graph.Tiers {
+		if x == t {
+			return i
+		}
+	}
+	return len(graph.Tiers)
+}
+
+func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
+	groups := map[string]*EnvGroup{}
+	for _, d := range destroyed {
+		key, name, tier := "", "", p.blastTier(d)
+		if d.Kind == graph.Environment {
+			key, name, tier = d.ID, p.envName(d), p.Tier(d)
+		} else if env := p.blastEnv(d); env != nil {
+			key, name, tier = env.ID, p.envName(env), p.Tier(env)
+		}
+		gk := key
+		if key == "" { // outside any environment: grouped by the resource's own tier
+			gk = "\x00" + string(tier)
+		}
+		g, ok := groups[gk]
+		if !ok {
+			g = &EnvGroup{Environment: name, ID: key, Tier: tier}
+			groups[gk] = g
+		}
+		g.Resources = append(g.Resources, p.blastRes(d))
+		if !p.IsHolder(d) {
+			continue
+		}
+		fate := DataFate{ID: d.ID, Label: d.Label(), Environment: name, Tier: p.Tier(d), Surviving: []RecoveryPoint{}}
+		copies := p.Copies(d)
+		fate.Copies = len(copies)
+		for _, c := range p.Surviving(d, b.destroyed) {
+			rp := RecoveryPoint{ID: c.ID, Label: c.Label()}
+			rp.CreatedAt, _ = c.Attr(graph.AttrCreatedAt)
+			for _, e := range p.Index.Out(c, graph.StoredIn) {
+				rp.StoredIn = append(rp.StoredIn, e.To)
+			}
+			fate.Surviving = append(fate.Surviving, rp)
+		}
+		fate.Recoverable = len(fate.Surviving) > 0
+		b.Data = append(b.Data, fate)
+		b.Summary.DataHolders++
+		prod := p.MayBeProduction(d)
+		if prod {
+			b.Summary.ProductionData++
+		}
+		if !fate.Recoverable {
+			b.Summary.Unrecoverable++
+			if prod {
+				b.Summary.UnrecoverableProd++
+			}
+		}
+		b.Summary.RecoveryPointsLost += fate.Copies - len(fate.Surviving)
+	}
+	b.Summary.Destroyed = len(destroyed)
+	b.Destroyed = []EnvGroup{}
+	for _, g := range groups {
+		b.Destroyed = append(b.Destroyed, *g)
+	}
+	sort.Slice(b.Destroyed, func(i, j int) bool {
+		x, y := b.Destroyed[i], b.Destroyed[j]
+		if (x.ID == "") != (y.ID == "") {
+			return x.ID != "" // resources outside environments last
+		}
+		if tierRank(x.Tier) != tierRank(y.Tier) {
+			return tierRank(x.Tier) < tierRank(y.Tier)
+		}
+		if x.Environment != y.Environment {
+			return x.Environment < y.Environment
+		}
+		return x.ID < y.ID
+	})
+	sort.SliceStable(b.Data, func(i, j int) bool {
+		x, y := b.Data[i], b.Data[j]
+		if x.Recoverable != y.Recoverable {
+			return !x.Recoverable
+		}
+		if tierRank(x.Tier) != tierRank(y.Tier) {
+			return tierRank(x.Tier) < tierRank(y.Tier)
+		}
+		return x.ID < y.ID
+	})
+	if b.Data == nil {
+		b.Data = []DataFate{}
+	}
+}
+
+// Worse orders blasts: more unrecoverable production data, then more production data,
+// then more unrecoverable data, then more destroyed, then by target ID.
+func Worse(a, b *Blast) bool {
+	x, y := a.Summary, b.Summary
+	switch {
+	case x.UnrecoverableProd != y.UnrecoverableProd:
+		return x.UnrecoverableProd > y.UnrecoverableProd
+	case x.ProductionData != y.ProductionData:
+		return x.ProductionData > y.ProductionData
+	case x.Unrecoverable != y.Unrecoverable:
+		return x.Unrecoverable > y.Unrecoverable
+	case x.Destroyed != y.Destroyed:
+		return x.Destroyed > y.Destroyed
+	}
+	return a.Target.ID < b.Target.ID
+}
+
+// CredentialsReport is `bulkhead blast` without a target: every credential found exposed
+// somewhere, what it can delete, and the single worst delete among them.
+type CredentialsReport struct {
+	Schema      string   `json:"schema"`
+	Credentials []*Blast `json:"credentials"`
+	Worst       *Worst   `json:"worst,omitempty"`
+}
+
+// Worst is the single most destructive delete an exposed credential allows.
+type Worst struct {
+	Credential BlastResource `json:"credential"`
+	Exposed    []Exposure    `json:"exposed_in,omitempty"`
+	Delete     BlastResource `json:"delete"`
+	Blast      *Blast        `json:"blast"`
+	Sentence   string        `json:"sentence"`
+}
+
+// ExposedCredentials blasts every credential that has exposed_in edges, worst first.
+func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
+	p := newPass(g, opts)
+	rep := &CredentialsReport{Schema: BlastSchema, Credentials: []*Blast{}}
+	var worst *Blast
+	var worstTok *Blast
+	for _, t := range g.ByKind(graph.Token) {
+		if len(p.Index.Out(t, graph.ExposedIn)) == 0 {
+			continue
+		}
+		b := p.blast(t)
+		rep.Credentials = append(rep.Credentials, b)
+		// The single worst delete this credential allows.
+		for _, e := range p.Reach(t).Targets {
+			target, _ := p.Index.Resource(e.To)
+			one := p.blast(target)
+			if worst == nil || Worse(one, worst) { // tokens and targets come in ID order: ties keep the first
+				worst, worstTok = one, b
+			}
+		}
+	}
+	sort.SliceStable(rep.Credentials, func(i, j int) bool { return Worse(rep.Credentials[i], rep.Credentials[j]) })
+	if worst != nil {
+		w := &Worst{Credential: worstTok.Target, Exposed: worstTok.Exposed, Delete: worst.Target, Blast: worst}
+		var where []string
+		for _, x := range worstTok.Exposed {
+			s := x.Place
+			if x.Note != "" {
+				s += " (" + x.Note + ")"
+			}
+			where = append(where, s)
+		}
+		s := fmt.Sprintf("with %s", w.Credential.Label)
+		if len(where) > 0 {
+			s += ", readable from " + strings.Join(where, ", ") + ","
+		}
+		s += fmt.Sprintf(" delete %s: that destroys %d resources", w.Delete.Label, worst.Summary.Destroyed)
+		switch {
+		case worst.Summary.UnrecoverableProd > 0:
+			s += fmt.Sprintf(", including %d production data %s with no surviving recovery point",
+				worst.Summary.UnrecoverableProd, pluralWord(worst.Summary.UnrecoverableProd, "resource", "resources"))
+		case worst.Summary.DataHolders > 0:
+			s += fmt.Sprintf(", including %d data %s (recoverable)", worst.Summary.DataHolders, pluralWord(worst.Summary.DataHolders, "resource", "resources"))
+		}
+		w.Sentence = s
+		rep.Worst = w
+	}
+	return rep
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

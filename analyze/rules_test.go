@@ -1,0 +1,54 @@
+package analyze_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/analyze/analyzetest"
+)
+
+func TestRules(t *testing.T) {
+	for _, r := range analyze.All {
+		t.Run(r.ID, func(t *testing.T) {
+			analyzetest.Run(t, r, filepath.Join("testdata", r.ID))
+		})
+	}
+}
+
+// TestRegistry checks the catalogue: IDs well-formed and unique, docs and run set, and every
+// rule with at least one positive and one negative fixture.
+func TestRegistry(t *testing.T) {
+	idRE := regexp.MustCompile(`^BH\d{3}$`)
+	nameRE := regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
+	seen := map[string]bool{}
+	for _, r := range analyze.All {
+		if !idRE.MatchString(r.ID) || seen[r.ID] {
+			t.Errorf("rule ID %q malformed or duplicate", r.ID)
+		}
+		seen[r.ID], seen[r.Name] = true, true
+		if !nameRE.MatchString(r.Name) || r.Doc.Title == "" || r.Doc.Text == "" || r.Run == nil || r.Severity == 0 {
+			t.Errorf("%s: name, title, text, run and severity are required", r.ID)
+		}
+		if got, ok := analyze.Lookup(r.ID); !ok || got != r {
+			t.Errorf("Lookup(%s) failed", r.ID)
+		}
+		if _, err := os.Stat(filepath.Join("testdata", r.ID)); err != nil {
+			t.Errorf("%s: no fixtures: %v", r.ID, err)
+			continue
+		}
+		pos, neg := 0, 0
+		for _, res := range analyzetest.Run(t, r, filepath.Join("testdata", r.ID)) {
+			if res.Wants > 0 {
+				pos++
+			} else {
+				neg++
+			}
+		}
+		if pos == 0 || neg == 0 {
+			t.Errorf("%s: needs a positive and a negative fixture (have %d positive, %d negative)", r.ID, pos, neg)
+		}
+	}
+}

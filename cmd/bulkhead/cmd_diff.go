@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/render"
+)
+
+func init() { registerCommand(func(f *Factory) *cobra.Command { return NewCmdDiff(f, nil) }) }
+
+// DiffOptions are the flags of `bulkhead diff`.
+type DiffOptions struct {
+	IO       *IOStreams
+	Old, New string
+	Format   string
+	Now      string
+}
+
+// NewCmdDiff builds `bulkhead diff OLD.json NEW.json`.
+func NewCmdDiff(f *Factory, runF func(*cobra.Command, *DiffOptions) error) *cobra.Command {
+	opts := &DiffOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "Compare two snapshots: resources, edges and findings added or removed",
+		Long: `Compare two snapshots (bulkhead discover -o FILE): resources and edges added, removed or
+changed, and findings that are new or resolved (matched by fingerprint). Both snapshots are
+analysed with the same reference time (--now, default now), so ages compare fairly.`,
+		Example: `  bulkhead discover --snapshot ... -o this-week.json
+  bulkhead diff last-week.json this-week.json
+  bulkhead diff last-week.json this-week.json --format json`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Old, opts.New = args[0], args[1]
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return diffRun(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
+	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now)")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
+	return cmd
+}
+
+// timeNow is the default reference time (a variable so tests can fix it).
+var timeNow = time.Now
+
+func readSnapshotFile(path string) (*graph.Graph, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	defer f.Close()
+	g, err := graph.ReadSnapshot(f)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("%s: %w", path, err))
+	}
+	return g, nil
+}
+
+func diffRun(opts *DiffOptions) error {
+	if opts.Format != "text" && opts.Format != "json" {
+		return inputError(fmt.Errorf("--format must be text or json, not %q", opts.Format))
+	}
+	aopts, err := analyzeOptions(&sourceOptions{}, timeNow(), opts.Now)
+	if err != nil {
+		return err
+	}
+	old, err := readSnapshotFile(opts.Old)
+	if err != nil {
+		return err
+	}
+	nw, err := readSnapshotFile(opts.New)
+	if err != nil {
+		return err
+	}
+	d, err := analyze.DiffGraphs(old, nw, aopts)
+	if err != nil {
+		return err
+	}
+	if opts.Format == "json" {
+		return render.BlastJSON(opts.IO.Out, d)
+	}
+	return render.DiffText(opts.IO.Out, d, render.Options{Color: opts.IO.ColorOut(), Width: opts.IO.Width()})
+}

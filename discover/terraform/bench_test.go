@@ -1,0 +1,251 @@
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+)
+
+// Benchmarks (docs/bench-terraform.md): a generated state of BULKHEAD_BENCH_N resources
+// (default 10000; the published figures use 100000), or the file BULKHEAD_BENCH_STATE.
+//
+//	BULKHEAD_BENCH_N=100000 go test ./discover/terraform -run XXX -bench . -benchtime 3x
+
+var benchOnce sync.Once
+var benchPath string
+
+func benchState(b *testing.B) string {
+	benchOnce.Do(func() {
+		if p := os.Getenv("BULKHEAD_BENCH_STATE"); p != "" {
+			benchPath = p
+			return
+		}
+		n := 10000
+		if s := os.Getenv("BULKHEAD_BENCH_N"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		dir, err := os.MkdirTemp("", "bulkhead-bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchPath = filepath.Join(dir, "state-"+strconv.Itoa(n)+".tfstate")
+		f, err := os.Create(benchPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tfgen.Write(f, n, 1); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	})
+	return benchPath
+}
+
+// peak samples the live heap (runtime/metrics, every 2 ms) while f runs and returns the
+// high-water mark in bytes.
+func peak(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var max uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > max {
+				max = v
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	return max
+}
+
+func fileMB(b *testing.B, p string) float64 {
+	st, err := os.Stat(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64(st.Size()) / (1 << 20)
+}
+
+// BenchmarkLoadAnalyze is bulkhead's work on a state: stream, map, analyze.
+func BenchmarkLoadAnalyze(b *testing.B) {
+	p := benchState(b)
+	size := fileMB(b, p)
+	var hw uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h := peak(func() {
+			g, err := LoadState(context.Background(), p, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		hw = max(hw, h)
+	}
+	b.ReportMetric(size, "file-MB")
+	b.ReportMetric(float64(hw)/(1<<20), "peak-heap-MB")
+}
+
+// BenchmarkLoad is the load alone (stream and map).
+func BenchmarkLoad(b *testing.B) {
+	p := benchState(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := LoadState(context.Background(), p, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeAny is the baseline: a bare encoding/json decode of the same file into any.
+func BenchmarkDecodeAny(b *testing.B) {
+	p := benchState(b)
+	size := fileMB(b, p)
+	var hw uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h := peak(func() {
+			f, err := os.Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v any
+			if err := json.NewDecoder(f).Decode(&v); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+			runtime.KeepAlive(v)
+		})
+		hw = max(hw, h)
+	}
+	b.ReportMetric(size, "file-MB")
+	b.ReportMetric(float64(hw)/(1<<20), "peak-heap-MB")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSideBySide alternates the two jobs in every iteration, so that both see the
+// same machine load, and reports wall and CPU time of each, their ratios, and the peak
+// live heap of each relative to the file size.
+func BenchmarkSideBySide(b *testing.B) {
+	p := benchState(b)
+	size := fileMB(b, p)
+	var wallAny, wallBH, cpuAny, cpuBH time.Duration
+	var peakAny, peakBH uint64
+	for i := 0; i < b.N; i++ {
+		w0, c0 := time.Now(), cpuTime()
+		h := peak(func() {
+			f, err := os.Open(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v any
+			if err := json.NewDecoder(f).Decode(&v); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+			runtime.KeepAlive(v)
+		})
+		wallAny += time.Since(w0)
+		cpuAny += cpuTime() - c0
+		peakAny = max(peakAny, h)
+
+		w0, c0 = time.Now(), cpuTime()
+		h = peak(func() {
+			g, err := LoadState(context.Background(), p, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+				b.Fatal(err)
+			}
+		})
+		wallBH += time.Since(w0)
+		cpuBH += cpuTime() - c0
+		peakBH = max(peakBH, h)
+	}
+	n := float64(b.N)
+	b.ReportMetric(size, "file-MB")
+	b.ReportMetric(wallAny.Seconds()/n, "decode-any-s")
+	b.ReportMetric(wallBH.Seconds()/n, "load+analyze-s")
+	b.ReportMetric(float64(wallBH)/float64(wallAny), "wall-ratio")
+	b.ReportMetric(float64(cpuBH)/float64(cpuAny), "cpu-ratio")
+	b.ReportMetric(float64(peakAny)/(1<<20)/size, "decode-any-peak/file")
+	b.ReportMetric(float64(peakBH)/(1<<20)/size, "bulkhead-peak/file")
+}
+
+// BenchmarkPhases splits bulkhead's time into reading (stream and decode the wanted
+// attributes), building the graph (mapping, links, credentials, graph store), indexing
+// and analysing.
+func BenchmarkPhases(b *testing.B) {
+	p := benchState(b)
+	var read, build, index, analyse time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		f, err := os.Open(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bl := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: p, Secrets: true})
+		if _, err := ReadState(context.Background(), f, bl); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		t1 := time.Now()
+		g, err := bl.Graph()
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		g.Index()
+		t3 := time.Now()
+		if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+		t4 := time.Now()
+		read += t1.Sub(t0)
+		build += t2.Sub(t1)
+		index += t3.Sub(t2)
+		analyse += t4.Sub(t3)
+		if i == 0 {
+			b.ReportMetric(float64(g.Len()), "resources")
+			b.ReportMetric(float64(g.EdgeCount()), "edges")
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(read.Seconds()/n, "read-s")
+	b.ReportMetric(build.Seconds()/n, "graph-s")
+	b.ReportMetric(index.Seconds()/n, "index-s")
+	b.ReportMetric(analyse.Seconds()/n, "analyze-s")
+}

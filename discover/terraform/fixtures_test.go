@@ -1,0 +1,88 @@
+package terraform
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// loadFixture reads a fixture directory: its terraform.tfstate if there is one, else its .tf files.
+func loadFixture(t *testing.T, name string) *graph.Graph {
+	t.Helper()
+	dir := filepath.Join("testdata", "fixtures", name)
+	var g *graph.Graph
+	var err error
+	if _, serr := os.Stat(filepath.Join(dir, "terraform.tfstate")); serr == nil {
+		g, err = LoadState(context.Background(), filepath.Join(dir, "terraform.tfstate"), "")
+	} else {
+		g, err = LoadConfig(context.Background(), dir, "")
+	}
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return g
+}
+
+// TestRuleFixtures runs the catalogue on Terraform fixtures: each rule has a fixture where
+// it must fire (on the given resource) and one where it must not.
+func TestRuleFixtures(t *testing.T) {
+	cases := []struct {
+		fixture, rule string
+		fires         bool
+		resource      string // the finding's primary resource, when it fires
+		message       string // a fragment of its message
+	}{
+		{"bh001_railway_shared_volume", "BH001", true, "railway:volume:railway_service.postgres.volume", "shared by 2 environments (production, staging)"},
+		{"bh001_railway_single_env", "BH001", false, "", ""},
+		{"bh002_rds_auto_backups_only", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},
+		{"bh002_rds_locked_vault", "BH002", false, "", ""},
+		{"bh003_staging_key", "BH003", true, "aws:aws_iam_access_key:aws_iam_access_key.ci", "exposed in staging"},
+		{"bh003_describe_only", "BH003", false, "", ""},
+		{"bh004_key_deletes_db", "BH004", true, "aws:aws_iam_access_key:aws_iam_access_key.ops", "all 2 of its recovery points"},
+		{"bh004_key_vs_locked_vault", "BH004", false, "", ""},
+		{"bh005_dynamodb_no_pitr", "BH005", true, "aws:aws_dynamodb_table:aws_dynamodb_table.sessions", "has no backup"},
+		{"bh005_dynamodb_pitr", "BH005", false, "", ""},
+		{"bh006_rds_unprotected", "BH006", true, "aws:aws_db_instance:aws_db_instance.main", "deletion protection off"},
+		{"bh006_rds_protected", "BH006", false, "", ""},
+		{"bh007_stale_snapshot", "BH007", true, "aws:aws_ebs_volume:arn:aws:ec2:eu-west-1:111111111111:volume/vol-0a1b2c3d4e5f60718", "is 92d old"},
+		{"bh007_fresh_snapshot", "BH007", false, "", ""},
+		{"bh008_admin_key", "BH008", true, "aws:aws_iam_access_key:aws_iam_access_key.admin", "account-wide authority and no expiry"},
+		{"bh008_scoped_key", "BH008", false, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			g := loadFixture(t, c.fixture)
+			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []analyze.Finding
+			for _, f := range rep.Findings {
+				if f.Rule == c.rule {
+					got = append(got, f)
+				}
+			}
+			if !c.fires {
+				for _, f := range got {
+					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
+				}
+				return
+			}
+			for _, f := range got {
+				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
+					return
+				}
+			}
+			var all []string
+			for _, f := range rep.Findings {
+				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
+			}
+			t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
+		})
+	}
+}

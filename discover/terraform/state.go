@@ -1,0 +1,429 @@
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+)
+
+// ErrUnsupportedFormat is wrapped by errors about Terraform input bulkhead does not read:
+// state format versions other than 4, plan JSON format versions outside 0.x–1.x.
+var ErrUnsupportedFormat = tfmap.ErrUnsupportedFormat
+
+// errShowJSON says the document is `terraform show -json` output (format_version), not a
+// raw state; Load then reads it with terraform-json.
+var errShowJSON = errors.New("format_version document")
+
+// StateInfo is what the state reader learned besides the resources.
+type StateInfo struct {
+	Version          int
+	TerraformVersion string
+	Serial           int64
+	Lineage          string
+}
+
+// stateResource is one element of a v4 state's "resources" array, minus its instances,
+// which are walked in place (see readInstances).
+type stateResource struct { // decoded by stateReader.resource
+	Module   string `json:"module"`
+	Mode     string `json:"mode"`
+	Type     string `json:"type"`
+	Name     string `json:"name"`
+	Provider string `json:"provider"`
+}
+
+// ReadState reads a raw state file (format version 4) from r as a stream: top-level keys
+// by tokens, one resource at a time, and of each instance only the attributes b wants.
+// Sensitive attributes (sensitive_attributes paths, and attributes that hold secrets in
+// common providers) are never decoded.
+func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, error) {
+	st := newStream(r)
+	c, err := st.peek()
+	if err != nil {
+		if st.rerr == nil && st.offset() == 0 {
+			return nil, fmt.Errorf("%w: the file is empty", tfmap.ErrNotTerraform)
+		}
+		return nil, err
+	}
+	if c != '{' {
+		return nil, fmt.Errorf("%w: it does not start with a JSON object (first byte %q)", tfmap.ErrNotTerraform, c)
+	}
+	st.pos++
+	info := &StateInfo{Version: -1}
+	sr := &stateReader{b: b}
+	sawResources := false
+	if c, err := st.peek(); err == nil && c == '}' {
+		st.pos++
+		return nil, fmt.Errorf("%w: an empty JSON object: no \"version\" or \"resources\"", tfmap.ErrNotTerraform)
+	}
+	for more := true; more; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		key, err := st.key()
+		if err != nil {
+			return nil, err
+		}
+		if key == "resources" {
+			sawResources = true
+			if err := sr.resources(ctx, st); err != nil {
+				return nil, err
+			}
+		} else {
+			v, err := st.value()
+			if err != nil {
+				return nil, err
+			}
+			switch key {
+			case "version":
+				var n json.Number
+				if err := json.Unmarshal(v, &n); err != nil {
+					return nil, fmt.Errorf("%w: state \"version\" is %s, not a number", tfmap.ErrNotTerraform, v)
+				}
+				x, err := n.Int64()
+				if err != nil {
+					return nil, fmt.Errorf("%w: state \"version\" is %s, not an integer", tfmap.ErrNotTerraform, v)
+				}
+				info.Version = int(x)
+				if x != 4 {
+					return nil, versionErr(info.Version)
+				}
+			case "format_version":
+				return nil, errShowJSON
+			case "terraform_version":
+				_ = json.Unmarshal(v, &info.TerraformVersion)
+			case "serial":
+				_ = json.Unmarshal(v, &info.Serial)
+			case "lineage":
+				_ = json.Unmarshal(v, &info.Lineage)
+			case "modules":
+				// Format versions 1-3 keep resources under "modules".
+				if info.Version == -1 {
+					return nil, fmt.Errorf("%w: the state has \"modules\" and no \"resources\": a state format older than version 4 (Terraform before 0.12); bulkhead reads version 4: run any `terraform plan` with Terraform 0.12 or later to upgrade it", ErrUnsupportedFormat)
+				}
+			}
+		}
+		if more, err = st.next('}'); err != nil {
+			return nil, err
+		}
+	}
+	if !st.atEnd() {
+		if st.rerr != nil {
+			return nil, fmt.Errorf("read state: %w", st.rerr)
+		}
+		return nil, st.syntax("data after the end of the state object")
+	}
+	switch {
+	case info.Version == -1 && !sawResources:
+		return nil, fmt.Errorf("%w: no \"version\" or \"resources\" key: not a Terraform state", tfmap.ErrNotTerraform)
+	case info.Version == -1:
+		return nil, fmt.Errorf("%w: the state has no \"version\"", tfmap.ErrNotTerraform)
+	}
+	return info, nil
+}
+
+// resources reads the "resources" array one element at a time.
+func (sr *stateReader) resources(ctx context.Context, st *stream) error {
+	c, err := st.peek()
+	if err != nil {
+		return err
+	}
+	if c == 'n' { // null
+		_, err := st.value()
+		return err
+	}
+	if err := st.expect('['); err != nil {
+		return fmt.Errorf("\"resources\" is not an array: %w", err)
+	}
+	if c, err := st.peek(); err != nil {
+		return err
+	} else if c == ']' {
+		st.pos++
+		return nil
+	}
+	// A producer goroutine finds and validates each element (the byte scan and
+	// json.Valid), the caller maps it: the two halves of the work overlap on two cores.
+	// Buffers go round between them, so nothing is allocated per resource.
+	type item struct {
+		buf   []byte
+		start int64
+	}
+	work := make(chan item, 8)
+	free := make(chan []byte, 10)
+	for i := 0; i < 10; i++ {
+		free <- nil
+	}
+	errc := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(work)
+		for more := true; more; {
+			if err := ctx.Err(); err != nil {
+				errc <- err
+				return
+			}
+			start := st.offset()
+			v, err := st.value()
+			if err != nil {
+				errc <- err
+				return
+			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			buf = append(buf[:0], v...)
+			select {
+			case work <- item{buf, start}:
+			case <-stop:
+				return
+			}
+			if more, err = st.next(']'); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	var failed error
+	for it := range work {
+		if failed == nil {
+			if err := sr.resource(it.buf); err != nil {
+				failed = fmt.Errorf("resource at byte %d: %w", it.start, err)
+				close(stop)
+			}
+		}
+		select {
+		case free <- it.buf:
+		default:
+		}
+	}
+	if failed != nil {
+		return failed
+	}
+	return <-errc
+}
+
+func versionErr(v int) error {
+	if v < 4 {
+		return fmt.Errorf("%w: state format version %d (Terraform before 0.12); bulkhead reads version 4: run any `terraform plan` with Terraform 0.12 or later to upgrade it", ErrUnsupportedFormat, v)
+	}
+	return fmt.Errorf("%w: state format version %d is newer than version 4, the one bulkhead reads; use `terraform show -json` output instead", ErrUnsupportedFormat, v)
+}
+
+type stateReader struct {
+	b *tfmap.Builder
+}
+
+// resource maps one "resources" element in a single pass over its bytes.
+func (sr *stateReader) resource(raw []byte) error {
+	var r stateResource
+	c := &cursor{b: raw}
+	var pending [][]byte // instances seen before the type (keys in an unusual order)
+	err := c.object(func(key string) error {
+		var err error
+		switch key {
+		case "module":
+			r.Module, err = c.str()
+		case "mode":
+			r.Mode, err = c.str()
+		case "type":
+			r.Type, err = c.str()
+		case "name":
+			r.Name, err = c.str()
+		case "provider":
+			r.Provider, err = c.str()
+		case "instances":
+			if r.Type == "" || r.Name == "" {
+				v, err := c.skip()
+				pending = append(pending, v)
+				return err
+			}
+			return c.array(func() error { return sr.instance(&r, c) })
+		default:
+			_, err = c.skip()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if r.Type == "" || r.Name == "" {
+		return fmt.Errorf("%w: a resource without type or name", tfmap.ErrNotTerraform)
+	}
+	for _, p := range pending {
+		pc := &cursor{b: p}
+		if err := pc.array(func() error { return sr.instance(&r, pc) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sr *stateReader) instance(r *stateResource, c *cursor) error {
+	mode := r.Mode
+	if mode == "" {
+		mode = tfmap.Managed
+	}
+	in := &tfmap.Instance{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name, Provider: r.Provider}
+	var attrs, flat, sensitive []byte
+	err := c.object(func(key string) error {
+		switch key {
+		case "index_key":
+			v, err := c.skip()
+			if err != nil {
+				return err
+			}
+			var k any
+			if err := json.Unmarshal(v, &k); err != nil {
+				return err
+			}
+			if f, ok := k.(float64); ok {
+				k = int(f)
+			}
+			in.Index = k
+		case "status":
+			s, err := c.str()
+			in.Tainted = s == "tainted"
+			return err
+		case "deposed":
+			var err error
+			in.Deposed, err = c.str()
+			return err
+		case "attributes":
+			v, err := c.skip()
+			attrs = v
+			return err
+		case "attributes_flat":
+			v, err := c.skip()
+			flat = v
+			return err
+		case "sensitive_attributes":
+			v, err := c.skip()
+			sensitive = v
+			return err
+		case "dependencies", "depends_on":
+			return c.array(func() error {
+				s, err := c.str()
+				in.DependsOn = append(in.DependsOn, s)
+				return err
+			})
+		default:
+			_, err := c.skip()
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if in.Mode == tfmap.Data {
+		sr.b.Add(in)
+		return nil
+	}
+	// Attributes come before sensitive_attributes in Terraform's output, so they are kept
+	// as a slice and walked once the sensitive paths are known.
+	hidden := sensitiveTop(sensitive)
+	in.Attrs = map[string]any{}
+	if attrs == nil && flat != nil {
+		// Early 0.12 states keep attributes in the 0.11 "flatmap" form.
+		fc := &cursor{b: flat}
+		err = fc.object(func(key string) error {
+			top, rest, nested := strings.Cut(key, ".")
+			if hidden[top] || !sr.b.Wants(r.Type, top) || tfmap.IsSecretAttr(r.Type, top) {
+				_, err := fc.skip()
+				return err
+			}
+			s, err := fc.str()
+			if err != nil {
+				return err
+			}
+			switch {
+			case !nested:
+				in.Attrs[key] = s
+			case rest != "%" && (top == "tags" || top == "labels" || top == "tags_all"):
+				m, _ := in.Attrs[top].(map[string]any)
+				if m == nil {
+					m = map[string]any{}
+					in.Attrs[top] = m
+				}
+				m[rest] = s
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	ac := &cursor{b: attrs}
+	if attrs != nil {
+		wants := sr.b.WantSet(r.Type)
+		err = ac.objectBytes(func(kb []byte) error {
+			v, err := ac.skip()
+			if err != nil || !wants[string(kb)] {
+				return err
+			}
+			key := string(kb)
+			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
+				return nil
+			}
+			if key == "tags_all" && tfmap.HasTierTag(in.Attrs["tags"]) {
+				return nil // tags_all repeats tags (plus provider default_tags)
+			}
+			x, err := fastValue(v)
+			if err != nil {
+				return err
+			}
+			in.Attrs[key] = x
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	in.DependsOn = resourceAddrs(in.DependsOn)
+	sr.b.Add(in)
+	return nil
+}
+
+// sensitiveTop returns the top-level attributes that sensitive_attributes paths point into
+// ([[{"type":"get_attr","value":"password"}]]): they are skipped whole.
+func sensitiveTop(raw []byte) map[string]bool {
+	if len(raw) == 0 {
+		return nil
+	}
+	var paths [][]struct {
+		Type  string `json:"type"`
+		Value any    `json:"value"`
+	}
+	if json.Unmarshal(raw, &paths) != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, p := range paths {
+		if len(p) > 0 && p[0].Type == "get_attr" {
+			if s, ok := p[0].Value.(string); ok {
+				out[s] = true
+			}
+		}
+	}
+	return out
+}
+
+// resourceAddrs strips instance keys from dependency addresses (state v4 records
+// resource addresses already; older files may not).
+func resourceAddrs(deps []string) []string {
+	for i, d := range deps {
+		if j := strings.LastIndexByte(d, '['); j > 0 && strings.HasSuffix(d, "]") && !strings.Contains(d[j:], ".") {
+			deps[i] = d[:j]
+		}
+	}
+	return deps
+}

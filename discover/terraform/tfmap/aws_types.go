@@ -1,0 +1,629 @@
+package tfmap
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// AWS provider (hashicorp/aws). Each row cites the page that states what deleting the
+// resource takes with it. Credential reach is computed from IAM policies: every data
+// resource and recovery point registers the IAM actions that delete it (awsTarget).
+
+const awsDocs = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/"
+
+// awsTarget is something an IAM principal may delete: a resource, the ARN policies are
+// matched against ("" when not known yet), and the actions any one of which deletes it.
+type awsTarget struct {
+	res     *graph.Resource
+	arn     string
+	actions []string
+	note    string
+}
+
+type awsState struct {
+	targets  []awsTarget
+	byAction map[string][]awsTarget
+	recovery []recoveryPoint
+	groups   map[*Node][]*Node        // user -> groups
+	policies map[*Node][]policySource // principal (user, group, role) -> policies
+}
+
+// policySource is one policy attached to a principal.
+type policySource struct {
+	name string
+	doc  *PolicyDoc
+	err  string // why the document could not be read
+}
+
+func (a *awsState) memberOf(user, group *Node) {
+	if a.groups == nil {
+		a.groups = map[*Node][]*Node{}
+	}
+	a.groups[user] = append(a.groups[user], group)
+}
+
+func (a *awsState) attach(p *Node, ps policySource) {
+	if a.policies == nil {
+		a.policies = map[*Node][]policySource{}
+	}
+	a.policies[p] = append(a.policies[p], ps)
+}
+
+func (b *Builder) awsTarget(r *graph.Resource, arn, note string, actions ...string) {
+	b.aws.targets = append(b.aws.targets, awsTarget{res: r, arn: arn, actions: actions, note: note})
+}
+
+// accountOf extracts the account from an ARN.
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 {
+		return parts[4]
+	}
+	return ""
+}
+
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 {
+		return parts[3]
+	}
+	return ""
+}
+
+func setAccount(n *Node) {
+	if a := accountOf(n.In.Str("arn")); a != "" {
+		n.Res.SetAttr(graph.AttrAccount, a)
+	}
+}
+
+func boolStr(v bool) string { return strconv.FormatBool(v) }
+
+// rdsBackups adds the recovery points an RDS instance or cluster has by its attributes.
+// AWS: "When you delete a DB instance, all automated backups for that instance are deleted
+// and can't be recovered" unless retained (delete_automated_backups = false); "manual DB
+// snapshots of the DB instance aren't deleted"; a final snapshot is taken unless
+// skip_final_snapshot. The DeleteDBInstance API lets the caller skip the final snapshot and
+// delete automated backups (both are request parameters), so a credential allowed to delete
+// the instance may also destroy those: they are registered as its targets.
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html
+func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, deleteSnapAction string) {
+	in, db := n.In, n.Res
+	ident := db.Name
+	retention, set := in.Num("backup_retention_period", 1)
+	if !set && in.IsUnknown("backup_retention_period") {
+		retention = 1
+	}
+	db.SetAttr("backup_retention_period", strconv.FormatFloat(retention, 'f', -1, 64))
+	if retention > 0 {
+		delAuto, _ := in.Bool("delete_automated_backups", true)
+		auto := b.Synth(&graph.Resource{
+			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
+			Name: ident + " automated backups", NativeID: ident,
+			Attrs:  map[string]string{"retention_days": strconv.FormatFloat(retention, 'f', -1, 64), "continuous": "true"},
+			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
+		})
+		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
+		if delAuto {
+			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
+		} else {
+			auto.SetAttr("retained_on_delete", "true")
+		}
+		b.awsTarget(auto, in.Str("arn"), "the delete call removes automated backups unless told to retain them", deleteAction, deleteAutoAction)
+	}
+	skip, _ := in.Bool("skip_final_snapshot", false)
+	db.SetAttr("skip_final_snapshot", boolStr(skip))
+	if !skip {
+		fid := in.Str("final_snapshot_identifier")
+		id := "aws:" + kind + "_final_snapshot:" + idTail(db.ID)
+		name := ident + " final snapshot"
+		if fid != "" {
+			id = "aws:" + kind + "_final_snapshot:" + fid
+			name = fid
+		}
+		fin := b.Synth(&graph.Resource{
+			ID: id, Kind: graph.Backup, Type: kind + "_final_snapshot", Name: name, NativeID: fid,
+			Attrs:  map[string]string{"taken_on_delete": "true"},
+			Origin: graph.Origin{Ref: in.Address + " (skip_final_snapshot = false)"},
+		})
+		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted (skip_final_snapshot = false)")
+		b.awsTarget(fin, in.Str("arn"), "the delete call may skip the final snapshot (SkipFinalSnapshot)", deleteAction, deleteSnapAction)
+	}
+	b.awsTarget(db, in.Str("arn"), "", deleteAction)
+}
+
+func protectionAttr(n *Node, attr string) {
+	v, _ := n.In.Bool(attr, false)
+	n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(v))
+}
+
+func linkFirst(b *Builder, n *Node, path string, types ...string) *Node {
+	if c := b.FindAttr(n, path, types...); len(c) > 0 {
+		return c[0]
+	}
+	return nil
+}
+
+func init() {
+	register(map[string]*TypeInfo{
+		"aws_db_instance": {
+			Kind: graph.Database, Doc: awsDocs + "db_instance",
+			Attrs: []string{"identifier", "deletion_protection", "delete_automated_backups", "skip_final_snapshot",
+				"final_snapshot_identifier", "backup_retention_period", "engine", "replicate_source_db"},
+			Keys: []string{"identifier", "resource_id"}, Names: []string{"identifier"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				protectionAttr(n, "deletion_protection")
+				if e := n.In.Str("engine"); e != "" {
+					n.Res.SetAttr("engine", e)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				rdsBackups(b, n, "aws_db_instance", "rds:DeleteDBInstance", "rds:DeleteDBInstanceAutomatedBackup", "rds:DeleteDBSnapshot")
+			},
+		},
+		"aws_rds_cluster": {
+			Kind: graph.Database, Doc: awsDocs + "rds_cluster",
+			Attrs: []string{"cluster_identifier", "deletion_protection", "delete_automated_backups", "skip_final_snapshot",
+				"final_snapshot_identifier", "backup_retention_period", "engine"},
+			Keys: []string{"cluster_identifier", "cluster_resource_id"}, Names: []string{"cluster_identifier"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				protectionAttr(n, "deletion_protection")
+				if e := n.In.Str("engine"); e != "" {
+					n.Res.SetAttr("engine", e)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				rdsBackups(b, n, "aws_rds_cluster", "rds:DeleteDBCluster", "rds:DeleteDBClusterAutomatedBackup", "rds:DeleteDBClusterSnapshot")
+			},
+		},
+		"aws_rds_cluster_instance": {
+			// A cluster instance is compute: the data lives in the cluster volume.
+			Kind: graph.Service, Doc: awsDocs + "rds_cluster_instance",
+			Attrs: []string{"cluster_identifier", "identifier"}, Keys: []string{"identifier"}, Names: []string{"identifier"},
+			Link: func(b *Builder, n *Node) {
+				if c := linkFirst(b, n, "cluster_identifier", "aws_rds_cluster"); c != nil {
+					b.Edge(n.Res, graph.Attached, c.Res, "cluster instance")
+				}
+			},
+		},
+		"aws_db_snapshot": {
+			// Manual snapshots are kept when the instance is deleted (DeleteDBInstance docs).
+			Kind: graph.Backup, Doc: awsDocs + "db_snapshot",
+			Attrs: []string{"db_instance_identifier", "db_snapshot_identifier", "db_snapshot_arn", "snapshot_create_time"},
+			Keys:  []string{"db_snapshot_identifier", "db_snapshot_arn"}, Names: []string{"db_snapshot_identifier"},
+			ID:    arnAttrID("db_snapshot_arn"),
+			Setup: func(b *Builder, n *Node) { createdAt(n, "snapshot_create_time") },
+			Link: func(b *Builder, n *Node) {
+				if db := linkFirst(b, n, "db_instance_identifier", "aws_db_instance"); db != nil {
+					b.Edge(n.Res, graph.BacksUp, db.Res, "manual snapshot: kept when the instance is deleted")
+				}
+				b.awsTarget(n.Res, n.In.Str("db_snapshot_arn"), "", "rds:DeleteDBSnapshot")
+			},
+		},
+		"aws_db_cluster_snapshot": {
+			Kind: graph.Backup, Doc: awsDocs + "db_cluster_snapshot",
+			Attrs: []string{"db_cluster_identifier", "db_cluster_snapshot_identifier", "db_cluster_snapshot_arn", "snapshot_create_time"},
+			Keys:  []string{"db_cluster_snapshot_identifier", "db_cluster_snapshot_arn"}, Names: []string{"db_cluster_snapshot_identifier"},
+			ID:    arnAttrID("db_cluster_snapshot_arn"),
+			Setup: func(b *Builder, n *Node) { createdAt(n, "snapshot_create_time") },
+			Link: func(b *Builder, n *Node) {
+				if db := linkFirst(b, n, "db_cluster_identifier", "aws_rds_cluster"); db != nil {
+					b.Edge(n.Res, graph.BacksUp, db.Res, "manual cluster snapshot: kept when the cluster is deleted")
+				}
+				b.awsTarget(n.Res, n.In.Str("db_cluster_snapshot_arn"), "", "rds:DeleteDBClusterSnapshot")
+			},
+		},
+		"aws_db_instance_automated_backups_replication": {
+			// Replicated automated backups live in another region and are retained after the
+			// source instance is deleted, until their retention period ends.
+			Relation: true, Doc: awsDocs + "db_instance_automated_backups_replication",
+			Attrs: []string{"source_db_instance_arn", "retention_period"},
+			Link: func(b *Builder, n *Node) {
+				db := linkFirst(b, n, "source_db_instance_arn", "aws_db_instance")
+				if db == nil {
+					return
+				}
+				rp := b.Synth(&graph.Resource{ID: "aws:aws_db_instance_automated_backups_replication:" + n.In.Address + ":" + idTail(db.Res.ID),
+					Kind: graph.Backup, Type: "aws_db_instance_automated_backups_replication", Name: db.Res.Name + " replicated automated backups",
+					Origin: graph.Origin{Ref: n.In.Address}})
+				b.Edge(rp, graph.BacksUp, db.Res, "cross-region replicated automated backups, retained after the instance is deleted")
+				b.awsTarget(rp, "", "", "rds:DeleteDBInstanceAutomatedBackup")
+			},
+		},
+		"aws_ebs_volume": {
+			Kind: graph.Volume, Doc: awsDocs + "ebs_volume",
+			Attrs: []string{"size", "availability_zone", "final_snapshot", "snapshot_id"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				if s := n.In.Str("size"); s != "" {
+					n.Res.SetAttr("size_gb", s)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				if fs, _ := n.In.Bool("final_snapshot", false); fs {
+					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
+						Name: n.Res.Name + " final snapshot", Attrs: map[string]string{"taken_on_delete": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
+					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
+					// Only Terraform takes it: a DeleteVolume call does not.
+					b.awsTarget(fin, n.In.Str("arn"), "DeleteVolume outside Terraform takes no final snapshot", "ec2:DeleteVolume")
+				}
+				b.awsTarget(n.Res, n.In.Str("arn"), "", "ec2:DeleteVolume")
+			},
+		},
+		"aws_ebs_snapshot": {
+			// EBS snapshots are independent of the volume: deleting the volume keeps them.
+			// https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html
+			Kind: graph.Backup, Doc: awsDocs + "ebs_snapshot",
+			Attrs: []string{"volume_id", "start_time"},
+			Setup: func(b *Builder, n *Node) { setAccount(n); createdAt(n, "start_time") },
+			Link: func(b *Builder, n *Node) {
+				if v := linkFirst(b, n, "volume_id", "aws_ebs_volume"); v != nil {
+					b.Edge(n.Res, graph.BacksUp, v.Res, "EBS snapshot: kept when the volume is deleted")
+				}
+				b.awsTarget(n.Res, n.In.Str("arn"), "", "ec2:DeleteSnapshot")
+			},
+		},
+		"aws_volume_attachment": {
+			Relation: true, Doc: awsDocs + "volume_attachment",
+			Attrs: []string{"volume_id", "instance_id", "device_name"},
+			Link: func(b *Builder, n *Node) {
+				v := linkFirst(b, n, "volume_id", "aws_ebs_volume")
+				i := linkFirst(b, n, "instance_id", "aws_instance")
+				if v != nil && i != nil {
+					b.Edge(i.Res, graph.Attached, v.Res, "attached as "+n.In.Str("device_name"))
+				}
+			},
+		},
+		"aws_instance": {Kind: graph.Service, Doc: awsDocs + "instance", Setup: func(b *Builder, n *Node) { setAccount(n) }},
+		"aws_efs_file_system": {
+			Kind: graph.Volume, Doc: awsDocs + "efs_file_system",
+			Attrs: []string{"creation_token"},
+			Setup: func(b *Builder, n *Node) { setAccount(n) },
+			Link: func(b *Builder, n *Node) {
+				b.awsTarget(n.Res, n.In.Str("arn"), "", "elasticfilesystem:DeleteFileSystem")
+			},
+		},
+		"aws_efs_backup_policy": {
+			// Automatic backups go to the AWS Backup vault aws/efs/automatic-backup-vault and
+			// are recovery points there, which outlive the file system.
+			// https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html
+			Relation: true, Doc: awsDocs + "efs_backup_policy",
+			Attrs: []string{"file_system_id", "backup_policy"},
+			Link: func(b *Builder, n *Node) {
+				fs := linkFirst(b, n, "file_system_id", "aws_efs_file_system")
+				if fs == nil || !strings.EqualFold(n.In.Str("backup_policy.0.status"), "ENABLED") {
+					return
+				}
+				rp := b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.Res.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
+					Name: fs.Res.Name + " automatic backups", Origin: graph.Origin{Ref: n.In.Address}})
+				b.Edge(rp, graph.BacksUp, fs.Res, "EFS automatic backups in aws/efs/automatic-backup-vault")
+				b.awsTarget(rp, "", "", "backup:DeleteRecoveryPoint")
+			},
+		},
+		"aws_dynamodb_table": {
+			Kind: graph.Database, Doc: awsDocs + "dynamodb_table",
+			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				protectionAttr(n, "deletion_protection_enabled")
+			},
+			Link: func(b *Builder, n *Node) {
+				// "If you delete a table with point-in-time recovery enabled, a system backup is
+				// automatically created and retained for 35 days."
+				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
+				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
+					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
+						Name: n.Res.Name + " point-in-time recovery", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
+					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
+					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
+				}
+				b.awsTarget(n.Res, n.In.Str("arn"), "", "dynamodb:DeleteTable")
+			},
+		},
+		"aws_s3_bucket": {
+			Kind: graph.Bucket, Doc: awsDocs + "s3_bucket",
+			Attrs: []string{"bucket", "versioning", "object_lock_enabled", "object_lock_configuration", "force_destroy"},
+			Keys:  []string{"bucket"}, Names: []string{"bucket"},
+			Setup: func(b *Builder, n *Node) {
+				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
+					n.Res.SetAttr("versioning", "true")
+				}
+				lock, _ := n.In.Bool("object_lock_enabled", false)
+				if strings.EqualFold(n.In.Str("object_lock_configuration.0.object_lock_enabled"), "Enabled") {
+					lock = true
+				}
+				if lock {
+					n.Res.SetAttr("object_lock", "true")
+					if m := n.In.Str("object_lock_configuration.0.rule.0.default_retention.0.mode"); m != "" {
+						n.Res.SetAttr("object_lock_mode", strings.ToLower(m))
+					}
+				}
+			},
+			Link: s3Link,
+		},
+		"aws_s3_bucket_versioning": {
+			Relation: true, Doc: awsDocs + "s3_bucket_versioning",
+			Attrs: []string{"bucket", "versioning_configuration"},
+			Link: func(b *Builder, n *Node) {
+				if bk := linkFirst(b, n, "bucket", "aws_s3_bucket"); bk != nil && strings.EqualFold(n.In.Str("versioning_configuration.0.status"), "Enabled") {
+					bk.Res.SetAttr("versioning", "true")
+				}
+			},
+		},
+		"aws_s3_bucket_object_lock_configuration": {
+			Relation: true, Doc: awsDocs + "s3_bucket_object_lock_configuration",
+			Attrs: []string{"bucket", "rule"},
+			Link: func(b *Builder, n *Node) {
+				if bk := linkFirst(b, n, "bucket", "aws_s3_bucket"); bk != nil {
+					bk.Res.SetAttr("object_lock", "true")
+					if m := n.In.Str("rule.0.default_retention.0.mode"); m != "" {
+						bk.Res.SetAttr("object_lock_mode", strings.ToLower(m))
+					}
+				}
+			},
+		},
+		"aws_backup_vault": {
+			Kind: graph.BackupVault, Doc: awsDocs + "backup_vault",
+			Attrs: []string{"force_destroy"}, Keys: []string{"name"},
+			Setup: func(b *Builder, n *Node) { setAccount(n) },
+		},
+		"aws_backup_vault_lock_configuration": {
+			// Without changeable_for_days the lock is in governance mode and can be removed by
+			// principals with backup:DeleteBackupVaultLockConfiguration; with it, after the
+			// grace time, compliance mode: nobody can delete recovery points before retention ends.
+			// https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+			Relation: true, Doc: awsDocs + "backup_vault_lock_configuration",
+			Attrs: []string{"backup_vault_name", "changeable_for_days", "min_retention_days", "max_retention_days"},
+			Link: func(b *Builder, n *Node) {
+				v := linkFirst(b, n, "backup_vault_name", "aws_backup_vault")
+				if v == nil {
+					return
+				}
+				mode := "governance"
+				if _, ok := n.In.Num("changeable_for_days", 0); ok {
+					mode = "compliance"
+				}
+				v.Res.SetAttr("vault_lock", mode)
+				if d := n.In.Str("min_retention_days"); d != "" {
+					v.Res.SetAttr("min_retention_days", d)
+				}
+			},
+		},
+		"aws_backup_plan": {
+			Kind: graph.BackupPolicy, Doc: awsDocs + "backup_plan",
+			Attrs: []string{"rule"}, Keys: []string{"name"},
+			Setup: func(b *Builder, n *Node) {
+				var sched []string
+				for i := range n.In.List("rule") {
+					if s := n.In.Str("rule." + strconv.Itoa(i) + ".schedule"); s != "" {
+						sched = append(sched, s)
+					}
+				}
+				if len(sched) > 0 {
+					n.Res.SetAttr("schedule", strings.Join(sched, ","))
+				}
+			},
+		},
+		"aws_backup_selection": {Relation: true, Late: true, Doc: awsDocs + "backup_selection",
+			Attrs: []string{"plan_id", "resources", "selection_tag", "not_resources"}, Link: backupSelectionLink},
+		"aws_iam_user":   {Kind: graph.Principal, Doc: awsDocs + "iam_user", Attrs: []string{"force_destroy"}},
+		"aws_iam_role":   {Kind: graph.Principal, Doc: awsDocs + "iam_role"},
+		"aws_iam_group":  {Kind: graph.Principal, Doc: awsDocs + "iam_group"},
+		"aws_iam_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_policy", Attrs: []string{"policy"}},
+		"aws_iam_user_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_user_policy", Attrs: []string{"user", "policy"},
+			Link: func(b *Builder, n *Node) { b.attachPolicy(n, "user", "aws_iam_user", nil) }},
+		"aws_iam_group_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_group_policy", Attrs: []string{"group", "policy"},
+			Link: func(b *Builder, n *Node) { b.attachPolicy(n, "group", "aws_iam_group", nil) }},
+		"aws_iam_role_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_role_policy", Attrs: []string{"role", "policy"},
+			Link: func(b *Builder, n *Node) { b.attachPolicy(n, "role", "aws_iam_role", nil) }},
+		"aws_iam_user_policy_attachment": {Relation: true, Doc: awsDocs + "iam_user_policy_attachment", Attrs: []string{"user", "policy_arn"},
+			Link: func(b *Builder, n *Node) { b.attachByARN(n, "user", "aws_iam_user") }},
+		"aws_iam_group_policy_attachment": {Relation: true, Doc: awsDocs + "iam_group_policy_attachment", Attrs: []string{"group", "policy_arn"},
+			Link: func(b *Builder, n *Node) { b.attachByARN(n, "group", "aws_iam_group") }},
+		"aws_iam_role_policy_attachment": {Relation: true, Doc: awsDocs + "iam_role_policy_attachment", Attrs: []string{"role", "policy_arn"},
+			Link: func(b *Builder, n *Node) { b.attachByARN(n, "role", "aws_iam_role") }},
+		"aws_iam_policy_attachment": {Relation: true, Doc: awsDocs + "iam_policy_attachment", Attrs: []string{"users", "groups", "roles", "policy_arn"},
+			Link: func(b *Builder, n *Node) {
+				b.attachByARN(n, "users", "aws_iam_user")
+				b.attachByARN(n, "groups", "aws_iam_group")
+				b.attachByARN(n, "roles", "aws_iam_role")
+			}},
+		"aws_iam_group_membership": {Relation: true, Doc: awsDocs + "iam_group_membership", Attrs: []string{"group", "users"},
+			Link: func(b *Builder, n *Node) {
+				for _, g := range b.FindAttr(n, "group", "aws_iam_group") {
+					for _, u := range n.In.Values("users") {
+						for _, un := range b.Find(u, "aws_iam_user") {
+							b.aws.memberOf(un, g)
+						}
+					}
+				}
+			}},
+		"aws_iam_user_group_membership": {Relation: true, Doc: awsDocs + "iam_user_group_membership", Attrs: []string{"user", "groups"},
+			Link: func(b *Builder, n *Node) {
+				for _, u := range b.FindAttr(n, "user", "aws_iam_user") {
+					for _, g := range n.In.Values("groups") {
+						for _, gn := range b.Find(g, "aws_iam_group") {
+							b.aws.memberOf(u, gn)
+						}
+					}
+				}
+			}},
+		"aws_iam_access_key": {
+			// An access key acts with its user's permissions and never expires.
+			// The secret is in the state (secret, ses_smtp_password_v4): never read here.
+			Kind: graph.Token, Doc: awsDocs + "iam_access_key",
+			Attrs: []string{"user", "status", "create_date"},
+			ID: func(n *Node) (string, string) {
+				if id := n.In.Str("id"); id != "" {
+					return "aws:aws_iam_access_key:" + id, id
+				}
+				return "", ""
+			},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr(graph.AttrExpiresAt, graph.Never)
+				createdAt(n, "create_date")
+				if s := n.In.Str("status"); s != "" {
+					n.Res.SetAttr("status", s)
+				}
+				u := n.In.Str("user")
+				if r, ok := n.In.RefOf("user"); ok && u == "" {
+					u = r.Address[strings.LastIndex(r.Address, ".")+1:]
+				}
+				if u != "" {
+					n.Res.Name = u + " access key"
+					if id := n.In.Str("id"); id != "" {
+						n.Res.Name += " " + id
+					}
+				}
+			},
+		},
+	})
+}
+
+func arnAttrID(attr string) func(n *Node) (string, string) {
+	return func(n *Node) (string, string) {
+		if a := n.In.Str(attr); a != "" {
+			return "aws:" + n.In.Type + ":" + a, n.In.Str("id")
+		}
+		return "", ""
+	}
+}
+
+func createdAt(n *Node, attr string) {
+	if t := n.In.Str(attr); t != "" {
+		n.Res.SetAttr(graph.AttrCreatedAt, t)
+	}
+}
+
+// s3Link: versioning keeps noncurrent versions, a recovery point against overwrites and
+// object deletes; deleting the bucket requires emptying it, versions included, so they go
+// with it. Object lock in compliance mode makes locked versions undeletable by anyone until
+// retention ends; in governance mode s3:BypassGovernanceRetention deletes them.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+func s3Link(b *Builder, n *Node) {
+	arn := n.In.Str("arn")
+	if arn == "" && n.In.Str("bucket") != "" {
+		arn = "arn:aws:s3:::" + n.In.Str("bucket")
+	}
+	if on, _ := n.Res.Bool("versioning"); on {
+		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
+			Name: n.Res.Name + " noncurrent versions", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+		b.Edge(v, graph.BacksUp, n.Res, "versioning keeps noncurrent versions of overwritten and deleted objects")
+		mode, _ := n.Res.Attr("object_lock_mode")
+		switch {
+		case mode == "compliance":
+			v.SetAttr("locked", "compliance")
+		case mode == "governance":
+			b.Edge(n.Res, graph.DeletesWith, v, "deleting the bucket means emptying it, versions included (governance-mode lock can be bypassed)")
+			b.awsTarget(v, arn+"/*", "object lock in governance mode", "s3:BypassGovernanceRetention")
+		default:
+			b.Edge(n.Res, graph.DeletesWith, v, "deleting the bucket means emptying it, versions included")
+			b.awsTarget(v, arn+"/*", "", "s3:DeleteObjectVersion")
+		}
+	}
+	b.awsTarget(n.Res, arn, "", "s3:DeleteBucket")
+}
+
+// backupSelectionLink: each resource an AWS Backup plan selects gets a recovery point in
+// the plan's target vault (and in each copy destination). Recovery points outlive the
+// resource; they die only by backup:DeleteRecoveryPoint, which a compliance-mode vault lock
+// refuses. https://docs.aws.amazon.com/aws-backup/latest/devguide/deleting-backups.html
+func backupSelectionLink(b *Builder, n *Node) {
+	plans := b.FindAttr(n, "plan_id", "aws_backup_plan")
+	if len(plans) == 0 {
+		return
+	}
+	plan := plans[0]
+	var selected []*Node
+	for _, v := range n.In.Values("resources") {
+		if s, ok := v.(string); ok && strings.Contains(s, "*") {
+			for _, t := range b.aws.targets {
+				if t.arn != "" && globMatch(s, t.arn) {
+					selected = append(selected, b.nodeOf(t.res)...)
+				}
+			}
+			continue
+		}
+		selected = append(selected, b.Find(v)...)
+	}
+	for i := range n.In.List("selection_tag") {
+		p := "selection_tag." + strconv.Itoa(i) + "."
+		key, val := n.In.Str(p+"key"), n.In.Str(p+"value")
+		for _, c := range b.nodes {
+			if c.Res != nil && c.Res.Kind.IsData() && c.In.Map("tags")[key] == val {
+				selected = append(selected, c)
+			}
+		}
+	}
+	sort.Slice(selected, func(i, j int) bool { return selected[i].In.Address < selected[j].In.Address })
+	for ri := range plan.In.List("rule") {
+		rp := "rule." + strconv.Itoa(ri) + "."
+		vaults := []string{plan.In.Str(rp + "target_vault_name")}
+		if r, ok := plan.In.RefOf(rp + "target_vault_name"); ok {
+			vaults[0] = ""
+			for _, v := range b.Find(r, "aws_backup_vault") {
+				vaults[0] = v.In.Str("name")
+				if vaults[0] == "" {
+					vaults[0] = v.In.Address
+				}
+			}
+		}
+		for ci := range plan.In.List(rp + "copy_action") {
+			if d := plan.In.Str(rp + "copy_action." + strconv.Itoa(ci) + ".destination_vault_arn"); d != "" {
+				vaults = append(vaults, d)
+			}
+		}
+		for _, d := range selected {
+			if d.Res == nil || !d.Res.Kind.IsData() {
+				continue
+			}
+			for _, vname := range vaults {
+				if vname == "" {
+					continue
+				}
+				vault := b.vault(vname)
+				id := fmt.Sprintf("aws:aws_backup_recovery_point:%s:%s", vault.NativeID, idTail(d.Res.ID))
+				rec := b.Synth(&graph.Resource{ID: id, Kind: graph.Backup, Type: "aws_backup_recovery_point",
+					Name:   fmt.Sprintf("%s recovery points (%s, %s)", d.Res.Name, plan.Res.Name, vault.Name),
+					Attrs:  map[string]string{"schedule": plan.In.Str(rp + "schedule")},
+					Origin: graph.Origin{Ref: n.In.Address}})
+				b.Edge(rec, graph.BacksUp, d.Res, "AWS Backup plan "+plan.Res.Name)
+				b.Edge(rec, graph.StoredIn, vault, "")
+				b.aws.recovery = append(b.aws.recovery, recoveryPoint{rec: rec, vault: vault})
+			}
+		}
+	}
+}
+
+type recoveryPoint struct{ rec, vault *graph.Resource }
+
+// vault finds a vault by name or ARN, or synthesizes one (a copy destination in another
+// account is usually not in the same state).
+func (b *Builder) vault(nameOrARN string) *graph.Resource {
+	for _, c := range b.Find(nameOrARN, "aws_backup_vault") {
+		return c.Res
+	}
+	name := nameOrARN
+	if i := strings.LastIndex(nameOrARN, ":"); strings.HasPrefix(nameOrARN, "arn:") && i >= 0 {
+		name = nameOrARN[i+1:]
+	}
+	r := &graph.Resource{ID: "aws:aws_backup_vault:" + nameOrARN, Kind: graph.BackupVault, Type: "aws_backup_vault", Name: name, NativeID: name}
+	if a := accountOf(nameOrARN); a != "" {
+		r.SetAttr(graph.AttrAccount, a)
+	}
+	return b.Synth(r)
+}
+
+func (b *Builder) nodeOf(r *graph.Resource) []*Node {
+	for _, n := range b.nodes {
+		if n.Res == r {
+			return []*Node{n}
+		}
+	}
+	return nil
+}

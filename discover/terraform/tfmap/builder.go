@@ -1,0 +1,584 @@
+package tfmap
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// Options describe one source being mapped.
+type Options struct {
+	Source    string // origin name: "tfstate", "tfshow", "tfplan", "tf"
+	Target    string // file or directory read (SourceInfo.Target, tier from path, address aliases)
+	Workspace string // Terraform workspace, when known ("default" says nothing about a tier)
+	// Secrets reports whether the source stores credential secrets (a state file holds the
+	// secret of every aws_iam_access_key it manages); such credentials are exposed_in the
+	// source's environment.
+	Secrets bool
+}
+
+// TypeInfo is one row of a provider table: how a Terraform type maps to the vocabulary.
+type TypeInfo struct {
+	Kind graph.Kind
+	// Doc is the provider documentation page that states the type's deletion semantics.
+	Doc string
+	// Attrs are the attributes the mapping reads, besides the common ones (id, arn, name,
+	// tags, labels, self_link, project). Readers skip every other attribute.
+	Attrs []string
+	// Keys are attributes other resources use to refer to this one (besides id, arn, name).
+	Keys []string
+	// Relation types add edges or attributes to other resources and get no node of their own.
+	Relation bool
+	// Names are attributes tried, in order, for the resource's name (default: name, then
+	// the Terraform name).
+	Names []string
+	// ID builds the canonical ID; nil means the provider default.
+	ID func(n *Node) (id, native string)
+	// Setup sets graph attributes from the instance; Link adds edges and synthesized
+	// resources once every instance is known.
+	Setup func(b *Builder, n *Node)
+	Link  func(b *Builder, n *Node)
+	// Late links run after every other link (they look at what the others registered).
+	Late bool
+}
+
+var commonAttrs = []string{"id", "arn", "name", "tags", "tags_all", "labels", "self_link", "project"}
+
+// tables maps every known type to its row; filled by the provider files' init.
+var tables = map[string]*TypeInfo{}
+
+func register(rows map[string]*TypeInfo) {
+	for k, v := range rows {
+		if _, dup := tables[k]; dup {
+			panic("tfmap: type registered twice: " + k)
+		}
+		tables[k] = v
+	}
+}
+
+// Known reports whether a type has a mapping.
+func Known(typ string) bool { _, ok := tables[typ]; return ok }
+
+// KnownTypes lists the mapped types, sorted.
+func KnownTypes() []string { return sortedKeys(tables) }
+
+// Doc returns the documentation URL a type's semantics are taken from.
+func Doc(typ string) string {
+	if t, ok := tables[typ]; ok {
+		return t.Doc
+	}
+	return ""
+}
+
+// Node is an instance on its way into the graph.
+type Node struct {
+	In  *Instance
+	Res *graph.Resource // nil for relation types
+	T   *TypeInfo
+	env string // environment label, from tags or the source
+}
+
+// Builder turns instances into a graph. It is not safe for concurrent use.
+type Builder struct {
+	opts    Options
+	nodes   []*Node
+	byAddr  map[string][]*Node
+	byKey   map[string][]*Node
+	ids     map[string]*graph.Resource
+	synth   []*graph.Resource
+	edges   []graph.Edge
+	counts  map[string]int
+	envs    map[string]*graph.Resource
+	srcEnv  string
+	srcTier graph.Tier
+	srcWhy  string
+
+	aws    awsState
+	google googleState
+	wants  map[string]map[string]bool
+}
+
+// NewBuilder starts a mapping for one source.
+func NewBuilder(opts Options) *Builder {
+	b := &Builder{
+		opts:   opts,
+		byAddr: map[string][]*Node{},
+		byKey:  map[string][]*Node{},
+		ids:    map[string]*graph.Resource{},
+		counts: map[string]int{},
+		envs:   map[string]*graph.Resource{},
+		wants:  map[string]map[string]bool{},
+	}
+	b.srcEnv, b.srcTier, b.srcWhy = sourceEnvironment(opts)
+	return b
+}
+
+// Wants reports whether the mapping reads attribute attr of type typ. Unknown types keep
+// only the common attributes.
+func (b *Builder) Wants(typ, attr string) bool { return b.WantSet(typ)[attr] }
+
+// HasTierTag reports whether a tags value has a key that names an environment.
+func HasTierTag(v any) bool {
+	m, _ := v.(map[string]any)
+	for k := range m {
+		if tierTagKeys[strings.ToLower(k)] {
+			return true
+		}
+	}
+	return false
+}
+
+// WantSet is the set of attributes Wants accepts for a type (do not modify it).
+func (b *Builder) WantSet(typ string) map[string]bool {
+	w, ok := b.wants[typ]
+	if !ok {
+		w = map[string]bool{}
+		for _, a := range commonAttrs {
+			w[a] = true
+		}
+		if t, ok := tables[typ]; ok {
+			for _, a := range t.Attrs {
+				w[a] = true
+			}
+			for _, a := range t.Keys {
+				w[a] = true
+			}
+			for _, a := range t.Names {
+				w[a] = true
+			}
+		}
+		b.wants[typ] = w
+	}
+	return w
+}
+
+// Count adds n to a named count reported in the source's SourceInfo.
+func (b *Builder) Count(key string, n int) { b.counts[key] += n }
+
+// Add maps one instance. Data sources are counted and skipped.
+func (b *Builder) Add(in *Instance) {
+	if in.Mode == Data {
+		b.counts["data_sources_skipped"]++
+		return
+	}
+	b.counts["resources"]++
+	if in.Tainted {
+		b.counts["tainted"]++
+	}
+	if in.Deposed != "" {
+		b.counts["deposed"]++
+	}
+	if in.Address == "" {
+		in.Address = InstanceAddress(in.Module, in.Mode, in.Type, in.Name, in.Index)
+	}
+	t, known := tables[in.Type]
+	if !known {
+		b.counts["not_understood"]++
+		b.counts["not_understood."+in.Type]++
+		t = &TypeInfo{Kind: graph.Other}
+	}
+	n := &Node{In: in, T: t}
+	b.nodes = append(b.nodes, n)
+	if in.Deposed == "" {
+		b.byAddr[in.Address] = append(b.byAddr[in.Address], n)
+		if ra := in.ResourceAddress(); ra != in.Address {
+			b.byAddr[ra] = append(b.byAddr[ra], n)
+		}
+	}
+	keys := append([]string{"id", "arn", "name", "self_link"}, t.Keys...)
+	for _, k := range keys {
+		if v := in.Str(k); v != "" {
+			b.byKey[v] = append(b.byKey[v], n)
+		}
+	}
+	if t.Relation {
+		b.counts["relations"]++
+		return
+	}
+	b.makeResource(n)
+}
+
+func (b *Builder) makeResource(n *Node) {
+	in := n.In
+	var id, native string
+	if n.T.ID != nil {
+		id, native = n.T.ID(n)
+	}
+	if id == "" {
+		id, native = defaultID(in)
+	}
+	if in.Deposed != "" {
+		id += "#deposed:" + in.Deposed
+	}
+	if _, dup := b.ids[id]; dup {
+		id += "#" + in.Address
+	}
+	name := ""
+	for _, a := range append(n.T.Names, "name") {
+		if name = in.Str(a); name != "" {
+			break
+		}
+	}
+	if name == "" {
+		name = in.Name
+		if in.Index != nil {
+			name = strings.TrimPrefix(InstanceAddress("", Managed, "", in.Name, in.Index), ".")
+		}
+	}
+	r := &graph.Resource{
+		ID: id, Kind: n.T.Kind, Type: in.Type, NativeID: native, Name: name,
+		Origin: graph.Origin{Source: b.opts.Source, Ref: in.Address, Range: in.Range},
+	}
+	if arn := in.Str("arn"); arn != "" {
+		r.Aliases = append(r.Aliases, arn)
+	}
+	if in.Tainted {
+		r.SetAttr("tainted", "true")
+	}
+	if in.Deposed != "" {
+		r.SetAttr("deposed", in.Deposed)
+		r.Name += " (deposed)"
+	}
+	n.Res = r
+	b.ids[id] = r
+	if n.T.Setup != nil {
+		n.T.Setup(b, n)
+	}
+	if n.T.Kind == graph.Other && !Known(in.Type) {
+		r.SetAttr("not_understood", "true")
+	}
+}
+
+func defaultID(in *Instance) (id, native string) {
+	p := ProviderOf(in.Type)
+	native = in.Str("id")
+	switch {
+	case p == "aws" && in.Str("arn") != "":
+		return "aws:" + in.Type + ":" + in.Str("arn"), native
+	case p == "google" && in.Str("self_link") != "":
+		return "google:" + in.Type + ":" + in.Str("self_link"), native
+	case native != "":
+		return p + ":" + in.Type + ":" + native, native
+	}
+	// Not yet created (a plan) or configuration only (.tf): the address is all there is.
+	return p + ":" + in.Type + ":" + in.Address, ""
+}
+
+// Find returns the mapped nodes of the given types (any type if none) that v refers to: an
+// ID, ARN, name or other key, or a configuration reference.
+func (b *Builder) Find(v any, types ...string) []*Node {
+	var cands []*Node
+	switch x := v.(type) {
+	case Ref:
+		cands = b.byAddr[x.Address]
+	case string:
+		if x == "" {
+			return nil
+		}
+		cands = b.byKey[x]
+	default:
+		return nil
+	}
+	if len(types) == 0 {
+		return cands
+	}
+	var out []*Node
+	for _, c := range cands {
+		for _, t := range types {
+			if c.In.Type == t {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// FindAttr is Find on the raw value of an attribute path of n.
+func (b *Builder) FindAttr(n *Node, path string, types ...string) []*Node {
+	v, ok := n.In.raw(path)
+	if !ok {
+		return nil
+	}
+	return b.Find(v, types...)
+}
+
+// Edge records an edge between two resources (ignored when either is nil or they are equal).
+func (b *Builder) Edge(from *graph.Resource, kind graph.EdgeKind, to *graph.Resource, note string, actions ...graph.Action) {
+	if from == nil || to == nil || from.ID == to.ID {
+		return
+	}
+	b.edges = append(b.edges, graph.Edge{From: from.ID, To: to.ID, Kind: kind, Note: note, Actions: actions})
+}
+
+// Synth adds a resource the source implies but does not list (RDS automated backups, a
+// final snapshot). A second call with the same ID returns the first resource.
+func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
+	if old, ok := b.ids[r.ID]; ok {
+		return old
+	}
+	if r.Origin.Source == "" {
+		r.Origin.Source = b.opts.Source
+	}
+	b.ids[r.ID] = r
+	b.synth = append(b.synth, r)
+	b.counts["synthesized"]++
+	return r
+}
+
+// Graph finishes the mapping.
+func (b *Builder) Graph() (*graph.Graph, error) {
+	for _, n := range b.nodes {
+		if n.Res != nil {
+			b.tier(n)
+		}
+	}
+	// Relations first (they set attributes such as a bucket's versioning), then the rest,
+	// then late links.
+	for phase := 0; phase < 3; phase++ {
+		for _, n := range b.nodes {
+			p := 1
+			switch {
+			case n.T.Late:
+				p = 2
+			case n.T.Relation:
+				p = 0
+			}
+			if n.T.Link != nil && p == phase {
+				n.T.Link(b, n)
+			}
+		}
+	}
+	b.awsCredentials()
+	b.googleCredentials()
+	for _, n := range b.nodes {
+		if n.Res == nil {
+			continue
+		}
+		for _, d := range n.In.DependsOn {
+			for _, t := range b.byAddr[d] {
+				if t.Res != nil {
+					b.Edge(n.Res, graph.DependsOn, t.Res, "")
+				}
+			}
+		}
+	}
+	b.environments()
+
+	g := graph.New()
+	info := graph.SourceInfo{Name: b.opts.Source, Target: b.opts.Target, Counts: map[string]int{}}
+	for k, v := range b.counts {
+		info.Counts[k] = v
+	}
+	if _, ok := info.Counts["resources"]; !ok {
+		info.Counts["resources"] = 0
+	}
+	g.Sources = []graph.SourceInfo{info}
+	all := make([]*graph.Resource, 0, len(b.ids))
+	for _, r := range b.ids {
+		all = append(all, r)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	for _, r := range all {
+		r.Aliases = uniqueSorted(r.Aliases)
+		if err := g.Add(r); err != nil {
+			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
+		}
+	}
+	// Sort by (from, to, kind), ties in the order the edges were made, so that the first
+	// note of duplicate edges wins deterministically.
+	order := make([]int32, len(b.edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		a, c := &b.edges[x], &b.edges[y]
+		if r := strings.Compare(a.From, c.From); r != 0 {
+			return r
+		}
+		if r := strings.Compare(a.To, c.To); r != 0 {
+			return r
+		}
+		if r := strings.Compare(string(a.Kind), string(c.Kind)); r != 0 {
+			return r
+		}
+		return int(x - y)
+	})
+	for _, i := range order {
+		if err := g.Connect(b.edges[i]); err != nil {
+			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
+		}
+	}
+	return g, nil
+}
+
+func uniqueSorted(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	sort.Strings(s)
+	out := s[:1]
+	for _, x := range s[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// --- tiers and environments
+
+var tierTagKeys = map[string]bool{"environment": true, "env": true, "stage": true, "tier": true, "workspace": true, "environment_name": true, "envname": true}
+
+// envLevelDirs are directory names whose child names an environment (envs/prod/...).
+var envLevelDirs = map[string]bool{"env": true, "envs": true, "environment": true, "environments": true, "stages": true, "workspaces": true, "terraform.tfstate.d": true, "live": false}
+
+// sourceEnvironment derives an environment from the workspace or the file path.
+func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
+	if o.Workspace != "" && o.Workspace != "default" {
+		t, _ := graph.GuessTier(o.Workspace)
+		return o.Workspace, t, fmt.Sprintf("workspace %q", o.Workspace)
+	}
+	if o.Target == "" {
+		return "", "", ""
+	}
+	segs := strings.Split(filepath.ToSlash(filepath.Clean(o.Target)), "/")
+	for i := 0; i+1 < len(segs); i++ {
+		if envLevelDirs[strings.ToLower(segs[i])] {
+			t, _ := graph.GuessTier(segs[i+1])
+			return segs[i+1], t, fmt.Sprintf("path %q is under %s/%s", o.Target, segs[i], segs[i+1])
+		}
+	}
+	// The file's own name or its directory, when it is exactly a tier word: prod.tfstate, staging/.
+	base := segs[len(segs)-1]
+	cands := []string{strings.TrimSuffix(base, filepath.Ext(base))}
+	if len(segs) > 1 {
+		cands = append(cands, segs[len(segs)-2])
+	}
+	for _, c := range cands {
+		if t, _ := graph.GuessTier(c); t != graph.Unknown && !strings.ContainsAny(c, "-_. ") {
+			return c, t, fmt.Sprintf("path %q names %q", o.Target, c)
+		}
+	}
+	return "", "", ""
+}
+
+func tagTier(in *Instance) (label string, t graph.Tier, why string) {
+	for _, attr := range []string{"tags", "labels", "tags_all"} {
+		m, _ := in.Attrs[attr].(map[string]any)
+		var keys []string
+		for k, v := range m {
+			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := m[k].(string)
+			if t, _ := graph.GuessTier(v); t != graph.Unknown {
+				kind := "tag"
+				if attr == "labels" {
+					kind = "label"
+				}
+				return v, t, fmt.Sprintf("%s %s = %q", kind, k, v)
+			}
+		}
+	}
+	return "", "", ""
+}
+
+func (b *Builder) tier(n *Node) {
+	r := n.Res
+	switch r.Kind {
+	case graph.Environment, graph.Project, graph.Workspace, graph.Account:
+		return
+	}
+	if ProviderOf(n.In.Type) == "railway" {
+		return // Railway resources live in Railway's own environments
+	}
+	if label, t, why := tagTier(n.In); t != "" {
+		r.Tier, r.TierWhy, n.env = t, why, label
+		return
+	}
+	if b.srcEnv != "" {
+		n.env = b.srcEnv
+		return
+	}
+	if t, why := graph.GuessTier(r.Name); t != graph.Unknown {
+		r.Tier, r.TierWhy = t, why
+	}
+}
+
+// envResource returns the synthesized environment for a label.
+func (b *Builder) envResource(label string, t graph.Tier, why string) *graph.Resource {
+	key := strings.ToLower(label)
+	if e, ok := b.envs[key]; ok {
+		return e
+	}
+	if t == "" {
+		t, _ = graph.GuessTier(label)
+	}
+	e := b.Synth(&graph.Resource{
+		ID: "terraform:environment:" + key, Kind: graph.Environment, Type: "terraform.Environment",
+		Name: label, Tier: t, TierWhy: why,
+	})
+	b.envs[key] = e
+	return e
+}
+
+// SourceEnv is the environment of the whole source (workspace or path), or nil.
+func (b *Builder) SourceEnv() *graph.Resource {
+	if b.srcEnv == "" {
+		return nil
+	}
+	return b.envResource(b.srcEnv, b.srcTier, b.srcWhy)
+}
+
+// EnvOf returns the synthesized environment of a node (from tags or the source), or nil.
+func (b *Builder) EnvOf(n *Node) *graph.Resource {
+	if n.env == "" {
+		return nil
+	}
+	if n.env == b.srcEnv && (n.Res == nil || n.Res.TierWhy == "") {
+		return b.SourceEnv()
+	}
+	return b.envResource(n.env, n.Res.Tier, n.Res.TierWhy)
+}
+
+func (b *Builder) environments() {
+	for _, n := range b.nodes {
+		if n.Res == nil || n.env == "" {
+			continue
+		}
+		switch n.Res.Kind {
+		case graph.Token, graph.Principal, graph.Policy, graph.Environment, graph.Project, graph.Workspace, graph.Account:
+			continue
+		}
+		b.Edge(b.EnvOf(n), graph.Contains, n.Res, "")
+	}
+}
+
+// ResourceID returns the canonical ID given to an instance address (and deposed key), or
+// "" when the instance has no node of its own (relations, data sources).
+func (b *Builder) ResourceID(address, deposed string) string {
+	for _, n := range b.nodes {
+		if n.In.Address == address && n.In.Deposed == deposed && n.Res != nil {
+			return n.Res.ID
+		}
+	}
+	return ""
+}
+
+// idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
+// the IDs of resources synthesized from another.
+func idTail(id string) string {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) == 3 {
+		return parts[2]
+	}
+	return id
+}

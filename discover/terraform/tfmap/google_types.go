@@ -1,0 +1,319 @@
+package tfmap
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// Google provider (hashicorp/google). Credential reach: service account keys act with the
+// roles their account is granted (project or bucket IAM members and bindings); each data
+// resource registers the predefined roles whose permissions delete it.
+
+const googleDocs = "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/"
+
+// Roles that hold the delete permission of each family (cloudsql.instances.delete,
+// compute.disks.delete / compute.snapshots.delete, storage.buckets.delete), from
+// https://cloud.google.com/iam/docs/understanding-roles. Basic roles owner and editor
+// hold all of them.
+var (
+	sqlDeleters     = []string{"roles/owner", "roles/editor", "roles/cloudsql.admin"}
+	computeDeleters = []string{"roles/owner", "roles/editor", "roles/compute.admin", "roles/compute.storageAdmin", "roles/compute.instanceAdmin", "roles/compute.instanceAdmin.v1"}
+	storageDeleters = []string{"roles/owner", "roles/editor", "roles/storage.admin"}
+)
+
+type googleTarget struct {
+	res     *graph.Resource
+	project string
+	bucket  string
+	roles   []string
+	note    string
+}
+
+type googleBinding struct {
+	project, bucket, role string
+	members               []string
+	from                  string
+}
+
+type googleState struct {
+	targets  []googleTarget
+	bindings []googleBinding
+}
+
+func (b *Builder) googleTarget(n *Node, r *graph.Resource, roles []string, note string) {
+	t := googleTarget{res: r, project: n.In.Str("project"), roles: roles, note: note}
+	if n.In.Type == "google_storage_bucket" {
+		t.bucket = n.In.Str("name")
+	}
+	b.google.targets = append(b.google.targets, t)
+}
+
+func init() {
+	register(map[string]*TypeInfo{
+		"google_sql_database_instance": {
+			// Deleting an instance deletes its automated and on-demand backups unless they are
+			// retained (retain_backups_on_delete) or a final backup is configured.
+			// https://cloud.google.com/sql/docs/mysql/backup-recovery/backups#what_happens_to_backups_when_an_instance_is_deleted
+			// deletion_protection is Terraform's own guard (terraform destroy only);
+			// settings.deletion_protection_enabled is the API's, which stops any caller.
+			Kind: graph.Database, Doc: googleDocs + "sql_database_instance",
+			Attrs: []string{"deletion_protection", "settings", "database_version", "retain_backups_on_delete", "connection_name"},
+			Keys:  []string{"connection_name"},
+			Setup: func(b *Builder, n *Node) {
+				api, _ := n.In.Bool("settings.0.deletion_protection_enabled", false)
+				n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(api))
+				tf, _ := n.In.Bool("deletion_protection", true)
+				n.Res.SetAttr("terraform_deletion_protection", boolStr(tf))
+				if v := n.In.Str("database_version"); v != "" {
+					n.Res.SetAttr("engine", v)
+				}
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				in := n.In
+				if on, _ := in.Bool("settings.0.backup_configuration.0.enabled", false); on {
+					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_backup_run",
+						Name: n.Res.Name + " automated backups", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
+					b.Edge(bk, graph.BacksUp, n.Res, "Cloud SQL automated backups")
+					retain, _ := in.Bool("retain_backups_on_delete", false)
+					if r2, _ := in.Bool("settings.0.retain_backups_on_delete", false); r2 {
+						retain = true
+					}
+					if retain {
+						bk.SetAttr("retained_on_delete", "true")
+						b.googleTarget(n, bk, sqlDeleters, "retained backups can be deleted with cloudsql.backupRuns.delete")
+					} else {
+						b.Edge(n.Res, graph.DeletesWith, bk, "Cloud SQL deletes an instance's backups with it unless they are retained")
+					}
+				}
+				if on, _ := in.Bool("settings.0.final_backup_config.0.enabled", false); on {
+					fb := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_final_backup:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_final_backup",
+						Name: n.Res.Name + " final backup", Attrs: map[string]string{"taken_on_delete": "true"}, Origin: graph.Origin{Ref: in.Address + " (final_backup_config)"}})
+					b.Edge(fb, graph.BacksUp, n.Res, "final backup taken when the instance is deleted")
+					b.googleTarget(n, fb, sqlDeleters, "the delete call decides whether a final backup is taken")
+				}
+				b.googleTarget(n, n.Res, sqlDeleters, "")
+			},
+		},
+		"google_compute_disk":        computeDisk("compute_disk"),
+		"google_compute_region_disk": computeDisk("compute_region_disk"),
+		"google_compute_snapshot": {
+			// Snapshots are global resources independent of the source disk.
+			// https://cloud.google.com/compute/docs/disks/snapshots
+			Kind: graph.Backup, Doc: googleDocs + "compute_snapshot",
+			Attrs: []string{"source_disk", "creation_timestamp"},
+			Setup: func(b *Builder, n *Node) { createdAt(n, "creation_timestamp") },
+			Link: func(b *Builder, n *Node) {
+				for _, d := range b.FindAttr(n, "source_disk", "google_compute_disk", "google_compute_region_disk") {
+					b.Edge(n.Res, graph.BacksUp, d.Res, "snapshot: kept when the disk is deleted")
+				}
+				b.googleTarget(n, n.Res, computeDeleters, "")
+			},
+		},
+		"google_compute_resource_policy": {
+			Kind: graph.BackupPolicy, Doc: googleDocs + "compute_resource_policy",
+			Attrs: []string{"snapshot_schedule_policy"},
+			Setup: func(b *Builder, n *Node) {
+				if m := n.In.Str("snapshot_schedule_policy.0.retention_policy.0.on_source_disk_delete"); m != "" {
+					n.Res.SetAttr("on_source_disk_delete", m)
+				}
+			},
+		},
+		"google_compute_disk_resource_policy_attachment": {
+			Relation: true, Doc: googleDocs + "compute_disk_resource_policy_attachment",
+			Attrs: []string{"disk"},
+			Link: func(b *Builder, n *Node) {
+				for _, d := range b.FindAttr(n, "disk", "google_compute_disk") {
+					for _, p := range b.FindAttr(n, "name", "google_compute_resource_policy") {
+						scheduledSnapshots(b, d, p)
+					}
+				}
+			},
+		},
+		"google_storage_bucket": {
+			Kind: graph.Bucket, Doc: googleDocs + "storage_bucket",
+			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url"},
+			Keys:  []string{"url"},
+			Link: func(b *Builder, n *Node) {
+				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
+					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
+						Name: n.Res.Name + " noncurrent versions", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+					b.Edge(v, graph.BacksUp, n.Res, "object versioning keeps noncurrent versions")
+					if locked, _ := n.In.Bool("retention_policy.0.is_locked", false); locked {
+						v.SetAttr("locked", "retention policy")
+					} else {
+						b.Edge(n.Res, graph.DeletesWith, v, "a bucket is deleted empty: noncurrent versions go first")
+					}
+				}
+				b.googleTarget(n, n.Res, storageDeleters, "")
+			},
+		},
+		"google_service_account": {Kind: graph.Principal, Doc: googleDocs + "google_service_account",
+			Attrs: []string{"email", "unique_id", "account_id"}, Keys: []string{"email", "unique_id", "account_id"}, Names: []string{"email", "account_id"}},
+		"google_service_account_key": {
+			// A key acts with its service account's roles until valid_before (which
+			// user-managed keys set to 9999-12-31: they never expire).
+			Kind: graph.Token, Doc: googleDocs + "google_service_account_key",
+			Attrs: []string{"service_account_id", "valid_after", "valid_before"},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr(graph.AttrExpiresAt, graph.Never)
+				if vb := n.In.Str("valid_before"); vb != "" && !strings.HasPrefix(vb, "9999") {
+					n.Res.SetAttr(graph.AttrExpiresAt, vb)
+				}
+				createdAt(n, "valid_after")
+				if n.Res.Name == n.In.Name {
+					n.Res.Name = n.In.Name + " key"
+				}
+			},
+		},
+		"google_project_iam_member": {Relation: true, Doc: googleDocs + "google_project_iam#google_project_iam_member",
+			Attrs: []string{"role", "member", "condition"}, Link: googleBindingLink},
+		"google_project_iam_binding": {Relation: true, Doc: googleDocs + "google_project_iam#google_project_iam_binding",
+			Attrs: []string{"role", "members", "condition"}, Link: googleBindingLink},
+		"google_storage_bucket_iam_member": {Relation: true, Doc: googleDocs + "storage_bucket_iam#google_storage_bucket_iam_member",
+			Attrs: []string{"bucket", "role", "member"}, Link: googleBindingLink},
+		"google_storage_bucket_iam_binding": {Relation: true, Doc: googleDocs + "storage_bucket_iam#google_storage_bucket_iam_binding",
+			Attrs: []string{"bucket", "role", "members"}, Link: googleBindingLink},
+	})
+}
+
+func computeDisk(doc string) *TypeInfo {
+	return &TypeInfo{
+		Kind: graph.Volume, Doc: googleDocs + doc,
+		Attrs: []string{"size", "zone", "resource_policies"},
+		Setup: func(b *Builder, n *Node) {
+			if s := n.In.Str("size"); s != "" {
+				n.Res.SetAttr("size_gb", s)
+			}
+		},
+		Link: func(b *Builder, n *Node) {
+			for _, v := range n.In.Values("resource_policies") {
+				for _, p := range b.Find(v, "google_compute_resource_policy") {
+					scheduledSnapshots(b, n, p)
+				}
+				if s, ok := v.(string); ok && len(b.Find(v, "google_compute_resource_policy")) == 0 {
+					for _, p := range b.Find(s[strings.LastIndex(s, "/")+1:], "google_compute_resource_policy") {
+						scheduledSnapshots(b, n, p)
+					}
+				}
+			}
+			b.googleTarget(n, n.Res, computeDeleters, "")
+		},
+	}
+}
+
+// scheduledSnapshots: a snapshot schedule makes snapshots that outlive the disk: with
+// on_source_disk_delete KEEP_AUTO_SNAPSHOTS (the default) they are kept, with
+// APPLY_RETENTION_POLICY they expire by the schedule's retention.
+// https://cloud.google.com/compute/docs/disks/scheduled-snapshots
+func scheduledSnapshots(b *Builder, disk, policy *Node) {
+	if len(policy.In.List("snapshot_schedule_policy")) == 0 {
+		return
+	}
+	s := b.Synth(&graph.Resource{ID: "google:scheduled_snapshots:" + idTail(policy.Res.ID) + ":" + disk.Res.ID, Kind: graph.Backup, Type: "google_compute_snapshot",
+		Name: disk.Res.Name + " scheduled snapshots (" + policy.Res.Name + ")", Origin: graph.Origin{Ref: policy.In.Address}})
+	b.Edge(s, graph.BacksUp, disk.Res, "snapshot schedule "+policy.Res.Name+": snapshots outlive the disk")
+	b.googleTarget(disk, s, computeDeleters, "")
+}
+
+func googleBindingLink(b *Builder, n *Node) {
+	if c, ok := n.In.raw("condition"); ok && len(c.([]any)) > 0 {
+		// Conditional bindings are taken as granted: bulkhead errs towards "may delete".
+		_ = c
+	}
+	bd := googleBinding{project: n.In.Str("project"), bucket: n.In.Str("bucket"), role: n.In.Str("role"), from: n.In.Address}
+	if bk := b.FindAttr(n, "bucket", "google_storage_bucket"); len(bk) > 0 {
+		bd.bucket = bk[0].In.Str("name")
+	}
+	if m := n.In.Str("member"); m != "" {
+		bd.members = append(bd.members, m)
+	}
+	bd.members = append(bd.members, n.In.Strings("members")...)
+	b.google.bindings = append(b.google.bindings, bd)
+}
+
+func (b *Builder) googleCredentials() {
+	for _, k := range b.nodes {
+		if k.In.Type != "google_service_account_key" || k.Res == nil {
+			continue
+		}
+		sas := b.FindAttr(k, "service_account_id", "google_service_account")
+		if len(sas) == 0 {
+			if id := k.In.Str("service_account_id"); id != "" {
+				// projects/P/serviceAccounts/EMAIL
+				sas = b.Find(id[strings.LastIndex(id, "/")+1:], "google_service_account")
+			}
+		}
+		if len(sas) == 0 {
+			k.Res.SetAttr(graph.AttrReach, "unknown")
+			k.Res.SetAttr("reach_reason", "service account not in this source")
+			continue
+		}
+		sa := sas[0]
+		b.Edge(k.Res, graph.DependsOn, sa.Res, "acts as "+sa.Res.Name)
+		member := "serviceAccount:" + sa.In.Str("email")
+		if b.opts.Secrets && b.SourceEnv() != nil {
+			b.Edge(k.Res, graph.ExposedIn, b.SourceEnv(), "its private key is stored in "+b.opts.Target)
+		}
+		var roles []googleBinding
+		for _, bd := range b.google.bindings {
+			for _, m := range bd.members {
+				if m == member {
+					roles = append(roles, bd)
+				}
+			}
+		}
+		wide := false
+		for _, t := range b.google.targets {
+			for _, bd := range roles {
+				if !contains(t.roles, bd.role) {
+					continue
+				}
+				if bd.bucket != "" && bd.bucket != t.bucket {
+					continue
+				}
+				if bd.bucket == "" && bd.project != "" && t.project != "" && bd.project != t.project {
+					continue
+				}
+				if bd.bucket == "" {
+					wide = true
+				}
+				note := "role " + bd.role + " (" + bd.from + ")"
+				if t.note != "" {
+					note += "; " + t.note
+				}
+				b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
+				break
+			}
+		}
+		if wide {
+			k.Res.SetAttr(graph.AttrScopeLevel, "account")
+		} else {
+			k.Res.SetAttr(graph.AttrScopeLevel, "resource")
+		}
+		var rs []string
+		for _, r := range roles {
+			rs = append(rs, r.role)
+		}
+		sort.Strings(rs)
+		if len(rs) > 0 {
+			k.Res.SetAttr("roles", strings.Join(uniqueSorted(rs), ","))
+		}
+	}
+}
+
+func contains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = strconv.Itoa

@@ -1,0 +1,262 @@
+// Package tfmap maps Terraform resource instances, as read from state, plan or configuration,
+// to bulkhead's graph vocabulary. The mapping is data: a table per provider (aws_types.go,
+// google_types.go, railway_types.go), each entry citing the provider documentation that
+// states what deleting the resource takes with it. Readers feed a Builder one Instance at a
+// time and ask it which attributes a type needs (Wants), so they can skip the rest of a
+// large state without decoding it.
+package tfmap
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// Mode of a resource: managed resources are mapped; data sources are skipped and counted.
+const (
+	Managed = "managed"
+	Data    = "data"
+)
+
+// Ref is an attribute value that is a reference to another resource in configuration
+// (aws_db_instance.main.identifier), as the .tf reader finds it. Lookups resolve it by
+// address.
+type Ref struct {
+	Address string // aws_db_instance.main, module.db.aws_db_instance.this
+	Attr    string // identifier
+}
+
+// String prints the reference as Terraform would.
+func (r Ref) String() string {
+	if r.Attr == "" {
+		return r.Address
+	}
+	return r.Address + "." + r.Attr
+}
+
+// Instance is one resource instance. Attrs holds only the attributes the mapping reads
+// (see Builder.Wants), with Terraform's JSON shapes: nested blocks are []any of
+// map[string]any, numbers float64 (or json.Number), references Ref. Sensitive values
+// must never be put here.
+type Instance struct {
+	Address   string // module.x.aws_db_instance.main[0]
+	Module    string // module.x ("" for the root module)
+	Mode      string // Managed or Data
+	Type      string // aws_db_instance
+	Name      string // main
+	Index     any    // count index (int/float64) or for_each key (string), or nil
+	Provider  string
+	Attrs     map[string]any
+	Unknown   map[string]bool // top-level attributes unknown until apply (plans)
+	DependsOn []string        // addresses of resources this one depends on
+	Tainted   bool
+	Deposed   string // deposed object key, if this is a deposed object
+	Range     *graph.Range
+}
+
+// ResourceAddress is the address without the instance key.
+func (in *Instance) ResourceAddress() string {
+	a := in.Type + "." + in.Name
+	if in.Mode == Data {
+		a = "data." + a
+	}
+	if in.Module != "" {
+		a = in.Module + "." + a
+	}
+	return a
+}
+
+// InstanceAddress builds module.x.type.name[key] from parts, as Terraform prints it.
+func InstanceAddress(module, mode, typ, name string, index any) string {
+	a := typ + "." + name
+	if mode == Data {
+		a = "data." + a
+	}
+	if module != "" {
+		a = module + "." + a
+	}
+	switch k := index.(type) {
+	case nil:
+	case string:
+		a += "[" + strconv.Quote(k) + "]"
+	case float64:
+		a += "[" + strconv.FormatFloat(k, 'f', -1, 64) + "]"
+	case int:
+		a += "[" + strconv.Itoa(k) + "]"
+	default:
+		a += fmt.Sprintf("[%v]", k)
+	}
+	return a
+}
+
+// ProviderOf is the provider prefix of a resource type: aws, google, railway.
+func ProviderOf(typ string) string {
+	if i := strings.IndexByte(typ, '_'); i > 0 {
+		return typ[:i]
+	}
+	return typ
+}
+
+// --- attribute access helpers, tolerant of every shape a reader may produce.
+
+func (in *Instance) raw(path string) (any, bool) {
+	if !strings.Contains(path, ".") {
+		v, ok := in.Attrs[path]
+		return v, ok && v != nil
+	}
+	var cur any = in.Attrs
+	for _, step := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[step]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	if cur == nil {
+		return nil, false
+	}
+	return cur, true
+}
+
+// Str returns a string attribute ("" when absent, null or not a string). Numbers and
+// booleans are printed.
+func (in *Instance) Str(path string) string {
+	v, ok := in.raw(path)
+	if !ok {
+		return ""
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case interface{ String() string }:
+		if _, isRef := v.(Ref); isRef {
+			return ""
+		}
+		return x.String()
+	}
+	return ""
+}
+
+// RefOf returns the reference an attribute holds, if it is one.
+func (in *Instance) RefOf(path string) (Ref, bool) {
+	v, ok := in.raw(path)
+	if !ok {
+		return Ref{}, false
+	}
+	r, ok := v.(Ref)
+	return r, ok
+}
+
+// Bool returns a boolean attribute, or def when absent or unknown. ok reports presence.
+func (in *Instance) Bool(path string, def bool) (v, ok bool) {
+	x, present := in.raw(path)
+	if !present {
+		return def, false
+	}
+	switch b := x.(type) {
+	case bool:
+		return b, true
+	case string:
+		p, err := strconv.ParseBool(b)
+		if err == nil {
+			return p, true
+		}
+	}
+	return def, false
+}
+
+// Num returns a numeric attribute, or def.
+func (in *Instance) Num(path string, def float64) (float64, bool) {
+	x, ok := in.raw(path)
+	if !ok {
+		return def, false
+	}
+	switch n := x.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	case string:
+		if f, err := strconv.ParseFloat(n, 64); err == nil {
+			return f, true
+		}
+	case interface{ Float64() (float64, error) }:
+		if f, err := n.Float64(); err == nil {
+			return f, true
+		}
+	}
+	return def, false
+}
+
+// List returns a list attribute's elements (nil when absent).
+func (in *Instance) List(path string) []any {
+	x, ok := in.raw(path)
+	if !ok {
+		return nil
+	}
+	l, _ := x.([]any)
+	return l
+}
+
+// Strings returns a list of strings (references and non-strings dropped).
+func (in *Instance) Strings(path string) []string {
+	var out []string
+	for _, v := range in.List(path) {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Values returns the raw elements of a list, references included.
+func (in *Instance) Values(path string) []any { return in.List(path) }
+
+// Map returns a map of strings (tags, labels).
+func (in *Instance) Map(path string) map[string]string {
+	x, ok := in.raw(path)
+	if !ok {
+		return nil
+	}
+	m, ok := x.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// IsUnknown reports whether a top-level attribute is unknown until apply.
+func (in *Instance) IsUnknown(attr string) bool { return in.Unknown[attr] }
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

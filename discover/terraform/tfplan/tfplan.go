@@ -1,0 +1,183 @@
+// Package tfplan reads the JSON form of a Terraform plan (`terraform show -json PLANFILE`)
+// through github.com/hashicorp/terraform-json, into two graphs (the prior state and the
+// planned values, mapped like a state) and the list of resource changes. It is the API the
+// CI gate (`bulkhead check`) builds on; keep it stable.
+package tfplan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// ErrUnsupportedFormat is wrapped by errors about plan JSON of a format version outside
+// what terraform-json reads (>= 0.1, < 2.0), or documents that are not plans.
+var ErrUnsupportedFormat = tfmap.ErrUnsupportedFormat
+
+// MaxSize bounds the plan files Read accepts (plans are decoded whole by terraform-json).
+var MaxSize int64 = 1 << 30
+
+// Plan is a Terraform plan mapped to bulkhead's vocabulary.
+type Plan struct {
+	FormatVersion, TerraformVersion string
+	Before, After                   *graph.Graph // graph of prior state and of planned values, with the same mapping as state
+	Changes                         []Change     // every resource change, sorted by address
+}
+
+// Change is one resource change of the plan.
+type Change struct {
+	Address       string         // module.x.aws_db_instance.main[0]
+	ResourceID    string         // canonical graph ID of the resource (before, else after)
+	Type          string         // aws_db_instance
+	Actions       []string       // terraform-json actions: "no-op","create","read","update","delete" (replace = delete+create in either order)
+	Before, After map[string]any // attribute values (sensitive ones removed)
+	AfterUnknown  []string       // attribute paths unknown after apply ("deletion_protection")
+}
+
+// Deletes reports whether the change deletes the object (a delete or a replace).
+func (c Change) Deletes() bool {
+	for _, a := range c.Actions {
+		if a == string(tfjson.ActionDelete) {
+			return true
+		}
+	}
+	return false
+}
+
+// Read reads a plan JSON file.
+func Read(ctx context.Context, path string) (*Plan, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := tfmap.ReadDocument(path, MaxSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p, err := Parse(data, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Parse maps plan JSON already in memory; name is used in origins and messages.
+func Parse(data []byte, name string) (*Plan, error) {
+	var head struct {
+		FormatVersion   *string         `json:"format_version"`
+		Version         json.RawMessage `json:"version"`
+		PlannedValues   json.RawMessage `json:"planned_values"`
+		ResourceChanges json.RawMessage `json:"resource_changes"`
+		Values          json.RawMessage `json:"values"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, describeJSONError(data, err)
+	}
+	switch {
+	case head.FormatVersion == nil && len(head.Version) > 0:
+		return nil, fmt.Errorf("%w: this is a raw state file (\"version\": %s), not plan JSON; read it with --tfstate", ErrUnsupportedFormat, head.Version)
+	case head.FormatVersion == nil:
+		return nil, fmt.Errorf("%w: no \"format_version\"; expected the output of `terraform show -json PLANFILE`", tfmap.ErrNotTerraform)
+	case head.PlannedValues == nil && head.ResourceChanges == nil && head.Values != nil:
+		return nil, fmt.Errorf("%w: this is `terraform show -json` state output, not a plan; read it with --tfstate", ErrUnsupportedFormat)
+	}
+	var tp tfjson.Plan
+	if err := json.Unmarshal(data, &tp); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, describeJSONError(data, err)
+		}
+		if v := *head.FormatVersion; true {
+			if verr := (&tfjson.Plan{FormatVersion: v}).Validate(); verr != nil {
+				return nil, fmt.Errorf("%w: plan format_version %q (bulkhead reads %s): %v", ErrUnsupportedFormat, v, tfjson.PlanFormatVersionConstraints, verr)
+			}
+		}
+		return nil, fmt.Errorf("decode plan: %w", err)
+	}
+	out := &Plan{FormatVersion: tp.FormatVersion, TerraformVersion: tp.TerraformVersion}
+
+	unknown := map[string]map[string]bool{}
+	for _, rc := range tp.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		if m, ok := rc.Change.AfterUnknown.(map[string]any); ok {
+			u := map[string]bool{}
+			for k, v := range m {
+				if b, ok := v.(bool); ok && b {
+					u[k] = true
+				} else if !ok {
+					// A nested value with unknown parts: its top-level attribute is not fully known.
+					if len(tfmap.UnknownPaths(v)) > 0 {
+						u[k] = true
+					}
+				}
+			}
+			if len(u) > 0 {
+				unknown[rc.Address] = u
+			}
+		}
+	}
+
+	before := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name + " (prior state)"})
+	if tp.PriorState != nil {
+		tfmap.AddStateValues(before, tp.PriorState.Values, nil)
+	}
+	after := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name})
+	tfmap.AddStateValuesWithRefs(after, tp.PlannedValues, unknown, tfmap.ConfigRefs(tp.Config))
+	var err error
+	if out.Before, err = before.Graph(); err != nil {
+		return nil, err
+	}
+	if out.After, err = after.Graph(); err != nil {
+		return nil, err
+	}
+
+	for _, rc := range tp.ResourceChanges {
+		if rc == nil {
+			continue
+		}
+		c := Change{Address: rc.Address, Type: rc.Type}
+		c.ResourceID = before.ResourceID(rc.Address, rc.DeposedKey)
+		if c.ResourceID == "" {
+			c.ResourceID = after.ResourceID(rc.Address, rc.DeposedKey)
+		}
+		if ch := rc.Change; ch != nil {
+			for _, a := range ch.Actions {
+				c.Actions = append(c.Actions, string(a))
+			}
+			if m, ok := ch.Before.(map[string]any); ok {
+				c.Before = tfmap.StripSensitive(rc.Type, m, ch.BeforeSensitive)
+			}
+			if m, ok := ch.After.(map[string]any); ok {
+				c.After = tfmap.StripSensitive(rc.Type, m, ch.AfterSensitive)
+			}
+			c.AfterUnknown = tfmap.UnknownPaths(ch.AfterUnknown)
+		}
+		out.Changes = append(out.Changes, c)
+	}
+	sort.SliceStable(out.Changes, func(i, j int) bool { return out.Changes[i].Address < out.Changes[j].Address })
+	return out, nil
+}
+
+// describeJSONError turns a JSON syntax error into "line L, column C: ...".
+func describeJSONError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := tfmap.LineCol(data, se.Offset)
+		return fmt.Errorf("%w: invalid JSON at line %d, column %d: %v", tfmap.ErrNotTerraform, line, col, se)
+	}
+	if errors.Is(err, tfmap.ErrNotTerraform) {
+		return err
+	}
+	if err.Error() == "unexpected EOF" {
+		return fmt.Errorf("%w: the JSON ends early (truncated file?)", tfmap.ErrNotTerraform)
+	}
+	return fmt.Errorf("%w: %v", tfmap.ErrNotTerraform, err)
+}

@@ -1,0 +1,91 @@
+package gate
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// planOf generates a plan of n resource changes over n production databases, each with
+// automated backups deleted with it and, for every other one, a manual snapshot outside
+// its lifecycle: a quarter replaced, a quarter deleted, half updated with deletion
+// protection switched off. Before and after graphs hold 2.5 n resources.
+func planOf(n int) *Input {
+	mk := func(after bool) *graph.Graph {
+		g := graph.New()
+		env := g.MustAdd(&graph.Resource{ID: "aws:account:prod", Kind: graph.Environment, Name: "prod", Tier: graph.Production})
+		for i := 0; i < n; i++ {
+			dp := "true"
+			if after && i%2 == 1 {
+				dp = "false"
+			}
+			db := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:aws_db_instance:db-%05d", i), Kind: graph.Database, Name: fmt.Sprintf("db-%05d", i),
+				Attrs: map[string]string{graph.AttrDeletionProtection: dp}})
+			g.MustConnect(graph.Edge{From: env.ID, To: db.ID, Kind: graph.Contains})
+			auto := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:rds_automated_backup:db-%05d", i), Kind: graph.Backup, Name: "auto",
+				Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-time.Hour).Format(time.RFC3339)}})
+			g.MustConnect(graph.Edge{From: auto.ID, To: db.ID, Kind: graph.BacksUp})
+			g.MustConnect(graph.Edge{From: db.ID, To: auto.ID, Kind: graph.DeletesWith})
+			if i%2 == 0 {
+				s := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:aws_db_snapshot:db-%05d", i), Kind: graph.Backup, Name: "snap",
+					Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-time.Hour).Format(time.RFC3339)}})
+				g.MustConnect(graph.Edge{From: s.ID, To: db.ID, Kind: graph.BacksUp})
+			}
+		}
+		return g
+	}
+	in := &Input{FormatVersion: "1.2", Before: mk(false), After: mk(true)}
+	for i := 0; i < n; i++ {
+		c := Change{Address: fmt.Sprintf("aws_db_instance.db[%d]", i), ResourceID: fmt.Sprintf("aws:aws_db_instance:db-%05d", i), Type: "aws_db_instance",
+			Before: map[string]any{"deletion_protection": true, "skip_final_snapshot": true}}
+		switch i % 4 {
+		case 0:
+			c.Actions = []string{"delete", "create"}
+			c.After = c.Before
+		case 2:
+			c.Actions = []string{"delete"}
+		default:
+			c.Actions = []string{"update"}
+			c.After = map[string]any{"deletion_protection": false, "skip_final_snapshot": true}
+		}
+		in.Changes = append(in.Changes, c)
+	}
+	return in
+}
+
+func BenchmarkCheck10k(b *testing.B) {
+	in := planOf(10000)
+	in.Before.Index()
+	in.After.Index()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Check(in, Options{Analyze: analyze.Options{Now: now}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Deletions) != 5000 {
+			b.Fatalf("%d deletions", len(res.Deletions))
+		}
+	}
+}
+
+func TestGeneratedPlanShape(t *testing.T) {
+	res, err := Check(planOf(40), Options{Analyze: analyze.Options{Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := 0
+	for _, d := range res.Deletions {
+		if d.Fails {
+			fails++
+		}
+	}
+	// Replaced (i%4==0) keep a snapshot; deleted (i%4==2) too: none fails. Updates weaken.
+	if len(res.Deletions) != 20 || fails != 0 || len(res.Weakenings) != 20 {
+		t.Errorf("deletions %d (fails %d), weakenings %d", len(res.Deletions), fails, len(res.Weakenings))
+	}
+}

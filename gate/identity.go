@@ -1,0 +1,101 @@
+package gate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// stableIDs gives the graph after the change the IDs of the graph before it, for resources
+// that keep their Terraform address but change canonical ID: a replaced RDS instance is
+// aws:aws_db_instance:<ARN> before and, its new ARN unknown until apply,
+// aws:aws_db_instance:<address> after. Without this, every finding on a replaced resource
+// would read as fixed and introduced at once. Resources are matched by their origin ref (the
+// Terraform address) and kind; IDs derived from a renamed one's native part follow it. It
+// returns after unchanged when no ID moves.
+func stableIDs(before, after *graph.Graph) (*graph.Graph, error) {
+	// Origin refs name the Terraform address (and, for resources the reader derives, the
+	// attribute they come from: "aws_db_instance.main (backup_retention_period)"). Only refs
+	// that name exactly one resource on each side are used.
+	byRef := func(g *graph.Graph) map[string]*graph.Resource {
+		m := map[string]*graph.Resource{}
+		dup := map[string]bool{}
+		for _, r := range g.Resources() {
+			if r.Origin.Ref == "" {
+				continue
+			}
+			if _, ok := m[r.Origin.Ref]; ok {
+				dup[r.Origin.Ref] = true
+			}
+			m[r.Origin.Ref] = r
+		}
+		for k := range dup {
+			delete(m, k)
+		}
+		return m
+	}
+	bm := byRef(before)
+	rename := map[string]string{}
+	type tail struct{ from, to string }
+	var tails []tail
+	for ref, ar := range byRef(after) {
+		br, ok := bm[ref]
+		if !ok || br.ID == ar.ID || br.Kind != ar.Kind {
+			continue
+		}
+		if _, clash := after.Resource(br.ID); clash {
+			continue
+		}
+		rename[ar.ID] = br.ID
+		tails = append(tails, tail{rest(ar.ID), rest(br.ID)})
+	}
+	if len(rename) == 0 {
+		return after, nil
+	}
+	sort.Slice(tails, func(i, j int) bool { return tails[i].from < tails[j].from })
+	mapID := func(id string) string {
+		if n, ok := rename[id]; ok {
+			return n
+		}
+		for _, t := range tails { // a derived ID that embeds the renamed one's native part
+			if t.from != "" && strings.HasSuffix(id, ":"+t.from) {
+				n := strings.TrimSuffix(id, t.from) + t.to
+				if _, clash := after.Resource(n); !clash {
+					return n
+				}
+			}
+		}
+		return id
+	}
+	g := graph.New()
+	g.Sources, g.Gaps = after.Sources, after.Gaps
+	for _, r := range after.Resources() {
+		c := *r
+		c.ID = mapID(r.ID)
+		if c.ID != r.ID {
+			c.Aliases = append(append([]string(nil), r.Aliases...), r.ID)
+		}
+		if err := g.Add(&c); err != nil {
+			return nil, fmt.Errorf("check: align IDs of the planned graph: %w", err)
+		}
+	}
+	for _, e := range after.Edges() {
+		c := *e
+		c.From, c.To = mapID(e.From), mapID(e.To)
+		if err := g.Connect(c); err != nil {
+			return nil, fmt.Errorf("check: align IDs of the planned graph: %w", err)
+		}
+	}
+	return g, nil
+}
+
+// rest is an ID without its "provider:type:" prefix.
+func rest(id string) string {
+	parts := strings.SplitN(id, ":", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[2]
+}

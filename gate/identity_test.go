@@ -1,0 +1,42 @@
+package gate
+
+import (
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+func TestStableIDsAcrossReplace(t *testing.T) {
+	mk := func(dbID, backupID string) *graph.Graph {
+		g := graph.New()
+		g.MustAdd(&graph.Resource{ID: dbID, Kind: graph.Database, Name: "db", Origin: graph.Origin{Ref: "aws_db_instance.main"}})
+		g.MustAdd(&graph.Resource{ID: backupID, Kind: graph.Backup, Name: "auto", Origin: graph.Origin{Ref: "aws_db_instance.main (backup_retention_period)"}})
+		g.MustConnect(graph.Edge{From: backupID, To: dbID, Kind: graph.BacksUp})
+		return g
+	}
+	before := mk("aws:aws_db_instance:arn:db", "aws:aws_db_instance_automated_backup:arn:db")
+	after := mk("aws:aws_db_instance:aws_db_instance.main", "aws:aws_db_instance_automated_backup:aws_db_instance.main")
+	after.MustAdd(&graph.Resource{ID: "aws:aws_s3_bucket:new", Kind: graph.Bucket, Name: "new", Origin: graph.Origin{Ref: "aws_s3_bucket.new"}})
+	// Two resources with one ref on the before side: ambiguous, never renamed.
+	before.MustAdd(&graph.Resource{ID: "x:a", Kind: graph.Other, Origin: graph.Origin{Ref: "dup"}})
+	before.MustAdd(&graph.Resource{ID: "x:b", Kind: graph.Other, Origin: graph.Origin{Ref: "dup"}})
+	after.MustAdd(&graph.Resource{ID: "x:c", Kind: graph.Other, Origin: graph.Origin{Ref: "dup"}})
+	g, err := stableIDs(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"aws:aws_db_instance:arn:db", "aws:aws_db_instance_automated_backup:arn:db", "aws:aws_s3_bucket:new", "x:c"} {
+		if _, ok := g.Resource(id); !ok {
+			t.Errorf("%s missing after alignment", id)
+		}
+	}
+	if g.Len() != after.Len() || g.EdgeCount() != after.EdgeCount() {
+		t.Errorf("alignment changed the graph's size: %d/%d", g.Len(), g.EdgeCount())
+	}
+	if r, _ := g.Resource("aws:aws_db_instance:arn:db"); len(r.Aliases) != 1 || r.Aliases[0] != "aws:aws_db_instance:aws_db_instance.main" {
+		t.Errorf("the planned ID is not kept as an alias: %v", r.Aliases)
+	}
+	if same, _ := stableIDs(before, before); same != before {
+		t.Error("no rename must return the graph itself")
+	}
+}

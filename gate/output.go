@@ -1,0 +1,519 @@
+package gate
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+)
+
+// Schema tags the JSON output of bulkhead check.
+const Schema = "bulkhead.check/v1"
+
+// MarkdownLimit caps each list of the PR comment, so a large plan stays within the size a
+// code host accepts for a comment (GitHub: 65,536 characters); the text verdict in the job
+// log is never truncated.
+const MarkdownLimit = 30
+
+// Marker identifies bulkhead's PR comment, so a CI step can find and update it in place.
+const Marker = "<!-- bulkhead:check -->"
+
+const stateOpen = "<!-- bulkhead:state "
+
+// Verdicts.
+const (
+	Pass       = "pass"
+	Fail       = "fail"
+	Incomplete = "incomplete"
+)
+
+// Verdict is pass, fail, or incomplete (the input could not be read in full: fail closed).
+func (r *Result) Verdict(failOn analyze.Severity) string {
+	switch {
+	case !r.Report.Complete():
+		return Incomplete
+	case len(r.Failing(failOn)) > 0:
+		return Fail
+	}
+	return Pass
+}
+
+// WaiverExpiry is the expiry the suggested waive blocks carry: 30 days from check time.
+func (r *Result) WaiverExpiry() time.Time { return r.Now.AddDate(0, 0, 30) }
+
+// WaiverBlocks are the waive blocks that would accept every failing finding.
+func (r *Result) WaiverBlocks(failOn analyze.Severity) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range r.Failing(failOn) {
+		b := analyze.WaiverBlock(f, r.Address(f.Resource), r.WaiverExpiry())
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the result ("schema": "bulkhead.check/v1").
+func (r *Result) WriteJSON(w io.Writer, failOn analyze.Severity) error {
+	out := struct {
+		Schema  string `json:"schema"`
+		Verdict string `json:"verdict"`
+		FailOn  string `json:"fail_on"`
+		*Result
+	}{Schema, r.Verdict(failOn), failOnName(failOn), r}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func failOnName(s analyze.Severity) string {
+	if s == 0 {
+		return "none"
+	}
+	return s.String()
+}
+
+func (r *Result) changeLine() string {
+	c := r.Changes
+	s := fmt.Sprintf("plan: %d to create, %d to update, %d to replace, %d to delete", c.Create, c.Update, c.Replace, c.Delete)
+	if r.FormatVersion != "" {
+		s += " (plan format " + r.FormatVersion
+		if r.TerraformVersion != "" {
+			s += ", terraform " + r.TerraformVersion
+		}
+		s += ")"
+	}
+	return s
+}
+
+func (r *Result) headline(failOn analyze.Severity) string {
+	switch r.Verdict(failOn) {
+	case Incomplete:
+		return "INCOMPLETE: part of the plan could not be read, so the gate fails closed"
+	case Fail:
+		var why []string
+		for _, d := range r.Deletions {
+			if d.Fails && r.counts(d.Finding) {
+				why = append(why, "destroys "+string(d.Tier)+" data with no surviving recovery point")
+				break
+			}
+		}
+		for _, w := range r.Weakenings {
+			if r.counts(w.Finding) {
+				why = append(why, "weakens protection")
+				break
+			}
+		}
+		n := 0
+		for _, f := range r.Failing(failOn) {
+			if f.Rule != analyze.PlanDestroysData.ID && f.Rule != analyze.PlanWeakensProtection.ID {
+				n++
+			}
+		}
+		if n > 0 {
+			why = append(why, fmt.Sprintf("introduces %d %s", n, plural(n, "finding", "findings")))
+		}
+		return "FAIL: this plan " + strings.Join(why, ", ")
+	}
+	return "PASS: this plan destroys no data without a surviving recovery point and introduces no finding at or above --fail-on " + failOnName(failOn)
+}
+
+func (r *Result) finding(fp string) *analyze.Finding {
+	if r.byFP == nil {
+		r.byFP = make(map[string]*analyze.Finding, len(r.Report.Findings))
+		for i := range r.Report.Findings {
+			r.byFP[r.Report.Findings[i].Fingerprint] = &r.Report.Findings[i]
+		}
+	}
+	return r.byFP[fp]
+}
+
+func (r *Result) counts(fp string) bool {
+	f := r.finding(fp)
+	return f != nil && f.Counts()
+}
+
+func (r *Result) status(fp string) string {
+	if f := r.finding(fp); f != nil {
+		return f.Status
+	}
+	return ""
+}
+
+// WriteText writes the verdict for a person who ran terraform plan: what is destroyed,
+// what survives, why the gate fails, and the waive block to paste to accept it.
+func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "bulkhead check: %s\n%s\n", r.headline(failOn), r.changeLine())
+	if len(r.Deletions) > 0 {
+		fmt.Fprintf(b, "\nData destroyed by this plan:\n")
+		for _, d := range r.Deletions {
+			mark := "ok  "
+			if len(d.Survivors) == 0 {
+				mark = "note" // data lost, but not production or unknown tier
+			}
+			if d.Fails {
+				mark = "FAIL"
+				if st := r.status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
+					mark = st
+				}
+			}
+			fmt.Fprintf(b, "  %-8s %s %s: %s (%s)\n", mark, d.Action, d.Address, d.Label, d.Tier)
+			for _, l := range d.Destroyed[1:] {
+				fmt.Fprintf(b, "           also destroyed (%s): %s\n", l.Via, l.Label)
+			}
+			if len(d.Survivors) == 0 {
+				fmt.Fprintf(b, "           surviving recovery points: none\n")
+			}
+			for _, s := range d.Survivors {
+				fmt.Fprintf(b, "           survives: %s\n", survivorText(s))
+			}
+		}
+	}
+	if len(r.Weakenings) > 0 {
+		fmt.Fprintf(b, "\nProtection weakened:\n")
+		for _, x := range r.Weakenings {
+			name := x.Address
+			if name == "" {
+				name = x.Label
+			}
+			fmt.Fprintf(b, "  %s: %s %s → %s (%s)\n", name, x.Attribute, x.From, x.To, x.Why)
+		}
+	}
+	var introduced, waived []analyze.Finding
+	for _, f := range r.Report.Findings {
+		if f.Rule == analyze.PlanDestroysData.ID || f.Rule == analyze.PlanWeakensProtection.ID {
+			if f.Status == analyze.StatusWaived {
+				waived = append(waived, f)
+			}
+			continue
+		}
+		switch f.Status {
+		case analyze.StatusNew:
+			introduced = append(introduced, f)
+		case analyze.StatusWaived:
+			waived = append(waived, f)
+		}
+	}
+	if len(introduced) > 0 {
+		fmt.Fprintf(b, "\nFindings this plan introduces:\n")
+		for _, f := range introduced {
+			fmt.Fprintf(b, "  %s %-8s %s\n", f.Rule, f.Severity, f.Message)
+		}
+	}
+	if n := r.Report.Summary.ByStatus[analyze.StatusExisting]; n > 0 {
+		fmt.Fprintf(b, "\n%d %s existed before this plan and %s not fail it (bulkhead audit lists them).\n", n, plural(n, "finding", "findings"), plural(n, "does", "do"))
+	}
+	if len(r.Fixed) > 0 {
+		fmt.Fprintf(b, "\nFindings this plan fixes:\n")
+		for _, f := range r.Fixed {
+			fmt.Fprintf(b, "  %s %s\n", f.Rule, f.Message)
+		}
+	}
+	if len(waived) > 0 {
+		fmt.Fprintf(b, "\nWaived (listed, not failing):\n")
+		for _, f := range waived {
+			fmt.Fprintf(b, "  %s %s: %s\n", f.Rule, f.Message, waiverText(f.Waived))
+		}
+	}
+	if len(r.Report.Gaps) > 0 {
+		fmt.Fprintf(b, "\nNot read (the gate fails closed):\n")
+		for _, g := range r.Report.Gaps {
+			fmt.Fprintf(b, "  %s: %s (%s)\n", g.Source, g.What, g.Reason)
+		}
+	}
+	for _, n := range r.Report.Notices {
+		if n.Kind == "deletion" {
+			continue // shown above
+		}
+		loc := ""
+		if n.Location != "" {
+			loc = n.Location + ": "
+		}
+		fmt.Fprintf(b, "note: %s%s\n", loc, n.Message)
+	}
+	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
+		n := len(r.Failing(failOn))
+		fmt.Fprintf(b, "\nThe gate fails on %d %s at or above --fail-on %s. If the risk is accepted, add to bulkhead.hcl:\n\n",
+			n, plural(n, "finding", "findings"), failOnName(failOn))
+		for _, bl := range blocks {
+			fmt.Fprintf(b, "%s\n", bl)
+		}
+	}
+	return b.Flush()
+}
+
+func survivorText(s Survivor) string {
+	x := s.Label
+	if s.Age != "" {
+		x += ", " + s.Age + " old"
+	}
+	if s.Note != "" {
+		x += " (" + s.Note + ")"
+	}
+	return x
+}
+
+func waiverText(w *analyze.Waiver) string {
+	if w == nil {
+		return "waived"
+	}
+	s := "waived: " + w.Reason
+	if w.Expires != "" {
+		s += " (until " + w.Expires + ")"
+	}
+	if w.Location != "" {
+		s += " at " + w.Location
+	}
+	return s
+}
+
+// State is what a PR comment remembers of its run, hidden in an HTML comment, so the next
+// push can say what it fixed.
+type State struct {
+	V       int          `json:"v"`
+	Total   int          `json:"total"`   // failing findings of that run
+	Failing []StateEntry `json:"failing"` // the first StateLimit of them, most severe first
+}
+
+// StateLimit caps the findings a comment remembers, so the hidden state stays small.
+const StateLimit = 60
+
+// StateEntry is one failing finding of an earlier run.
+type StateEntry struct {
+	Fingerprint string `json:"fp"`
+	Rule        string `json:"rule"`
+	Message     string `json:"msg"`
+}
+
+var stateRE = regexp.MustCompile(`<!-- bulkhead:state ([A-Za-z0-9+/=]+) -->`)
+
+// ReadState finds the state hidden in an earlier comment. A comment without one (or no
+// comment) gives nil; a damaged one is an error, so a CI step passing the wrong file is told.
+func ReadState(comment []byte) (*State, error) {
+	m := stateRE.FindSubmatch(comment)
+	if m == nil {
+		return nil, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(string(m[1]))
+	if err != nil {
+		return nil, fmt.Errorf("previous comment: damaged bulkhead state: %w", err)
+	}
+	var s State
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("previous comment: damaged bulkhead state: %w", err)
+	}
+	return &s, nil
+}
+
+func (r *Result) state(failOn analyze.Severity) State {
+	fs := r.Failing(failOn) // sorted most severe first
+	s := State{V: 1, Total: len(fs), Failing: []StateEntry{}}
+	for i, f := range fs {
+		if i == StateLimit {
+			break
+		}
+		msg := f.Message
+		if len(msg) > 160 {
+			msg = strings.ToValidUTF8(msg[:157], "") + "..."
+		}
+		s.Failing = append(s.Failing, StateEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, Message: msg})
+	}
+	return s
+}
+
+var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// WriteMarkdown writes the PR comment: the marker, the verdict, what is destroyed and what
+// survives, weakened safeguards, introduced and fixed findings, what this push fixed of
+// what an earlier push broke (from prev, the state of the previous comment), the waive
+// blocks to paste, and the hidden state for the next push.
+func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintln(b, Marker)
+	icon := map[string]string{Pass: "✅", Fail: "❌", Incomplete: "⚠️"}[r.Verdict(failOn)]
+	fmt.Fprintf(b, "## %s bulkhead check\n\n**%s**\n\n%s\n", icon, mdEscape(r.headline(failOn)), mdEscape(r.changeLine()))
+
+	cur := r.state(failOn)
+	if prev != nil {
+		now := map[string]bool{}
+		for _, f := range r.Failing(failOn) {
+			now[f.Fingerprint] = true
+		}
+		var fixed, accepted []StateEntry
+		for _, e := range prev.Failing {
+			switch {
+			case now[e.Fingerprint]:
+			case r.finding(e.Fingerprint) != nil: // still there, but waived or in the baseline
+				accepted = append(accepted, e)
+			default:
+				fixed = append(fixed, e)
+			}
+		}
+		if len(accepted) > 0 {
+			fmt.Fprintf(b, "\n### ⏸️ Accepted since an earlier push (waived or baselined, not fixed)\n\n")
+			for _, e := range accepted {
+				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, mdEscape(e.Message), r.finding(e.Fingerprint).Status)
+			}
+		}
+		if len(fixed) > 0 {
+			fmt.Fprintf(b, "\n### ✅ This push fixes what an earlier push broke\n\n")
+			for _, e := range fixed {
+				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, mdEscape(e.Message))
+			}
+			if prev.Total > len(prev.Failing) {
+				fmt.Fprintf(b, "\nThe previous push failed on %d findings; this one fails on %d.\n", prev.Total, cur.Total)
+			}
+		}
+		if prev.Total > 0 && cur.Total == 0 {
+			fmt.Fprintf(b, "\nNothing fails any more.\n")
+		}
+	}
+	if len(r.Deletions) > 0 {
+		fmt.Fprintf(b, "\n### Data destroyed by this plan\n\n| | change | destroys | surviving recovery points |\n| --- | --- | --- | --- |\n")
+		dels := append([]Deletion(nil), r.Deletions...)
+		sort.SliceStable(dels, func(i, j int) bool { return dels[i].Fails && !dels[j].Fails }) // failing rows first
+		for i, d := range dels {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "\n_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Deletions)-i)
+				break
+			}
+			mark := "✅"
+			if d.Fails {
+				mark = "❌"
+				if st := r.status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
+					mark = "⏸️ " + st
+				}
+			}
+			var lost []string
+			for k, l := range d.Destroyed {
+				if k == 10 {
+					lost = append(lost, fmt.Sprintf("…and %d more", len(d.Destroyed)-k))
+					break
+				}
+				lost = append(lost, mdEscape(l.Label))
+			}
+			surv := "**none**"
+			if len(d.Survivors) > 0 {
+				var ss []string
+				for _, s := range d.Survivors {
+					ss = append(ss, mdEscape(survivorText(s)))
+				}
+				surv = strings.Join(ss, "<br>")
+			}
+			fmt.Fprintf(b, "| %s | %s `%s` (%s) | %s | %s |\n", mark, d.Action, d.Address, d.Tier, strings.Join(lost, "<br>"), surv)
+		}
+	}
+	if len(r.Weakenings) > 0 {
+		fmt.Fprintf(b, "\n### Protection weakened\n\n")
+		for i, x := range r.Weakenings {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Weakenings)-i)
+				break
+			}
+			name := x.Address
+			if name == "" {
+				name = x.Label
+			}
+			mark := "❌"
+			if !r.counts(x.Finding) {
+				mark = "⏸️"
+			}
+			fmt.Fprintf(b, "- %s `%s`: `%s` %s → **%s**: %s\n", mark, name, x.Attribute, mdEscape(x.From), mdEscape(x.To), mdEscape(x.Why))
+		}
+	}
+	var introduced, waived []analyze.Finding
+	for _, f := range r.Report.Findings {
+		plan := f.Rule == analyze.PlanDestroysData.ID || f.Rule == analyze.PlanWeakensProtection.ID
+		switch {
+		case f.Status == analyze.StatusWaived:
+			waived = append(waived, f)
+		case f.Status == analyze.StatusNew && !plan:
+			introduced = append(introduced, f)
+		}
+	}
+	if len(introduced) > 0 {
+		fmt.Fprintf(b, "\n### Findings this plan introduces\n\n")
+		for i, f := range introduced {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(introduced)-i)
+				break
+			}
+			mark := "❌"
+			if f.Severity < failOn || failOn == 0 {
+				mark = "⚠️"
+			}
+			fmt.Fprintf(b, "- %s **%s** (%s) %s", mark, f.Rule, f.Severity, mdEscape(f.Message))
+			if f.Detail != "" {
+				fmt.Fprintf(b, ": %s", mdEscape(f.Detail))
+			}
+			fmt.Fprintln(b)
+		}
+	}
+	if len(r.Fixed) > 0 {
+		fmt.Fprintf(b, "\n### Findings this plan fixes\n\n")
+		for i, f := range r.Fixed {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Fixed)-i)
+				break
+			}
+			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, mdEscape(f.Message))
+		}
+	}
+	if len(waived) > 0 {
+		fmt.Fprintf(b, "\n### Waived\n\n")
+		for i, f := range waived {
+			if i == MarkdownLimit {
+				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(waived)-i)
+				break
+			}
+			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, mdEscape(f.Message), mdEscape(waiverText(f.Waived)))
+		}
+	}
+	if len(r.Report.Gaps) > 0 {
+		fmt.Fprintf(b, "\n### ⚠️ Not read: the gate fails closed\n\n")
+		for _, g := range r.Report.Gaps {
+			fmt.Fprintf(b, "- %s: %s (%s)\n", mdEscape(g.Source), mdEscape(g.What), mdEscape(g.Reason))
+		}
+	}
+	var notes []analyze.Notice
+	for _, n := range r.Report.Notices {
+		if n.Kind != "deletion" {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(b, "\n### Notes\n\n")
+		for _, n := range notes {
+			loc := ""
+			if n.Location != "" {
+				loc = "`" + n.Location + "`: "
+			}
+			fmt.Fprintf(b, "- %s%s\n", loc, mdEscape(n.Message))
+		}
+	}
+	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
+		if len(blocks) > MarkdownLimit {
+			blocks = append(blocks[:MarkdownLimit:MarkdownLimit], fmt.Sprintf("# …and %d more: the job log has them all\n", len(blocks)-MarkdownLimit))
+		}
+		fmt.Fprintf(b, "\n<details><summary>Accept the risk: waive blocks for bulkhead.hcl</summary>\n\n```hcl\n%s```\n\n</details>\n", strings.Join(blocks, "\n"))
+	}
+	raw, err := json.Marshal(cur)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b, "\n%s%s -->\n", stateOpen, base64.StdEncoding.EncodeToString(raw))
+	return b.Flush()
+}

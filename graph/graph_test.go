@@ -1,0 +1,133 @@
+package graph_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+func res(id string, k graph.Kind, aliases ...string) *graph.Resource {
+	return &graph.Resource{ID: id, Kind: k, Type: "t", Name: id, Aliases: aliases}
+}
+
+func TestConnectMergesActions(t *testing.T) {
+	g := graph.New()
+	g.MustAdd(res("tok", graph.Token))
+	g.MustAdd(res("vol", graph.Volume))
+	g.MustConnect(graph.Edge{From: "tok", To: "vol", Kind: graph.ScopedTo, Actions: []graph.Action{graph.Read}})
+	g.MustConnect(graph.Edge{From: "tok", To: "vol", Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete, graph.Read}})
+	g.MustConnect(graph.Edge{From: "tok", To: "vol", Kind: graph.ExposedIn})
+	if g.EdgeCount() != 2 {
+		t.Fatalf("want 2 edges (two kinds on one pair), got %d", g.EdgeCount())
+	}
+	e := g.Edges()[1]
+	if e.Kind != graph.ScopedTo || !e.Allows(graph.Delete) || !e.Allows(graph.Read) || len(e.Actions) != 2 {
+		t.Fatalf("actions not merged: %+v", e)
+	}
+	if err := g.Add(res("vol", graph.Volume)); !errors.Is(err, graph.ErrDuplicateID) {
+		t.Fatalf("duplicate accepted: %v", err)
+	}
+	if err := g.Connect(graph.Edge{From: "tok", To: "nope", Kind: graph.ScopedTo}); !errors.Is(err, graph.ErrDanglingEdge) {
+		t.Fatalf("dangling edge accepted: %v", err)
+	}
+}
+
+func TestMergeByIdentity(t *testing.T) {
+	// The Railway API and Terraform both know the volume; Terraform calls it by address too.
+	api := graph.New()
+	api.MustAdd(&graph.Resource{ID: "railway:volume:v1", Kind: graph.Volume, Type: "railway.Volume", Name: "pg-data", Attrs: map[string]string{"a": "api"}})
+	api.MustAdd(res("railway:volume_instance:vi1", graph.VolumeInstance))
+	api.MustConnect(graph.Edge{From: "railway:volume:v1", To: "railway:volume_instance:vi1", Kind: graph.DeletesWith})
+	api.AddGap(graph.Gap{Source: "railway", What: "w", Reason: "r"})
+
+	tf := graph.New()
+	tf.MustAdd(&graph.Resource{ID: "tf:railway_service.db.volume", Kind: graph.Other, Type: "railway_service.volume", Aliases: []string{"railway:volume:v1"},
+		Tier: graph.Production, Attrs: map[string]string{"a": "tf", "b": "tf"}})
+	tf.MustAdd(res("railway:service:s1", graph.Service))
+	tf.MustConnect(graph.Edge{From: "railway:service:s1", To: "tf:railway_service.db.volume", Kind: graph.Attached})
+
+	g, err := graph.Merge(api, tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Len() != 3 {
+		t.Fatalf("want 3 resources after merge, got %d", g.Len())
+	}
+	v, ok := g.Resource("railway:volume:v1")
+	if !ok || v.Kind != graph.Volume || v.Tier != graph.Production || v.Attrs["a"] != "api" || v.Attrs["b"] != "tf" {
+		t.Fatalf("merged resource wrong: %+v", v)
+	}
+	if strings.Join(v.Aliases, ",") != "tf:railway_service.db.volume" {
+		t.Fatalf("aliases: %v", v.Aliases)
+	}
+	var attached bool
+	for _, e := range g.Edges() {
+		if e.Kind == graph.Attached && e.To == "railway:volume:v1" {
+			attached = true
+		}
+	}
+	if !attached || len(g.Gaps) != 1 {
+		t.Fatalf("edge not re-pointed or gaps lost: %+v", g.Edges())
+	}
+	// Inputs are untouched.
+	if a := api.Edges(); len(a) != 1 || tf.Len() != 2 {
+		t.Fatal("merge modified its inputs")
+	}
+}
+
+func TestDestroysAndChain(t *testing.T) {
+	g := graph.New()
+	for _, r := range []*graph.Resource{
+		res("ws", graph.Workspace), res("p", graph.Project), res("env", graph.Environment),
+		res("vol", graph.Volume), res("vi", graph.VolumeInstance), res("b", graph.Backup), res("other", graph.Volume),
+	} {
+		g.MustAdd(r)
+	}
+	for _, e := range [][3]string{{"ws", "p", "contains"}, {"p", "env", "contains"}, {"p", "vol", "contains"},
+		{"env", "vi", "contains"}, {"vol", "vi", "deletes_with"}, {"vi", "b", "deletes_with"}, {"b", "vi", "backs_up"}} {
+		g.MustConnect(graph.Edge{From: e[0], To: e[1], Kind: graph.EdgeKind(e[2])})
+	}
+	x := g.Index()
+	ws, _ := g.Resource("ws")
+	var ids []string
+	for _, r := range x.Destroys(ws) {
+		ids = append(ids, r.ID)
+	}
+	if got := strings.Join(ids, ","); got != "b,env,p,vi,vol,ws" {
+		t.Fatalf("Destroys(ws) = %s", got)
+	}
+	b, _ := g.Resource("b")
+	var chain []string
+	for _, e := range x.Chain(ws, b) {
+		chain = append(chain, e.From+">"+e.To)
+	}
+	// Both ws>p>env>vi and ws>p>vol>vi reach vi; the chain prefers the deletes_with step.
+	if got := strings.Join(chain, " "); got != "ws>p p>vol vol>vi vi>b" {
+		t.Fatalf("Chain = %s", got)
+	}
+	other, _ := g.Resource("other")
+	if x.Chain(ws, other) != nil {
+		t.Fatal("chain to an unreachable resource")
+	}
+	vi, _ := g.Resource("vi")
+	if env := x.EnvironmentOf(vi); env == nil || env.ID != "env" {
+		t.Fatalf("EnvironmentOf(vi) = %v", env)
+	}
+}
+
+func TestGuessTier(t *testing.T) {
+	cases := map[string]graph.Tier{
+		"production": graph.Production, "shop-prod": graph.Production, "envs/prod/db": graph.Production, "PRD": graph.Production,
+		"staging": graph.Staging, "preprod": graph.Staging, "stg-eu": graph.Staging,
+		"dev": graph.Development, "sandbox": graph.Development,
+		"pr-123": graph.Preview, "preview": graph.Preview,
+		"products": graph.Unknown, "": graph.Unknown, "web": graph.Unknown, "devops-tools": graph.Unknown,
+	}
+	for name, want := range cases {
+		if got, why := graph.GuessTier(name); got != want || (want != graph.Unknown && why == "") {
+			t.Errorf("GuessTier(%q) = %s (%s), want %s", name, got, why, want)
+		}
+	}
+}

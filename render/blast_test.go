@@ -1,0 +1,141 @@
+package render_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
+	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/render"
+)
+
+func TestBlastGolden(t *testing.T) {
+	opts := analyze.Options{Now: fixtures.DemoNow}
+	for _, tc := range []struct{ name, target string }{
+		{"token", "token:domains-cli"},
+		{"volume", "railway:volume:vol-pgdata"},
+		{"database", "aws:aws_db_instance:arn:aws:rds:us-east-1:111111111111:db:billing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := fixtures.Demo()
+			r, err := analyze.Resolve(g, tc.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := analyze.BlastOf(g, r, opts)
+			var text, js bytes.Buffer
+			if err := render.BlastText(&text, b, render.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := render.BlastJSON(&js, b); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "demo.blast-"+tc.name+".text.golden", text.Bytes())
+			golden(t, "demo.blast-"+tc.name+".json.golden", js.Bytes())
+		})
+	}
+	t.Run("exposed credentials", func(t *testing.T) {
+		rep := analyze.ExposedCredentials(fixtures.Demo(), opts)
+		var text, js bytes.Buffer
+		if err := render.CredentialsText(&text, rep, render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := render.BlastJSON(&js, rep); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "demo.blast-credentials.text.golden", text.Bytes())
+		golden(t, "demo.blast-credentials.json.golden", js.Bytes())
+		if rep.Worst == nil || rep.Worst.Credential.ID != "railway:api_token:tok-domains" || rep.Worst.Delete.ID != "railway:workspace:ws-acme" {
+			t.Errorf("worst: %+v", rep.Worst)
+		}
+	})
+}
+
+// worseDemo is the demo a week later: the billing database lost its off-site copy and its
+// deletion protection, and a new volume has no backup.
+func worseDemo(t *testing.T) *graph.Graph {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, fixtures.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	// Drop the recovery point and its edges by rebuilding through a snapshot round trip.
+	g, err := graph.ReadSnapshot(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := graph.New()
+	out.Sources = g.Sources
+	for _, r := range g.Resources() {
+		if r.ID == "aws:recovery_point:billing-offsite:rp-20261120" {
+			continue
+		}
+		c := *r
+		if r.Name == "billing" && r.Kind == graph.Database {
+			c.Attrs = map[string]string{}
+			for k, v := range r.Attrs {
+				c.Attrs[k] = v
+			}
+			c.Attrs[graph.AttrDeletionProtection] = "false"
+		}
+		out.MustAdd(&c)
+	}
+	out.MustAdd(&graph.Resource{ID: "railway:volume:vol-orders", Kind: graph.Volume, Type: "railway.Volume", Name: "orders", Tier: graph.Production, Origin: graph.Origin{Source: "demo"}})
+	for _, e := range g.Edges() {
+		if strings.Contains(e.From, "rp-20261120") {
+			continue
+		}
+		out.MustConnect(*e)
+	}
+	return out
+}
+
+func TestDiffGolden(t *testing.T) {
+	d, err := analyze.DiffGraphs(fixtures.Demo(), worseDemo(t), analyze.Options{Now: fixtures.DemoNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, js bytes.Buffer
+	if err := render.DiffText(&text, d, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.BlastJSON(&js, d); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "demo.diff.text.golden", text.Bytes())
+	golden(t, "demo.diff.json.golden", js.Bytes())
+	if !d.Worse() || len(d.ResourcesAdded) != 1 || len(d.ResourcesRemoved) != 1 || len(d.ResourcesChanged) != 1 || len(d.EdgesRemoved) != 2 {
+		t.Errorf("diff: +%d -%d ~%d edges -%d", len(d.ResourcesAdded), len(d.ResourcesRemoved), len(d.ResourcesChanged), len(d.EdgesRemoved))
+	}
+	same, err := analyze.DiffGraphs(fixtures.Demo(), fixtures.Demo(), analyze.Options{Now: fixtures.DemoNow})
+	if err != nil || !same.Empty() {
+		t.Errorf("a graph against itself: %+v, %v", same, err)
+	}
+}
+
+// A credential that can delete a whole estate still gets a text report a person can read.
+func TestBlastTextCapsLongLists(t *testing.T) {
+	g := estate.Generate(3000)
+	tok, err := analyze.Resolve(g, "token:domains-cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := analyze.BlastOf(g, tok, analyze.Options{Now: estate.Now})
+	var text bytes.Buffer
+	if err := render.BlastText(&text, b, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	if n := strings.Count(out, "\n"); n > 450 {
+		t.Errorf("%d lines for a blast of %d resources", n, b.Summary.Destroyed)
+	}
+	for _, want := range []string{"more groups (", "… and ", "LOST volume instance"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+}

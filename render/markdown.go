@@ -1,0 +1,159 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+)
+
+func init() { Register("markdown", RendererFunc(Markdown)) }
+
+// MarkdownInline is how many findings a Markdown report shows in full before folding the
+// rest into a <details> block: a pull-request comment must stay short.
+const MarkdownInline = 5
+
+// mdListFold is how many resources a finding lists before folding them.
+const mdListFold = 5
+
+// Markdown writes the report as a pull-request comment: a verdict line, a summary table
+// (one row per rule that fired), then each finding with its path. Findings past the first
+// MarkdownInline, and long resource lists, fold into <details> blocks.
+func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "## bulkhead: %s\n\n", mdEscape(Summary(rep, opts)))
+	if !rep.Complete() {
+		fmt.Fprintf(bw, "> [!WARNING]\n> **Incomplete input**: %d parts could not be read, so findings may be missing. This is not a clean bill of health.\n", len(rep.Gaps))
+		for _, g := range rep.Gaps {
+			fmt.Fprintf(bw, "> - %s: %s (%s)\n", mdEscape(g.Source), mdEscape(g.What), mdEscape(g.Reason))
+		}
+		fmt.Fprintln(bw)
+	}
+	if len(rep.Findings) == 0 {
+		fmt.Fprintln(bw, "No finding: no single delete or credential found here destroys data and every copy of it.")
+		return bw.Flush()
+	}
+	// Summary table: one row per rule, in report order (most severe first).
+	type row struct {
+		rule, name, title string
+		sev               analyze.Severity
+		n                 int
+	}
+	var rows []*row
+	byRule := map[string]*row{}
+	for _, f := range rep.Findings {
+		r, ok := byRule[f.Rule]
+		if !ok {
+			r = &row{rule: f.Rule, name: f.Name, sev: f.Severity}
+			if info, ok := rep.Rules[f.Rule]; ok {
+				r.title = info.Doc.Title
+			} else if rule, ok := analyze.Lookup(f.Rule); ok {
+				r.title = rule.Doc.Title
+			}
+			byRule[f.Rule] = r
+			rows = append(rows, r)
+		}
+		r.n++
+	}
+	fmt.Fprintln(bw, "| Severity | Rule | Findings | Risk |")
+	fmt.Fprintln(bw, "| --- | --- | ---: | --- |")
+	for _, r := range rows {
+		fmt.Fprintf(bw, "| %s | `%s` %s | %d | %s |\n", sevBadge(r.sev), r.rule, r.name, r.n, mdCell(r.title))
+	}
+	fmt.Fprintln(bw)
+	for i, f := range rep.Findings {
+		if i == MarkdownInline {
+			n := len(rep.Findings) - MarkdownInline
+			fmt.Fprintf(bw, "<details>\n<summary>%d more %s</summary>\n\n", n, plural(n, "finding", "findings"))
+		}
+		writeMarkdownFinding(bw, f)
+	}
+	if len(rep.Findings) > MarkdownInline {
+		fmt.Fprintln(bw, "</details>")
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, "<sub>Run `bulkhead rules ID` for what a rule means and how to fix it; `bulkhead blast TARGET` for what one delete or credential destroys.</sub>")
+	return bw.Flush()
+}
+
+func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
+	fmt.Fprintf(w, "### %s `%s` %s\n\n", sevBadge(f.Severity), f.Rule, mdEscape(f.Message))
+	if f.Location != "" {
+		fmt.Fprintf(w, "At `%s`.\n\n", f.Location)
+	}
+	if len(f.Path) > 0 {
+		fmt.Fprintln(w, mdPath(f))
+		fmt.Fprintln(w)
+	}
+	if f.Detail != "" {
+		fmt.Fprintf(w, "**%s**\n\n", mdEscape(upperFirst(f.Detail)))
+	}
+	if f.Advice != "" {
+		fmt.Fprintf(w, "Fix: %s\n\n", mdEscape(f.Advice))
+	}
+	res := make([]string, len(f.Resources))
+	for i, r := range f.Resources {
+		res[i] = "`" + r + "`"
+	}
+	if len(res) > mdListFold {
+		fmt.Fprintf(w, "<details>\n<summary>%d resources involved</summary>\n\n- %s\n\n</details>\n\n", len(res), strings.Join(res, "\n- "))
+	} else {
+		fmt.Fprintf(w, "Resources: %s\n\n", strings.Join(res, ", "))
+	}
+	fmt.Fprintf(w, "<sub>fingerprint `%s`</sub>\n\n", f.Fingerprint)
+}
+
+// mdPath draws a finding's path as a fenced block, one hop per line, as the text report does.
+func mdPath(f analyze.Finding) string {
+	var b strings.Builder
+	b.WriteString("```\n")
+	for i, h := range f.Path {
+		label := h.Label
+		if h.Note != "" {
+			label += " (" + h.Note + ")"
+		}
+		if i == 0 {
+			b.WriteString(label + "\n")
+			continue
+		}
+		branch := "├─"
+		if i == len(f.Path)-1 {
+			branch = "└─"
+		}
+		fmt.Fprintf(&b, "%s %s → %s\n", branch, h.Via, label)
+	}
+	b.WriteString("```")
+	return b.String()
+}
+
+func sevBadge(s analyze.Severity) string {
+	switch s {
+	case analyze.Critical:
+		return "🟣 critical"
+	case analyze.High:
+		return "🔴 high"
+	case analyze.Medium:
+		return "🟠 medium"
+	}
+	return "🔵 low"
+}
+
+// mdEscape keeps resource names from being read as Markdown or HTML.
+var mdReplacer = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "#", `\#`)
+
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+// mdCell escapes a table cell (pipes and newlines too).
+func mdCell(s string) string {
+	s = strings.ReplaceAll(mdEscape(s), "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
