@@ -170,3 +170,41 @@ func TestDemoCoversWorkdir(t *testing.T) {
 		t.Errorf("--demo --workdir differs from --demo:\n%s", again)
 	}
 }
+
+// TestBlastDemoWorkdir: `bulkhead blast --demo` (and with --workdir on the same files)
+// names the token found in the staging .env, the production volume, and that no recovery
+// point survives.
+func TestBlastDemoWorkdir(t *testing.T) {
+	t.Chdir("../..")
+	for _, args := range [][]string{{"blast", "--demo"}, {"blast", "--demo", "--workdir", "fixtures/demo_workdir"}} {
+		stdout, _, _ := wdRun(t, args...)
+		for _, want := range []string{
+			`token "domains-cli"`,
+			`found in fixtures/demo_workdir/.env.staging (RAILWAY_API_TOKEN at line 6; file is gitignored, still readable)`,
+			`LOST volume instance "pg-data" (shop/production): all 3 recovery points destroyed too`,
+			`including 1 production data resource with no surviving recovery point`,
+		} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("%v lacks %q:\n%s", args, want, stdout)
+			}
+		}
+	}
+}
+
+// TestBlastReachUnknown: a credential found on disk and not probed is "reach unknown",
+// never "may delete nothing".
+func TestBlastReachUnknown(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("RAILWAY_API_TOKEN="+server.IncidentDomainsToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, _ := wdRun(t, "blast", "--workdir", dir)
+	if !strings.Contains(stdout, "reach unknown: nothing was sent anywhere") || strings.Contains(stdout, "may delete nothing") {
+		t.Errorf("blast --workdir:\n%s", stdout)
+	}
+	js, _, _ := wdRun(t, "blast", "--workdir", dir, "--format", "json")
+	if !strings.Contains(js, `"reach": "unknown"`) {
+		t.Errorf("blast json lacks reach:\n%s", js)
+	}
+}
