@@ -208,3 +208,12 @@ func TestBlastReachUnknown(t *testing.T) {
 		t.Errorf("blast json lacks reach:\n%s", js)
 	}
 }
+
+// TestSARIFLocatesFile: a finding on a credential found on disk carries its file:line as
+// a SARIF physical location, also when another source described the token first.
+func TestSARIFLocatesFile(t *testing.T) {
+	stdout, _, _ := wdRun(t, "audit", "--demo", "--format", "sarif")
+	if !strings.Contains(stdout, `"uri": "fixtures/demo_workdir/.env.staging"`) || !strings.Contains(stdout, `"startLine": 6`) {
+		t.Errorf("no physical location at the .env file:\n%.2000s", stdout)
+	}
+}
