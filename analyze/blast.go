@@ -110,9 +110,12 @@ type Blast struct {
 	Exposed    []Exposure      `json:"exposed_in,omitempty"`
 	Advice     string          `json:"advice,omitempty"`
 	Deletes    []BlastResource `json:"may_delete,omitempty"` // a credential's direct delete targets
-	Destroyed  []EnvGroup      `json:"destroyed"`
-	Data       []DataFate      `json:"data"`
-	Summary    BlastSummary    `json:"summary"`
+	// Reach is the credential's graph.AttrReach when its authority is not known (found in
+	// a file and not probed: "unknown") and no other source gave it delete targets.
+	Reach     string       `json:"reach,omitempty"`
+	Destroyed []EnvGroup   `json:"destroyed"`
+	Data      []DataFate   `json:"data"`
+	Summary   BlastSummary `json:"summary"`
 
 	destroyed map[string]bool
 }
@@ -157,6 +160,9 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 		}
 		destroyed = reach.Resources()
 		b.destroyed = reach.Destroyed
+		if len(b.Deletes) == 0 {
+			b.Reach, _ = r.Attr(graph.AttrReach)
+		}
 	} else {
 		destroyed = p.Destroys(r)
 		b.destroyed = p.Index.DestroysSet(r)

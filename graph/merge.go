@@ -8,7 +8,8 @@ import (
 // Merge combines partial graphs from several sources into one. Resources are the same when
 // they share a canonical ID or an alias (an ARN found by two sources, say). When two
 // sources describe the same resource, the first non-empty value of each field wins in the
-// order the graphs are given, attributes are unioned (first value wins), and aliases are
+// order the graphs are given (except that an origin with a file range wins over one
+// without), attributes are unioned (first value wins), and aliases are
 // unioned; edges are re-pointed to the surviving ID and deduplicated. Sources and gaps are
 // concatenated. Merge never modifies its inputs.
 func Merge(parts ...*Graph) (*Graph, error) {
@@ -82,6 +83,13 @@ func copyAttrs(in map[string]string) map[string]string {
 }
 
 func absorb(dst, src *Resource) {
+	// A file location is what a reader (and SARIF) can act on: an origin with a range
+	// wins over one without (a token found in .env:3 and listed by an API).
+	if dst.Origin.Range == nil && src.Origin.Range != nil {
+		r := *src.Origin.Range
+		dst.Origin = src.Origin
+		dst.Origin.Range = &r
+	}
 	if dst.Type == "" {
 		dst.Type = src.Type
 	}

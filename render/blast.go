@@ -43,7 +43,14 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 			fmt.Fprintf(w, "%s  found in %s%s\n", in, x.Place, note)
 		}
 		if len(b.Deletes) == 0 {
-			fmt.Fprintf(w, "%s  may delete nothing\n\n", in)
+			switch {
+			case b.Reach == "unknown":
+				fmt.Fprintf(w, "%s  %s: nothing was sent anywhere (--probe asks Railway, read-only; --tfstate gives an AWS key its user's policies)\n\n", in, p.paint(ansiYel, "reach unknown"))
+			case b.Reach != "":
+				fmt.Fprintf(w, "%s  may delete nothing (reach %s)\n\n", in, b.Reach)
+			default:
+				fmt.Fprintf(w, "%s  may delete nothing\n\n", in)
+			}
 			return
 		}
 		var ds []string

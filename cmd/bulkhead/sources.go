@@ -125,7 +125,7 @@ func (d *demoSet) sources(*IOStreams) ([]discover.Source, error) {
 	}
 	return []discover.Source{discover.Func{N: "demo", F: func(context.Context) (*graph.Graph, error) {
 		return fixtures.Demo(), nil
-	}}}, nil
+	}}, fixtures.DemoWorkdir()}, nil
 }
 
 func (d *demoSet) referenceTime() (time.Time, bool) { return fixtures.DemoNow, d.on }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/bulkhead-dev/bulkhead/discover"
+	"github.com/bulkhead-dev/bulkhead/discover/railway"
+	"github.com/bulkhead-dev/bulkhead/discover/workdir"
+	"github.com/bulkhead-dev/bulkhead/fixtures"
+)
+
+func init() { registerSourceSet(func() sourceSet { return &workdirSet{} }) }
+
+// workdirSet is --workdir DIR (repeatable) and --probe.
+type workdirSet struct {
+	dirs    []string
+	probe   bool
+	maxFile int64
+	fs      *pflag.FlagSet
+}
+
+func (s *workdirSet) addFlags(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&s.dirs, "workdir", nil, "scan a working directory for credentials an agent could read (repeatable); values are never printed or sent")
+	fs.BoolVar(&s.probe, "probe", false, "ask each provider, read-only, what a credential found by --workdir can reach (sends the credential to its own provider only)")
+	fs.Int64Var(&s.maxFile, "workdir-max-file", workdir.DefaultMaxFileBytes, "largest credential file --workdir reads, in bytes (larger ones are reported as gaps)")
+	s.fs = fs
+}
+
+// demoOn reports whether --demo was given on the same command: the demo then plays the
+// provider for the demo's own credentials (in process, nothing is sent), and fingerprints
+// use the demo's public salt so that its output is the same everywhere.
+func (s *workdirSet) demoOn() bool {
+	if s.fs == nil {
+		return false
+	}
+	f := s.fs.Lookup("demo")
+	return f != nil && f.Value.String() == "true"
+}
+
+func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
+	if s.probe && len(s.dirs) == 0 {
+		return nil, errors.New("--probe needs --workdir DIR: it asks about the credentials found there")
+	}
+	if len(s.dirs) == 0 {
+		return nil, nil
+	}
+	var salt []byte
+	var probers []workdir.Prober
+	switch {
+	case s.demoOn():
+		salt = fixtures.DemoSalt
+		probers = append(probers, fixtures.DemoProber{})
+	default:
+		var where string
+		var err error
+		salt, where, err = workdir.MachineSalt()
+		if err != nil {
+			slog.Warn("workdir: no per-machine fingerprint salt; using a salt for this run only, so fingerprints will differ between runs", "err", err)
+			salt = workdir.RunSalt()
+		} else {
+			slog.Debug("workdir: fingerprint salt", "path", where)
+		}
+	}
+	if s.probe {
+		probers = append(probers, s.probeClients()...)
+	}
+	var out []discover.Source
+	for _, d := range s.dirs {
+		if strings.TrimSpace(d) == "" {
+			return nil, errors.New("--workdir needs a directory")
+		}
+		out = append(out, &workdir.Source{Root: d, Salt: salt, Probers: probers, MaxFileBytes: s.maxFile})
+	}
+	return out, nil
+}
+
+// probeClients returns the probers --probe uses: Railway's, through the Railway
+// discoverer's read-only client, at --railway-endpoint when that flag is on the command.
+func (s *workdirSet) probeClients() []workdir.Prober {
+	endpoint := railway.DefaultEndpoint
+	if f := s.fs.Lookup("railway-endpoint"); f != nil && f.Value.String() != "" {
+		endpoint = f.Value.String()
+	}
+	return []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: endpoint}}}
+}

@@ -1,0 +1,116 @@
+package workdir
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/discover/workdir/assign"
+)
+
+// credType is bulkhead's own knowledge of what a credential is, from the name it is
+// stored under or the shape of its value: which provider, which kind of token, and
+// whether bulkhead can learn its reach.
+type credType struct {
+	Provider string // railway, aws, or the detector's guess (github, stripe, ...)
+	Type     string // the token resource's Type
+	What     string // for people: "Railway account or workspace token"
+	Role     role   // how it combines with neighbours (AWS key ID + secret)
+}
+
+type role int
+
+const (
+	roleToken      role = iota // a credential on its own
+	roleAWSKeyID               // an AWS access key ID: an identifier, not a secret
+	roleAWSSecret              // an AWS secret access key: pairs with a key ID
+	roleAWSSession             // an AWS session token: belongs to temporary credentials
+)
+
+// Railway's CLI reads RAILWAY_TOKEN as a project token (sent as Project-Access-Token) and
+// RAILWAY_API_TOKEN as an account or workspace token (sent as a bearer token), so the
+// variable name says which kind of token a value must be for the CLI to work with it.
+// https://docs.railway.com/guides/cli#tokens
+var (
+	railwayAPI     = credType{Provider: "railway", Type: "railway.ApiToken", What: "Railway account or workspace token"}
+	railwayProject = credType{Provider: "railway", Type: "railway.ProjectToken", What: "Railway project token"}
+	railwayLogin   = credType{Provider: "railway", Type: "railway.UserSession", What: "Railway CLI login (acts as its user, account-wide)"}
+	awsKeyID       = credType{Provider: "aws", Type: "aws_iam_access_key", What: "AWS access key", Role: roleAWSKeyID}
+	awsSTSKeyID    = credType{Provider: "aws", Type: "aws_sts_credentials", What: "AWS temporary credentials", Role: roleAWSKeyID}
+	awsSecret      = credType{Provider: "aws", Type: "aws_iam_access_key", What: "AWS secret access key", Role: roleAWSSecret}
+	awsSession     = credType{Provider: "aws", Type: "aws_sts_credentials", What: "AWS session token", Role: roleAWSSession}
+)
+
+// byName maps a normalised variable name (upper case, letters and digits only) to a type.
+var byName = map[string]credType{
+	"RAILWAYAPITOKEN":     railwayAPI,
+	"RAILWAYTOKEN":        railwayProject,
+	"RAILWAYPROJECTTOKEN": railwayProject,
+	"AWSSECRETACCESSKEY":  awsSecret,
+	"AWSSECRETKEY":        awsSecret,
+	"SECRETACCESSKEY":     awsSecret,
+	"SECRETKEY":           awsSecret, // Terraform's aws provider argument
+	"AWSSESSIONTOKEN":     awsSession,
+	"AWSSECURITYTOKEN":    awsSession,
+}
+
+// AWS access key IDs: AKIA (long-lived IAM user key), ASIA (temporary STS credentials).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+var (
+	awsKeyIDValue  = regexp.MustCompile(`^(?:AKIA|ASIA)[A-Z2-7]{16}$`)
+	awsSecretValue = regexp.MustCompile(`^[A-Za-z0-9/+=]{40}$`)
+)
+
+func normName(k string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(k) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// typeOf classifies an assignment found in a file of kind fk; ok is false when bulkhead's
+// own knowledge says nothing about it (the detector may still flag it).
+func typeOf(fk FileKind, a assign.Assignment) (credType, bool) {
+	v := strings.TrimSpace(a.Value)
+	if awsKeyIDValue.MatchString(v) {
+		if strings.HasPrefix(v, "ASIA") {
+			return awsSTSKeyID, true
+		}
+		return awsKeyID, true
+	}
+	n := normName(a.Key)
+	if fk == KindRailway && (n == "TOKEN" || n == "ACCESSTOKEN" || n == "REFRESHTOKEN") {
+		return railwayLogin, true
+	}
+	if fk == KindTFState && n == "SECRET" && awsSecretValue.MatchString(v) {
+		return awsSecret, true // aws_iam_access_key's "secret" attribute
+	}
+	t, ok := byName[n]
+	if ok && t == railwayProject && (fk == KindTFVars || fk == KindTerraform || fk == KindTFState) {
+		// Railway's Terraform provider reads RAILWAY_TOKEN as an account or team token.
+		// https://registry.terraform.io/providers/terraform-community-providers/railway/latest/docs
+		t = railwayAPI
+	}
+	if ok && t.Role == roleAWSSecret && !awsSecretValue.MatchString(v) {
+		return credType{}, false // "secret_key" of something else
+	}
+	return t, ok
+}
+
+// detectorType turns a gitleaks rule ID into a type when bulkhead knows nothing better.
+func detectorType(ruleID string) credType {
+	switch ruleID {
+	case "aws-access-token":
+		return awsKeyID
+	}
+	provider := ruleID
+	if i := strings.IndexByte(ruleID, '-'); i > 0 {
+		provider = ruleID[:i]
+	}
+	if provider == "generic" {
+		provider = "unknown"
+	}
+	return credType{Provider: provider, Type: "gitleaks." + ruleID, What: "credential (gitleaks rule " + ruleID + ")"}
+}
