@@ -10,6 +10,7 @@ var All = []*Rule{
 	NoDeletionProtection,
 	StaleRecoveryPoint,
 	BroadCredential,
+	UnknownReach,
 }
 
 // Lookup finds a rule (of All or PlanRules) by ID or name.

@@ -111,14 +111,16 @@ func hasCommand(name string) bool {
 func TestWorkdirWithoutProbeSendsNothing(t *testing.T) {
 	dir, _ := canaryDir(t)
 	srv, url := wdFake(t)
-	_, stderr, code := wdRun(t, "audit", "--workdir", dir, "--railway-endpoint", url)
+	stdout, stderr, code := wdRun(t, "audit", "--workdir", dir, "--railway-endpoint", url)
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests without --probe", n)
 	}
-	if code != exitOK || !strings.Contains(stderr, "reach of found credentials is unknown") {
-		t.Errorf("exit %d, stderr %s", code, stderr)
+	// Unknown reach is never safe: BH009 names each credential and the run fails.
+	if code != exitFindings || !strings.Contains(stderr, "reach of found credentials is unknown") ||
+		!strings.Contains(stdout, "BH009") || !strings.Contains(stdout, "--probe") {
+		t.Errorf("exit %d, stderr %s\nstdout %s", code, stderr, stdout)
 	}
-	stdout, _, code := wdRun(t, "audit", "--workdir", dir, "--railway-endpoint", url, "--probe")
+	stdout, _, code = wdRun(t, "audit", "--workdir", dir, "--railway-endpoint", url, "--probe")
 	if len(srv.Requests()) == 0 {
 		t.Fatal("--probe sent nothing")
 	}

@@ -1,0 +1,54 @@
+package analyze
+
+import (
+	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// UnknownReach is BH009.
+var UnknownReach = &Rule{
+	ID: "BH009", Name: "unknown-reach", Severity: High,
+	Doc: Doc{
+		Title: "A credential is readable here, but what it may delete could not be determined.",
+		Text: `bulkhead found a credential (in a file, a variable, a policy it could not evaluate) and could not
+learn what it is allowed to do: nothing was sent to the provider to ask. Unknown is never safe:
+a token in a staging .env may well be the account-wide one that deletes production.
+
+Fix: let bulkhead learn its reach: --probe asks the provider read-only what a found token can
+reach (Railway today); --tfstate with the state that manages an AWS key gives its policies;
+--scan-variable-values lets the Railway source tell which token a variable holds. Or remove the
+credential from where it is readable.`,
+		Before: `.env.staging: RAILWAY_API_TOKEN=… (reach unknown)`,
+		After:  `bulkhead audit --workdir . --probe  # reach learned, read-only`,
+		Since:  "0.1",
+	},
+	Run: func(p *Pass) ([]Finding, error) {
+		var out []Finding
+		for _, t := range p.Graph.ByKind(graph.Token) {
+			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Out(t, graph.ScopedTo)) > 0 {
+				continue // known, or learned from another source (a joined Terraform key)
+			}
+			where := p.exposure(t)
+			if where == "" {
+				where = "found by " + t.Origin.String()
+			}
+			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", t.Label(), where)
+			f.Path = []Hop{p.Hop("", t)}
+			// What would teach bulkhead the reach depends on where the credential was found.
+			switch src := t.Origin.Source; {
+			case src == "workdir":
+				f.Detail = "nothing was sent to the provider: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)"
+			case src == "railway":
+				f.Detail = "the API does not say which token a variable holds: run with --scan-variable-values, or name it in a token block of bulkhead.hcl"
+			case strings.HasPrefix(src, "tf"):
+				f.Detail = "its policies are not in this input: give the state or configuration that attaches them"
+			default:
+				f.Detail = "no source said what it may do"
+			}
+			f.Advice, _ = t.Attr(graph.AttrAdvice)
+			out = append(out, f)
+		}
+		return out, nil
+	},
+}
