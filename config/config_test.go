@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -68,5 +69,21 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("%s: diagnostic without a file position: %v", src, d)
 			}
 		}
+	}
+}
+
+// TestREADMEExample keeps the README's bulkhead.hcl example valid.
+func TestREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```hcl\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("README has no ```hcl example")
+	}
+	if _, diags := config.Parse([]byte(block), "README.md"); diags.HasErrors() {
+		t.Fatalf("the README's example does not parse: %v", diags)
 	}
 }
