@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -113,18 +111,16 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if opts.WriteBaseline != "" {
 		return writeBaseline(opts.IO, opts.WriteBaseline, rep)
 	}
-	var out io.Writer = opts.IO.Out
-	color := opts.IO.ColorOut()
-	if opts.Output != "" {
-		file, err := os.Create(opts.Output)
-		if err != nil {
-			return inputError(fmt.Errorf("--output: %w", err))
-		}
-		defer file.Close()
-		out, color = file, false
+	out, err := opts.IO.openOutput(opts.Output)
+	if err != nil {
+		return err
 	}
-	if err := renderer.Render(out, rep, render.Options{Color: color, Width: opts.IO.Width(), FailOn: failOn}); err != nil {
+	if err := renderer.Render(out, rep, render.Options{Color: out.Color, Width: opts.IO.Width(), FailOn: failOn}); err != nil {
+		out.Close()
 		return fmt.Errorf("render %s: %w", opts.Format, err)
+	}
+	if err := out.Close(); err != nil {
+		return err
 	}
 	if opts.Output != "" {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -94,17 +92,12 @@ func blastRun(cmd *cobra.Command, opts *BlastOptions) error {
 			return writeGraph(cmd, opts.IO, g, rep, render.GraphOptions{View: render.ViewBlast, Blast: blast, Title: "bulkhead: blast of " + t.Label()}, opts.Format, opts.Output)
 		}
 	}
-	var out io.Writer = opts.IO.Out
-	color := opts.IO.ColorOut()
-	if opts.Output != "" {
-		file, err := os.Create(opts.Output)
-		if err != nil {
-			return inputError(fmt.Errorf("--output: %w", err))
-		}
-		defer file.Close()
-		out, color = file, false
+	out, err := opts.IO.openOutput(opts.Output)
+	if err != nil {
+		return err
 	}
-	ropts := render.Options{Color: color, Width: opts.IO.Width()}
+	defer out.Close()
+	ropts := render.Options{Color: out.Color, Width: opts.IO.Width()}
 	if blast != nil {
 		if opts.Format == "json" {
 			return render.BlastJSON(out, struct {

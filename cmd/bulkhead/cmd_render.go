@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -169,15 +168,11 @@ func renderRun(cmd *cobra.Command, opts *RenderOptions) error {
 
 // writeGraph renders a view to a file (or stdout) and reports aggregation on stderr.
 func writeGraph(cmd *cobra.Command, io_ *IOStreams, g *graph.Graph, rep *analyze.Report, gopts render.GraphOptions, format, output string) error {
-	var out io.Writer = io_.Out
-	if output != "" {
-		file, err := os.Create(output)
-		if err != nil {
-			return inputError(fmt.Errorf("--output: %w", err))
-		}
-		defer file.Close()
-		out = file
+	out, err := io_.openOutput(output)
+	if err != nil {
+		return err
 	}
+	defer out.Close() // the error that matters is returned below, after the render
 	lay, err := render.Graph(cmd.Context(), out, format, func(w io.Writer) (*render.Layout, error) {
 		return render.DOT(w, g, rep, gopts)
 	})
@@ -196,5 +191,5 @@ func writeGraph(cmd *cobra.Command, io_ *IOStreams, g *graph.Graph, rep *analyze
 	if output != "" {
 		fmt.Fprintf(io_.ErrOut, "wrote %s: %s view, %d resources as %d nodes and %d edges\n", output, lay.View, lay.Selected, lay.Nodes, lay.Edges)
 	}
-	return nil
+	return out.Close()
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -47,16 +45,15 @@ func discoverRun(cmd *cobra.Command, opts *DiscoverOptions) error {
 	if err != nil {
 		return err
 	}
-	var out io.Writer = opts.IO.Out
-	if opts.Output != "" {
-		file, err := os.Create(opts.Output)
-		if err != nil {
-			return inputError(fmt.Errorf("--output: %w", err))
-		}
-		defer file.Close()
-		out = file
+	out, err := opts.IO.openOutput(opts.Output)
+	if err != nil {
+		return err
 	}
 	if err := graph.WriteSnapshot(out, g); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
 		return err
 	}
 	if opts.Output != "" {

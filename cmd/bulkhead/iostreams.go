@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -53,4 +54,35 @@ func (s *IOStreams) Width() int {
 		return 100
 	}
 	return s.TermWidth
+}
+
+// output is where a command's results go: stdout, or the file named by --output.
+type output struct {
+	io.Writer
+	Color bool // colour only on a terminal, never in a file
+	file  *os.File
+}
+
+// openOutput opens path for the results, or stdout when path is empty. Close it to learn
+// whether every byte reached the file: a full disk must not read as success.
+func (s *IOStreams) openOutput(path string) (*output, error) {
+	if path == "" {
+		return &output{Writer: s.Out, Color: s.ColorOut()}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("--output: %w", err))
+	}
+	return &output{Writer: f, file: f}, nil
+}
+
+// Close closes the file, if there is one.
+func (o *output) Close() error {
+	if o.file == nil {
+		return nil
+	}
+	if err := o.file.Close(); err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	return nil
 }

@@ -158,6 +158,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown rule", []string{"rules", "BH999"}, exitInput, "", `no rule "BH999"`},
 		{"version", []string{"version"}, exitOK, "bulkhead ", ""},
 		{"completion", []string{"completion", "bash"}, exitOK, "bash completion", ""},
+		{"unwritable output", []string{"audit", "--demo", "-o", filepath.Join(dir, "no-such-dir", "report.txt")}, exitInput, "", "--output:"},
+		{"output file", []string{"audit", "--demo", "--fail-on", "none", "-o", filepath.Join(dir, "report.txt")}, exitOK, "", "6 findings"},
 		{"discover gaps", []string{"discover", "--snapshot", gaps}, exitIncomplete, `"gaps"`, "discovery incomplete"},
 	}
 	for _, c := range cases {
