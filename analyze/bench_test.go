@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
-	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
 )
 
 // BenchmarkAudit measures the whole analysis (index, every rule, sorting) of generated
-// estates. Graph generation is outside the timer; the heap figure is the live heap after
+// estates (fixtures/estate: mostly healthy projects, every tenth one repeating the incident). Graph generation is outside the timer; the heap figure is the live heap after
 // the run, graph included. See BENCHMARKS.md.
 func BenchmarkAudit(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 300_000, 1_000_000} {
@@ -18,15 +18,15 @@ func BenchmarkAudit(b *testing.B) {
 			if testing.Short() && n > 100_000 {
 				b.Skip("1M skipped in -short")
 			}
-			g := fixtures.Estate(n, 1)
+			g := estate.Generate(n)
 			b.ResetTimer()
 			var findings int
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				g = fixtures.Estate(n, 1) // fresh graph: the index and memo are part of the cost
+				g = estate.Generate(n) // fresh graph: the index and memo are part of the cost
 				runtime.GC()
 				b.StartTimer()
-				rep, err := analyze.Run(g, analyze.Options{Now: fixtures.DemoNow})
+				rep, err := analyze.Run(g, analyze.Options{Now: estate.Now})
 				if err != nil {
 					b.Fatal(err)
 				}
