@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -358,6 +359,20 @@ func (p *Pass) where(r *graph.Resource) string {
 	}
 	if t := p.Tier(r); t != graph.Unknown {
 		return string(t)
+	}
+	switch {
+	case p.IsHolder(r):
+		return "tier unknown, treated as production"
+	case r.Kind.IsData(): // a volume whose data lives in per-environment instances
+		var envs []string
+		for _, d := range p.Destroys(r) {
+			if e := p.Env(d); e != nil && p.IsHolder(d) && !slices.Contains(envs, e.Name) {
+				envs = append(envs, e.Name)
+			}
+		}
+		if len(envs) > 0 {
+			return "instances in " + strings.Join(envs, ", ")
+		}
 	}
 	return ""
 }
