@@ -36,9 +36,11 @@ type Graph struct {
 
 type pair struct{ edges []*Edge }
 
-// New returns an empty graph.
+func resourceID(r *Resource) string { return r.ID }
+
+// New returns an empty graph, stored in a compactStore (store.go).
 func New() *Graph {
-	return &Graph{store: dgraph.New(func(r *Resource) string { return r.ID }, dgraph.Directed())}
+	return &Graph{store: dgraph.NewWithStore(resourceID, newCompactStore[string, *Resource](), dgraph.Directed())}
 }
 
 // Len is the number of resources.
@@ -52,7 +54,8 @@ func (g *Graph) Add(r *Resource) error {
 	if err := validateResource(r); err != nil {
 		return err
 	}
-	if err := g.store.AddVertex(r); err != nil {
+	// No attribute map per vertex: the library would make an empty one for each.
+	if err := g.store.AddVertex(r, dgraph.VertexAttributes(nil)); err != nil {
 		if errors.Is(err, dgraph.ErrVertexAlreadyExists) {
 			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
 		}
