@@ -103,11 +103,15 @@ func (s *compactStore[K, T]) RemoveVertex(hash K) error {
 	delete(s.pos, hash)
 	s.verts[i] = vertex[K, T]{} // drop references
 	s.dead++
-	if s.dead >= 64 && s.dead*2 >= len(s.verts) {
+	if s.dead >= compactMin && s.dead*2 >= len(s.verts) {
 		s.compact()
 	}
 	return nil
 }
+
+// compactMin is the number of free vertex slots below which compact is not worth it
+// (a variable so that tests can make it small).
+var compactMin = 64
 
 // compact renumbers the live vertices densely and rewrites the edges' ends and pair keys.
 func (s *compactStore[K, T]) compact() {
@@ -166,7 +170,14 @@ func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[
 		return fmt.Errorf("target vertex %v: %w", targetHash, dgraph.ErrVertexNotFound)
 	}
 	k := pairKey(src, dst)
-	if _, ok := s.pairs[k]; ok {
+	if i, ok := s.pairs[k]; ok {
+		if src == dst {
+			// The library's undirected graph stores a self-loop by adding it twice, (a, a)
+			// and its "reverse" (a, a), and relies on the default store overwriting.
+			s.edges[i].data = edge.Properties.Data
+			s.setExtra(i, edge.Properties)
+			return nil
+		}
 		return dgraph.ErrEdgeAlreadyExists
 	}
 	if len(s.edges) >= 1<<31-1 {
