@@ -5,7 +5,7 @@ package graph
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -278,16 +278,9 @@ func normaliseActions(as []Action) []Action {
 	if len(as) == 0 {
 		return nil
 	}
-	seen := map[Action]bool{}
-	out := make([]Action, 0, len(as))
-	for _, a := range as {
-		if !seen[a] {
-			seen[a] = true
-			out = append(out, a)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	out := slices.Clone(as) // one allocation: Connect runs once per edge
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Gap records something a source could not read: the graph is incomplete there, and an
