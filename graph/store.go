@@ -19,7 +19,10 @@ import (
 // RemoveVertex and RemoveEdge, and is safe for concurrent use, as the default store is.
 //
 // The store returns exactly what it was given: the same vertex value, the same attribute
-// maps (nil stays nil), the same edge data.
+// maps (nil stays nil), the same edge data. ListVertices is in insertion order, ListEdges too
+// until an edge is removed (the last record moves into the hole). It does not implement the
+// default store's CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls
+// back to the library's generic check.
 type compactStore[K comparable, T any] struct {
 	mu sync.RWMutex
 
