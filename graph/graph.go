@@ -19,7 +19,8 @@ var (
 // Graph is a set of resources and typed edges. The store of record is a
 // github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
 // keeps one edge per ordered pair, the edge data of a pair is its typed edge (*Edge), or
-// the list of its typed edges (*pair) when it has several.
+// the list of its typed edges (*pair) when it has several. The library keeps them in a
+// compactStore (store.go) given through dgraph.NewWithStore, not in its default store.
 // Traversals run on a compact index built on first use (see index.go), because the
 // library's own traversals copy its adjacency maps on every call.
 type Graph struct {
@@ -32,13 +33,29 @@ type Graph struct {
 	Gaps    []Gap
 
 	idx *Index
+
+	// edgeOpts is the one option Connect passes to the store's AddEdge and UpdateEdge: it
+	// sets the edge data to pending and no attribute map. Made once per graph, so that a
+	// Connect allocates no closures and no option slice.
+	edgeOpts []func(*dgraph.EdgeProperties)
+	pending  any
 }
+
+// vertexOpts: no attribute map per vertex (the library would make an empty one for each).
+var vertexOpts = []func(*dgraph.VertexProperties){dgraph.VertexAttributes(nil)}
 
 type pair struct{ edges []*Edge }
 
-// New returns an empty graph.
+func resourceID(r *Resource) string { return r.ID }
+
+// New returns an empty graph, stored in a compactStore (store.go).
 func New() *Graph {
-	return &Graph{store: dgraph.New(func(r *Resource) string { return r.ID }, dgraph.Directed())}
+	g := &Graph{store: dgraph.NewWithStore(resourceID, newCompactStore[string, *Resource](), dgraph.Directed())}
+	g.edgeOpts = []func(*dgraph.EdgeProperties){func(p *dgraph.EdgeProperties) {
+		p.Data = g.pending
+		p.Attributes = nil
+	}}
+	return g
 }
 
 // Len is the number of resources.
@@ -52,7 +69,7 @@ func (g *Graph) Add(r *Resource) error {
 	if err := validateResource(r); err != nil {
 		return err
 	}
-	if err := g.store.AddVertex(r); err != nil {
+	if err := g.store.AddVertex(r, vertexOpts...); err != nil {
 		if errors.Is(err, dgraph.ErrVertexAlreadyExists) {
 			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
 		}
@@ -104,8 +121,10 @@ func (g *Graph) Connect(e Edge) error {
 	ne := &e
 	// Add first: a new pair (the common case) costs one lookup in the store, not two.
 	// The edge data is the *Edge itself while the pair has one edge, a *pair once it has
-	// several; no attribute map is kept (EdgeAttributes(nil)).
-	err := g.store.AddEdge(e.From, e.To, dgraph.EdgeData(ne), dgraph.EdgeAttributes(nil))
+	// several; no attribute map is kept (see edgeOpts).
+	g.pending = ne
+	err := g.store.AddEdge(e.From, e.To, g.edgeOpts...)
+	g.pending = nil
 	switch {
 	case err == nil:
 		g.edges = append(g.edges, ne)
@@ -133,7 +152,10 @@ func (g *Graph) Connect(e Edge) error {
 		}
 		p.edges = append(p.edges, ne)
 		if len(p.edges) == 2 {
-			if err := g.store.UpdateEdge(e.From, e.To, dgraph.EdgeData(p), dgraph.EdgeAttributes(nil)); err != nil {
+			g.pending = p
+			err := g.store.UpdateEdge(e.From, e.To, g.edgeOpts...)
+			g.pending = nil
+			if err != nil {
 				return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 			}
 		}
