@@ -55,7 +55,7 @@ func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, 
 	}
 	st.pos++
 	info := &StateInfo{Version: -1}
-	sr := &stateReader{b: b}
+	sr := &stateReader{b: b, intern: newInterner()}
 	sawResources := false
 	if c, err := st.peek(); err == nil && c == '}' {
 		st.pos++
@@ -219,7 +219,8 @@ func versionErr(v int) error {
 }
 
 type stateReader struct {
-	b *tfmap.Builder
+	b      *tfmap.Builder
+	intern *interner
 }
 
 // resource maps one "resources" element in a single pass over its bytes.
@@ -312,7 +313,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		case "dependencies", "depends_on":
 			return c.array(func() error {
 				s, err := c.str()
-				in.DependsOn = append(in.DependsOn, s)
+				in.DependsOn = append(in.DependsOn, sr.intern.str(s))
 				return err
 			})
 		default:
@@ -370,14 +371,14 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 			if err != nil || !wants[string(kb)] {
 				return err
 			}
-			key := string(kb)
+			key := sr.intern.bytes(kb)
 			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
 				return nil
 			}
 			if key == "tags_all" && tfmap.HasTierTag(in.Attrs["tags"]) {
 				return nil // tags_all repeats tags (plus provider default_tags)
 			}
-			x, err := fastValue(v)
+			x, err := fastValue(v, sr.intern)
 			if err != nil {
 				return err
 			}
