@@ -44,6 +44,10 @@ type TypeInfo struct {
 	Link  func(b *Builder, n *Node)
 	// Late links run after every other link (they look at what the others registered).
 	Late bool
+	// TagsRead says other types' links read this type's tags (an access key reads its
+	// user's). Tags are otherwise dropped once the tier is decided (data kinds keep
+	// theirs: AWS Backup selects resources by tag).
+	TagsRead bool
 }
 
 var commonAttrs = []string{"id", "arn", "name", "tags", "tags_all", "labels", "self_link", "project"}
@@ -200,9 +204,23 @@ func (b *Builder) Add(in *Instance) {
 	}
 	if t.Relation {
 		b.counts["relations"]++
+		dropTags(in)
 		return
 	}
 	b.makeResource(n)
+	// The tier is decided now, while the instance is at hand, so that its tags can go
+	// unless a link reads them later.
+	b.tier(n)
+	if !t.TagsRead && !n.Res.Kind.IsData() {
+		dropTags(in)
+	}
+}
+
+// dropTags releases an instance's tags and labels once nothing will read them.
+func dropTags(in *Instance) {
+	delete(in.Attrs, "tags")
+	delete(in.Attrs, "tags_all")
+	delete(in.Attrs, "labels")
 }
 
 func (b *Builder) makeResource(n *Node) {
@@ -336,11 +354,6 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 // Graph finishes the mapping. Call it once: it releases the instances' attribute values
 // as it goes; afterwards only ResourceID and the counts remain meaningful.
 func (b *Builder) Graph() (*graph.Graph, error) {
-	for _, n := range b.nodes {
-		if n.Res != nil {
-			b.tier(n)
-		}
-	}
 	// Relations first (they set attributes such as a bucket's versioning), then the rest,
 	// then late links.
 	for phase := 0; phase < 3; phase++ {
