@@ -172,6 +172,7 @@ func (b *Builder) Add(in *Instance) {
 		return
 	}
 	b.counts["resources"]++
+	in.compact()
 	if in.Tainted {
 		b.counts["tainted"]++
 	}
@@ -217,11 +218,7 @@ func (b *Builder) Add(in *Instance) {
 }
 
 // dropTags releases an instance's tags and labels once nothing will read them.
-func dropTags(in *Instance) {
-	delete(in.Attrs, "tags")
-	delete(in.Attrs, "tags_all")
-	delete(in.Attrs, "labels")
-}
+func dropTags(in *Instance) { in.drop("tags", "tags_all", "labels") }
 
 func (b *Builder) makeResource(n *Node) {
 	in := n.In
@@ -389,7 +386,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	// values and the key index) before the graph store grows, so that both are not alive
 	// at the peak. Afterwards the builder answers ResourceID and nothing else.
 	for _, n := range b.nodes {
-		n.In.Attrs, n.In.Unknown = nil, nil
+		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
 	}
 	b.byKey, b.wants = nil, map[string]map[string]bool{}
 	b.aws = awsState{account: b.aws.account}
@@ -496,7 +493,8 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 
 func tagTier(in *Instance) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
-		m, _ := in.Attrs[attr].(map[string]any)
+		v, _ := in.top(attr)
+		m, _ := v.(map[string]any)
 		var keys []string
 		for k, v := range m {
 			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
