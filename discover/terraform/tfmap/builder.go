@@ -80,18 +80,57 @@ func Doc(typ string) string {
 
 // Node is an instance on its way into the graph.
 type Node struct {
-	In  *Instance
-	Res *graph.Resource // nil for relation types
-	T   *TypeInfo
-	env string // environment label, from tags or the source
+	In   *Instance
+	Res  *graph.Resource // nil for relation types
+	T    *TypeInfo
+	env  string   // environment label, from tags or the source
+	self [1]*Node // the node as a one-element list, for nodeIndex.get
+}
+
+// otherType is the row of every type without a mapping.
+var otherType = &TypeInfo{Kind: graph.Other}
+
+// nodeIndex maps a key (an address, an ID, an ARN) to the nodes that have it, in the order
+// they were added. Most keys name one node, which is kept without a slice of its own.
+type nodeIndex struct {
+	one  map[string]*Node
+	more map[string][]*Node
+}
+
+func newNodeIndex() nodeIndex {
+	return nodeIndex{one: map[string]*Node{}, more: map[string][]*Node{}}
+}
+
+func (x nodeIndex) add(k string, n *Node) {
+	first, ok := x.one[k]
+	if !ok {
+		x.one[k] = n
+		return
+	}
+	if m, ok := x.more[k]; ok {
+		x.more[k] = append(m, n)
+		return
+	}
+	x.more[k] = []*Node{first, n}
+}
+
+// get returns the nodes of a key; the caller must not modify the list.
+func (x nodeIndex) get(k string) []*Node {
+	if m, ok := x.more[k]; ok {
+		return m
+	}
+	if n, ok := x.one[k]; ok {
+		return n.self[:]
+	}
+	return nil
 }
 
 // Builder turns instances into a graph. It is not safe for concurrent use.
 type Builder struct {
 	opts    Options
 	nodes   []*Node
-	byAddr  map[string][]*Node
-	byKey   map[string][]*Node
+	byAddr  nodeIndex
+	byKey   nodeIndex
 	ids     map[string]*graph.Resource
 	synth   []*graph.Resource
 	edges   edgeList
@@ -111,8 +150,8 @@ type Builder struct {
 func NewBuilder(opts Options) *Builder {
 	b := &Builder{
 		opts:   opts,
-		byAddr: map[string][]*Node{},
-		byKey:  map[string][]*Node{},
+		byAddr: newNodeIndex(),
+		byKey:  newNodeIndex(),
 		ids:    map[string]*graph.Resource{},
 		counts: map[string]int{},
 		envs:   map[string]*graph.Resource{},
@@ -186,21 +225,22 @@ func (b *Builder) Add(in *Instance) {
 	if !known {
 		b.counts["not_understood"]++
 		b.counts["not_understood."+in.Type]++
-		t = &TypeInfo{Kind: graph.Other}
+		t = otherType
 	}
 	n := &Node{In: in, T: t}
+	n.self[0] = n
 	b.nodes = append(b.nodes, n)
 	b.resIDs = nil
 	if in.Deposed == "" {
-		b.byAddr[in.Address] = append(b.byAddr[in.Address], n)
+		b.byAddr.add(in.Address, n)
 		if ra := in.ResourceAddress(); ra != in.Address {
-			b.byAddr[ra] = append(b.byAddr[ra], n)
+			b.byAddr.add(ra, n)
 		}
 	}
 	keys := append([]string{"id", "arn", "name", "self_link"}, t.Keys...)
 	for _, k := range keys {
 		if v := in.Str(k); v != "" {
-			b.byKey[v] = append(b.byKey[v], n)
+			b.byKey.add(v, n)
 		}
 	}
 	if t.Relation {
@@ -292,12 +332,12 @@ func (b *Builder) Find(v any, types ...string) []*Node {
 	var cands []*Node
 	switch x := v.(type) {
 	case Ref:
-		cands = b.byAddr[x.Address]
+		cands = b.byAddr.get(x.Address)
 	case string:
 		if x == "" {
 			return nil
 		}
-		cands = b.byKey[x]
+		cands = b.byKey.get(x)
 	default:
 		return nil
 	}
@@ -395,7 +435,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			continue
 		}
 		for _, d := range n.In.DependsOn {
-			for _, t := range b.byAddr[d] {
+			for _, t := range b.byAddr.get(d) {
 				if t.Res != nil {
 					b.Edge(n.Res, graph.DependsOn, t.Res, "")
 				}
@@ -409,7 +449,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	for _, n := range b.nodes {
 		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
 	}
-	b.byKey, b.wants = nil, map[string]map[string]bool{}
+	b.byKey, b.byAddr, b.wants = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
 
