@@ -153,7 +153,8 @@ func (b *Builder) awsCredentials() {
 			if len(can) == 0 {
 				continue
 			}
-			for _, t := range b.aws.byAction[action] {
+			for _, ti := range b.aws.byAction[action] {
+				t := &b.aws.targets[ti]
 				if done[t.res] {
 					continue
 				}
@@ -230,10 +231,10 @@ func (b *Builder) awsCredentials() {
 // index groups the targets by the IAM actions that delete them, in registration order, so
 // a key is matched only against the targets of actions its policies may allow.
 func (a *awsState) index() {
-	a.byAction = map[string][]awsTarget{}
-	for _, t := range a.targets {
+	a.byAction = map[string][]int32{}
+	for i, t := range a.targets {
 		for _, act := range t.actions {
-			a.byAction[act] = append(a.byAction[act], t)
+			a.byAction[act] = append(a.byAction[act], int32(i))
 		}
 	}
 }

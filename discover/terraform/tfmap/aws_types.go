@@ -26,7 +26,7 @@ type awsTarget struct {
 
 type awsState struct {
 	targets  []awsTarget
-	byAction map[string][]awsTarget
+	byAction map[string][]int32 // action -> positions in targets
 	recovery []recoveryPoint
 	groups   map[*Node][]*Node        // user -> groups
 	policies map[*Node][]policySource // principal (user, group, role) -> policies

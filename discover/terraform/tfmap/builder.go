@@ -144,6 +144,7 @@ type Builder struct {
 	google googleState
 	wants  map[string]map[string]bool
 	resIDs map[instKey]string // ResourceID's index, built on first use
+	done   []doneNode         // the instances, once Graph has released their nodes
 }
 
 // NewBuilder starts a mapping for one source.
@@ -430,6 +431,11 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	}
 	b.awsCredentials()
 	b.googleCredentials()
+	// The attribute values are read by links and credentials only: release them before
+	// the edges of dependencies and environments are made.
+	for _, n := range b.nodes {
+		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
+	}
 	for _, n := range b.nodes {
 		if n.Res == nil {
 			continue
@@ -446,9 +452,16 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	// Every link is made: release what only the mapping needed (the decoded attribute
 	// values and the key index) before the graph store grows, so that both are not alive
 	// at the peak. Afterwards the builder answers ResourceID and nothing else.
-	for _, n := range b.nodes {
-		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
+	// Of each instance only its address and ID stay, for ResourceID.
+	b.done = make([]doneNode, len(b.nodes))
+	for i, n := range b.nodes {
+		d := doneNode{address: n.In.Address, deposed: n.In.Deposed}
+		if n.Res != nil {
+			d.id = n.Res.ID
+		}
+		b.done[i] = d
 	}
+	b.nodes, b.resIDs = nil, nil
 	b.byKey, b.byAddr, b.wants = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
@@ -466,6 +479,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	for _, r := range b.ids {
 		all = append(all, r)
 	}
+	b.ids, b.synth, b.envs = nil, nil, nil
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	for _, r := range all {
 		r.Aliases = uniqueSorted(r.Aliases)
@@ -654,11 +668,17 @@ func (b *Builder) environments() {
 // change, and scanning the nodes each time was quadratic).
 func (b *Builder) ResourceID(address, deposed string) string {
 	if b.resIDs == nil {
-		b.resIDs = make(map[instKey]string, len(b.nodes))
+		b.resIDs = make(map[instKey]string, len(b.nodes)+len(b.done))
 		for _, n := range b.nodes {
 			k := instKey{n.In.Address, n.In.Deposed}
 			if _, seen := b.resIDs[k]; !seen && n.Res != nil {
 				b.resIDs[k] = n.Res.ID
+			}
+		}
+		for _, d := range b.done {
+			k := instKey{d.address, d.deposed}
+			if _, seen := b.resIDs[k]; !seen && d.id != "" {
+				b.resIDs[k] = d.id
 			}
 		}
 	}
@@ -666,6 +686,10 @@ func (b *Builder) ResourceID(address, deposed string) string {
 }
 
 type instKey struct{ address, deposed string }
+
+// doneNode is what Graph keeps of an instance for ResourceID: its address, deposed key,
+// and the ID of its resource ("" for relations and data sources).
+type doneNode struct{ address, deposed, id string }
 
 // idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
 // the IDs of resources synthesized from another.
