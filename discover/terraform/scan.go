@@ -335,9 +335,60 @@ func bytesHasBackslash(b []byte) bool {
 	return false
 }
 
+// interner shares one copy of strings that repeat across a state's instances (attribute
+// and tag keys, tag values such as "prod" or "terraform", dependency addresses), and one
+// boxed `any` per such tag value. It is bounded, so a state of unique values costs at most
+// maxInterned entries, and it lives only while the state is read.
+type interner struct {
+	strs  map[string]string
+	boxes map[string]any
+}
+
+const maxInterned = 1 << 14
+
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, boxes: map[string]any{}}
+}
+
+// bytes returns b as a string, shared with earlier equal strings.
+func (t *interner) bytes(b []byte) string {
+	if s, ok := t.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(t.strs) < maxInterned {
+		t.strs[s] = s
+	}
+	return s
+}
+
+// str interns s.
+func (t *interner) str(s string) string {
+	if x, ok := t.strs[s]; ok {
+		return x
+	}
+	if len(t.strs) < maxInterned {
+		t.strs[s] = s
+	}
+	return s
+}
+
+// box returns s as an interface value, shared with earlier equal strings.
+func (t *interner) box(s string) any {
+	if x, ok := t.boxes[s]; ok {
+		return x
+	}
+	var x any = t.str(s)
+	if len(t.boxes) < maxInterned {
+		t.boxes[s] = x
+	}
+	return x
+}
+
 // fastValue decodes an attribute value: strings, numbers, booleans, null and objects of
-// strings (tags) without reflection; anything else through encoding/json.
-func fastValue(v []byte) (any, error) {
+// strings (tags, their keys and values interned) without reflection; anything else
+// through encoding/json.
+func fastValue(v []byte, in *interner) (any, error) {
 	if len(v) == 0 {
 		return nil, errMalformed
 	}
@@ -355,11 +406,11 @@ func fastValue(v []byte) (any, error) {
 		m := map[string]any{}
 		c := &cursor{b: v}
 		ok := true
-		err := c.object(func(key string) error {
+		err := c.objectBytes(func(key []byte) error {
 			c.ws()
 			if c.i < len(c.b) && c.b[c.i] == '"' {
 				s, err := c.str()
-				m[key] = s
+				m[in.bytes(key)] = in.box(s)
 				return err
 			}
 			ok = false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
@@ -55,7 +56,7 @@ func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, 
 	}
 	st.pos++
 	info := &StateInfo{Version: -1}
-	sr := &stateReader{b: b}
+	sr := &stateReader{b: b, intern: newInterner()}
 	sawResources := false
 	if c, err := st.peek(); err == nil && c == '}' {
 		st.pos++
@@ -219,7 +220,9 @@ func versionErr(v int) error {
 }
 
 type stateReader struct {
-	b *tfmap.Builder
+	b      *tfmap.Builder
+	intern *interner
+	kv     []tfmap.Attr // scratch for one instance's attributes
 }
 
 // resource maps one "resources" element in a single pass over its bytes.
@@ -312,7 +315,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		case "dependencies", "depends_on":
 			return c.array(func() error {
 				s, err := c.str()
-				in.DependsOn = append(in.DependsOn, s)
+				in.DependsOn = append(in.DependsOn, sr.intern.str(s))
 				return err
 			})
 		default:
@@ -331,8 +334,8 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 	// Attributes come before sensitive_attributes in Terraform's output, so they are kept
 	// as a slice and walked once the sensitive paths are known.
 	hidden := sensitiveTop(sensitive)
-	in.Attrs = map[string]any{}
 	if attrs == nil && flat != nil {
+		in.Attrs = map[string]any{}
 		// Early 0.12 states keep attributes in the 0.11 "flatmap" form.
 		fc := &cursor{b: flat}
 		err = fc.object(func(key string) error {
@@ -365,28 +368,42 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 	ac := &cursor{b: attrs}
 	if attrs != nil {
 		wants := sr.b.WantSet(r.Type)
+		kv := sr.kv[:0]
+		var tags any
 		err = ac.objectBytes(func(kb []byte) error {
 			v, err := ac.skip()
 			if err != nil || !wants[string(kb)] {
 				return err
 			}
-			key := string(kb)
+			key := sr.intern.bytes(kb)
 			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
 				return nil
 			}
-			if key == "tags_all" && tfmap.HasTierTag(in.Attrs["tags"]) {
+			if key == "tags_all" && tfmap.HasTierTag(tags) {
 				return nil // tags_all repeats tags (plus provider default_tags)
 			}
-			x, err := fastValue(v)
+			x, err := fastValue(v, sr.intern)
 			if err != nil {
 				return err
 			}
-			in.Attrs[key] = x
+			if key == "tags" {
+				tags = x
+			}
+			for i := range kv {
+				if kv[i].Key == key { // a repeated key: the last one wins, as in a map
+					kv[i].Val = x
+					return nil
+				}
+			}
+			kv = append(kv, tfmap.Attr{Key: key, Val: x})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		in.Compact = slices.Clone(kv)
+		clear(kv)
+		sr.kv = kv[:0]
 	}
 	in.DependsOn = resourceAddrs(in.DependsOn)
 	sr.b.Add(in)

@@ -99,6 +99,13 @@ func (b *Builder) awsCredentials() {
 	b.aws.index()
 	type noteKey struct{ policy, action, pattern, extra string }
 	notes := map[noteKey]string{}
+	// A key's grants are kept as targets and notes, and become edges only when they are
+	// not folded into one edge to the account (a key may reach every target of the source).
+	type grant struct {
+		to   *graph.Resource
+		note string
+	}
+	var grants []grant
 	for _, k := range b.nodes {
 		if k.In.Type != "aws_iam_access_key" || k.Res == nil {
 			continue
@@ -134,7 +141,7 @@ func (b *Builder) awsCredentials() {
 		allWide := true // every grant that reaches a target is account-wide
 		allowed := map[string]bool{}
 		done := map[*graph.Resource]bool{}
-		var grants []graph.Edge
+		grants = grants[:0]
 		grantBy := map[string]map[string]bool{} // "policy allows ... on pattern" -> actions
 		for _, action := range b.aws.actions() {
 			var can []policySource
@@ -146,7 +153,8 @@ func (b *Builder) awsCredentials() {
 			if len(can) == 0 {
 				continue
 			}
-			for _, t := range b.aws.byAction[action] {
+			for _, ti := range b.aws.byAction[action] {
+				t := &b.aws.targets[ti]
 				if done[t.res] {
 					continue
 				}
@@ -175,7 +183,7 @@ func (b *Builder) awsCredentials() {
 						}
 						notes[nk] = note
 					}
-					grants = append(grants, graph.Edge{From: k.Res.ID, To: t.res.ID, Kind: graph.ScopedTo, Note: note, Actions: []graph.Action{graph.Delete}})
+					grants = append(grants, grant{t.res, note})
 					allowed[act] = true
 					done[t.res] = true
 					break
@@ -194,7 +202,9 @@ func (b *Builder) awsCredentials() {
 			acct := b.awsAccount()
 			b.Edge(k.Res, graph.ScopedTo, acct, strings.Join(why, "; ")+"; that is every resource this source can delete", graph.Delete)
 		} else {
-			b.edges = append(b.edges, grants...)
+			for _, gr := range grants {
+				b.edges.add(graph.Edge{From: k.Res.ID, To: gr.to.ID, Kind: graph.ScopedTo, Note: gr.note, Actions: []graph.Action{graph.Delete}})
+			}
 		}
 		for _, p := range pols {
 			if p.doc == nil {
@@ -221,10 +231,10 @@ func (b *Builder) awsCredentials() {
 // index groups the targets by the IAM actions that delete them, in registration order, so
 // a key is matched only against the targets of actions its policies may allow.
 func (a *awsState) index() {
-	a.byAction = map[string][]awsTarget{}
-	for _, t := range a.targets {
+	a.byAction = map[string][]int32{}
+	for i, t := range a.targets {
 		for _, act := range t.actions {
-			a.byAction[act] = append(a.byAction[act], t)
+			a.byAction[act] = append(a.byAction[act], int32(i))
 		}
 	}
 }

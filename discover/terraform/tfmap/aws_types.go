@@ -26,7 +26,7 @@ type awsTarget struct {
 
 type awsState struct {
 	targets  []awsTarget
-	byAction map[string][]awsTarget
+	byAction map[string][]int32 // action -> positions in targets
 	recovery []recoveryPoint
 	groups   map[*Node][]*Node        // user -> groups
 	policies map[*Node][]policySource // principal (user, group, role) -> policies
@@ -413,7 +413,8 @@ func init() {
 		},
 		"aws_backup_selection": {Relation: true, Late: true, Doc: awsDocs + "backup_selection",
 			Attrs: []string{"plan_id", "resources", "selection_tag", "not_resources"}, Link: backupSelectionLink},
-		"aws_iam_user":   {Kind: graph.Principal, Doc: awsDocs + "iam_user", Attrs: []string{"force_destroy"}},
+		// An access key's purpose and exposure come from its user's tags (awsCredentials).
+		"aws_iam_user":   {Kind: graph.Principal, Doc: awsDocs + "iam_user", Attrs: []string{"force_destroy"}, TagsRead: true},
 		"aws_iam_role":   {Kind: graph.Principal, Doc: awsDocs + "iam_role"},
 		"aws_iam_group":  {Kind: graph.Principal, Doc: awsDocs + "iam_group"},
 		"aws_iam_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_policy", Attrs: []string{"policy"}},

@@ -44,6 +44,10 @@ type TypeInfo struct {
 	Link  func(b *Builder, n *Node)
 	// Late links run after every other link (they look at what the others registered).
 	Late bool
+	// TagsRead says other types' links read this type's tags (an access key reads its
+	// user's). Tags are otherwise dropped once the tier is decided (data kinds keep
+	// theirs: AWS Backup selects resources by tag).
+	TagsRead bool
 }
 
 var commonAttrs = []string{"id", "arn", "name", "tags", "tags_all", "labels", "self_link", "project"}
@@ -76,21 +80,60 @@ func Doc(typ string) string {
 
 // Node is an instance on its way into the graph.
 type Node struct {
-	In  *Instance
-	Res *graph.Resource // nil for relation types
-	T   *TypeInfo
-	env string // environment label, from tags or the source
+	In   *Instance
+	Res  *graph.Resource // nil for relation types
+	T    *TypeInfo
+	env  string   // environment label, from tags or the source
+	self [1]*Node // the node as a one-element list, for nodeIndex.get
+}
+
+// otherType is the row of every type without a mapping.
+var otherType = &TypeInfo{Kind: graph.Other}
+
+// nodeIndex maps a key (an address, an ID, an ARN) to the nodes that have it, in the order
+// they were added. Most keys name one node, which is kept without a slice of its own.
+type nodeIndex struct {
+	one  map[string]*Node
+	more map[string][]*Node
+}
+
+func newNodeIndex() nodeIndex {
+	return nodeIndex{one: map[string]*Node{}, more: map[string][]*Node{}}
+}
+
+func (x nodeIndex) add(k string, n *Node) {
+	first, ok := x.one[k]
+	if !ok {
+		x.one[k] = n
+		return
+	}
+	if m, ok := x.more[k]; ok {
+		x.more[k] = append(m, n)
+		return
+	}
+	x.more[k] = []*Node{first, n}
+}
+
+// get returns the nodes of a key; the caller must not modify the list.
+func (x nodeIndex) get(k string) []*Node {
+	if m, ok := x.more[k]; ok {
+		return m
+	}
+	if n, ok := x.one[k]; ok {
+		return n.self[:]
+	}
+	return nil
 }
 
 // Builder turns instances into a graph. It is not safe for concurrent use.
 type Builder struct {
 	opts    Options
 	nodes   []*Node
-	byAddr  map[string][]*Node
-	byKey   map[string][]*Node
+	byAddr  nodeIndex
+	byKey   nodeIndex
 	ids     map[string]*graph.Resource
 	synth   []*graph.Resource
-	edges   []graph.Edge
+	edges   edgeList
 	counts  map[string]int
 	envs    map[string]*graph.Resource
 	srcEnv  string
@@ -101,14 +144,15 @@ type Builder struct {
 	google googleState
 	wants  map[string]map[string]bool
 	resIDs map[instKey]string // ResourceID's index, built on first use
+	done   []doneNode         // the instances, once Graph has released their nodes
 }
 
 // NewBuilder starts a mapping for one source.
 func NewBuilder(opts Options) *Builder {
 	b := &Builder{
 		opts:   opts,
-		byAddr: map[string][]*Node{},
-		byKey:  map[string][]*Node{},
+		byAddr: newNodeIndex(),
+		byKey:  newNodeIndex(),
 		ids:    map[string]*graph.Resource{},
 		counts: map[string]int{},
 		envs:   map[string]*graph.Resource{},
@@ -168,6 +212,7 @@ func (b *Builder) Add(in *Instance) {
 		return
 	}
 	b.counts["resources"]++
+	in.compact()
 	if in.Tainted {
 		b.counts["tainted"]++
 	}
@@ -181,29 +226,40 @@ func (b *Builder) Add(in *Instance) {
 	if !known {
 		b.counts["not_understood"]++
 		b.counts["not_understood."+in.Type]++
-		t = &TypeInfo{Kind: graph.Other}
+		t = otherType
 	}
 	n := &Node{In: in, T: t}
+	n.self[0] = n
 	b.nodes = append(b.nodes, n)
 	b.resIDs = nil
 	if in.Deposed == "" {
-		b.byAddr[in.Address] = append(b.byAddr[in.Address], n)
+		b.byAddr.add(in.Address, n)
 		if ra := in.ResourceAddress(); ra != in.Address {
-			b.byAddr[ra] = append(b.byAddr[ra], n)
+			b.byAddr.add(ra, n)
 		}
 	}
 	keys := append([]string{"id", "arn", "name", "self_link"}, t.Keys...)
 	for _, k := range keys {
 		if v := in.Str(k); v != "" {
-			b.byKey[v] = append(b.byKey[v], n)
+			b.byKey.add(v, n)
 		}
 	}
 	if t.Relation {
 		b.counts["relations"]++
+		dropTags(in)
 		return
 	}
 	b.makeResource(n)
+	// The tier is decided now, while the instance is at hand, so that its tags can go
+	// unless a link reads them later.
+	b.tier(n)
+	if !t.TagsRead && !n.Res.Kind.IsData() {
+		dropTags(in)
+	}
 }
+
+// dropTags releases an instance's tags and labels once nothing will read them.
+func dropTags(in *Instance) { in.drop("tags", "tags_all", "labels") }
 
 func (b *Builder) makeResource(n *Node) {
 	in := n.In
@@ -277,12 +333,12 @@ func (b *Builder) Find(v any, types ...string) []*Node {
 	var cands []*Node
 	switch x := v.(type) {
 	case Ref:
-		cands = b.byAddr[x.Address]
+		cands = b.byAddr.get(x.Address)
 	case string:
 		if x == "" {
 			return nil
 		}
-		cands = b.byKey[x]
+		cands = b.byKey.get(x)
 	default:
 		return nil
 	}
@@ -315,8 +371,29 @@ func (b *Builder) Edge(from *graph.Resource, kind graph.EdgeKind, to *graph.Reso
 	if from == nil || to == nil || from.ID == to.ID {
 		return
 	}
-	b.edges = append(b.edges, graph.Edge{From: from.ID, To: to.ID, Kind: kind, Note: note, Actions: actions})
+	b.edges.add(graph.Edge{From: from.ID, To: to.ID, Kind: kind, Note: note, Actions: actions})
 }
+
+// edgeList holds the edges made during the mapping in fixed-size chunks: appending never
+// copies what is there (a single slice left every earlier copy behind as garbage, about
+// 80 MB for a 100k-resource state).
+type edgeList struct {
+	chunks [][]graph.Edge
+	n      int
+}
+
+const edgeChunk = 4096
+
+func (l *edgeList) add(e graph.Edge) {
+	if l.n%edgeChunk == 0 {
+		l.chunks = append(l.chunks, make([]graph.Edge, 0, edgeChunk))
+	}
+	c := &l.chunks[len(l.chunks)-1]
+	*c = append(*c, e)
+	l.n++
+}
+
+func (l *edgeList) at(i int32) *graph.Edge { return &l.chunks[i/edgeChunk][i%edgeChunk] }
 
 // Synth adds a resource the source implies but does not list (RDS automated backups, a
 // final snapshot). A second call with the same ID returns the first resource.
@@ -336,11 +413,6 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 // Graph finishes the mapping. Call it once: it releases the instances' attribute values
 // as it goes; afterwards only ResourceID and the counts remain meaningful.
 func (b *Builder) Graph() (*graph.Graph, error) {
-	for _, n := range b.nodes {
-		if n.Res != nil {
-			b.tier(n)
-		}
-	}
 	// Relations first (they set attributes such as a bucket's versioning), then the rest,
 	// then late links.
 	for phase := 0; phase < 3; phase++ {
@@ -359,12 +431,17 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	}
 	b.awsCredentials()
 	b.googleCredentials()
+	// The attribute values are read by links and credentials only: release them before
+	// the edges of dependencies and environments are made.
+	for _, n := range b.nodes {
+		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
+	}
 	for _, n := range b.nodes {
 		if n.Res == nil {
 			continue
 		}
 		for _, d := range n.In.DependsOn {
-			for _, t := range b.byAddr[d] {
+			for _, t := range b.byAddr.get(d) {
 				if t.Res != nil {
 					b.Edge(n.Res, graph.DependsOn, t.Res, "")
 				}
@@ -375,10 +452,17 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	// Every link is made: release what only the mapping needed (the decoded attribute
 	// values and the key index) before the graph store grows, so that both are not alive
 	// at the peak. Afterwards the builder answers ResourceID and nothing else.
-	for _, n := range b.nodes {
-		n.In.Attrs, n.In.Unknown = nil, nil
+	// Of each instance only its address and ID stay, for ResourceID.
+	b.done = make([]doneNode, len(b.nodes))
+	for i, n := range b.nodes {
+		d := doneNode{address: n.In.Address, deposed: n.In.Deposed}
+		if n.Res != nil {
+			d.id = n.Res.ID
+		}
+		b.done[i] = d
 	}
-	b.byKey, b.wants = nil, map[string]map[string]bool{}
+	b.nodes, b.resIDs = nil, nil
+	b.byKey, b.byAddr, b.wants = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
 
@@ -395,6 +479,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	for _, r := range b.ids {
 		all = append(all, r)
 	}
+	b.ids, b.synth, b.envs = nil, nil, nil
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	for _, r := range all {
 		r.Aliases = uniqueSorted(r.Aliases)
@@ -404,12 +489,12 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	}
 	// Sort by (from, to, kind), ties in the order the edges were made, so that the first
 	// note of duplicate edges wins deterministically.
-	order := make([]int32, len(b.edges))
+	order := make([]int32, b.edges.n)
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(x, y int32) int {
-		a, c := &b.edges[x], &b.edges[y]
+		a, c := b.edges.at(x), b.edges.at(y)
 		if r := strings.Compare(a.From, c.From); r != 0 {
 			return r
 		}
@@ -422,11 +507,11 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 		return int(x - y)
 	})
 	for _, i := range order {
-		if err := g.Connect(b.edges[i]); err != nil {
+		if err := g.Connect(*b.edges.at(i)); err != nil {
 			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 		}
 	}
-	b.edges = nil
+	b.edges = edgeList{}
 	return g, nil
 }
 
@@ -483,7 +568,8 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 
 func tagTier(in *Instance) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
-		m, _ := in.Attrs[attr].(map[string]any)
+		v, _ := in.top(attr)
+		m, _ := v.(map[string]any)
 		var keys []string
 		for k, v := range m {
 			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
@@ -582,11 +668,17 @@ func (b *Builder) environments() {
 // change, and scanning the nodes each time was quadratic).
 func (b *Builder) ResourceID(address, deposed string) string {
 	if b.resIDs == nil {
-		b.resIDs = make(map[instKey]string, len(b.nodes))
+		b.resIDs = make(map[instKey]string, len(b.nodes)+len(b.done))
 		for _, n := range b.nodes {
 			k := instKey{n.In.Address, n.In.Deposed}
 			if _, seen := b.resIDs[k]; !seen && n.Res != nil {
 				b.resIDs[k] = n.Res.ID
+			}
+		}
+		for _, d := range b.done {
+			k := instKey{d.address, d.deposed}
+			if _, seen := b.resIDs[k]; !seen && d.id != "" {
+				b.resIDs[k] = d.id
 			}
 		}
 	}
@@ -594,6 +686,10 @@ func (b *Builder) ResourceID(address, deposed string) string {
 }
 
 type instKey struct{ address, deposed string }
+
+// doneNode is what Graph keeps of an instance for ResourceID: its address, deposed key,
+// and the ID of its resource ("" for relations and data sources).
+type doneNode struct{ address, deposed, id string }
 
 // idTail strips "<provider>:<type>:" from a canonical ID, leaving the native part, for
 // the IDs of resources synthesized from another.

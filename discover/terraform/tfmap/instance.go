@@ -8,6 +8,7 @@ package tfmap
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,14 +43,18 @@ func (r Ref) String() string {
 // map[string]any, numbers float64 (or json.Number), references Ref. Sensitive values
 // must never be put here.
 type Instance struct {
-	Address   string // module.x.aws_db_instance.main[0]
-	Module    string // module.x ("" for the root module)
-	Mode      string // Managed or Data
-	Type      string // aws_db_instance
-	Name      string // main
-	Index     any    // count index (int/float64) or for_each key (string), or nil
-	Provider  string
-	Attrs     map[string]any
+	Address  string // module.x.aws_db_instance.main[0]
+	Module   string // module.x ("" for the root module)
+	Mode     string // Managed or Data
+	Type     string // aws_db_instance
+	Name     string // main
+	Index    any    // count index (int/float64) or for_each key (string), or nil
+	Provider string
+	Attrs    map[string]any
+	// Compact holds the attributes as a short list, the form the builder keeps (about half
+	// the memory of a small map): a reader may fill it instead of Attrs, and Add moves
+	// Attrs here. Keys are unique.
+	Compact   []Attr
 	Unknown   map[string]bool // top-level attributes unknown until apply (plans)
 	DependsOn []string        // addresses of resources this one depends on
 	Tainted   bool
@@ -102,13 +107,54 @@ func ProviderOf(typ string) string {
 
 // --- attribute access helpers, tolerant of every shape a reader may produce.
 
-func (in *Instance) raw(path string) (any, bool) {
-	if !strings.Contains(path, ".") {
-		v, ok := in.Attrs[path]
-		return v, ok && v != nil
+// Attr is one top-level attribute in an Instance's compact form.
+type Attr struct {
+	Key string
+	Val any
+}
+
+// top returns a top-level attribute, from Attrs or Compact.
+func (in *Instance) top(key string) (any, bool) {
+	if in.Attrs != nil {
+		v, ok := in.Attrs[key]
+		return v, ok
 	}
-	var cur any = in.Attrs
-	for _, step := range strings.Split(path, ".") {
+	for i := range in.Compact {
+		if in.Compact[i].Key == key {
+			return in.Compact[i].Val, true
+		}
+	}
+	return nil, false
+}
+
+// compact moves Attrs into Compact.
+func (in *Instance) compact() {
+	if in.Attrs == nil {
+		return
+	}
+	c := make([]Attr, 0, len(in.Attrs)+len(in.Compact))
+	c = append(c, in.Compact...)
+	for k, v := range in.Attrs {
+		c = append(c, Attr{k, v})
+	}
+	in.Compact, in.Attrs = c, nil
+}
+
+// drop removes top-level attributes.
+func (in *Instance) drop(keys ...string) {
+	for _, k := range keys {
+		delete(in.Attrs, k)
+	}
+	in.Compact = slices.DeleteFunc(in.Compact, func(a Attr) bool { return slices.Contains(keys, a.Key) })
+}
+
+func (in *Instance) raw(path string) (any, bool) {
+	first, rest, nested := strings.Cut(path, ".")
+	cur, ok := in.top(first)
+	if !nested || !ok || cur == nil {
+		return cur, ok && cur != nil
+	}
+	for _, step := range strings.Split(rest, ".") {
 		switch c := cur.(type) {
 		case map[string]any:
 			v, ok := c[step]
