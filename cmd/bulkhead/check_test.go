@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +14,8 @@ const checkFixtures = "testdata/check/"
 const checkNow = "2026-11-25T12:00:00Z"
 
 func checkCLI(args ...string) (int, string, string) {
-	var out, errOut bytes.Buffer
-	code := Main(args, &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never"})
-	return int(code), out.String(), errOut.String()
+	out, errOut, code := run(nil, &IOStreams{ColorMode: "never"}, args...)
+	return int(code), out, errOut
 }
 
 func checkAbs(t *testing.T, p string) string {

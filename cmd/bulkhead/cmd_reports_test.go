@@ -12,9 +12,7 @@ import (
 
 func runCLI(t *testing.T, args ...string) (exitCode, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := Main(args, &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never", TermWidth: 100})
-	return code, out.String(), errOut.String()
+	return runMain(t, args...)
 }
 
 func wellFormed(t *testing.T, path string) {

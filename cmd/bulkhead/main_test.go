@@ -16,9 +16,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// run executes the CLI in-process and returns stdout, stderr and the exit code.
+// run executes the CLI in-process and returns stdout, stderr and the exit code. Every test
+// runner of this package goes through it; t may be nil for helpers without one.
 func run(t testing.TB, io *IOStreams, args ...string) (string, string, exitCode) {
-	t.Helper()
+	if t != nil {
+		t.Helper()
+	}
 	var out, errOut bytes.Buffer
 	if io == nil {
 		io = &IOStreams{ColorMode: "auto", TermWidth: 100}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,10 +17,7 @@ import (
 // wdRun runs the CLI in process with buffers.
 func wdRun(t *testing.T, args ...string) (stdout, stderr string, code exitCode) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	io := &IOStreams{Out: &out, ErrOut: &errOut, ColorMode: "never", TermWidth: 100}
-	code = Main(args, io)
-	return out.String(), errOut.String(), code
+	return run(t, &IOStreams{ColorMode: "never", TermWidth: 100}, args...)
 }
 
 func wdFake(t *testing.T) (*server.Server, string) {
