@@ -164,15 +164,7 @@ func (p *Pass) Destroys(r *graph.Resource) []*graph.Resource { return p.Index.De
 func (p *Pass) Env(r *graph.Resource) *graph.Resource { return p.Index.EnvironmentOf(r) }
 
 // Tier is r's tier: its own, else its environment's, else Unknown.
-func (p *Pass) Tier(r *graph.Resource) graph.Tier {
-	if r.Tier != "" && r.Tier != graph.Unknown {
-		return r.Tier
-	}
-	if e := p.Env(r); e != nil && e.Tier != "" {
-		return e.Tier
-	}
-	return graph.Unknown
-}
+func (p *Pass) Tier(r *graph.Resource) graph.Tier { return p.Index.TierOf(r) }
 
 // MayBeProduction is true for production and for unknown tiers: unknown is never safe.
 func (p *Pass) MayBeProduction(r *graph.Resource) bool {
@@ -321,7 +313,7 @@ func (p *Pass) ChainHops(chain []*graph.Edge) []Hop {
 
 // Hop is a path step to one resource, annotated with its environment or tier.
 func (p *Pass) Hop(via string, r *graph.Resource) Hop {
-	return Hop{Via: via, IDs: []string{r.ID}, Label: resourceLabel(r), Note: p.where(r)}
+	return Hop{Via: via, IDs: []string{r.ID}, Label: r.Label(), Note: p.where(r)}
 }
 
 // GroupHop is a path step to several resources of one kind ("3 backups").

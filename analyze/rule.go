@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // Severity orders findings. The zero value is invalid.
@@ -125,6 +123,3 @@ func Less(a, b Finding) bool {
 	}
 	return a.Fingerprint < b.Fingerprint
 }
-
-// resourceLabel is how paths name a resource.
-func resourceLabel(r *graph.Resource) string { return r.Label() }

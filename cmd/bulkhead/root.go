@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -82,5 +81,3 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 		},
 	}
 }
-
-func joinQuoted(s []string) string { return strings.Join(s, ", ") }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/pflag"
 
 	"github.com/bulkhead-dev/bulkhead/config"
@@ -147,6 +146,3 @@ func (s *snapshotSet) sources(*IOStreams) ([]discover.Source, error) {
 	}
 	return out, nil
 }
-
-// hclFiles is a helper for printing diagnostics when a config is missing.
-var _ = hcl.DiagError
