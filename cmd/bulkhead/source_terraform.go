@@ -20,8 +20,8 @@ type terraformSet struct {
 }
 
 func (t *terraformSet) addFlags(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&t.states, "tfstate", nil, "read a Terraform state: a raw terraform.tfstate (version 4) or `terraform show -json` output (repeatable)")
-	fs.StringArrayVar(&t.plans, "tfplan", nil, "read a plan as JSON (`terraform show -json PLANFILE`); the graph is the planned state (repeatable)")
+	fs.StringArrayVar(&t.states, "tfstate", nil, "read a Terraform state `FILE`: a raw terraform.tfstate (version 4) or the output of terraform show -json (repeatable)")
+	fs.StringArrayVar(&t.plans, "tfplan", nil, "read a plan `FILE` as JSON (from terraform show -json PLANFILE); the graph is the planned state (repeatable)")
 	fs.StringArrayVar(&t.dirs, "tf", nil, "read the .tf configuration of a directory and its local modules (repeatable)")
 	fs.StringVar(&t.workspace, "tf-workspace", "", "Terraform workspace the --tfstate/--tf inputs belong to (sets their environment tier)")
 }
