@@ -486,18 +486,9 @@ func (v *validator) value(depth int) bool {
 			if !v.value(depth + 1) {
 				return false
 			}
-			v.ws()
-			if v.i >= len(v.b) {
-				return false
+			if done, ok := v.after('}'); !ok || done {
+				return ok
 			}
-			if v.b[v.i] == '}' {
-				v.i++
-				return true
-			}
-			if v.b[v.i] != ',' {
-				return false
-			}
-			v.i++
 		}
 	case c == '[':
 		v.i++
@@ -511,18 +502,9 @@ func (v *validator) value(depth int) bool {
 			if !v.value(depth + 1) {
 				return false
 			}
-			v.ws()
-			if v.i >= len(v.b) {
-				return false
+			if done, ok := v.after(']'); !ok || done {
+				return ok
 			}
-			if v.b[v.i] == ']' {
-				v.i++
-				return true
-			}
-			if v.b[v.i] != ',' {
-				return false
-			}
-			v.i++
 		}
 	case c == '"':
 		return v.str()
@@ -536,6 +518,24 @@ func (v *validator) value(depth int) bool {
 		return v.num()
 	}
 	return false
+}
+
+// after consumes what follows a member or element of a container: the container's closing
+// byte (done) or a comma (more to come). ok is false for anything else.
+func (v *validator) after(closing byte) (done, ok bool) {
+	v.ws()
+	if v.i >= len(v.b) {
+		return false, false
+	}
+	switch v.b[v.i] {
+	case closing:
+		v.i++
+		return true, true
+	case ',':
+		v.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (v *validator) lit(s string) bool {
