@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"sync"
@@ -53,23 +54,39 @@ func benchState(b *testing.B) string {
 	return benchPath
 }
 
-// peak samples the live heap (runtime/metrics, every 2 ms) while f runs and returns the
-// high-water mark in bytes.
+// peak samples the heap objects, live or not yet swept (runtime/metrics, every 2 ms),
+// while f runs and returns the high-water mark in bytes.
 func peak(f func()) uint64 {
+	return sampleMax("/memory/classes/heap/objects:bytes", 2*time.Millisecond, f)
+}
+
+// livePeak runs f with the collector at GOGC=10 and returns the largest live heap a
+// collection found (runtime/metrics /gc/heap/live:bytes, sampled every millisecond). With a
+// collection at every 10 % of growth it is within about 10 % of the high-water mark of
+// reachable memory: what the work needs, whatever the collector's pacing. peak, by contrast,
+// also counts garbage not yet swept, which at the default GOGC=100 reaches about the live
+// heap again.
+func livePeak(f func()) uint64 {
+	old := debug.SetGCPercent(10)
+	defer debug.SetGCPercent(old)
+	return sampleMax("/gc/heap/live:bytes", time.Millisecond, f)
+}
+
+func sampleMax(metric string, every time.Duration, f func()) uint64 {
 	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var max uint64
+	sample := []metrics.Sample{{Name: metric}}
+	var hi uint64
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(2 * time.Millisecond)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > max {
-				max = v
+			if v := sample[0].Value.Uint64(); v > hi {
+				hi = v
 			}
 			select {
 			case <-done:
@@ -81,7 +98,9 @@ func peak(f func()) uint64 {
 	f()
 	close(done)
 	wg.Wait()
-	return max
+	// The last collection may have ended after the last sample.
+	metrics.Read(sample)
+	return max(hi, sample[0].Value.Uint64())
 }
 
 func fileMB(b *testing.B, p string) float64 {
@@ -248,4 +267,63 @@ func BenchmarkPhases(b *testing.B) {
 	b.ReportMetric(build.Seconds()/n, "graph-s")
 	b.ReportMetric(index.Seconds()/n, "index-s")
 	b.ReportMetric(analyse.Seconds()/n, "analyze-s")
+}
+
+func decodeAny(b *testing.B, p string) {
+	f, err := os.Open(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var v any
+	if err := json.NewDecoder(f).Decode(&v); err != nil {
+		b.Fatal(err)
+	}
+	runtime.KeepAlive(v)
+}
+
+func loadAnalyze(b *testing.B, p string) {
+	g, err := LoadState(context.Background(), p, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := analyze.Run(g, analyze.Options{Now: testNow}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkPeakMemory measures memory against the file size three ways, for a bare decode
+// into any and for bulkhead's load + analyze:
+//
+//   - live-peak/file: the high-water mark of reachable memory (livePeak, GOGC=10);
+//   - heap-peak/file: heap objects including garbage not yet swept, default collector;
+//   - limited: bulkhead again with a soft memory limit of the file size
+//     (debug.SetMemoryLimit, what GOMEMLIMIT sets), its heap-objects peak and its wall
+//     time against the unconstrained decode.
+func BenchmarkPeakMemory(b *testing.B) {
+	p := benchState(b)
+	size := fileMB(b, p)
+	var liveAny, liveBH, heapAny, heapBH, heapLim uint64
+	var wallAny, wallLim time.Duration
+	for i := 0; i < b.N; i++ {
+		liveAny = max(liveAny, livePeak(func() { decodeAny(b, p) }))
+		liveBH = max(liveBH, livePeak(func() { loadAnalyze(b, p) }))
+		t0 := time.Now()
+		heapAny = max(heapAny, peak(func() { decodeAny(b, p) }))
+		wallAny += time.Since(t0)
+		heapBH = max(heapBH, peak(func() { loadAnalyze(b, p) }))
+		old := debug.SetMemoryLimit(int64(size * (1 << 20)))
+		t0 = time.Now()
+		heapLim = max(heapLim, peak(func() { loadAnalyze(b, p) }))
+		wallLim += time.Since(t0)
+		debug.SetMemoryLimit(old)
+	}
+	mb := func(v uint64) float64 { return float64(v) / (1 << 20) }
+	b.ReportMetric(size, "file-MB")
+	b.ReportMetric(mb(liveAny)/size, "decode-any-live-peak/file")
+	b.ReportMetric(mb(liveBH)/size, "bulkhead-live-peak/file")
+	b.ReportMetric(mb(heapAny)/size, "decode-any-heap-peak/file")
+	b.ReportMetric(mb(heapBH)/size, "bulkhead-heap-peak/file")
+	b.ReportMetric(mb(heapLim)/size, "limited-heap-peak/file")
+	b.ReportMetric(float64(wallLim)/float64(wallAny), "limited-wall-ratio")
 }
