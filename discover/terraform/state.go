@@ -31,11 +31,10 @@ type StateInfo struct {
 // stateResource is one element of a v4 state's "resources" array, minus its instances,
 // which are walked in place (see readInstances).
 type stateResource struct { // decoded by stateReader.resource
-	Module   string `json:"module"`
-	Mode     string `json:"mode"`
-	Type     string `json:"type"`
-	Name     string `json:"name"`
-	Provider string `json:"provider"`
+	Module string `json:"module"`
+	Mode   string `json:"mode"`
+	Type   string `json:"type"`
+	Name   string `json:"name"`
 }
 
 // ReadState reads a raw state file (format version 4) from r as a stream: top-level keys
@@ -241,8 +240,6 @@ func (sr *stateReader) resource(raw []byte) error {
 			r.Type, err = c.str()
 		case "name":
 			r.Name, err = c.str()
-		case "provider":
-			r.Provider, err = c.str()
 		case "instances":
 			if r.Type == "" || r.Name == "" {
 				v, err := c.skip()
@@ -275,7 +272,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 	if mode == "" {
 		mode = tfmap.Managed
 	}
-	in := &tfmap.Instance{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name, Provider: r.Provider}
+	in := &tfmap.Instance{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name}
 	var attrs, flat, sensitive []byte
 	err := c.object(func(key string) error {
 		switch key {

@@ -371,7 +371,7 @@ func init() {
 		},
 		"aws_backup_vault": {
 			Kind: graph.BackupVault, Doc: awsDocs + "backup_vault",
-			Attrs: []string{"force_destroy"}, Keys: []string{"name"},
+			Attrs: []string{"force_destroy"}, Keys: []string{"name"}, Read: true,
 			Setup: func(b *Builder, n *Node) { setAccount(n) },
 		},
 		"aws_backup_vault_lock_configuration": {
@@ -397,7 +397,7 @@ func init() {
 			},
 		},
 		"aws_backup_plan": {
-			Kind: graph.BackupPolicy, Doc: awsDocs + "backup_plan",
+			Kind: graph.BackupPolicy, Doc: awsDocs + "backup_plan", Read: true,
 			Attrs: []string{"rule"}, Keys: []string{"name"},
 			Setup: func(b *Builder, n *Node) {
 				var sched []string
@@ -417,7 +417,7 @@ func init() {
 		"aws_iam_user":   {Kind: graph.Principal, Doc: awsDocs + "iam_user", Attrs: []string{"force_destroy"}, TagsRead: true},
 		"aws_iam_role":   {Kind: graph.Principal, Doc: awsDocs + "iam_role"},
 		"aws_iam_group":  {Kind: graph.Principal, Doc: awsDocs + "iam_group"},
-		"aws_iam_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_policy", Attrs: []string{"policy"}},
+		"aws_iam_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_policy", Attrs: []string{"policy"}, Read: true},
 		"aws_iam_user_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_user_policy", Attrs: []string{"user", "policy"},
 			Link: func(b *Builder, n *Node) { b.attachPolicy(n, "user", "aws_iam_user", nil) }},
 		"aws_iam_group_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_group_policy", Attrs: []string{"group", "policy"},
@@ -459,7 +459,7 @@ func init() {
 		"aws_iam_access_key": {
 			// An access key acts with its user's permissions and never expires.
 			// The secret is in the state (secret, ses_smtp_password_v4): never read here.
-			Kind: graph.Token, Doc: awsDocs + "iam_access_key",
+			Kind: graph.Token, Doc: awsDocs + "iam_access_key", Read: true,
 			Attrs: []string{"user", "status", "create_date"},
 			ID: func(n *Node) (string, string) {
 				if id := n.In.Str("id"); id != "" {

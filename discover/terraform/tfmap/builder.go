@@ -48,6 +48,12 @@ type TypeInfo struct {
 	// user's). Tags are otherwise dropped once the tier is decided (data kinds keep
 	// theirs: AWS Backup selects resources by tag).
 	TagsRead bool
+	// Read says other types' links, or the credential pass, read this type's attributes
+	// (a policy's document, a vault's name, an access key's user): they live until every
+	// link is made. Every other type's attributes are released as soon as its own Link
+	// has run (at once when it has none), so that the builder's working set does not hold
+	// every decoded value until the end.
+	Read bool
 }
 
 var commonAttrs = []string{"id", "arn", "name", "tags", "tags_all", "labels", "self_link", "project"}
@@ -144,7 +150,10 @@ type Builder struct {
 	google googleState
 	wants  map[string]map[string]bool
 	resIDs map[instKey]string // ResourceID's index, built on first use
-	done   []doneNode         // the instances, once Graph has released their nodes
+	// linking is set once Graph starts; tagSelections then says whether the source has an
+	// AWS Backup selection by tag (until then data resources keep their tags).
+	linking, tagSelections bool
+	done                   []doneNode // the instances, once Graph has released their nodes
 }
 
 // NewBuilder starts a mapping for one source.
@@ -253,9 +262,41 @@ func (b *Builder) Add(in *Instance) {
 	// The tier is decided now, while the instance is at hand, so that its tags can go
 	// unless a link reads them later.
 	b.tier(n)
-	if !t.TagsRead && !n.Res.Kind.IsData() {
+	switch {
+	case t.TagsRead:
+		in.compactTags("tags", "tags_all", "labels")
+	case n.Res.Kind.IsData():
+		// AWS Backup selections match a data resource's tags (nothing else is read).
+		in.drop("tags_all", "labels")
+		in.compactTags("tags")
+	default:
 		dropTags(in)
 	}
+	if t.Link == nil {
+		n.release(!b.linking || b.tagSelections)
+	}
+}
+
+// release drops an instance's attribute values once nothing will read them: its own Link
+// has run and its type is not Read by others. A data resource keeps its tags while the
+// source may have AWS Backup selections by tag (they are matched last).
+func (n *Node) release(keepDataTags bool) {
+	if n.T.Read || n.T.TagsRead {
+		return
+	}
+	in := n.In
+	if keepDataTags && n.Res != nil && n.Res.Kind.IsData() {
+		in.compact()
+		var tags []Attr
+		for _, a := range in.Compact {
+			if a.Key == "tags" || a.Key == "tags_all" {
+				tags = append(tags, a)
+			}
+		}
+		in.Compact, in.Unknown = tags, nil
+		return
+	}
+	in.Attrs, in.Compact, in.Unknown = nil, nil, nil
 }
 
 // dropTags releases an instance's tags and labels once nothing will read them.
@@ -413,8 +454,24 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 // Graph finishes the mapping. Call it once: it releases the instances' attribute values
 // as it goes; afterwards only ResourceID and the counts remain meaningful.
 func (b *Builder) Graph() (*graph.Graph, error) {
+	b.linking = true
+	for _, n := range b.nodes {
+		if n.In.Type == "aws_backup_selection" {
+			if len(n.In.List("selection_tag")) > 0 {
+				b.tagSelections = true
+				break
+			}
+		}
+	}
+	if !b.tagSelections {
+		for _, n := range b.nodes {
+			if n.T.Link == nil {
+				n.release(false)
+			}
+		}
+	}
 	// Relations first (they set attributes such as a bucket's versioning), then the rest,
-	// then late links.
+	// then late links. Each node's attribute values go once its own link has run.
 	for phase := 0; phase < 3; phase++ {
 		for _, n := range b.nodes {
 			p := 1
@@ -426,6 +483,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			}
 			if n.T.Link != nil && p == phase {
 				n.T.Link(b, n)
+				n.release(b.tagSelections)
 			}
 		}
 	}
@@ -569,16 +627,16 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 func tagTier(in *Instance) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
 		v, _ := in.top(attr)
-		m, _ := v.(map[string]any)
+		m := stringMap(v)
 		var keys []string
 		for k, v := range m {
-			if s, ok := v.(string); ok && s != "" && tierTagKeys[strings.ToLower(k)] {
+			if v != "" && tierTagKeys[strings.ToLower(k)] {
 				keys = append(keys, k)
 			}
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			v := m[k].(string)
+			v := m[k]
 			if t, _ := graph.GuessTier(v); t != graph.Unknown {
 				kind := "tag"
 				if attr == "labels" {

@@ -116,7 +116,7 @@ func init() {
 			},
 		},
 		"google_compute_resource_policy": {
-			Kind: graph.BackupPolicy, Doc: googleDocs + "compute_resource_policy",
+			Kind: graph.BackupPolicy, Doc: googleDocs + "compute_resource_policy", Read: true,
 			Attrs: []string{"snapshot_schedule_policy"},
 			Setup: func(b *Builder, n *Node) {
 				if m := n.In.Str("snapshot_schedule_policy.0.retention_policy.0.on_source_disk_delete"); m != "" {
@@ -136,7 +136,7 @@ func init() {
 			},
 		},
 		"google_storage_bucket": {
-			Kind: graph.Bucket, Doc: googleDocs + "storage_bucket",
+			Kind: graph.Bucket, Doc: googleDocs + "storage_bucket", Read: true,
 			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url"},
 			Keys:  []string{"url"},
 			Link: func(b *Builder, n *Node) {
@@ -153,12 +153,12 @@ func init() {
 				b.googleTarget(n, n.Res, storageDeleters, "")
 			},
 		},
-		"google_service_account": {Kind: graph.Principal, Doc: googleDocs + "google_service_account",
+		"google_service_account": {Kind: graph.Principal, Doc: googleDocs + "google_service_account", Read: true,
 			Attrs: []string{"email", "unique_id", "account_id"}, Keys: []string{"email", "unique_id", "account_id"}, Names: []string{"email", "account_id"}},
 		"google_service_account_key": {
 			// A key acts with its service account's roles until valid_before (which
 			// user-managed keys set to 9999-12-31: they never expire).
-			Kind: graph.Token, Doc: googleDocs + "google_service_account_key",
+			Kind: graph.Token, Doc: googleDocs + "google_service_account_key", Read: true,
 			Attrs: []string{"service_account_id", "valid_after", "valid_before"},
 			Setup: func(b *Builder, n *Node) {
 				n.Res.SetAttr(graph.AttrExpiresAt, graph.Never)

@@ -43,14 +43,13 @@ func (r Ref) String() string {
 // map[string]any, numbers float64 (or json.Number), references Ref. Sensitive values
 // must never be put here.
 type Instance struct {
-	Address  string // module.x.aws_db_instance.main[0]
-	Module   string // module.x ("" for the root module)
-	Mode     string // Managed or Data
-	Type     string // aws_db_instance
-	Name     string // main
-	Index    any    // count index (int/float64) or for_each key (string), or nil
-	Provider string
-	Attrs    map[string]any
+	Address string // module.x.aws_db_instance.main[0]
+	Module  string // module.x ("" for the root module)
+	Mode    string // Managed or Data
+	Type    string // aws_db_instance
+	Name    string // main
+	Index   any    // count index (int/float64) or for_each key (string), or nil
+	Attrs   map[string]any
 	// Compact holds the attributes as a short list, the form the builder keeps (about half
 	// the memory of a small map): a reader may fill it instead of Attrs, and Add moves
 	// Attrs here. Keys are unique.
@@ -148,6 +147,68 @@ func (in *Instance) drop(keys ...string) {
 	in.Compact = slices.DeleteFunc(in.Compact, func(a Attr) bool { return slices.Contains(keys, a.Key) })
 }
 
+// tagList is a map of strings kept as key/value pairs sorted by key: the form tags take
+// when a link still reads them after the instance is added (about a third of the memory of
+// a small map; the strings are the reader's, interned).
+type tagList []string
+
+func (t tagList) get(k string) (string, bool) {
+	n := len(t) / 2
+	i := sort.Search(n, func(i int) bool { return t[2*i] >= k })
+	if i < n && t[2*i] == k {
+		return t[2*i+1], true
+	}
+	return "", false
+}
+
+// compactTags turns a tags, tags_all or labels map whose values are all strings into a
+// tagList; other values are left as they are.
+func (in *Instance) compactTags(keys ...string) {
+	for i := range in.Compact {
+		a := &in.Compact[i]
+		if !slices.Contains(keys, a.Key) {
+			continue
+		}
+		m, ok := a.Val.(map[string]any)
+		if !ok {
+			continue
+		}
+		t := make(tagList, 0, 2*len(m))
+		for _, k := range sortedKeys(m) {
+			s, ok := m[k].(string)
+			if !ok {
+				t = nil
+				break
+			}
+			t = append(t, k, s)
+		}
+		if t != nil {
+			a.Val = t
+		}
+	}
+}
+
+// stringMap is a map value's string entries (tags, labels), from either form.
+func stringMap(v any) map[string]string {
+	switch m := v.(type) {
+	case map[string]any:
+		out := make(map[string]string, len(m))
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				out[k] = s
+			}
+		}
+		return out
+	case tagList:
+		out := make(map[string]string, len(m)/2)
+		for i := 0; i+1 < len(m); i += 2 {
+			out[m[i]] = m[i+1]
+		}
+		return out
+	}
+	return nil
+}
+
 func (in *Instance) raw(path string) (any, bool) {
 	first, rest, nested := strings.Cut(path, ".")
 	cur, ok := in.top(first)
@@ -158,6 +219,12 @@ func (in *Instance) raw(path string) (any, bool) {
 		switch c := cur.(type) {
 		case map[string]any:
 			v, ok := c[step]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case tagList:
+			v, ok := c.get(step)
 			if !ok {
 				return nil, false
 			}
@@ -282,17 +349,7 @@ func (in *Instance) Map(path string) map[string]string {
 	if !ok {
 		return nil
 	}
-	m, ok := x.(map[string]any)
-	if !ok {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		if s, ok := v.(string); ok {
-			out[k] = s
-		}
-	}
-	return out
+	return stringMap(x)
 }
 
 // IsUnknown reports whether a top-level attribute is unknown until apply.

@@ -162,7 +162,7 @@ func AddStateValuesWithRefs(b *Builder, v *tfjson.StateValues, unknown map[strin
 			}
 			in := &Instance{
 				Address: r.Address, Module: m.Address, Mode: string(r.Mode), Type: r.Type, Name: r.Name,
-				Index: r.Index, Provider: r.ProviderName, DependsOn: resourceAddrs(r.DependsOn, m.Address),
+				Index: r.Index, DependsOn: resourceAddrs(r.DependsOn, m.Address),
 				Tainted: r.Tainted, Deposed: r.DeposedKey, Unknown: unknown[r.Address],
 			}
 			if in.Mode == "" {

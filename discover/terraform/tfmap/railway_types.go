@@ -44,7 +44,7 @@ func init() {
 	register(map[string]*TypeInfo{
 		"railway_project": {
 			// projectDelete deletes every environment, service and volume of the project.
-			Kind: graph.Project, Doc: railwayDocs + "project", ID: railwayID("project"),
+			Kind: graph.Project, Doc: railwayDocs + "project", ID: railwayID("project"), Read: true,
 			Attrs: []string{"workspace_id", "team_id", "default_environment"},
 			Link: func(b *Builder, n *Node) {
 				ws := n.In.Str("workspace_id")
@@ -65,7 +65,7 @@ func init() {
 			},
 		},
 		"railway_environment": {
-			Kind: graph.Environment, Doc: railwayDocs + "environment", ID: railwayID("environment"),
+			Kind: graph.Environment, Doc: railwayDocs + "environment", ID: railwayID("environment"), Read: true,
 			Attrs: []string{"project_id"},
 			Setup: func(b *Builder, n *Node) { n.Res.Tier, n.Res.TierWhy = envTier(n.Res.Name) },
 			Link:  func(b *Builder, n *Node) { b.Edge(railwayProject(b, n), graph.Contains, n.Res, "") },
