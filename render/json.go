@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -9,9 +11,50 @@ import (
 
 // JSON writes the report as indented JSON ("schema": "bulkhead.report/v1"). Field order
 // is fixed by the structs and map keys are sorted, so the same report gives the same bytes.
+//
+// The findings are written one at a time: a report of a large estate runs to tens of
+// megabytes of JSON, and encoding it whole would hold all of it (and the copies its growing
+// buffer leaves behind) in memory at once. The bytes are those of encoding the report whole.
 func JSON(w io.Writer, rep *analyze.Report, _ Options) error {
+	// The report without its findings: everything but the array, in field order.
+	head := *rep
+	head.Findings = []analyze.Finding{}
+	var env bytes.Buffer
+	if err := encodeIndented(&env, "", &head); err != nil {
+		return err
+	}
+	schema, err := json.Marshal(rep.Schema)
+	if err != nil {
+		return err
+	}
+	open := []byte("{\n  \"schema\": " + string(schema) + ",\n  \"findings\": []")
+	if len(rep.Findings) == 0 || !bytes.HasPrefix(env.Bytes(), open) {
+		return encodeIndented(w, "", rep)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(open[:len(open)-1]) // up to and including "["
+	var one bytes.Buffer
+	for i := range rep.Findings {
+		one.Reset()
+		if err := encodeIndented(&one, "    ", &rep.Findings[i]); err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n  ]")
+	bw.Write(env.Bytes()[len(open):])
+	return bw.Flush()
+}
+
+// encodeIndented encodes v as the report's encoder does, each line after the first
+// starting with prefix, followed by a newline.
+func encodeIndented(w io.Writer, prefix string, v any) error {
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
+	return enc.Encode(v)
 }

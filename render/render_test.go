@@ -226,3 +226,30 @@ func TestMarkdownEscapesNames(t *testing.T) {
 		t.Errorf("resource names must not become Markdown or HTML:\n%s", md)
 	}
 }
+
+// TestJSONWrittenAsWhole checks that writing the findings one at a time gives the bytes of
+// encoding the report whole, with findings that have paths, waivers and statuses, and with
+// none at all.
+func TestJSONWrittenAsWhole(t *testing.T) {
+	rep := demoReport(t)
+	if len(rep.Findings) < 2 {
+		t.Fatalf("demo has %d findings, want several", len(rep.Findings))
+	}
+	rep.Findings[0].Status = "waived"
+	rep.Findings[0].Waived = &analyze.Waiver{Rule: rep.Findings[0].Rule, Reason: "accepted <until> Q3 & \"later\""}
+	rep.Notices = append(rep.Notices, analyze.Notice{Message: "waiver matches nothing"})
+	empty := *rep
+	empty.Findings = []analyze.Finding{}
+	for name, r := range map[string]*analyze.Report{"demo": rep, "no findings": &empty} {
+		var whole bytes.Buffer
+		enc := json.NewEncoder(&whole)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got := renderFormat(t, "json", r); !bytes.Equal(got, whole.Bytes()) {
+			t.Errorf("%s: streamed JSON differs from the whole report's encoding\n--- got\n%s\n--- want\n%s", name, got, whole.Bytes())
+		}
+	}
+}
