@@ -86,7 +86,7 @@ func Doc(typ string) string {
 
 // Node is an instance on its way into the graph.
 type Node struct {
-	In   *Instance
+	In   *Held
 	Res  *graph.Resource // nil for relation types
 	T    *TypeInfo
 	env  string   // environment label, from tags or the source
@@ -221,7 +221,6 @@ func (b *Builder) Add(in *Instance) {
 		return
 	}
 	b.counts["resources"]++
-	in.compact()
 	if in.Tainted {
 		b.counts["tainted"]++
 	}
@@ -237,7 +236,8 @@ func (b *Builder) Add(in *Instance) {
 		b.counts["not_understood."+in.Type]++
 		t = otherType
 	}
-	n := &Node{In: in, T: t}
+	h := in.held()
+	n := &Node{In: h, T: t}
 	n.self[0] = n
 	b.nodes = append(b.nodes, n)
 	b.resIDs = nil
@@ -249,28 +249,28 @@ func (b *Builder) Add(in *Instance) {
 	}
 	keys := append([]string{"id", "arn", "name", "self_link"}, t.Keys...)
 	for _, k := range keys {
-		if v := in.Str(k); v != "" {
+		if v := h.Str(k); v != "" {
 			b.byKey.add(v, n)
 		}
 	}
 	if t.Relation {
 		b.counts["relations"]++
-		dropTags(in)
+		dropTags(h)
 		return
 	}
-	b.makeResource(n)
+	b.makeResource(n, in)
 	// The tier is decided now, while the instance is at hand, so that its tags can go
 	// unless a link reads them later.
 	b.tier(n)
 	switch {
 	case t.TagsRead:
-		in.compactTags("tags", "tags_all", "labels")
+		h.compactTags("tags", "tags_all", "labels")
 	case n.Res.Kind.IsData():
 		// AWS Backup selections match a data resource's tags (nothing else is read).
-		in.drop("tags_all", "labels")
-		in.compactTags("tags")
+		h.drop("tags_all", "labels")
+		h.compactTags("tags")
 	default:
-		dropTags(in)
+		dropTags(h)
 	}
 	if t.Link == nil {
 		n.release(!b.linking || b.tagSelections)
@@ -286,7 +286,6 @@ func (n *Node) release(keepDataTags bool) {
 	}
 	in := n.In
 	if keepDataTags && n.Res != nil && n.Res.Kind.IsData() {
-		in.compact()
 		var tags []Attr
 		for _, a := range in.Compact {
 			if a.Key == "tags" || a.Key == "tags_all" {
@@ -296,13 +295,14 @@ func (n *Node) release(keepDataTags bool) {
 		in.Compact, in.Unknown = tags, nil
 		return
 	}
-	in.Attrs, in.Compact, in.Unknown = nil, nil, nil
+	in.Compact, in.Unknown = nil, nil
 }
 
 // dropTags releases an instance's tags and labels once nothing will read them.
-func dropTags(in *Instance) { in.drop("tags", "tags_all", "labels") }
+func dropTags(in *Held) { in.drop("tags", "tags_all", "labels") }
 
-func (b *Builder) makeResource(n *Node) {
+// makeResource makes the node's resource; src is the instance as the reader gave it.
+func (b *Builder) makeResource(n *Node, src *Instance) {
 	in := n.In
 	var id, native string
 	if n.T.ID != nil {
@@ -325,8 +325,8 @@ func (b *Builder) makeResource(n *Node) {
 	}
 	if name == "" {
 		name = in.Name
-		if in.Index != nil {
-			name = strings.TrimPrefix(InstanceAddress("", Managed, "", in.Name, in.Index), ".")
+		if src.Index != nil {
+			name = strings.TrimPrefix(InstanceAddress("", Managed, "", in.Name, src.Index), ".")
 		}
 	}
 	r := &graph.Resource{
@@ -336,7 +336,7 @@ func (b *Builder) makeResource(n *Node) {
 	if arn := in.Str("arn"); arn != "" {
 		r.Aliases = append(r.Aliases, arn)
 	}
-	if in.Tainted {
+	if src.Tainted {
 		r.SetAttr("tainted", "true")
 	}
 	if in.Deposed != "" {
@@ -353,7 +353,7 @@ func (b *Builder) makeResource(n *Node) {
 	}
 }
 
-func defaultID(in *Instance) (id, native string) {
+func defaultID(in *Held) (id, native string) {
 	p := ProviderOf(in.Type)
 	native = in.Str("id")
 	switch {
@@ -492,7 +492,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	// The attribute values are read by links and credentials only: release them before
 	// the edges of dependencies and environments are made.
 	for _, n := range b.nodes {
-		n.In.Attrs, n.In.Compact, n.In.Unknown = nil, nil, nil
+		n.In.Compact, n.In.Unknown = nil, nil
 	}
 	for _, n := range b.nodes {
 		if n.Res == nil {
@@ -624,7 +624,7 @@ func sourceEnvironment(o Options) (name string, tier graph.Tier, why string) {
 	return "", "", ""
 }
 
-func tagTier(in *Instance) (label string, t graph.Tier, why string) {
+func tagTier(in *Held) (label string, t graph.Tier, why string) {
 	for _, attr := range []string{"tags", "labels", "tags_all"} {
 		v, _ := in.top(attr)
 		m := stringMap(v)

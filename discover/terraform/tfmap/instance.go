@@ -61,6 +61,28 @@ type Instance struct {
 	Range     *graph.Range
 }
 
+// Held is what the builder keeps of an instance once Add has it: its identity, the wanted
+// attributes (compact form) and its dependencies. Module, mode, name parts and index only
+// serve to make the address and the resource, so they are not kept (a third less memory
+// per instance than holding the Instance).
+type Held struct {
+	Address   string
+	Type      string
+	Name      string // the Terraform name
+	Deposed   string
+	Compact   []Attr
+	Unknown   map[string]bool
+	DependsOn []string
+	Range     *graph.Range
+}
+
+// held moves an instance's attributes into the form the builder keeps.
+func (in *Instance) held() *Held {
+	in.compact()
+	return &Held{Address: in.Address, Type: in.Type, Name: in.Name, Deposed: in.Deposed,
+		Compact: in.Compact, Unknown: in.Unknown, DependsOn: in.DependsOn, Range: in.Range}
+}
+
 // ResourceAddress is the address without the instance key.
 func (in *Instance) ResourceAddress() string {
 	a := in.Type + "." + in.Name
@@ -112,12 +134,8 @@ type Attr struct {
 	Val any
 }
 
-// top returns a top-level attribute, from Attrs or Compact.
-func (in *Instance) top(key string) (any, bool) {
-	if in.Attrs != nil {
-		v, ok := in.Attrs[key]
-		return v, ok
-	}
+// top returns a top-level attribute.
+func (in *Held) top(key string) (any, bool) {
 	for i := range in.Compact {
 		if in.Compact[i].Key == key {
 			return in.Compact[i].Val, true
@@ -140,10 +158,7 @@ func (in *Instance) compact() {
 }
 
 // drop removes top-level attributes.
-func (in *Instance) drop(keys ...string) {
-	for _, k := range keys {
-		delete(in.Attrs, k)
-	}
+func (in *Held) drop(keys ...string) {
 	in.Compact = slices.DeleteFunc(in.Compact, func(a Attr) bool { return slices.Contains(keys, a.Key) })
 }
 
@@ -163,7 +178,7 @@ func (t tagList) get(k string) (string, bool) {
 
 // compactTags turns a tags, tags_all or labels map whose values are all strings into a
 // tagList; other values are left as they are.
-func (in *Instance) compactTags(keys ...string) {
+func (in *Held) compactTags(keys ...string) {
 	for i := range in.Compact {
 		a := &in.Compact[i]
 		if !slices.Contains(keys, a.Key) {
@@ -209,7 +224,7 @@ func stringMap(v any) map[string]string {
 	return nil
 }
 
-func (in *Instance) raw(path string) (any, bool) {
+func (in *Held) raw(path string) (any, bool) {
 	first, rest, nested := strings.Cut(path, ".")
 	cur, ok := in.top(first)
 	if !nested || !ok || cur == nil {
@@ -247,7 +262,7 @@ func (in *Instance) raw(path string) (any, bool) {
 
 // Str returns a string attribute ("" when absent, null or not a string). Numbers and
 // booleans are printed.
-func (in *Instance) Str(path string) string {
+func (in *Held) Str(path string) string {
 	v, ok := in.raw(path)
 	if !ok {
 		return ""
@@ -269,7 +284,7 @@ func (in *Instance) Str(path string) string {
 }
 
 // RefOf returns the reference an attribute holds, if it is one.
-func (in *Instance) RefOf(path string) (Ref, bool) {
+func (in *Held) RefOf(path string) (Ref, bool) {
 	v, ok := in.raw(path)
 	if !ok {
 		return Ref{}, false
@@ -279,7 +294,7 @@ func (in *Instance) RefOf(path string) (Ref, bool) {
 }
 
 // Bool returns a boolean attribute, or def when absent or unknown. ok reports presence.
-func (in *Instance) Bool(path string, def bool) (v, ok bool) {
+func (in *Held) Bool(path string, def bool) (v, ok bool) {
 	x, present := in.raw(path)
 	if !present {
 		return def, false
@@ -297,7 +312,7 @@ func (in *Instance) Bool(path string, def bool) (v, ok bool) {
 }
 
 // Num returns a numeric attribute, or def.
-func (in *Instance) Num(path string, def float64) (float64, bool) {
+func (in *Held) Num(path string, def float64) (float64, bool) {
 	x, ok := in.raw(path)
 	if !ok {
 		return def, false
@@ -320,7 +335,7 @@ func (in *Instance) Num(path string, def float64) (float64, bool) {
 }
 
 // List returns a list attribute's elements (nil when absent).
-func (in *Instance) List(path string) []any {
+func (in *Held) List(path string) []any {
 	x, ok := in.raw(path)
 	if !ok {
 		return nil
@@ -330,7 +345,7 @@ func (in *Instance) List(path string) []any {
 }
 
 // Strings returns a list of strings (references and non-strings dropped).
-func (in *Instance) Strings(path string) []string {
+func (in *Held) Strings(path string) []string {
 	var out []string
 	for _, v := range in.List(path) {
 		if s, ok := v.(string); ok {
@@ -341,10 +356,10 @@ func (in *Instance) Strings(path string) []string {
 }
 
 // Values returns the raw elements of a list, references included.
-func (in *Instance) Values(path string) []any { return in.List(path) }
+func (in *Held) Values(path string) []any { return in.List(path) }
 
 // Map returns a map of strings (tags, labels).
-func (in *Instance) Map(path string) map[string]string {
+func (in *Held) Map(path string) map[string]string {
 	x, ok := in.raw(path)
 	if !ok {
 		return nil
@@ -353,7 +368,7 @@ func (in *Instance) Map(path string) map[string]string {
 }
 
 // IsUnknown reports whether a top-level attribute is unknown until apply.
-func (in *Instance) IsUnknown(attr string) bool { return in.Unknown[attr] }
+func (in *Held) IsUnknown(attr string) bool { return in.Unknown[attr] }
 
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
