@@ -247,18 +247,14 @@ func (b *Builder) Add(in *Instance) {
 			b.byAddr.add(ra, n)
 		}
 	}
-	keys := append([]string{"id", "arn", "name", "self_link"}, t.Keys...)
-	for _, k := range keys {
-		if v := h.Str(k); v != "" {
-			b.byKey.add(v, n)
-		}
-	}
 	if t.Relation {
+		b.indexKeys(n)
 		b.counts["relations"]++
 		dropTags(h)
 		return
 	}
 	b.makeResource(n, in)
+	b.indexKeys(n)
 	// The tier is decided now, while the instance is at hand, so that its tags can go
 	// unless a link reads them later.
 	b.tier(n)
@@ -274,6 +270,20 @@ func (b *Builder) Add(in *Instance) {
 	}
 	if t.Link == nil {
 		n.release(!b.linking || b.tagSelections)
+	}
+}
+
+// indexKeys indexes a node by the values other resources use to refer to it.
+func (b *Builder) indexKeys(n *Node) {
+	for _, k := range [...]string{"id", "arn", "name", "self_link"} {
+		if v := n.In.Str(k); v != "" {
+			b.byKey.add(v, n)
+		}
+	}
+	for _, k := range n.T.Keys {
+		if v := n.In.Str(k); v != "" {
+			b.byKey.add(v, n)
+		}
 	}
 }
 
@@ -317,6 +327,16 @@ func (b *Builder) makeResource(n *Node, src *Instance) {
 	if _, dup := b.ids[id]; dup {
 		id += "#" + in.Address
 	}
+	// The ID usually ends with the ARN or the provider's ID: keep one copy of those bytes
+	// (the attributes, the aliases and the key index then point into the ID).
+	native = shareTail(id, native)
+	for i := range in.Compact {
+		if a := &in.Compact[i]; a.Key == "arn" || a.Key == "id" || a.Key == "self_link" {
+			if s, ok := a.Val.(string); ok && s != "" && strings.HasSuffix(id, s) {
+				a.Val = shareTail(id, s)
+			}
+		}
+	}
 	name := ""
 	for _, a := range append(n.T.Names, "name") {
 		if name = in.Str(a); name != "" {
@@ -351,6 +371,15 @@ func (b *Builder) makeResource(n *Node, src *Instance) {
 	if n.T.Kind == graph.Other && !Known(in.Type) {
 		r.SetAttr("not_understood", "true")
 	}
+}
+
+// shareTail returns s as the tail of id when id ends with it, so that s keeps no bytes of
+// its own.
+func shareTail(id, s string) string {
+	if len(s) > 0 && strings.HasSuffix(id, s) {
+		return id[len(id)-len(s):]
+	}
+	return s
 }
 
 func defaultID(in *Held) (id, native string) {
