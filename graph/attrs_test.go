@@ -18,14 +18,18 @@ func pairs(a Attrs) []string {
 	return out
 }
 
-// exact reports whether a's slice has no spare capacity (Set and Delete size it exactly).
+// exact reports whether a's storage has no spare room (Set and Delete size it exactly).
 func exact(t *testing.T, a Attrs) {
 	t.Helper()
-	if len(a.kv) != cap(a.kv) {
-		t.Errorf("len %d, cap %d: not sized exactly", len(a.kv), cap(a.kv))
+	kv := a.pairs()
+	if len(kv) != cap(kv) {
+		t.Errorf("len %d, cap %d: not sized exactly", len(kv), cap(kv))
 	}
-	if len(a.kv) == 0 && a.kv != nil {
-		t.Errorf("empty but not nil")
+	if len(kv) <= 8 && a.p != nil && reflect.TypeOf(a.p).Elem().Kind() != reflect.Array {
+		t.Errorf("%d pairs held in %T, not an array", len(kv), a.p)
+	}
+	if (len(kv) == 0) != (a.p == nil) {
+		t.Errorf("%d pairs held in %T", len(kv), a.p)
 	}
 }
 
@@ -62,8 +66,31 @@ func TestAttrsSetGetDelete(t *testing.T) {
 	for _, k := range []string{"b", "m", "q"} {
 		a.Delete(k)
 	}
-	if !a.IsZero() || a.kv != nil {
+	if !a.IsZero() || a.p != nil {
 		t.Errorf("not empty after deleting all: %v", a)
+	}
+
+	// Beyond eight pairs the storage is a slice; back to arrays below.
+	var many Attrs
+	for i := range 12 {
+		many.Set(string(rune('z'-i)), "v")
+		exact(t, many)
+	}
+	if keys := slices.Collect(func(yield func(string) bool) {
+		for k := range many.All() {
+			if !yield(k) {
+				return
+			}
+		}
+	}); len(keys) != 12 || !slices.IsSorted(keys) {
+		t.Errorf("12 keys set: %v", keys)
+	}
+	for i := range 12 {
+		many.Delete(string(rune('z' - i)))
+		exact(t, many)
+		if many.Len() != 11-i {
+			t.Fatalf("len %d after %d deletes", many.Len(), i+1)
+		}
 	}
 
 	// A Clone shares nothing; a plain copy shares storage like a map.
@@ -89,6 +116,17 @@ func TestAttrsSetGetDelete(t *testing.T) {
 		}
 	}()
 	MakeAttrs("k")
+}
+
+// TestResourceSize: Resource fits the 192-byte allocation size class (Attrs is 16 bytes for
+// that). One more word puts it in the 208-byte class: 1.6 MB more per 100k resources.
+func TestResourceSize(t *testing.T) {
+	if n := reflect.TypeFor[Resource]().Size(); n > 192 {
+		t.Errorf("Resource is %d bytes, past the 192-byte size class (see docs/bench-attrs.md)", n)
+	}
+	if n := reflect.TypeFor[Attrs]().Size(); n != 16 {
+		t.Errorf("Attrs is %d bytes, want 16", n)
+	}
 }
 
 // trickyString draws strings from characters encoding/json escapes, HTML-escapes, or must
