@@ -145,10 +145,10 @@ func resourceChanges(o, n *graph.Resource) []FieldChange {
 	cmp("name", o.Name, n.Name)
 	cmp("tier", string(o.Tier), string(n.Tier))
 	keys := map[string]bool{}
-	for k := range o.Attrs {
+	for k := range o.Attrs.All() {
 		keys[k] = true
 	}
-	for k := range n.Attrs {
+	for k := range n.Attrs.All() {
 		keys[k] = true
 	}
 	var ks []string
@@ -157,7 +157,7 @@ func resourceChanges(o, n *graph.Resource) []FieldChange {
 	}
 	sort.Strings(ks)
 	for _, k := range ks {
-		cmp("attrs."+k, o.Attrs[k], n.Attrs[k])
+		cmp("attrs."+k, o.Attrs.Get(k), n.Attrs.Get(k))
 	}
 	return out
 }

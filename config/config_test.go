@@ -32,7 +32,7 @@ token "analytics-staging-ci" {
 		t.Fatalf("tier pattern not applied with its reason: %s (%s)", env.Tier, env.TierWhy)
 	}
 	tok, _ := g.Resource("railway:project_token:tok-analytics-ci")
-	if tok.Attrs[graph.AttrPurpose] != "domains" {
+	if tok.Attrs.Get(graph.AttrPurpose) != "domains" {
 		t.Fatalf("purpose not applied: %v", tok.Attrs)
 	}
 	var exposed []string

@@ -23,15 +23,15 @@ func planOf(n int) *Input {
 				dp = "false"
 			}
 			db := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:aws_db_instance:db-%05d", i), Kind: graph.Database, Name: fmt.Sprintf("db-%05d", i),
-				Attrs: map[string]string{graph.AttrDeletionProtection: dp}})
+				Attrs: graph.MakeAttrs(graph.AttrDeletionProtection, dp)})
 			g.MustConnect(graph.Edge{From: env.ID, To: db.ID, Kind: graph.Contains})
 			auto := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:rds_automated_backup:db-%05d", i), Kind: graph.Backup, Name: "auto",
-				Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-time.Hour).Format(time.RFC3339)}})
+				Attrs: graph.MakeAttrs(graph.AttrCreatedAt, now.Add(-time.Hour).Format(time.RFC3339))})
 			g.MustConnect(graph.Edge{From: auto.ID, To: db.ID, Kind: graph.BacksUp})
 			g.MustConnect(graph.Edge{From: db.ID, To: auto.ID, Kind: graph.DeletesWith})
 			if i%2 == 0 {
 				s := g.MustAdd(&graph.Resource{ID: fmt.Sprintf("aws:aws_db_snapshot:db-%05d", i), Kind: graph.Backup, Name: "snap",
-					Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-time.Hour).Format(time.RFC3339)}})
+					Attrs: graph.MakeAttrs(graph.AttrCreatedAt, now.Add(-time.Hour).Format(time.RFC3339))})
 				g.MustConnect(graph.Edge{From: s.ID, To: db.ID, Kind: graph.BacksUp})
 			}
 		}

@@ -18,14 +18,14 @@ const dbID = "aws:aws_db_instance:arn:aws:rds:eu-west-1:111111111111:db:shop-pro
 func rds(deletionProtection string, snapshot bool) *graph.Graph {
 	g := graph.New()
 	db := g.MustAdd(&graph.Resource{ID: dbID, Kind: graph.Database, Type: "aws_db_instance", Name: "shop-prod", Tier: graph.Production,
-		Aliases: []string{"aws_db_instance.main"}, Attrs: map[string]string{graph.AttrDeletionProtection: deletionProtection}})
+		Aliases: []string{"aws_db_instance.main"}, Attrs: graph.MakeAttrs(graph.AttrDeletionProtection, deletionProtection)})
 	auto := g.MustAdd(&graph.Resource{ID: "aws:rds_automated_backup:shop-prod", Kind: graph.Backup, Type: "aws_db_instance_automated_backup", Name: "shop-prod automated backups",
-		Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-3 * time.Hour).Format(time.RFC3339)}})
+		Attrs: graph.MakeAttrs(graph.AttrCreatedAt, now.Add(-3*time.Hour).Format(time.RFC3339))})
 	g.MustConnect(graph.Edge{From: auto.ID, To: db.ID, Kind: graph.BacksUp})
 	g.MustConnect(graph.Edge{From: db.ID, To: auto.ID, Kind: graph.DeletesWith, Note: "delete_automated_backups = true"})
 	if snapshot {
 		s := g.MustAdd(&graph.Resource{ID: "aws:aws_db_snapshot:shop-prod-pre-migration", Kind: graph.Backup, Type: "aws_db_snapshot", Name: "shop-prod-pre-migration",
-			Aliases: []string{"aws_db_snapshot.pre"}, Attrs: map[string]string{graph.AttrCreatedAt: now.Add(-2 * time.Hour).Format(time.RFC3339)}})
+			Aliases: []string{"aws_db_snapshot.pre"}, Attrs: graph.MakeAttrs(graph.AttrCreatedAt, now.Add(-2*time.Hour).Format(time.RFC3339))})
 		g.MustConnect(graph.Edge{From: s.ID, To: db.ID, Kind: graph.BacksUp})
 	}
 	return g
@@ -189,7 +189,7 @@ func TestTokenScopeWidened(t *testing.T) {
 		g := rds("true", true)
 		stg := g.MustAdd(&graph.Resource{ID: "aws:aws_s3_bucket:stg-assets", Kind: graph.Bucket, Name: "stg-assets", Tier: graph.Staging})
 		key := g.MustAdd(&graph.Resource{ID: "aws:aws_iam_access_key:AKIAEXAMPLE", Kind: graph.Token, Name: "deploy", Aliases: []string{"aws_iam_access_key.deploy"},
-			Attrs: map[string]string{graph.AttrScopeLevel: "resource"}})
+			Attrs: graph.MakeAttrs(graph.AttrScopeLevel, "resource")})
 		g.MustConnect(graph.Edge{From: key.ID, To: stg.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
 		if wide {
 			g.MustConnect(graph.Edge{From: key.ID, To: dbID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}, Note: "rds:* on *"})

@@ -37,14 +37,14 @@ func TestConnectMergesActions(t *testing.T) {
 func TestMergeByIdentity(t *testing.T) {
 	// The Railway API and Terraform both know the volume; Terraform calls it by address too.
 	api := graph.New()
-	api.MustAdd(&graph.Resource{ID: "railway:volume:v1", Kind: graph.Volume, Type: "railway.Volume", Name: "pg-data", Attrs: map[string]string{"a": "api"}})
+	api.MustAdd(&graph.Resource{ID: "railway:volume:v1", Kind: graph.Volume, Type: "railway.Volume", Name: "pg-data", Attrs: graph.MakeAttrs("a", "api")})
 	api.MustAdd(res("railway:volume_instance:vi1", graph.VolumeInstance))
 	api.MustConnect(graph.Edge{From: "railway:volume:v1", To: "railway:volume_instance:vi1", Kind: graph.DeletesWith})
 	api.AddGap(graph.Gap{Source: "railway", What: "w", Reason: "r"})
 
 	tf := graph.New()
 	tf.MustAdd(&graph.Resource{ID: "tf:railway_service.db.volume", Kind: graph.Other, Type: "railway_service.volume", Aliases: []string{"railway:volume:v1"},
-		Tier: graph.Production, Attrs: map[string]string{"a": "tf", "b": "tf"}})
+		Tier: graph.Production, Attrs: graph.MakeAttrs("a", "tf", "b", "tf")})
 	tf.MustAdd(res("railway:service:s1", graph.Service))
 	tf.MustConnect(graph.Edge{From: "railway:service:s1", To: "tf:railway_service.db.volume", Kind: graph.Attached})
 
@@ -56,7 +56,7 @@ func TestMergeByIdentity(t *testing.T) {
 		t.Fatalf("want 3 resources after merge, got %d", g.Len())
 	}
 	v, ok := g.Resource("railway:volume:v1")
-	if !ok || v.Kind != graph.Volume || v.Tier != graph.Production || v.Attrs["a"] != "api" || v.Attrs["b"] != "tf" {
+	if !ok || v.Kind != graph.Volume || v.Tier != graph.Production || v.Attrs.Get("a") != "api" || v.Attrs.Get("b") != "tf" {
 		t.Fatalf("merged resource wrong: %+v", v)
 	}
 	if strings.Join(v.Aliases, ",") != "tf:railway_service.db.volume" {

@@ -28,7 +28,7 @@ func Merge(parts ...*Graph) (*Graph, error) {
 			}
 			if target == "" {
 				c := *r
-				c.Attrs = copyAttrs(r.Attrs)
+				c.Attrs = r.Attrs.Clone()
 				c.Aliases = append([]string(nil), r.Aliases...)
 				merged[r.ID] = &c
 				order = append(order, r.ID)
@@ -71,17 +71,6 @@ func Merge(parts ...*Graph) (*Graph, error) {
 	return out, nil
 }
 
-func copyAttrs(in map[string]string) map[string]string {
-	if in == nil {
-		return nil
-	}
-	out := make(map[string]string, len(in))
-	for k, v := range in {
-		out[k] = v
-	}
-	return out
-}
-
 func absorb(dst, src *Resource) {
 	// A file location is what a reader (and SARIF) can act on: an origin with a range
 	// wins over one without (a token found in .env:3 and listed by an API).
@@ -105,9 +94,9 @@ func absorb(dst, src *Resource) {
 	if dst.Kind == Other && src.Kind != Other {
 		dst.Kind = src.Kind
 	}
-	for k, v := range src.Attrs {
-		if _, ok := dst.Attrs[k]; !ok {
-			dst.SetAttr(k, v)
+	for k, v := range src.Attrs.All() {
+		if _, ok := dst.Attrs.Lookup(k); !ok {
+			dst.Attrs.Set(k, v)
 		}
 	}
 	dst.Aliases = append(dst.Aliases, src.ID)

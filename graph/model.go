@@ -192,35 +192,31 @@ func (o Origin) String() string {
 
 // Resource is one node of the graph.
 type Resource struct {
-	ID       string            `json:"id"`                  // canonical: railway:volume:<id>, aws:aws_db_instance:<arn>
-	Kind     Kind              `json:"kind"`                //
-	Type     string            `json:"type"`                // provider type: railway.Volume, aws_db_instance
-	NativeID string            `json:"native_id,omitempty"` // the provider's own ID
-	Name     string            `json:"name"`                //
-	Tier     Tier              `json:"tier,omitempty"`      // own tier; if empty, the tier of its environment
-	TierWhy  string            `json:"tier_reason,omitempty"`
-	Aliases  []string          `json:"aliases,omitempty"` // other identities (ARNs, addresses) used by merge
-	Attrs    map[string]string `json:"attrs,omitempty"`
-	Origin   Origin            `json:"origin"`
+	ID       string   `json:"id"`                  // canonical: railway:volume:<id>, aws:aws_db_instance:<arn>
+	Kind     Kind     `json:"kind"`                //
+	Type     string   `json:"type"`                // provider type: railway.Volume, aws_db_instance
+	NativeID string   `json:"native_id,omitempty"` // the provider's own ID
+	Name     string   `json:"name"`                //
+	Tier     Tier     `json:"tier,omitempty"`      // own tier; if empty, the tier of its environment
+	TierWhy  string   `json:"tier_reason,omitempty"`
+	Aliases  []string `json:"aliases,omitempty"` // other identities (ARNs, addresses) used by merge
+	Attrs    Attrs    `json:"attrs,omitzero"`
+	Origin   Origin   `json:"origin"`
 }
 
 // Attr returns an attribute value and whether it is set.
 func (r *Resource) Attr(key string) (string, bool) {
-	v, ok := r.Attrs[key]
-	return v, ok
+	return r.Attrs.Lookup(key)
 }
 
-// SetAttr sets an attribute, allocating the map on first use.
+// SetAttr sets an attribute.
 func (r *Resource) SetAttr(key, value string) {
-	if r.Attrs == nil {
-		r.Attrs = map[string]string{}
-	}
-	r.Attrs[key] = value
+	r.Attrs.Set(key, value)
 }
 
 // Bool parses a boolean attribute; ok is false when it is absent or not a boolean.
 func (r *Resource) Bool(key string) (v, ok bool) {
-	s, present := r.Attrs[key]
+	s, present := r.Attrs.Lookup(key)
 	if !present {
 		return false, false
 	}
@@ -230,7 +226,7 @@ func (r *Resource) Bool(key string) (v, ok bool) {
 
 // Time parses an RFC 3339 attribute; ok is false when it is absent or malformed.
 func (r *Resource) Time(key string) (time.Time, bool) {
-	s, present := r.Attrs[key]
+	s, present := r.Attrs.Lookup(key)
 	if !present {
 		return time.Time{}, false
 	}
@@ -240,7 +236,7 @@ func (r *Resource) Time(key string) (time.Time, bool) {
 
 // List splits a comma-separated attribute.
 func (r *Resource) List(key string) []string {
-	s := r.Attrs[key]
+	s := r.Attrs.Get(key)
 	if s == "" {
 		return nil
 	}

@@ -25,6 +25,37 @@ type snapshot struct {
 	Edges     []*Edge      `json:"edges"`
 }
 
+// snapshotIn is how ReadSnapshot decodes a snapshot. Its resources mirror Resource field for
+// field (a test checks it) but read attrs into a map, as Resource did before Attrs replaced
+// the map: a wrong type there is then reported at its line and column in the document, as
+// field "resources.attrs" (an Attrs.UnmarshalJSON error knows only offsets within the attrs
+// object, and embedding Resource would name fields "resources.Resource.kind").
+type snapshotIn struct {
+	Schema    string        `json:"schema"`
+	Sources   []SourceInfo  `json:"sources,omitempty"`
+	Gaps      []Gap         `json:"gaps,omitempty"`
+	Resources []*resourceIn `json:"resources"`
+	Edges     []*Edge       `json:"edges"`
+}
+
+type resourceIn struct {
+	ID       string            `json:"id"`
+	Kind     Kind              `json:"kind"`
+	Type     string            `json:"type"`
+	NativeID string            `json:"native_id,omitempty"`
+	Name     string            `json:"name"`
+	Tier     Tier              `json:"tier,omitempty"`
+	TierWhy  string            `json:"tier_reason,omitempty"`
+	Aliases  []string          `json:"aliases,omitempty"`
+	Attrs    map[string]string `json:"attrs,omitempty"`
+	Origin   Origin            `json:"origin"`
+}
+
+func (in *resourceIn) resource() *Resource {
+	return &Resource{ID: in.ID, Kind: in.Kind, Type: in.Type, NativeID: in.NativeID, Name: in.Name,
+		Tier: in.Tier, TierWhy: in.TierWhy, Aliases: in.Aliases, Attrs: AttrsFromMap(in.Attrs), Origin: in.Origin}
+}
+
 // WriteSnapshot writes g as indented snapshot JSON. Output is deterministic: resources,
 // edges, sources and gaps are sorted, map keys are sorted by encoding/json.
 func WriteSnapshot(w io.Writer, g *Graph) error {
@@ -97,7 +128,7 @@ func ReadSnapshot(r io.Reader) (*Graph, error) {
 	case *head.Schema != SnapshotSchema:
 		return nil, fmt.Errorf("%w: unsupported schema %q; this bulkhead reads %q", ErrSnapshot, *head.Schema, SnapshotSchema)
 	}
-	var s snapshot
+	var s snapshotIn
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrSnapshot, describeJSONError(data, err))
@@ -105,10 +136,12 @@ func ReadSnapshot(r io.Reader) (*Graph, error) {
 	g := New()
 	g.Sources = s.Sources
 	g.Gaps = s.Gaps
-	for i, res := range s.Resources {
-		if res == nil {
+	for i, in := range s.Resources {
+		if in == nil {
 			return nil, fmt.Errorf("%w: resources[%d] is null", ErrSnapshot, i)
 		}
+		res := in.resource()
+		s.Resources[i] = nil
 		if err := g.Add(res); err != nil {
 			return nil, fmt.Errorf("%w: resources[%d]: %w", ErrSnapshot, i, err)
 		}

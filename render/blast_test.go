@@ -76,11 +76,8 @@ func worseDemo(t *testing.T) *graph.Graph {
 		}
 		c := *r
 		if r.Name == "billing" && r.Kind == graph.Database {
-			c.Attrs = map[string]string{}
-			for k, v := range r.Attrs {
-				c.Attrs[k] = v
-			}
-			c.Attrs[graph.AttrDeletionProtection] = "false"
+			c.Attrs = r.Attrs.Clone()
+			c.Attrs.Set(graph.AttrDeletionProtection, "false")
 		}
 		out.MustAdd(&c)
 	}

@@ -109,7 +109,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			v := ps.volumes[vid]
 			volName[vid] = v.Name
 			r := add(&graph.Resource{ID: "railway:volume:" + vid, Kind: graph.Volume, Type: "railway.Volume", NativeID: vid, Name: v.Name,
-				Attrs: map[string]string{graph.AttrRestoreWindow: restoreWindow}, Origin: origin("Project.volumes")})
+				Attrs: graph.MakeAttrs(graph.AttrRestoreWindow, restoreWindow), Origin: origin("Project.volumes")})
 			setOpt(r, graph.AttrCreatedAt, v.CreatedAt)
 			connect(pr.ID, r.ID, graph.Contains, "")
 			counts["volumes"]++
@@ -162,7 +162,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 				// source names each instance <volume id>@<environment id>, and this alias lets
 				// graph.Merge join the two sources on it.
 				Aliases: []string{"railway:volume_instance:" + vi.VolumeID + "@" + eid},
-				Attrs:   map[string]string{"mount_path": vi.MountPath, "size_mb": strconv.Itoa(vi.SizeMB), "volume_id": vi.VolumeID}, Origin: origin("Environment.volumeInstances")})
+				Attrs:   graph.MakeAttrs("mount_path", vi.MountPath, "size_mb", strconv.Itoa(vi.SizeMB), "volume_id", vi.VolumeID), Origin: origin("Environment.volumeInstances")})
 			setOpt(r, "state", vi.State)
 			setOpt(r, "region", vi.Region)
 			setOpt(r, graph.AttrCreatedAt, vi.CreatedAt)
@@ -187,7 +187,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 					bn = *b.Name
 				}
 				br := add(&graph.Resource{ID: "railway:backup:" + b.ID, Kind: graph.Backup, Type: "railway.VolumeInstanceBackup", NativeID: b.ID, Name: bn,
-					Attrs: map[string]string{graph.AttrCreatedAt: b.CreatedAt}, Origin: origin("Query.volumeInstanceBackupList")})
+					Attrs: graph.MakeAttrs(graph.AttrCreatedAt, b.CreatedAt), Origin: origin("Query.volumeInstanceBackupList")})
 				setOpt(br, graph.AttrExpiresAt, b.ExpiresAt)
 				if b.ScheduleID != nil {
 					br.SetAttr("schedule_id", *b.ScheduleID)
@@ -202,7 +202,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			sort.Slice(scheds, func(i, j int) bool { return scheds[i].ID < scheds[j].ID })
 			for _, sc := range scheds {
 				sr := add(&graph.Resource{ID: "railway:backup_schedule:" + id + ":" + sc.ID, Kind: graph.BackupPolicy, Type: "railway.VolumeInstanceBackupSchedule", NativeID: sc.ID,
-					Name: strings.ToLower(sc.Kind), Attrs: map[string]string{"kind": sc.Kind, "cron": sc.Cron}, Origin: origin("Query.volumeInstanceBackupScheduleList")})
+					Name: strings.ToLower(sc.Kind), Attrs: graph.MakeAttrs("kind", sc.Kind, "cron", sc.Cron), Origin: origin("Query.volumeInstanceBackupScheduleList")})
 				if sc.RetentionSeconds != nil {
 					sr.SetAttr("retention", (time.Duration(*sc.RetentionSeconds) * time.Second).String())
 				}
@@ -291,7 +291,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		}
 		vid := "railway:variable:" + e.envID + ":" + svc + ":" + e.name
 		vr := add(&graph.Resource{ID: vid, Kind: graph.Token, Type: "railway.Variable", NativeID: e.name, Name: e.name,
-			Attrs: map[string]string{graph.AttrReach: "unknown", graph.AttrScopeLevel: "unknown"}, Origin: origin("Environment.variables")})
+			Attrs: graph.MakeAttrs(graph.AttrReach, "unknown", graph.AttrScopeLevel, "unknown"), Origin: origin("Environment.variables")})
 		vr.SetAttr(graph.AttrAdvice, "run with --scan-variable-values to identify which token this variable holds, or name it in a token block in bulkhead.hcl")
 		connect(vid, place, graph.ExposedIn, note)
 		counts["credential_variables"]++

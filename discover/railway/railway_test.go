@@ -117,12 +117,12 @@ func TestIncidentSnapshot(t *testing.T) {
 		}
 	}
 	tok, _ := g.Resource("railway:api_token:tok-domains")
-	if tok == nil || tok.Attrs[graph.AttrScopeLevel] != "workspace" || tok.Attrs[graph.AttrExpiresAt] != graph.Never ||
-		tok.Attrs[graph.AttrAdvice] != "replace with a project token for environment staging of project shop" {
+	if tok == nil || tok.Attrs.Get(graph.AttrScopeLevel) != "workspace" || tok.Attrs.Get(graph.AttrExpiresAt) != graph.Never ||
+		tok.Attrs.Get(graph.AttrAdvice) != "replace with a project token for environment staging of project shop" {
 		t.Errorf("domains-cli token: %+v", tok)
 	}
 	vol, _ := g.Resource("railway:volume:vol-pgdata")
-	if vol == nil || vol.Attrs[graph.AttrRestoreWindow] != "48h" {
+	if vol == nil || vol.Attrs.Get(graph.AttrRestoreWindow) != "48h" {
 		t.Errorf("pg-data volume: %+v", vol)
 	}
 	snap := snapshot(t, g)

@@ -140,8 +140,8 @@ func summary(t testing.TB, g *graph.Graph) string {
 		if r.Tier != "" {
 			fmt.Fprintf(&sb, " tier=%s (%s)", r.Tier, r.TierWhy)
 		}
-		for _, k := range sortedKeys(r.Attrs) {
-			fmt.Fprintf(&sb, " %s=%s", k, r.Attrs[k])
+		for k, v := range r.Attrs.All() {
+			fmt.Fprintf(&sb, " %s=%s", k, v)
 		}
 		if r.Origin.Range != nil {
 			fmt.Fprintf(&sb, " at %s:%d", filepath.Base(r.Origin.Range.File), r.Origin.Range.Line)

@@ -61,7 +61,7 @@ func TestStateFeatures(t *testing.T) {
 		t.Errorf("database not in the workspace environment")
 	}
 	for _, r := range g.Resources() {
-		for k, v := range r.Attrs {
+		for k, v := range r.Attrs.All() {
 			if strings.Contains(v, "secret") || k == "tags" {
 				t.Errorf("%s keeps %s=%s", r.ID, k, v)
 			}

@@ -157,12 +157,12 @@ func (c *cred) resource(results []fileResult) *graph.Resource {
 	r := &graph.Resource{
 		Kind: graph.Token, Type: c.typ.Type,
 		Origin: graph.Origin{Source: "workdir", Range: &graph.Range{File: results[first.file].display, Line: first.line, Column: first.col}},
-		Attrs:  map[string]string{"fingerprint": c.fp, "provider": c.typ.Provider, "credential": c.typ.What},
+		Attrs:  graph.MakeAttrs("fingerprint", c.fp, "provider", c.typ.Provider, "credential", c.typ.What),
 	}
 	switch {
 	case c.keyID != "" && c.typ.Type == awsKeyID.Type:
 		r.ID, r.NativeID, r.Name = "aws:aws_iam_access_key:"+c.keyID, c.keyID, c.keyID
-		r.Attrs[graph.AttrExpiresAt] = graph.Never // IAM user access keys do not expire
+		r.SetAttr(graph.AttrExpiresAt, graph.Never) // IAM user access keys do not expire
 	case c.keyID != "":
 		r.ID, r.NativeID, r.Name = "aws:aws_sts_credentials:"+c.keyID, c.keyID, c.keyID
 	default:
@@ -179,7 +179,7 @@ func (c *cred) resource(results []fileResult) *graph.Resource {
 				secretFound = true
 			}
 		}
-		r.Attrs["secret_found"] = strconv.FormatBool(secretFound)
+		r.SetAttr("secret_found", strconv.FormatBool(secretFound))
 		if secretFound {
 			r.Aliases = []string{CredentialID(c.fp)}
 		}
@@ -193,7 +193,7 @@ func (c *cred) resource(results []fileResult) *graph.Resource {
 			rules = append(rules, "bulkhead")
 		}
 	}
-	r.Attrs["detected_by"] = strings.Join(uniqSorted(rules), ",")
+	r.SetAttr("detected_by", strings.Join(uniqSorted(rules), ","))
 	return r
 }
 
@@ -223,7 +223,7 @@ func (c *cred) expose(g *graph.Graph, tok *graph.Resource, results []fileResult)
 		fr := &graph.Resource{
 			ID: FileID(res.display), Kind: graph.Other, Type: FileType, Name: res.display,
 			Origin: graph.Origin{Source: "workdir", Range: &graph.Range{File: res.display, Line: 1}},
-			Attrs:  map[string]string{"file_kind": string(res.job.kind), graph.AttrPurpose: purposes[res.job.kind], "gitignored": strconv.FormatBool(res.job.gitignore)},
+			Attrs:  graph.MakeAttrs("file_kind", string(res.job.kind), graph.AttrPurpose, purposes[res.job.kind], "gitignored", strconv.FormatBool(res.job.gitignore)),
 		}
 		fr.Tier, fr.TierWhy = graph.GuessTier(res.display)
 		if fr.Tier != graph.Unknown {

@@ -20,7 +20,7 @@ func TestAWSKeyJoinsTerraform(t *testing.T) {
 	tf.Sources = []graph.SourceInfo{{Name: "tfstate"}}
 	key := tf.MustAdd(&graph.Resource{ID: "aws:aws_iam_access_key:AKIACANARY2345ABCDEF", Kind: graph.Token, Type: "aws_iam_access_key",
 		NativeID: "AKIACANARY2345ABCDEF", Name: "deploy", Aliases: []string{"aws_iam_access_key.deploy"},
-		Attrs: map[string]string{graph.AttrScopeLevel: "resource"}})
+		Attrs: graph.MakeAttrs(graph.AttrScopeLevel, "resource")})
 	db := tf.MustAdd(&graph.Resource{ID: "aws:aws_db_instance:arn:aws:rds:us-east-1:111111111111:db:shop", Kind: graph.Database, Type: "aws_db_instance",
 		Name: "shop", Tier: graph.Production})
 	tf.MustConnect(graph.Edge{From: key.ID, To: db.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}, Note: "policy deploy: rds:DeleteDBInstance"})
@@ -34,7 +34,7 @@ func TestAWSKeyJoinsTerraform(t *testing.T) {
 		t.Fatalf("want one joined token, got %d", len(tokens))
 	}
 	tok := tokens[0]
-	if tok.Name != "deploy" || tok.Attrs["fingerprint"] == "" || tok.Attrs["secret_found"] != "true" {
+	if tok.Name != "deploy" || tok.Attrs.Get("fingerprint") == "" || tok.Attrs.Get("secret_found") != "true" {
 		t.Errorf("joined token lacks a side: %+v", tok)
 	}
 	var scoped, exposed bool

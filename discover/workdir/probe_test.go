@@ -45,8 +45,8 @@ func TestNoProbeSendsNothing(t *testing.T) {
 		t.Fatalf("%d requests sent without --probe", n)
 	}
 	for _, tok := range g.ByKind(graph.Token) {
-		if tok.Attrs[graph.AttrReach] != workdir.UnknownReach {
-			t.Errorf("%s: reach %q, want unknown", tok.ID, tok.Attrs[graph.AttrReach])
+		if tok.Attrs.Get(graph.AttrReach) != workdir.UnknownReach {
+			t.Errorf("%s: reach %q, want unknown", tok.ID, tok.Attrs.Get(graph.AttrReach))
 		}
 	}
 }
@@ -83,7 +83,7 @@ func TestProbe(t *testing.T) {
 			continue
 		}
 		if _, set := tok.Attr(graph.AttrReach); set {
-			t.Errorf("%s: reach attr %q on a probed token", id, tok.Attrs[graph.AttrReach])
+			t.Errorf("%s: reach attr %q on a probed token", id, tok.Attrs.Get(graph.AttrReach))
 		}
 		var got []string
 		for _, e := range g.Edges() {
@@ -95,13 +95,13 @@ func TestProbe(t *testing.T) {
 			t.Errorf("%s scoped_to %v, want %v", id, got, targets)
 		}
 	}
-	if tok, _ := g.Resource("railway:api_token:tok-domains"); tok.Attrs[graph.AttrScopeLevel] != "workspace" || tok.Name != "domains-cli" {
+	if tok, _ := g.Resource("railway:api_token:tok-domains"); tok.Attrs.Get(graph.AttrScopeLevel) != "workspace" || tok.Name != "domains-cli" {
 		t.Errorf("domains token: %+v", tok)
 	}
 	// The token Railway does not know is not a failure: its reach is none.
 	var rejected int
 	for _, tok := range g.ByKind(graph.Token) {
-		if strings.HasPrefix(tok.Attrs[graph.AttrReach], "none") {
+		if strings.HasPrefix(tok.Attrs.Get(graph.AttrReach), "none") {
 			rejected++
 		}
 	}
@@ -132,7 +132,7 @@ func TestProbeFailureIsAGap(t *testing.T) {
 		t.Error("value in the gap")
 	}
 	tok := g.ByKind(graph.Token)[0]
-	if tok.Attrs[graph.AttrReach] != workdir.UnknownReach {
-		t.Errorf("reach %q", tok.Attrs[graph.AttrReach])
+	if tok.Attrs.Get(graph.AttrReach) != workdir.UnknownReach {
+		t.Errorf("reach %q", tok.Attrs.Get(graph.AttrReach))
 	}
 }

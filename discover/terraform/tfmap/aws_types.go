@@ -105,7 +105,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		auto := b.Synth(&graph.Resource{
 			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
 			Name: ident + " automated backups", NativeID: ident,
-			Attrs:  map[string]string{"retention_days": strconv.FormatFloat(retention, 'f', -1, 64), "continuous": "true"},
+			Attrs:  graph.MakeAttrs("retention_days", strconv.FormatFloat(retention, 'f', -1, 64), "continuous", "true"),
 			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
 		})
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
@@ -128,7 +128,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		}
 		fin := b.Synth(&graph.Resource{
 			ID: id, Kind: graph.Backup, Type: kind + "_final_snapshot", Name: name, NativeID: fid,
-			Attrs:  map[string]string{"taken_on_delete": "true"},
+			Attrs:  graph.MakeAttrs("taken_on_delete", "true"),
 			Origin: graph.Origin{Ref: in.Address + " (skip_final_snapshot = false)"},
 		})
 		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted (skip_final_snapshot = false)")
@@ -249,7 +249,7 @@ func init() {
 			Link: func(b *Builder, n *Node) {
 				if fs, _ := n.In.Bool("final_snapshot", false); fs {
 					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
-						Name: n.Res.Name + " final snapshot", Attrs: map[string]string{"taken_on_delete": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
+						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs("taken_on_delete", "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
 					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
 					// Only Terraform takes it: a DeleteVolume call does not.
 					b.awsTarget(fin, n.In.Str("arn"), "DeleteVolume outside Terraform takes no final snapshot", "ec2:DeleteVolume")
@@ -320,7 +320,7 @@ func init() {
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
 				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
 					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
-						Name: n.Res.Name + " point-in-time recovery", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
+						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
 					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
 					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
 				}
@@ -515,7 +515,7 @@ func s3Link(b *Builder, n *Node) {
 	}
 	if on, _ := n.Res.Bool("versioning"); on {
 		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
-			Name: n.Res.Name + " noncurrent versions", Attrs: map[string]string{"continuous": "true"}, Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+			Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 		b.Edge(v, graph.BacksUp, n.Res, "versioning keeps noncurrent versions of overwritten and deleted objects")
 		mode, _ := n.Res.Attr("object_lock_mode")
 		switch {
@@ -593,7 +593,7 @@ func backupSelectionLink(b *Builder, n *Node) {
 				id := fmt.Sprintf("aws:aws_backup_recovery_point:%s:%s", vault.NativeID, idTail(d.Res.ID))
 				rec := b.Synth(&graph.Resource{ID: id, Kind: graph.Backup, Type: "aws_backup_recovery_point",
 					Name:   fmt.Sprintf("%s recovery points (%s, %s)", d.Res.Name, plan.Res.Name, vault.Name),
-					Attrs:  map[string]string{"schedule": plan.In.Str(rp + "schedule")},
+					Attrs:  graph.MakeAttrs("schedule", plan.In.Str(rp+"schedule")),
 					Origin: graph.Origin{Ref: n.In.Address}})
 				b.Edge(rec, graph.BacksUp, d.Res, "AWS Backup plan "+plan.Res.Name)
 				b.Edge(rec, graph.StoredIn, vault, "")

@@ -101,7 +101,7 @@ func TestSensitiveRemoved(t *testing.T) {
 		t.Errorf("after unknown: %v", c.AfterUnknown)
 	}
 	for _, r := range p.After.Resources() {
-		for k, v := range r.Attrs {
+		for k, v := range r.Attrs.All() {
 			if strings.Contains(v, "hunter2") || strings.Contains(v, "sensitive-owner") {
 				t.Errorf("graph attribute %s=%s holds a secret", k, v)
 			}
