@@ -153,7 +153,8 @@ type Builder struct {
 	// linking is set once Graph starts; tagSelections then says whether the source has an
 	// AWS Backup selection by tag (until then data resources keep their tags).
 	linking, tagSelections bool
-	done                   []doneNode // the instances, once Graph has released their nodes
+	strs                   map[string]string // intern's table
+	done                   []doneNode        // the instances, once Graph has released their nodes
 }
 
 // NewBuilder starts a mapping for one source.
@@ -166,6 +167,7 @@ func NewBuilder(opts Options) *Builder {
 		counts: map[string]int{},
 		envs:   map[string]*graph.Resource{},
 		wants:  map[string]map[string]bool{},
+		strs:   map[string]string{},
 	}
 	b.aws.nTargets = -1
 	b.srcEnv, b.srcTier, b.srcWhy = sourceEnvironment(opts)
@@ -549,7 +551,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 		b.done[i] = d
 	}
 	b.nodes, b.resIDs = nil, nil
-	b.byKey, b.byAddr, b.wants = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}
+	b.byKey, b.byAddr, b.wants, b.strs = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}, map[string]string{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
 
@@ -688,7 +690,7 @@ func (b *Builder) tier(n *Node) {
 		return // Railway resources live in Railway's own environments
 	}
 	if label, t, why := tagTier(n.In); t != "" {
-		r.Tier, r.TierWhy, n.env = t, why, label
+		r.Tier, r.TierWhy, n.env = t, b.intern(why), label
 		return
 	}
 	if b.srcEnv != "" {
@@ -698,6 +700,16 @@ func (b *Builder) tier(n *Node) {
 	if t, why := graph.GuessTier(r.Name); t != graph.Unknown {
 		r.Tier, r.TierWhy = t, why
 	}
+}
+
+// intern returns one copy of each distinct string (tier reasons repeat across thousands
+// of resources tagged alike).
+func (b *Builder) intern(s string) string {
+	if v, ok := b.strs[s]; ok {
+		return v
+	}
+	b.strs[s] = s
+	return s
 }
 
 // envResource returns the synthesized environment for a label.
