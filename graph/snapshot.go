@@ -58,28 +58,72 @@ func (in *resourceIn) resource() *Resource {
 
 // WriteSnapshot writes g as indented snapshot JSON. Output is deterministic: resources,
 // edges, sources and gaps are sorted, map keys are sorted by encoding/json.
+//
+// Resources and edges are written one at a time, with the bytes encoding the whole
+// snapshot would give: a snapshot of a large estate is about a kilobyte per resource, and
+// encoding it whole would hold all of it in memory at once.
 func WriteSnapshot(w io.Writer, g *Graph) error {
-	s := snapshot{
+	head := snapshot{
 		Schema:    SnapshotSchema,
 		Sources:   sortedSources(g.Sources),
 		Gaps:      sortedGaps(g.Gaps),
-		Resources: g.Resources(),
-		Edges:     g.Edges(),
+		Resources: []*Resource{},
+		Edges:     []*Edge{},
 	}
-	if s.Resources == nil {
-		s.Resources = []*Resource{}
-	}
-	if s.Edges == nil {
-		s.Edges = []*Edge{}
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
+	var env bytes.Buffer
+	if err := encodeIndented(&env, "", head); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
-	return bw.Flush()
+	// The two arrays are the document's last fields.
+	const tail = "  \"resources\": [],\n  \"edges\": []\n}\n"
+	if !bytes.HasSuffix(env.Bytes(), []byte(tail)) {
+		return fmt.Errorf("write snapshot: unexpected document layout")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(env.Bytes()[:env.Len()-len(tail)])
+	var one bytes.Buffer
+	writeArray := func(name string, n int, at func(int) any) error {
+		bw.WriteString("  \"" + name + "\": [")
+		for i := 0; i < n; i++ {
+			one.Reset()
+			if err := encodeIndented(&one, "    ", at(i)); err != nil {
+				return fmt.Errorf("write snapshot: %s[%d]: %w", name, i, err)
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		}
+		if n > 0 {
+			bw.WriteString("\n  ")
+		}
+		bw.WriteString("]")
+		return nil
+	}
+	rs := g.Resources()
+	if err := writeArray("resources", len(rs), func(i int) any { return rs[i] }); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	es := g.Edges()
+	if err := writeArray("edges", len(es), func(i int) any { return es[i] }); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write snapshot: %w", err)
+	}
+	return nil
+}
+
+// encodeIndented encodes v as the snapshot's encoder does (two-space indent, no HTML
+// escaping), each line after the first starting with prefix, followed by a newline.
+func encodeIndented(w io.Writer, prefix string, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func sortedSources(in []SourceInfo) []SourceInfo {

@@ -183,3 +183,39 @@ func FuzzLoadSnapshot(f *testing.F) {
 		}
 	})
 }
+
+// TestSnapshotWrittenAsWhole checks that writing resources and edges one at a time gives the
+// bytes of encoding the whole document, for the demo (with a gap and sources) and for an
+// empty graph.
+func TestSnapshotWrittenAsWhole(t *testing.T) {
+	demo := fixtures.Demo()
+	demo.AddGap(graph.Gap{Source: "railway", What: "backups <of> volume & \"x\"", Reason: "HTTP 503"})
+	for name, g := range map[string]*graph.Graph{"demo": demo, "empty": graph.New()} {
+		doc := struct {
+			Schema    string             `json:"schema"`
+			Sources   []graph.SourceInfo `json:"sources,omitempty"`
+			Gaps      []graph.Gap        `json:"gaps,omitempty"`
+			Resources []*graph.Resource  `json:"resources"`
+			Edges     []*graph.Edge      `json:"edges"`
+		}{graph.SnapshotSchema, g.Sources, g.Gaps, g.Resources(), g.Edges()}
+		if doc.Resources == nil {
+			doc.Resources = []*graph.Resource{}
+		}
+		if doc.Edges == nil {
+			doc.Edges = []*graph.Edge{}
+		}
+		if len(doc.Sources) > 1 || len(doc.Gaps) > 1 {
+			t.Fatalf("%s: the test assumes at most one source and one gap (no sorting)", name)
+		}
+		var whole bytes.Buffer
+		enc := json.NewEncoder(&whole)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := snapshotBytes(t, g); !bytes.Equal(got, whole.Bytes()) {
+			t.Errorf("%s: streamed snapshot differs from the whole document's encoding\n--- got\n%s\n--- want\n%s", name, got, whole.Bytes())
+		}
+	}
+}
