@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // SnapshotSchema is the schema tag of the snapshot format. The format is only ever
@@ -156,6 +157,141 @@ func sortedGaps(in []Gap) []Gap {
 // malformed or truncated JSON (with line and column), an unknown schema version, a
 // resource with an unknown kind, a duplicate ID, a dangling edge.
 func ReadSnapshot(r io.Reader) (*Graph, error) {
+	// A file is read as a stream, one resource and one edge at a time, so that a large
+	// snapshot is not held whole in memory. Any surprise (an error, or a document laid out
+	// otherwise than WriteSnapshot writes it) rewinds and reads it whole, which has the
+	// reference semantics and the error messages with line and column.
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			g, serr := readSnapshotStream(rs)
+			if serr == nil {
+				return g, nil
+			}
+			if _, err := rs.Seek(start, io.SeekStart); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrSnapshot, serr)
+			}
+		}
+	}
+	return readSnapshotWhole(r)
+}
+
+// errLayout says a document is not laid out as WriteSnapshot writes it.
+var errLayout = errors.New("snapshot layout differs from WriteSnapshot's")
+
+// readSnapshotStream reads a document laid out as WriteSnapshot writes it: "schema" first,
+// "resources" before "edges", each once. It returns an error at the first surprise.
+func readSnapshotStream(r io.Reader) (*Graph, error) {
+	dec := json.NewDecoder(r)
+	delim := func(want json.Delim) error {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); !ok || d != want {
+			return errLayout
+		}
+		return nil
+	}
+	// array reads a JSON array (or null) element by element.
+	array := func(each func() error) error {
+		t, err := dec.Token()
+		if err != nil || t == nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); !ok || d != '[' {
+			return errLayout
+		}
+		for dec.More() {
+			if err := each(); err != nil {
+				return err
+			}
+		}
+		return delim(']')
+	}
+	if err := delim('{'); err != nil {
+		return nil, err
+	}
+	key := func() (string, error) {
+		t, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		k, ok := t.(string)
+		if !ok {
+			return "", errLayout
+		}
+		return k, nil
+	}
+	if k, err := key(); err != nil || k != "schema" {
+		return nil, errors.Join(err, errLayout)
+	}
+	var schema string
+	if err := dec.Decode(&schema); err != nil || schema != SnapshotSchema {
+		return nil, errors.Join(err, errLayout)
+	}
+	g := New()
+	seen := map[string]bool{}
+	for dec.More() {
+		k, err := key()
+		if err != nil {
+			return nil, err
+		}
+		known := false
+		for _, f := range [...]string{"schema", "sources", "gaps", "resources", "edges"} {
+			// encoding/json matches field names without regard to case: leave such
+			// documents, and repeated fields, to the whole read.
+			if strings.EqualFold(k, f) && (k != f || seen[f]) {
+				return nil, errLayout
+			}
+			known = known || k == f
+		}
+		seen[k] = true
+		switch k {
+		case "sources":
+			err = dec.Decode(&g.Sources)
+		case "gaps":
+			err = dec.Decode(&g.Gaps)
+		case "resources":
+			err = array(func() error {
+				var in *resourceIn
+				if err := dec.Decode(&in); err != nil || in == nil {
+					return errors.Join(err, errLayout)
+				}
+				return g.Add(in.resource())
+			})
+		case "edges":
+			if !seen["resources"] {
+				return nil, errLayout
+			}
+			err = array(func() error {
+				var e *Edge
+				if err := dec.Decode(&e); err != nil || e == nil {
+					return errors.Join(err, errLayout)
+				}
+				return g.Connect(*e)
+			})
+		default:
+			if known {
+				return nil, errLayout
+			}
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := delim('}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.Join(err, errLayout) // something after the document
+	}
+	return g, nil
+}
+
+// readSnapshotWhole reads the whole document into memory, then decodes it.
+func readSnapshotWhole(r io.Reader) (*Graph, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: read: %v", ErrSnapshot, err)

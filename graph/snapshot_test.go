@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -161,6 +162,11 @@ func FuzzLoadSnapshot(f *testing.F) {
 	f.Add([]byte(`{"schema": "bulkhead.snapshot/v1", "resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": [{"from": "a", "to": "a", "kind": "contains"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := graph.ReadSnapshot(bytes.NewReader(data))
+		// The stream read (a Seeker) and the whole read (a plain reader) must agree.
+		whole, werr := graph.ReadSnapshot(io.MultiReader(bytes.NewReader(data)))
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("stream read: %v; whole read: %v", err, werr)
+		}
 		if err != nil {
 			if !errors.Is(err, graph.ErrSnapshot) {
 				t.Fatalf("error does not wrap ErrSnapshot: %v", err)
@@ -169,6 +175,9 @@ func FuzzLoadSnapshot(f *testing.F) {
 		}
 		// Whatever loads must write and load again to the same bytes, and support traversal.
 		first := snapshotBytes(t, g)
+		if !bytes.Equal(first, snapshotBytes(t, whole)) {
+			t.Fatal("stream and whole reads give different graphs")
+		}
 		again, err := graph.ReadSnapshot(bytes.NewReader(first))
 		if err != nil {
 			t.Fatalf("reload of written snapshot failed: %v", err)
@@ -216,6 +225,59 @@ func TestSnapshotWrittenAsWhole(t *testing.T) {
 		}
 		if got := snapshotBytes(t, g); !bytes.Equal(got, whole.Bytes()) {
 			t.Errorf("%s: streamed snapshot differs from the whole document's encoding\n--- got\n%s\n--- want\n%s", name, got, whole.Bytes())
+		}
+	}
+}
+
+// seekCounter is a ReadSeeker that counts rewinds.
+type seekCounter struct {
+	*bytes.Reader
+	rewinds int
+}
+
+func (s *seekCounter) Seek(off int64, whence int) (int64, error) {
+	if whence == io.SeekStart {
+		s.rewinds++
+	}
+	return s.Reader.Seek(off, whence)
+}
+
+// TestReadSnapshotStreams checks that a file-like snapshot is read as a stream (no rewind to
+// the whole read) and gives the same graph as the whole read, which a plain reader gets.
+func TestReadSnapshotStreams(t *testing.T) {
+	demo := fixtures.Demo()
+	demo.AddGap(graph.Gap{Source: "railway", What: "backups", Reason: "HTTP 503"})
+	data := snapshotBytes(t, demo)
+	sc := &seekCounter{Reader: bytes.NewReader(data)}
+	streamed, err := graph.ReadSnapshot(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.rewinds != 0 {
+		t.Errorf("the snapshot was read whole after %d rewind(s), not as a stream", sc.rewinds)
+	}
+	whole, err := graph.ReadSnapshot(io.MultiReader(bytes.NewReader(data))) // not a Seeker
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := snapshotBytes(t, streamed), snapshotBytes(t, whole); !bytes.Equal(a, b) || !bytes.Equal(a, data) {
+		t.Error("streamed and whole reads give different graphs")
+	}
+	// Documents laid out otherwise are still read, through the whole read.
+	for name, doc := range map[string]string{
+		"schema last":    `{"resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": [], "schema": "bulkhead.snapshot/v1"}`,
+		"edges first":    `{"schema": "bulkhead.snapshot/v1", "edges": [], "resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}]}`,
+		"field case":     `{"schema": "bulkhead.snapshot/v1", "Resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": []}`,
+		"repeated field": `{"schema": "bulkhead.snapshot/v1", "resources": [{"id": "b", "kind": "volume", "type": "t", "name": "b"}], "resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": []}`,
+		"unknown field":  `{"schema": "bulkhead.snapshot/v1", "future": {"x": [1, 2]}, "resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": null}`,
+	} {
+		g, err := graph.ReadSnapshot(strings.NewReader(doc))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if _, ok := g.Resource("a"); !ok || g.Len() != 1 {
+			t.Errorf("%s: read %d resources, want only a", name, g.Len())
 		}
 	}
 }
