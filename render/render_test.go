@@ -253,3 +253,16 @@ func TestJSONWrittenAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFWarnsOverGitHubLimit: a report over GitHub's result limit gets a warning, one at
+// the limit none.
+func TestSARIFWarnsOverGitHubLimit(t *testing.T) {
+	rep := &analyze.Report{Findings: make([]analyze.Finding, render.GitHubResultLimit)}
+	if w := render.SARIFWarnings(rep); len(w) != 0 {
+		t.Errorf("at the limit: %q", w)
+	}
+	rep.Findings = append(rep.Findings, analyze.Finding{})
+	if w := render.SARIFWarnings(rep); len(w) != 1 || !strings.Contains(w[0], "25001 results") {
+		t.Errorf("over the limit: %q", w)
+	}
+}

@@ -20,6 +20,21 @@ func init() { Register("sarif", RendererFunc(SARIF)) }
 // InformationURI is where SARIF consumers send people to read about the tool.
 const InformationURI = "https://github.com/bulkhead-dev/bulkhead"
 
+// GitHubResultLimit is the most results GitHub code scanning accepts in one SARIF run; it
+// rejects a larger upload, and shows only the top 5,000 results by severity of one it takes.
+// https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit
+const GitHubResultLimit = 25000
+
+// SARIFWarnings says what a SARIF consumer will make of the report that the file does not
+// show: a run over GitHub's result limit.
+func SARIFWarnings(rep *analyze.Report) []string {
+	if n := len(rep.Findings); n > GitHubResultLimit {
+		return []string{fmt.Sprintf("the SARIF run has %d results; GitHub code scanning rejects runs of more than %d "+
+			"and shows only the top 5,000 by severity: audit each source in its own run (one upload category each)", n, GitHubResultLimit)}
+	}
+	return nil
+}
+
 // SARIF writes the report as SARIF 2.1.0 (one run; one rule per bulkhead rule, with its
 // help text; one result per finding). A finding whose resource came from a file (.tf) is
 // located at file:line; every result also carries a logical location named by the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -121,6 +122,11 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	}
 	if err := out.Close(); err != nil {
 		return err
+	}
+	if opts.Format == "sarif" {
+		for _, w := range render.SARIFWarnings(rep) {
+			slog.Warn(w)
+		}
 	}
 	if opts.Output != "" {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
