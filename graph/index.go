@@ -6,23 +6,55 @@ import "slices"
 // order, forward and reverse adjacency as slices. Build it once after loading (Graph.Index
 // does, and caches it until the graph changes); it is not safe to mutate the graph while
 // an index is in use.
+//
+// The adjacency is in compressed sparse row form: the out-edges of resource i are
+// out[outOff[i]:outOff[i+1]], sorted by (to, kind), each a half {other end, edge number in
+// the graph's arena}; in-edges likewise, sorted by (from, kind). That is 8 bytes per edge
+// and direction plus 4 per resource, instead of a slice per resource. IDs are looked up in
+// the store's own vertex map (rank turns its positions into index numbers), not in a
+// second map.
 type Index struct {
-	res []*Resource
-	pos map[string]int32
-	out [][]half
-	in  [][]half
+	res    []*Resource
+	edges  *edgeArena
+	kind   []uint8 // kind code of each arena edge: its position in EdgeKinds
+	outOff []int32
+	out    []half
+	inOff  []int32
+	in     []half
+
+	cs   *compactStore[string, *Resource]
+	rank []int32          // store position -> index number; nil when they are the same
+	pos  map[string]int32 // only for a graph on another store (a benchmark)
 
 	destroys map[int32][]int32
-	trees    map[int32]map[int32]*Edge // cascade shortest-path trees by source, for Chain
-	env      []int32                   // memo of EnvironmentOf: -2 not computed, -1 none
-	mark     []uint32                  // visit stamps, so traversals allocate no sets
+	trees    map[int32][]treeNode // cascade shortest-path trees by source, for Chain
+	env      []int32              // memo of EnvironmentOf: -2 not computed, -1 none
+	mark     []uint32             // visit stamps, so traversals allocate no sets
 	stamp    uint32
 }
 
-type half struct {
-	n int32
-	e *Edge
+// half is one end of an edge seen from the other: the resource at that end and the edge's
+// number in the graph's arena.
+type half struct{ n, e int32 }
+
+// treeNode is a resource reached by a cascade tree, its parent and the edge between them.
+type treeNode struct{ n, parent, e int32 }
+
+// kindCode is k's position in EdgeKinds (which is sorted, so codes order like kinds), or
+// len(EdgeKinds) for an unknown kind.
+func kindCode(k EdgeKind) uint8 {
+	for i, x := range EdgeKinds {
+		if x == k {
+			return uint8(i)
+		}
+	}
+	return uint8(len(EdgeKinds))
 }
+
+var (
+	codeContains    = kindCode(Contains)
+	codeDeletesWith = kindCode(DeletesWith)
+)
 
 // Index returns the graph's traversal index, building it if needed.
 func (g *Graph) Index() *Index {
@@ -30,77 +62,172 @@ func (g *Graph) Index() *Index {
 		return g.idx
 	}
 	rs := g.Resources()
+	n, ne := len(rs), int(g.arena.n)
 	x := &Index{
 		res:      rs,
-		pos:      make(map[string]int32, len(rs)),
-		out:      make([][]half, len(rs)),
-		in:       make([][]half, len(rs)),
+		edges:    &g.arena,
+		kind:     make([]uint8, ne),
+		outOff:   make([]int32, n+1),
+		out:      make([]half, ne),
+		inOff:    make([]int32, n+1),
+		in:       make([]half, ne),
+		cs:       g.cs,
 		destroys: map[int32][]int32{},
-		trees:    map[int32]map[int32]*Edge{},
-		env:      make([]int32, len(rs)),
-		mark:     make([]uint32, len(rs)),
+		trees:    map[int32][]treeNode{},
+		env:      make([]int32, n),
+		mark:     make([]uint32, n),
 	}
 	for i := range x.env {
 		x.env[i] = -2
 	}
-	for i, r := range rs {
-		x.pos[r.ID] = int32(i)
+	if x.cs != nil {
+		same := len(x.cs.verts) == n
+		for i, r := range rs {
+			if !same || x.cs.pos[r.ID] != int32(i) {
+				same = false
+				break
+			}
+		}
+		if !same {
+			x.rank = make([]int32, len(x.cs.verts))
+			for i := range x.rank {
+				x.rank[i] = -1
+			}
+			for i, r := range rs {
+				x.rank[x.cs.pos[r.ID]] = int32(i)
+			}
+		}
+	} else {
+		x.pos = make(map[string]int32, n)
+		for i, r := range rs {
+			x.pos[r.ID] = int32(i)
+		}
 	}
-	for _, e := range g.Edges() { // sorted, so adjacency lists are sorted too
-		f, t := x.pos[e.From], x.pos[e.To]
-		x.out[f] = append(x.out[f], half{t, e})
-		x.in[t] = append(x.in[t], half{f, e})
+	// Ends of every edge, kept in in (free until the reverse adjacency is made): n is the
+	// from end, e the to end.
+	ends := x.in
+	for i := range ne {
+		e := g.arena.at(int32(i))
+		f, _ := x.lookup(e.From)
+		t, _ := x.lookup(e.To)
+		ends[i] = half{f, t}
+		x.kind[i] = kindCode(e.Kind)
+		x.outOff[f+1]++
+	}
+	for i := range n {
+		x.outOff[i+1] += x.outOff[i]
+	}
+	next := slices.Clone(x.outOff[:n])
+	for i, h := range ends {
+		x.out[next[h.n]] = half{h.e, int32(i)}
+		next[h.n]++
+	}
+	// Each resource's out-edges by (to, kind): edges connected in sorted order (tfmap)
+	// already are.
+	for i := range n {
+		o := x.out[x.outOff[i]:x.outOff[i+1]]
+		less := func(a, b half) int {
+			if a.n != b.n {
+				return int(a.n - b.n)
+			}
+			return int(x.kind[a.e]) - int(x.kind[b.e])
+		}
+		if !slices.IsSortedFunc(o, less) {
+			slices.SortFunc(o, less)
+		}
+	}
+	// The reverse adjacency, filled in the forward order (sorted by from, to, kind), so
+	// each resource's in-edges come sorted by (from, kind).
+	clear(x.inOff)
+	for _, h := range x.out {
+		x.inOff[h.n+1]++
+	}
+	for i := range n {
+		x.inOff[i+1] += x.inOff[i]
+	}
+	copy(next, x.inOff[:n])
+	for f := range n {
+		for _, h := range x.out[x.outOff[f]:x.outOff[f+1]] {
+			x.in[next[h.n]] = half{int32(f), h.e}
+			next[h.n]++
+		}
 	}
 	g.idx = x
 	return x
 }
 
+// lookup returns the index number of the resource with the given ID.
+func (x *Index) lookup(id string) (int32, bool) {
+	if x.cs == nil {
+		i, ok := x.pos[id]
+		return i, ok
+	}
+	i, ok := x.cs.pos[id]
+	if !ok {
+		return 0, false
+	}
+	if x.rank != nil {
+		i = x.rank[i]
+	}
+	return i, i >= 0
+}
+
+func (x *Index) edge(h half) *Edge { return x.edges.at(h.e) }
+
+func (x *Index) outOf(n int32) []half { return x.out[x.outOff[n]:x.outOff[n+1]] }
+
+func (x *Index) inOf(n int32) []half { return x.in[x.inOff[n]:x.inOff[n+1]] }
+
 // Resource returns the resource with the given ID.
 func (x *Index) Resource(id string) (*Resource, bool) {
-	i, ok := x.pos[id]
+	i, ok := x.lookup(id)
 	if !ok {
 		return nil, false
 	}
 	return x.res[i], true
 }
 
-func (x *Index) at(r *Resource) int32 { return x.pos[r.ID] }
+func (x *Index) at(r *Resource) int32 {
+	i, _ := x.lookup(r.ID)
+	return i
+}
 
-func has(kinds []EdgeKind, k EdgeKind) bool {
+// kindMask is the set of kind codes of kinds (every kind if none).
+func kindMask(kinds []EdgeKind) uint16 {
 	if len(kinds) == 0 {
-		return true
+		return 1<<16 - 1
 	}
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
+	var m uint16
+	for _, k := range kinds {
+		m |= 1 << kindCode(k)
 	}
-	return false
+	return m
 }
 
 // Out returns r's outgoing edges of the given kinds (all kinds if none), sorted.
 func (x *Index) Out(r *Resource, kinds ...EdgeKind) []*Edge {
-	var out []*Edge
-	for _, h := range x.out[x.at(r)] {
-		if has(kinds, h.e.Kind) {
-			out = append(out, h.e)
-		}
-	}
-	return out
+	return x.list(x.outOf(x.at(r)), kindMask(kinds))
 }
 
 // In returns r's incoming edges of the given kinds (all kinds if none), sorted.
 func (x *Index) In(r *Resource, kinds ...EdgeKind) []*Edge {
+	return x.list(x.inOf(x.at(r)), kindMask(kinds))
+}
+
+func (x *Index) list(hs []half, mask uint16) []*Edge {
 	var out []*Edge
-	for _, h := range x.in[x.at(r)] {
-		if has(kinds, h.e.Kind) {
-			out = append(out, h.e)
+	for _, h := range hs {
+		if mask&(1<<x.kind[h.e]) != 0 {
+			out = append(out, x.edge(h))
 		}
 	}
 	return out
 }
 
-func cascades(k EdgeKind) bool { return k == Contains || k == DeletesWith }
+func (x *Index) cascades(h half) bool {
+	k := x.kind[h.e]
+	return k == codeContains || k == codeDeletesWith
+}
 
 // Destroys is the cascade closure of deleting r: r and everything reachable from it over
 // contains and deletes_with edges, sorted by ID. Results are memoised.
@@ -131,8 +258,8 @@ func (x *Index) destroysIdx(start int32) []int32 {
 	x.mark[start] = stamp
 	out := []int32{start}
 	for i := 0; i < len(out); i++ {
-		for _, h := range x.out[out[i]] {
-			if cascades(h.e.Kind) && x.mark[h.n] != stamp {
+		for _, h := range x.outOf(out[i]) {
+			if x.cascades(h) && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				out = append(out, h.n)
 			}
@@ -157,9 +284,9 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 	}
 	type item struct{ n, cost, hops int32 }
 	best := map[int32][2]int32{s: {0, 0}}
-	parent := map[int32]*Edge{}
-	var front []item          // zero-cost pushes, popped first (a stack)
-	back := []item{{s, 0, 0}} // unit-cost pushes (a queue)
+	parent := map[int32]half{} // the parent resource and the edge from it
+	var front []item           // zero-cost pushes, popped first (a stack)
+	back := []item{{s, 0, 0}}  // unit-cost pushes (a queue)
 	better := func(n, cost, hops int32) bool {
 		b, ok := best[n]
 		return !ok || cost < b[0] || (cost == b[0] && hops < b[1])
@@ -174,19 +301,19 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 		if b := best[it.n]; b[0] != it.cost || b[1] != it.hops {
 			continue // stale entry
 		}
-		for _, h := range x.out[it.n] {
-			if !cascades(h.e.Kind) {
+		for _, h := range x.outOf(it.n) {
+			if !x.cascades(h) {
 				continue
 			}
 			cost := it.cost
-			if h.e.Kind == Contains {
+			if x.kind[h.e] == codeContains {
 				cost++
 			}
 			if !better(h.n, cost, it.hops+1) {
 				continue
 			}
 			best[h.n] = [2]int32{cost, it.hops + 1}
-			parent[h.n] = h.e
+			parent[h.n] = half{it.n, h.e}
 			next := item{h.n, cost, it.hops + 1}
 			if cost == it.cost {
 				front = append(front, next)
@@ -195,17 +322,37 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 			}
 		}
 	}
-	x.trees[s] = parent
-	return x.walk(parent, s, t)
+	// The tree is kept as a slice sorted by resource (12 bytes a node, searched in
+	// O(log n)) rather than as the map: a source's tree is walked once per chain asked.
+	tree := make([]treeNode, 0, len(parent))
+	for n, p := range parent {
+		tree = append(tree, treeNode{n, p.n, p.e})
+	}
+	slices.SortFunc(tree, func(a, b treeNode) int { return int(a.n - b.n) })
+	x.trees[s] = tree
+	return x.walk(tree, s, t)
 }
 
-func (x *Index) walk(parent map[int32]*Edge, s, t int32) []*Edge {
-	if _, ok := parent[t]; !ok {
+func findNode(tree []treeNode, n int32) (treeNode, bool) {
+	i, ok := slices.BinarySearchFunc(tree, n, func(t treeNode, n int32) int { return int(t.n - n) })
+	if !ok {
+		return treeNode{}, false
+	}
+	return tree[i], true
+}
+
+func (x *Index) walk(tree []treeNode, s, t int32) []*Edge {
+	node, ok := findNode(tree, t)
+	if !ok {
 		return nil
 	}
 	var chain []*Edge
-	for c := t; c != s; c = x.pos[parent[c].From] {
-		chain = append(chain, parent[c])
+	for {
+		chain = append(chain, x.edges.at(node.e))
+		if node.parent == s {
+			break
+		}
+		node, _ = findNode(tree, node.parent)
 	}
 	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
 		chain[i], chain[j] = chain[j], chain[i]
@@ -233,8 +380,8 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 			x.env[n] = c
 			return x.res[c]
 		}
-		for _, h := range x.in[c] {
-			if h.e.Kind == Contains && x.mark[h.n] != stamp {
+		for _, h := range x.inOf(c) {
+			if x.kind[h.e] == codeContains && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				queue = append(queue, h.n)
 			}
@@ -246,7 +393,7 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 // DestroysID reports whether deleting r destroys the resource with the given ID, without
 // building a set: a binary search in r's memoised cascade closure.
 func (x *Index) DestroysID(r *Resource, id string) bool {
-	n, ok := x.pos[id]
+	n, ok := x.lookup(id)
 	if !ok {
 		return false
 	}

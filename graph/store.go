@@ -11,7 +11,9 @@ import (
 // library's default store, which keeps every edge value twice in per-vertex maps
 // (map[K]map[K]Edge[K] for out- and in-edges: about 680 bytes per edge at 100k resources).
 //
-// Vertices live in a slice, numbered by insertion, with one map from hash to position.
+// Vertices live in a slice, numbered by insertion, with one map from hash to position;
+// vertex weights and attribute maps, which bulkhead does not use, are kept aside for the
+// few vertices that have them.
 // Edges are records {source, target int32, data} in one slice, with one map from the pair
 // (source<<32 | target) to the record's position. Edge weights and attribute maps, which
 // bulkhead does not use, are kept aside for the few edges that have them, so the library's
@@ -26,9 +28,10 @@ import (
 type compactStore[K comparable, T any] struct {
 	mu sync.RWMutex
 
-	pos   map[K]int32 // live vertex hash -> position in verts
-	verts []vertex[K, T]
-	dead  int // removed vertex slots in verts, reclaimed by compact
+	pos    map[K]int32 // live vertex hash -> position in verts
+	verts  []vertex[K, T]
+	vprops map[int32]dgraph.VertexProperties // vertices with a weight or a non-nil attribute map
+	dead   int                               // removed vertex slots in verts, reclaimed by compact
 
 	edges []edgeRec
 	pairs map[uint64]int32    // pairKey(source, target) -> position in edges
@@ -38,7 +41,6 @@ type compactStore[K comparable, T any] struct {
 type vertex[K comparable, T any] struct {
 	hash  K
 	value T
-	props dgraph.VertexProperties
 	deg   int32 // incident edges (in + out); RemoveVertex refuses while > 0
 	live  bool
 }
@@ -55,9 +57,10 @@ type edgeExtra struct {
 
 func newCompactStore[K comparable, T any]() *compactStore[K, T] {
 	return &compactStore[K, T]{
-		pos:   map[K]int32{},
-		pairs: map[uint64]int32{},
-		extra: map[int32]edgeExtra{},
+		pos:    map[K]int32{},
+		vprops: map[int32]dgraph.VertexProperties{},
+		pairs:  map[uint64]int32{},
+		extra:  map[int32]edgeExtra{},
 	}
 }
 
@@ -73,8 +76,12 @@ func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexPrope
 	if len(s.verts) >= 1<<31-1 {
 		return fmt.Errorf("graph store: more than %d vertices", 1<<31-1)
 	}
-	s.pos[hash] = int32(len(s.verts))
-	s.verts = append(s.verts, vertex[K, T]{hash: hash, value: value, props: props, live: true})
+	i := int32(len(s.verts))
+	s.pos[hash] = i
+	s.verts = append(s.verts, vertex[K, T]{hash: hash, value: value, live: true})
+	if props.Attributes != nil || props.Weight != 0 {
+		s.vprops[i] = props
+	}
 	return nil
 }
 
@@ -87,8 +94,7 @@ func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) 
 		var zero T
 		return zero, dgraph.VertexProperties{}, dgraph.ErrVertexNotFound
 	}
-	v := &s.verts[i]
-	return v.value, v.props, nil
+	return s.verts[i].value, s.vprops[i], nil
 }
 
 // RemoveVertex implements dgraph.Store. A vertex with edges is refused with
@@ -105,6 +111,7 @@ func (s *compactStore[K, T]) RemoveVertex(hash K) error {
 	}
 	delete(s.pos, hash)
 	s.verts[i] = vertex[K, T]{} // drop references
+	delete(s.vprops, i)
 	s.dead++
 	if s.dead >= compactMin && s.dead*2 >= len(s.verts) {
 		s.compact()
@@ -119,6 +126,7 @@ var compactMin = 64
 // compact renumbers the live vertices densely and rewrites the edges' ends and pair keys.
 func (s *compactStore[K, T]) compact() {
 	renum := make([]int32, len(s.verts))
+	props := make(map[int32]dgraph.VertexProperties, len(s.vprops))
 	live := s.verts[:0]
 	for i, v := range s.verts {
 		if !v.live {
@@ -127,10 +135,14 @@ func (s *compactStore[K, T]) compact() {
 		}
 		renum[i] = int32(len(live))
 		s.pos[v.hash] = int32(len(live))
+		if p, ok := s.vprops[int32(i)]; ok {
+			props[int32(len(live))] = p
+		}
 		live = append(live, v)
 	}
 	clear(s.verts[len(live):])
 	s.verts = live
+	s.vprops = props
 	s.dead = 0
 	clear(s.pairs)
 	for i := range s.edges {
