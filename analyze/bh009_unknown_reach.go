@@ -33,7 +33,7 @@ credential from where it is readable.`,
 			if where == "" {
 				where = "found by " + t.Origin.String()
 			}
-			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", t.Label(), where)
+			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.label(t), where)
 			f.Path = []Hop{p.Hop("", t)}
 			// What would teach bulkhead the reach depends on where the credential was found.
 			switch src := t.Origin.Source; {

@@ -9,7 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"io"
 	"strings"
 )
 
@@ -101,14 +101,28 @@ type Finding struct {
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource
-// and the sorted set of the others, hashed.
+// and the sorted set of the others, hashed. key must be sorted; duplicates count once.
+// It is the first 8 bytes of SHA-256(rule NUL primary NUL key joined by NUL), in hex.
 func fingerprint(rule, primary string, key []string) string {
-	k := append([]string(nil), key...)
-	sort.Strings(k)
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", rule, primary, strings.Join(k, "\x00"))
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	io.WriteString(h, rule)
+	h.Write(nul)
+	io.WriteString(h, primary)
+	h.Write(nul)
+	for i, k := range key {
+		if i > 0 && k == key[i-1] {
+			continue
+		}
+		if i > 0 {
+			h.Write(nul)
+		}
+		io.WriteString(h, k)
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:8]) // 16 bytes kept per finding, not 64
 }
+
+var nul = []byte{0}
 
 // Less orders findings: severity (highest first), rule, primary resource, fingerprint.
 func Less(a, b Finding) bool {

@@ -401,6 +401,14 @@ func (x *Index) DestroysID(r *Resource, id string) bool {
 	return found
 }
 
+// ResetMemo drops the memoised cascade closures and chains (Destroys, Chain), which are
+// made again on demand: call it when a run of queries is over and the index stays alive
+// with the graph.
+func (x *Index) ResetMemo() {
+	x.destroys = map[int32][]int32{}
+	x.trees = map[int32][]treeNode{}
+}
+
 func (x *Index) nextStamp() uint32 {
 	x.stamp++
 	if x.stamp == 0 { // wrapped: clear old stamps
