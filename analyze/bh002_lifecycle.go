@@ -57,10 +57,9 @@ func (p *Pass) deleterHops(d *graph.Resource) []Hop { return p.deleterHopsExtra(
 
 // deleterHopsExtra is deleterHops in a slice with room for extra more hops.
 func (p *Pass) deleterHopsExtra(d *graph.Resource, extra int) []Hop {
-	for _, e := range p.Index.In(d, graph.DeletesWith) {
-		parent, _ := p.Index.Resource(e.From)
+	for _, parent := range p.Index.Predecessors(d, graph.DeletesWith) {
 		if parent.Kind.IsData() {
-			return append(make([]Hop, 0, 2+extra), p.Hop("", parent), p.Hop(string(e.Kind), d))
+			return append(make([]Hop, 0, 2+extra), p.Hop("", parent), p.Hop(string(graph.DeletesWith), d))
 		}
 	}
 	return append(make([]Hop, 0, 1+extra), p.Hop("", d))

@@ -26,7 +26,7 @@ credential from where it is readable.`,
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, t := range p.Graph.ByKind(graph.Token) {
-			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Out(t, graph.ScopedTo)) > 0 {
+			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Successors(t, graph.ScopedTo)) > 0 {
 				continue // known, or learned from another source (a joined Terraform key)
 			}
 			where := p.exposure(t)

@@ -232,8 +232,8 @@ func (p *Pass) IsHolder(r *graph.Resource) bool {
 		return false
 	}
 	if r.Kind == graph.Volume {
-		for _, e := range p.Index.Out(r, graph.DeletesWith, graph.Contains) {
-			if t, _ := p.Index.Resource(e.To); t.Kind == graph.VolumeInstance {
+		for _, t := range p.Index.Successors(r, graph.DeletesWith, graph.Contains) {
+			if t.Kind == graph.VolumeInstance {
 				return false
 			}
 		}
@@ -243,12 +243,7 @@ func (p *Pass) IsHolder(r *graph.Resource) bool {
 
 // Copies are r's recovery points: the sources of backs_up edges into r, sorted by ID.
 func (p *Pass) Copies(r *graph.Resource) []*graph.Resource {
-	var out []*graph.Resource
-	for _, e := range p.Index.In(r, graph.BacksUp) {
-		c, _ := p.Index.Resource(e.From)
-		out = append(out, c)
-	}
-	return out
+	return p.Index.Predecessors(r, graph.BacksUp)
 }
 
 // Surviving are the recovery points of r that outlive the deletion of everything in
@@ -269,8 +264,8 @@ func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*grap
 			continue
 		}
 		lost := false
-		for _, e := range p.Index.Out(c, graph.StoredIn) {
-			if destroyed(e.To) {
+		for _, s := range p.Index.Successors(c, graph.StoredIn) {
+			if destroyed(s.ID) {
 				lost = true
 				break
 			}
@@ -483,8 +478,7 @@ func (p *Pass) exposure(t *graph.Resource) string {
 
 func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
-	for _, e := range p.Index.Out(t, graph.ExposedIn) {
-		to, _ := p.Index.Resource(e.To)
+	for _, to := range p.Index.Successors(t, graph.ExposedIn) {
 		places = append(places, p.placeName(to))
 	}
 	if len(places) == 0 {
@@ -509,12 +503,7 @@ func (p *Pass) placeName(r *graph.Resource) string {
 
 // Exposures returns the resources where a credential is readable, sorted.
 func (p *Pass) Exposures(t *graph.Resource) []*graph.Resource {
-	var out []*graph.Resource
-	for _, e := range p.Index.Out(t, graph.ExposedIn) {
-		to, _ := p.Index.Resource(e.To)
-		out = append(out, to)
-	}
-	return out
+	return p.Index.Successors(t, graph.ExposedIn)
 }
 
 // Finding builds a finding of the running rule about primary, with the rule's default

@@ -18,11 +18,14 @@ var (
 
 // Graph is a set of resources and typed edges. The store of record is a
 // github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
-// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*Edge), or
+// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*link), or
 // the list of its typed edges (*pair) when it has several. The library keeps them in a
 // compactStore (store.go) given through dgraph.NewWithStore, not in its default store.
-// The typed edges themselves live by value in an edgeArena (the store's edge data points
-// into it), so that an edge costs no allocation of its own; Edges() lists them sorted.
+//
+// A typed edge is kept as a 16-byte link: its ends as the store's vertex positions, its
+// kind and actions as small codes, its note interned. Edges(), Index.Out, Index.In and
+// Index.Chain give them as *Edge values made on request: an Edge of its own per edge
+// (88 bytes, ends spelled out) would be the largest part of a big graph's edges.
 // Traversals run on a compact index built on first use (see index.go), because the
 // library's own traversals copy its adjacency maps on every call.
 type Graph struct {
@@ -31,8 +34,11 @@ type Graph struct {
 	resources []*Resource                      // insertion order; Resources() sorts
 	sorted    bool
 
-	arena edgeArena // every typed edge, in the order Connect added them
-	edges []*Edge   // Edges(): the arena's edges sorted, built on demand; nil when stale
+	links linkArena        // every typed edge, in the order Connect added them
+	notes []string         // interned notes of the links; notes[0] is ""
+	noted map[string]int32 // note -> position in notes
+	order []*Resource      // insertion order, only without cs (cs.verts has it)
+	posOf map[string]int32 // ID -> insertion position, only without cs (cs.pos has it)
 
 	Sources []SourceInfo
 	Gaps    []Gap
@@ -46,46 +52,118 @@ type Graph struct {
 	pending  any
 }
 
-// edgeArena keeps edges by value in fixed-size chunks, numbered in the order they were
-// added: appending never moves an edge, so *Edge pointers into it stay valid, and a
-// chunk of edgeChunk edges is one allocation (88 bytes an edge instead of a 96-byte
-// object each).
-type edgeArena struct {
-	chunks [][]Edge
+// link is a typed edge as the graph keeps it.
+type link struct {
+	from, to int32 // insertion positions of the ends (the store's vertex positions)
+	note     int32 // position in Graph.notes
+	kind     uint8 // position in EdgeKinds
+	acts     uint8 // actions: actionBits
+}
+
+// linkArena keeps links in fixed-size chunks, numbered in the order they were added:
+// appending never moves a link, so the store's edge data can point at it.
+type linkArena struct {
+	chunks [][]link
 	n      int32
 }
 
-const edgeChunkBits = 10 // 1,024 edges, 90,112 bytes: exactly 11 pages
+const linkChunkBits = 12 // 4,096 links, 64 KiB a chunk
 
-func (a *edgeArena) add(e Edge) *Edge {
-	if a.n&(1<<edgeChunkBits-1) == 0 {
-		a.chunks = append(a.chunks, make([]Edge, 1<<edgeChunkBits))
+func (a *linkArena) add(l link) *link {
+	if a.n&(1<<linkChunkBits-1) == 0 {
+		a.chunks = append(a.chunks, make([]link, 1<<linkChunkBits))
 	}
 	p := a.at(a.n)
-	*p = e
+	*p = l
 	a.n++
 	return p
 }
 
-// drop removes the edge added last.
-func (a *edgeArena) drop() {
+// drop removes the link added last.
+func (a *linkArena) drop() {
 	a.n--
-	*a.at(a.n) = Edge{}
+	*a.at(a.n) = link{}
 }
 
-func (a *edgeArena) at(i int32) *Edge { return &a.chunks[i>>edgeChunkBits][i&(1<<edgeChunkBits-1)] }
+func (a *linkArena) at(i int32) *link { return &a.chunks[i>>linkChunkBits][i&(1<<linkChunkBits-1)] }
+
+// Actions as bits of a link, in the order normaliseActions sorts them.
+var actionBit = []Action{Delete, Read, Write}
+
+func actionBits(as []Action) uint8 {
+	var b uint8
+	for _, a := range as {
+		for i, x := range actionBit {
+			if a == x {
+				b |= 1 << i
+			}
+		}
+	}
+	return b
+}
+
+func actionsOf(b uint8) []Action {
+	if b == 0 {
+		return nil
+	}
+	var out []Action
+	for i, x := range actionBit {
+		if b&(1<<i) != 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// intern returns the position of note in g.notes, adding it if new.
+func (g *Graph) intern(note string) int32 {
+	if note == "" {
+		return 0
+	}
+	if i, ok := g.noted[note]; ok {
+		return i
+	}
+	i := int32(len(g.notes))
+	g.notes = append(g.notes, note)
+	g.noted[note] = i
+	return i
+}
+
+// idAt is the ID of the resource at an insertion position.
+func (g *Graph) idAt(p int32) string {
+	if g.cs != nil {
+		return g.cs.verts[p].hash
+	}
+	return g.order[p].ID
+}
+
+// position is the insertion position of the resource with the given ID.
+func (g *Graph) position(id string) (int32, bool) {
+	if g.cs != nil {
+		p, ok := g.cs.pos[id]
+		return p, ok
+	}
+	p, ok := g.posOf[id]
+	return p, ok
+}
+
+// edge makes the Edge of a link into e.
+func (g *Graph) edge(l *link, e *Edge) {
+	*e = Edge{From: g.idAt(l.from), To: g.idAt(l.to), Kind: EdgeKinds[l.kind], Note: g.notes[l.note], Actions: actionsOf(l.acts)}
+}
+
+type pair struct{ links []*link }
 
 // vertexOpts: no attribute map per vertex (the library would make an empty one for each).
 var vertexOpts = []func(*dgraph.VertexProperties){dgraph.VertexAttributes(nil)}
-
-type pair struct{ edges []*Edge }
 
 func resourceID(r *Resource) string { return r.ID }
 
 // New returns an empty graph, stored in a compactStore (store.go).
 func New() *Graph {
 	cs := newCompactStore[string, *Resource]()
-	g := &Graph{store: dgraph.NewWithStore(resourceID, cs, dgraph.Directed()), cs: cs}
+	g := &Graph{store: dgraph.NewWithStore(resourceID, cs, dgraph.Directed()), cs: cs,
+		notes: []string{""}, noted: map[string]int32{}}
 	g.edgeOpts = []func(*dgraph.EdgeProperties){func(p *dgraph.EdgeProperties) {
 		p.Data = g.pending
 		p.Attributes = nil
@@ -97,7 +175,7 @@ func New() *Graph {
 func (g *Graph) Len() int { return len(g.resources) }
 
 // EdgeCount is the number of typed edges.
-func (g *Graph) EdgeCount() int { return int(g.arena.n) }
+func (g *Graph) EdgeCount() int { return int(g.links.n) }
 
 // Add inserts a resource. Its ID must be new, its kind and tier valid.
 func (g *Graph) Add(r *Resource) error {
@@ -109,6 +187,13 @@ func (g *Graph) Add(r *Resource) error {
 			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
 		}
 		return fmt.Errorf("add %s: %w", r.ID, err)
+	}
+	if g.cs == nil {
+		if g.posOf == nil {
+			g.posOf = map[string]int32{}
+		}
+		g.posOf[r.ID] = int32(len(g.order))
+		g.order = append(g.order, r)
 	}
 	g.resources = append(g.resources, r)
 	g.sorted = false
@@ -152,71 +237,71 @@ func (g *Graph) Connect(e Edge) error {
 			return fmt.Errorf("%w: edge %s -> %s has unknown action %q", ErrInvalid, e.From, e.To, a)
 		}
 	}
-	e.Actions = normaliseActions(e.Actions)
-	// The edge goes into the arena first, so that the store's data can point at it; it
+	code, acts := kindCode(e.Kind), actionBits(e.Actions)
+	// The link goes into the arena first, so that the store's data can point at it; it
 	// is dropped again when it merges into an existing edge or fails.
-	ne := g.arena.add(e)
+	l := g.links.add(link{kind: code, acts: acts})
 	// Add first: a new pair (the common case) costs one lookup in the store, not two.
-	// The edge data is the *Edge itself while the pair has one edge, a *pair once it has
+	// The edge data is the *link itself while the pair has one edge, a *pair once it has
 	// several; no attribute map is kept (see edgeOpts).
-	g.pending = ne
+	g.pending = l
 	err := g.store.AddEdge(e.From, e.To, g.edgeOpts...)
 	g.pending = nil
 	switch {
 	case err == nil:
 		if g.cs != nil {
-			// The ends as the store keeps them: one copy of each ID string, however the
-			// caller built its own (a snapshot decodes each edge's ends afresh).
 			rec := &g.cs.edges[len(g.cs.edges)-1]
-			ne.From, ne.To = g.cs.verts[rec.src].hash, g.cs.verts[rec.dst].hash
+			l.from, l.to = rec.src, rec.dst
+		} else {
+			l.from, l.to = g.posOf[e.From], g.posOf[e.To]
 		}
+		l.note = g.intern(e.Note)
 	case errors.Is(err, dgraph.ErrEdgeAlreadyExists):
-		g.arena.drop()
+		g.links.drop()
 		de, err := g.store.Edge(e.From, e.To)
 		if err != nil {
 			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 		}
 		var p *pair
 		switch d := de.Properties.Data.(type) {
-		case *Edge:
-			p = &pair{edges: []*Edge{d}}
+		case *link:
+			p = &pair{links: []*link{d}}
 		case *pair:
 			p = d
 		}
-		for _, x := range p.edges {
-			if x.Kind == e.Kind {
-				x.Actions = normaliseActions(append(x.Actions, e.Actions...))
-				if x.Note == "" {
-					x.Note = e.Note
+		for _, x := range p.links {
+			if x.kind == code {
+				x.acts |= acts
+				if x.note == 0 {
+					x.note = g.intern(e.Note)
 				}
 				g.idx = nil
 				return nil
 			}
 		}
-		ne = g.arena.add(e)
-		ne.From, ne.To = p.edges[0].From, p.edges[0].To
-		p.edges = append(p.edges, ne)
-		if len(p.edges) == 2 {
+		l = g.links.add(link{from: p.links[0].from, to: p.links[0].to, kind: code, acts: acts})
+		p.links = append(p.links, l)
+		if len(p.links) == 2 {
 			g.pending = p
 			err := g.store.UpdateEdge(e.From, e.To, g.edgeOpts...)
 			g.pending = nil
 			if err != nil {
-				g.arena.drop()
+				g.links.drop()
 				return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 			}
 		}
+		l.note = g.intern(e.Note)
 	case errors.Is(err, dgraph.ErrVertexNotFound):
-		g.arena.drop()
+		g.links.drop()
 		missing := e.From
 		if _, ok := g.Resource(e.From); ok {
 			missing = e.To
 		}
 		return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
 	default:
-		g.arena.drop()
+		g.links.drop()
 		return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 	}
-	g.edges = nil
 	g.idx = nil
 	return nil
 }
@@ -256,16 +341,18 @@ func (g *Graph) Resources() []*Resource {
 	return g.resources
 }
 
-// Edges returns every edge sorted by (from, to, kind). The slice is shared; do not modify
-// it. It is built on the first call after the graph changed: a graph only audited (through
-// its Index) never needs it.
+// Edges returns every edge sorted by (from, to, kind), made afresh on each call (the
+// graph keeps edges as links, see Graph): changing them does not change the graph.
 func (g *Graph) Edges() []*Edge {
-	if g.edges != nil || g.arena.n == 0 {
-		return g.edges
+	n := g.links.n
+	if n == 0 {
+		return nil
 	}
-	es := make([]*Edge, g.arena.n)
+	vals := make([]Edge, n)
+	es := make([]*Edge, n)
 	for i := range es {
-		es[i] = g.arena.at(int32(i))
+		g.edge(g.links.at(int32(i)), &vals[i])
+		es[i] = &vals[i]
 	}
 	cmp := func(a, b *Edge) int {
 		if c := strings.Compare(a.From, b.From); c != 0 {
@@ -279,7 +366,6 @@ func (g *Graph) Edges() []*Edge {
 	if !slices.IsSortedFunc(es, cmp) { // sources that connect in order (tfmap) skip the sort
 		slices.SortFunc(es, cmp)
 	}
-	g.edges = es
 	return es
 }
 

@@ -8,23 +8,19 @@ import "slices"
 // an index is in use.
 //
 // The adjacency is in compressed sparse row form: the out-edges of resource i are
-// out[outOff[i]:outOff[i+1]], sorted by (to, kind), each a half {other end, edge number in
+// out[outOff[i]:outOff[i+1]], sorted by (to, kind), each a half {other end, link number in
 // the graph's arena}; in-edges likewise, sorted by (from, kind). That is 8 bytes per edge
 // and direction plus 4 per resource, instead of a slice per resource. IDs are looked up in
 // the store's own vertex map (rank turns its positions into index numbers), not in a
 // second map.
 type Index struct {
+	g      *Graph
 	res    []*Resource
-	edges  *edgeArena
-	kind   []uint8 // kind code of each arena edge: its position in EdgeKinds
 	outOff []int32
 	out    []half
 	inOff  []int32
 	in     []half
-
-	cs   *compactStore[string, *Resource]
-	rank []int32          // store position -> index number; nil when they are the same
-	pos  map[string]int32 // only for a graph on another store (a benchmark)
+	rank   []int32 // insertion position -> index number; nil when they are the same
 
 	destroys map[int32][]int32
 	trees    map[int32][]treeNode // cascade shortest-path trees by source, for Chain
@@ -34,10 +30,10 @@ type Index struct {
 }
 
 // half is one end of an edge seen from the other: the resource at that end and the edge's
-// number in the graph's arena.
+// link number in the graph's arena.
 type half struct{ n, e int32 }
 
-// treeNode is a resource reached by a cascade tree, its parent and the edge between them.
+// treeNode is a resource reached by a cascade tree, its parent and the link between them.
 type treeNode struct{ n, parent, e int32 }
 
 // kindCode is k's position in EdgeKinds (which is sorted, so codes order like kinds), or
@@ -62,16 +58,14 @@ func (g *Graph) Index() *Index {
 		return g.idx
 	}
 	rs := g.Resources()
-	n, ne := len(rs), int(g.arena.n)
+	n, ne := len(rs), int(g.links.n)
 	x := &Index{
+		g:        g,
 		res:      rs,
-		edges:    &g.arena,
-		kind:     make([]uint8, ne),
 		outOff:   make([]int32, n+1),
 		out:      make([]half, ne),
 		inOff:    make([]int32, n+1),
 		in:       make([]half, ne),
-		cs:       g.cs,
 		destroys: map[int32][]int32{},
 		trees:    map[int32][]treeNode{},
 		env:      make([]int32, n),
@@ -80,38 +74,31 @@ func (g *Graph) Index() *Index {
 	for i := range x.env {
 		x.env[i] = -2
 	}
-	if x.cs != nil {
-		same := len(x.cs.verts) == n
-		for i, r := range rs {
-			if !same || x.cs.pos[r.ID] != int32(i) {
-				same = false
-				break
-			}
-		}
-		if !same {
-			x.rank = make([]int32, len(x.cs.verts))
-			for i := range x.rank {
-				x.rank[i] = -1
-			}
+	// Index numbers are ID order, insertion positions the order of Add: the same when the
+	// resources were added sorted (tfmap does), else rank maps one to the other.
+	for i, r := range rs {
+		if p, _ := g.position(r.ID); p != int32(i) {
+			x.rank = make([]int32, n)
 			for i, r := range rs {
-				x.rank[x.cs.pos[r.ID]] = int32(i)
+				p, _ := g.position(r.ID)
+				x.rank[p] = int32(i)
 			}
-		}
-	} else {
-		x.pos = make(map[string]int32, n)
-		for i, r := range rs {
-			x.pos[r.ID] = int32(i)
+			break
 		}
 	}
-	// Ends of every edge, kept in in (free until the reverse adjacency is made): n is the
+	num := func(p int32) int32 {
+		if x.rank != nil {
+			return x.rank[p]
+		}
+		return p
+	}
+	// Ends of every link, kept in in (free until the reverse adjacency is made): n is the
 	// from end, e the to end.
 	ends := x.in
 	for i := range ne {
-		e := g.arena.at(int32(i))
-		f, _ := x.lookup(e.From)
-		t, _ := x.lookup(e.To)
+		l := g.links.at(int32(i))
+		f, t := num(l.from), num(l.to)
 		ends[i] = half{f, t}
-		x.kind[i] = kindCode(e.Kind)
 		x.outOff[f+1]++
 	}
 	for i := range n {
@@ -122,23 +109,21 @@ func (g *Graph) Index() *Index {
 		x.out[next[h.n]] = half{h.e, int32(i)}
 		next[h.n]++
 	}
-	// Each resource's out-edges by (to, kind): edges connected in sorted order (tfmap)
-	// already are.
-	for i := range n {
-		o := x.out[x.outOff[i]:x.outOff[i+1]]
-		less := func(a, b half) int {
-			if a.n != b.n {
-				return int(a.n - b.n)
-			}
-			return int(x.kind[a.e]) - int(x.kind[b.e])
+	// Each resource's out-edges by (to, kind): links made in sorted order (tfmap) already
+	// are.
+	less := func(a, b half) int {
+		if a.n != b.n {
+			return int(a.n - b.n)
 		}
-		if !slices.IsSortedFunc(o, less) {
+		return int(g.links.at(a.e).kind) - int(g.links.at(b.e).kind)
+	}
+	for i := range n {
+		if o := x.out[x.outOff[i]:x.outOff[i+1]]; !slices.IsSortedFunc(o, less) {
 			slices.SortFunc(o, less)
 		}
 	}
 	// The reverse adjacency, filled in the forward order (sorted by from, to, kind), so
 	// each resource's in-edges come sorted by (from, kind).
-	clear(x.inOff)
 	for _, h := range x.out {
 		x.inOff[h.n+1]++
 	}
@@ -158,21 +143,17 @@ func (g *Graph) Index() *Index {
 
 // lookup returns the index number of the resource with the given ID.
 func (x *Index) lookup(id string) (int32, bool) {
-	if x.cs == nil {
-		i, ok := x.pos[id]
-		return i, ok
-	}
-	i, ok := x.cs.pos[id]
+	p, ok := x.g.position(id)
 	if !ok {
 		return 0, false
 	}
 	if x.rank != nil {
-		i = x.rank[i]
+		p = x.rank[p]
 	}
-	return i, i >= 0
+	return p, true
 }
 
-func (x *Index) edge(h half) *Edge { return x.edges.at(h.e) }
+func (x *Index) kind(h half) uint8 { return x.g.links.at(h.e).kind }
 
 func (x *Index) outOf(n int32) []half { return x.out[x.outOff[n]:x.outOff[n+1]] }
 
@@ -204,28 +185,64 @@ func kindMask(kinds []EdgeKind) uint16 {
 	return m
 }
 
-// Out returns r's outgoing edges of the given kinds (all kinds if none), sorted.
+// Out returns r's outgoing edges of the given kinds (all kinds if none), sorted. The
+// edges are made for the call (see Graph).
 func (x *Index) Out(r *Resource, kinds ...EdgeKind) []*Edge {
-	return x.list(x.outOf(x.at(r)), kindMask(kinds))
+	return x.edges(x.outOf(x.at(r)), kindMask(kinds))
 }
 
-// In returns r's incoming edges of the given kinds (all kinds if none), sorted.
+// In returns r's incoming edges of the given kinds (all kinds if none), sorted. The
+// edges are made for the call (see Graph).
 func (x *Index) In(r *Resource, kinds ...EdgeKind) []*Edge {
-	return x.list(x.inOf(x.at(r)), kindMask(kinds))
+	return x.edges(x.inOf(x.at(r)), kindMask(kinds))
 }
 
-func (x *Index) list(hs []half, mask uint16) []*Edge {
-	var out []*Edge
+// Successors returns the ends of r's outgoing edges of the given kinds (all kinds if
+// none), in the order of Out: what Out gives, without making the edges.
+func (x *Index) Successors(r *Resource, kinds ...EdgeKind) []*Resource {
+	return x.ends(x.outOf(x.at(r)), kindMask(kinds))
+}
+
+// Predecessors returns the starts of r's incoming edges of the given kinds (all kinds if
+// none), in the order of In.
+func (x *Index) Predecessors(r *Resource, kinds ...EdgeKind) []*Resource {
+	return x.ends(x.inOf(x.at(r)), kindMask(kinds))
+}
+
+func (x *Index) ends(hs []half, mask uint16) []*Resource {
+	var out []*Resource
 	for _, h := range hs {
-		if mask&(1<<x.kind[h.e]) != 0 {
-			out = append(out, x.edge(h))
+		if mask&(1<<x.kind(h)) != 0 {
+			out = append(out, x.res[h.n])
+		}
+	}
+	return out
+}
+
+func (x *Index) edges(hs []half, mask uint16) []*Edge {
+	n := 0
+	for _, h := range hs {
+		if mask&(1<<x.kind(h)) != 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	vals := make([]Edge, n)
+	out := make([]*Edge, 0, n)
+	for _, h := range hs {
+		if mask&(1<<x.kind(h)) != 0 {
+			e := &vals[len(out)]
+			x.g.edge(x.g.links.at(h.e), e)
+			out = append(out, e)
 		}
 	}
 	return out
 }
 
 func (x *Index) cascades(h half) bool {
-	k := x.kind[h.e]
+	k := x.kind(h)
 	return k == codeContains || k == codeDeletesWith
 }
 
@@ -306,7 +323,7 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 				continue
 			}
 			cost := it.cost
-			if x.kind[h.e] == codeContains {
+			if x.kind(h) == codeContains {
 				cost++
 			}
 			if !better(h.n, cost, it.hops+1) {
@@ -346,16 +363,20 @@ func (x *Index) walk(tree []treeNode, s, t int32) []*Edge {
 	if !ok {
 		return nil
 	}
-	var chain []*Edge
+	var links []int32 // from t back to s
 	for {
-		chain = append(chain, x.edges.at(node.e))
+		links = append(links, node.e)
 		if node.parent == s {
 			break
 		}
 		node, _ = findNode(tree, node.parent)
 	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
+	vals := make([]Edge, len(links))
+	chain := make([]*Edge, len(links))
+	for i := range chain {
+		e := &vals[i]
+		x.g.edge(x.g.links.at(links[len(links)-1-i]), e)
+		chain[i] = e
 	}
 	return chain
 }
@@ -381,7 +402,7 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 			return x.res[c]
 		}
 		for _, h := range x.inOf(c) {
-			if x.kind[h.e] == codeContains && x.mark[h.n] != stamp {
+			if x.kind(h) == codeContains && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				queue = append(queue, h.n)
 			}
