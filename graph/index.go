@@ -7,19 +7,20 @@ import "slices"
 // does, and caches it until the graph changes); it is not safe to mutate the graph while
 // an index is in use.
 //
-// The adjacency is in compressed sparse row form: the out-edges of resource i are
-// out[outOff[i]:outOff[i+1]], sorted by (to, kind), each a half {other end, link number in
-// the graph's arena}; in-edges likewise, sorted by (from, kind). That is 8 bytes per edge
-// and direction plus 4 per resource, instead of a slice per resource. IDs are looked up in
-// the store's own vertex map (rank turns its positions into index numbers), not in a
-// second map.
+// The adjacency is in compressed sparse row form: the out-edges of resource i are the
+// links out[outOff[i]:outOff[i+1]], sorted by (to, kind); in-edges likewise, sorted by
+// (from, kind). A link number is all an entry holds (the link has both ends): 4 bytes per
+// edge and direction plus 4 per resource, instead of a slice per resource. When the links
+// were made in sorted order (tfmap, snapshots), the forward order is the links' own and
+// out is not kept at all. IDs are looked up in the store's own vertex map (rank turns its
+// positions into index numbers), not in a second map.
 type Index struct {
 	g      *Graph
 	res    []*Resource
 	outOff []int32
-	out    []half
+	out    []int32 // link numbers; nil when they are 0, 1, 2, ...
 	inOff  []int32
-	in     []half
+	in     []int32 // link numbers
 	rank   []int32 // insertion position -> index number; nil when they are the same
 
 	destroys map[int32][]int32
@@ -32,6 +33,37 @@ type Index struct {
 // half is one end of an edge seen from the other: the resource at that end and the edge's
 // link number in the graph's arena.
 type half struct{ n, e int32 }
+
+// run is the edges of one resource in one direction.
+type run struct {
+	x     *Index
+	links []int32 // link numbers, or nil for the links lo, lo+1, ..., hi-1
+	lo    int32
+	hi    int32
+	in    bool // the other end is the links' from
+}
+
+func (r run) len() int { return int(r.hi - r.lo) }
+
+func (r run) at(i int) half {
+	e := r.lo + int32(i)
+	if r.links != nil {
+		e = r.links[i]
+	}
+	l := r.x.g.links.at(e)
+	if r.in {
+		return half{r.x.num(l.from), e}
+	}
+	return half{r.x.num(l.to), e}
+}
+
+// num is the index number of an insertion position.
+func (x *Index) num(p int32) int32 {
+	if x.rank != nil {
+		return x.rank[p]
+	}
+	return p
+}
 
 // treeNode is a resource reached by a cascade tree, its parent and the link between them.
 type treeNode struct{ n, parent, e int32 }
@@ -63,9 +95,8 @@ func (g *Graph) Index() *Index {
 		g:        g,
 		res:      rs,
 		outOff:   make([]int32, n+1),
-		out:      make([]half, ne),
 		inOff:    make([]int32, n+1),
-		in:       make([]half, ne),
+		in:       make([]int32, ne),
 		destroys: map[int32][]int32{},
 		trees:    map[int32][]treeNode{},
 		env:      make([]int32, n),
@@ -86,54 +117,55 @@ func (g *Graph) Index() *Index {
 			break
 		}
 	}
-	num := func(p int32) int32 {
-		if x.rank != nil {
-			return x.rank[p]
-		}
-		return p
-	}
-	// Ends of every link, kept in in (free until the reverse adjacency is made): n is the
-	// from end, e the to end.
-	ends := x.in
+	// The forward order: by (from, to, kind). Links made in that order need no list.
+	sorted := true
+	var prev half // from, to of the previous link
+	var prevKind uint8
 	for i := range ne {
 		l := g.links.at(int32(i))
-		f, t := num(l.from), num(l.to)
-		ends[i] = half{f, t}
+		f, t := x.num(l.from), x.num(l.to)
 		x.outOff[f+1]++
+		if i > 0 && (f < prev.n || f == prev.n && (t < prev.e || t == prev.e && l.kind < prevKind)) {
+			sorted = false
+		}
+		prev, prevKind = half{f, t}, l.kind
 	}
 	for i := range n {
 		x.outOff[i+1] += x.outOff[i]
 	}
 	next := slices.Clone(x.outOff[:n])
-	for i, h := range ends {
-		x.out[next[h.n]] = half{h.e, int32(i)}
-		next[h.n]++
-	}
-	// Each resource's out-edges by (to, kind): links made in sorted order (tfmap) already
-	// are.
-	less := func(a, b half) int {
-		if a.n != b.n {
-			return int(a.n - b.n)
+	if !sorted {
+		x.out = make([]int32, ne)
+		for i := range ne {
+			f := x.num(g.links.at(int32(i)).from)
+			x.out[next[f]] = int32(i)
+			next[f]++
 		}
-		return int(g.links.at(a.e).kind) - int(g.links.at(b.e).kind)
-	}
-	for i := range n {
-		if o := x.out[x.outOff[i]:x.outOff[i+1]]; !slices.IsSortedFunc(o, less) {
-			slices.SortFunc(o, less)
+		less := func(a, b int32) int {
+			la, lb := g.links.at(a), g.links.at(b)
+			if ta, tb := x.num(la.to), x.num(lb.to); ta != tb {
+				return int(ta - tb)
+			}
+			return int(la.kind) - int(lb.kind)
+		}
+		for i := range n {
+			slices.SortFunc(x.out[x.outOff[i]:x.outOff[i+1]], less)
 		}
 	}
-	// The reverse adjacency, filled in the forward order (sorted by from, to, kind), so
-	// each resource's in-edges come sorted by (from, kind).
-	for _, h := range x.out {
-		x.inOff[h.n+1]++
+	// The reverse adjacency, filled in the forward order, so each resource's in-edges
+	// come sorted by (from, kind).
+	for i := range ne {
+		x.inOff[x.num(g.links.at(int32(i)).to)+1]++
 	}
 	for i := range n {
 		x.inOff[i+1] += x.inOff[i]
 	}
 	copy(next, x.inOff[:n])
 	for f := range n {
-		for _, h := range x.out[x.outOff[f]:x.outOff[f+1]] {
-			x.in[next[h.n]] = half{int32(f), h.e}
+		o := x.outOf(int32(f))
+		for i := range o.len() {
+			h := o.at(i)
+			x.in[next[h.n]] = h.e
 			next[h.n]++
 		}
 	}
@@ -155,9 +187,18 @@ func (x *Index) lookup(id string) (int32, bool) {
 
 func (x *Index) kind(h half) uint8 { return x.g.links.at(h.e).kind }
 
-func (x *Index) outOf(n int32) []half { return x.out[x.outOff[n]:x.outOff[n+1]] }
+func (x *Index) outOf(n int32) run {
+	r := run{x: x, lo: x.outOff[n], hi: x.outOff[n+1]}
+	if x.out != nil {
+		r.links = x.out[r.lo:r.hi]
+	}
+	return r
+}
 
-func (x *Index) inOf(n int32) []half { return x.in[x.inOff[n]:x.inOff[n+1]] }
+func (x *Index) inOf(n int32) run {
+	lo, hi := x.inOff[n], x.inOff[n+1]
+	return run{x: x, links: x.in[lo:hi], lo: lo, hi: hi, in: true}
+}
 
 // Resource returns the resource with the given ID.
 func (x *Index) Resource(id string) (*Resource, bool) {
@@ -209,20 +250,20 @@ func (x *Index) Predecessors(r *Resource, kinds ...EdgeKind) []*Resource {
 	return x.ends(x.inOf(x.at(r)), kindMask(kinds))
 }
 
-func (x *Index) ends(hs []half, mask uint16) []*Resource {
+func (x *Index) ends(hs run, mask uint16) []*Resource {
 	var out []*Resource
-	for _, h := range hs {
-		if mask&(1<<x.kind(h)) != 0 {
+	for i := range hs.len() {
+		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
 			out = append(out, x.res[h.n])
 		}
 	}
 	return out
 }
 
-func (x *Index) edges(hs []half, mask uint16) []*Edge {
+func (x *Index) edges(hs run, mask uint16) []*Edge {
 	n := 0
-	for _, h := range hs {
-		if mask&(1<<x.kind(h)) != 0 {
+	for i := range hs.len() {
+		if mask&(1<<x.kind(hs.at(i))) != 0 {
 			n++
 		}
 	}
@@ -231,8 +272,8 @@ func (x *Index) edges(hs []half, mask uint16) []*Edge {
 	}
 	vals := make([]Edge, n)
 	out := make([]*Edge, 0, n)
-	for _, h := range hs {
-		if mask&(1<<x.kind(h)) != 0 {
+	for i := range hs.len() {
+		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
 			e := &vals[len(out)]
 			x.g.edge(x.g.links.at(h.e), e)
 			out = append(out, e)
@@ -275,8 +316,9 @@ func (x *Index) destroysIdx(start int32) []int32 {
 	x.mark[start] = stamp
 	out := []int32{start}
 	for i := 0; i < len(out); i++ {
-		for _, h := range x.outOf(out[i]) {
-			if x.cascades(h) && x.mark[h.n] != stamp {
+		o := x.outOf(out[i])
+		for j := range o.len() {
+			if h := o.at(j); x.cascades(h) && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				out = append(out, h.n)
 			}
@@ -318,7 +360,9 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 		if b := best[it.n]; b[0] != it.cost || b[1] != it.hops {
 			continue // stale entry
 		}
-		for _, h := range x.outOf(it.n) {
+		o := x.outOf(it.n)
+		for j := range o.len() {
+			h := o.at(j)
 			if !x.cascades(h) {
 				continue
 			}
@@ -401,8 +445,9 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 			x.env[n] = c
 			return x.res[c]
 		}
-		for _, h := range x.inOf(c) {
-			if x.kind(h) == codeContains && x.mark[h.n] != stamp {
+		in := x.inOf(c)
+		for j := range in.len() {
+			if h := in.at(j); x.kind(h) == codeContains && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				queue = append(queue, h.n)
 			}
