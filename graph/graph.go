@@ -250,8 +250,7 @@ func (g *Graph) Connect(e Edge) error {
 	switch {
 	case err == nil:
 		if g.cs != nil {
-			rec := &g.cs.edges[len(g.cs.edges)-1]
-			l.from, l.to = rec.src, rec.dst
+			l.from, l.to = pairEnds(g.cs.added)
 		} else {
 			l.from, l.to = g.posOf[e.From], g.posOf[e.To]
 		}

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 
 	dgraph "github.com/dominikbraun/graph"
@@ -14,17 +16,18 @@ import (
 // Vertices live in a slice, numbered by insertion, with one map from hash to position;
 // vertex weights and attribute maps, which bulkhead does not use, are kept aside for the
 // few vertices that have them.
-// Edges are records {source, target int32, data} in one slice, with one map from the pair
-// (source<<32 | target) to the record's position. Edge weights and attribute maps, which
-// bulkhead does not use, are kept aside for the few edges that have them, so the library's
-// behaviour is unchanged for any caller. It honours the dgraph.Store contract, including
-// RemoveVertex and RemoveEdge, and is safe for concurrent use, as the default store is.
+// Edges are one map from the pair of positions (source<<32 | target) to the edge data:
+// about 36 bytes an edge, where records in a slice plus a map from pair to record cost 50.
+// Edge weights and attribute maps, which bulkhead does not use, are kept aside for the few
+// edges that have them, so the library's behaviour is unchanged for any caller. It honours
+// the dgraph.Store contract, including RemoveVertex and RemoveEdge, and is safe for
+// concurrent use, as the default store is.
 //
 // The store returns exactly what it was given: the same vertex value, the same attribute
-// maps (nil stays nil), the same edge data. ListVertices is in insertion order, ListEdges too
-// until an edge is removed (the last record moves into the hole). It does not implement the
-// default store's CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls
-// back to the library's generic check.
+// maps (nil stays nil), the same edge data. ListVertices is in insertion order, ListEdges
+// by source, then target, in that order. It does not implement the default store's
+// CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls back to the
+// library's generic check.
 type compactStore[K comparable, T any] struct {
 	mu sync.RWMutex
 
@@ -33,9 +36,9 @@ type compactStore[K comparable, T any] struct {
 	vprops map[int32]dgraph.VertexProperties // vertices with a weight or a non-nil attribute map
 	dead   int                               // removed vertex slots in verts, reclaimed by compact
 
-	edges []edgeRec
-	pairs map[uint64]int32    // pairKey(source, target) -> position in edges
-	extra map[int32]edgeExtra // edges with a weight or a non-nil attribute map
+	edges map[uint64]any       // pairKey(source, target) -> edge data
+	extra map[uint64]edgeExtra // edges with a weight or a non-nil attribute map
+	added uint64               // pairKey of the edge added last (Graph reads its ends)
 }
 
 type vertex[K comparable, T any] struct {
@@ -43,11 +46,6 @@ type vertex[K comparable, T any] struct {
 	value T
 	deg   int32 // incident edges (in + out); RemoveVertex refuses while > 0
 	live  bool
-}
-
-type edgeRec struct {
-	src, dst int32
-	data     any
 }
 
 type edgeExtra struct {
@@ -59,12 +57,15 @@ func newCompactStore[K comparable, T any]() *compactStore[K, T] {
 	return &compactStore[K, T]{
 		pos:    map[K]int32{},
 		vprops: map[int32]dgraph.VertexProperties{},
-		pairs:  map[uint64]int32{},
-		extra:  map[int32]edgeExtra{},
+		edges:  map[uint64]any{},
+		extra:  map[uint64]edgeExtra{},
 	}
 }
 
 func pairKey(src, dst int32) uint64 { return uint64(uint32(src))<<32 | uint64(uint32(dst)) }
+
+// pairEnds are the positions of a pairKey.
+func pairEnds(k uint64) (src, dst int32) { return int32(k >> 32), int32(uint32(k)) }
 
 // AddVertex implements dgraph.Store.
 func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexProperties) error {
@@ -144,12 +145,17 @@ func (s *compactStore[K, T]) compact() {
 	s.verts = live
 	s.vprops = props
 	s.dead = 0
-	clear(s.pairs)
-	for i := range s.edges {
-		e := &s.edges[i]
-		e.src, e.dst = renum[e.src], renum[e.dst]
-		s.pairs[pairKey(e.src, e.dst)] = int32(i)
+	edges := make(map[uint64]any, len(s.edges))
+	for k, d := range s.edges {
+		src, dst := pairEnds(k)
+		edges[pairKey(renum[src], renum[dst])] = d
 	}
+	extra := make(map[uint64]edgeExtra, len(s.extra))
+	for k, x := range s.extra {
+		src, dst := pairEnds(k)
+		extra[pairKey(renum[src], renum[dst])] = x
+	}
+	s.edges, s.extra = edges, extra
 }
 
 // ListVertices implements dgraph.Store: the hashes in insertion order.
@@ -185,63 +191,58 @@ func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[
 		return fmt.Errorf("target vertex %v: %w", targetHash, dgraph.ErrVertexNotFound)
 	}
 	k := pairKey(src, dst)
-	if i, ok := s.pairs[k]; ok {
+	if _, ok := s.edges[k]; ok {
 		if src == dst {
 			// The library's undirected graph stores a self-loop by adding it twice, (a, a)
 			// and its "reverse" (a, a), and relies on the default store overwriting.
-			s.edges[i].data = edge.Properties.Data
-			s.setExtra(i, edge.Properties)
+			s.edges[k] = edge.Properties.Data
+			s.setExtra(k, edge.Properties)
 			return nil
 		}
 		return dgraph.ErrEdgeAlreadyExists
 	}
-	if len(s.edges) >= 1<<31-1 {
-		return fmt.Errorf("graph store: more than %d edges", 1<<31-1)
-	}
-	i := int32(len(s.edges))
-	s.edges = append(s.edges, edgeRec{src: src, dst: dst, data: edge.Properties.Data})
-	s.pairs[k] = i
-	s.setExtra(i, edge.Properties)
+	s.edges[k] = edge.Properties.Data
+	s.setExtra(k, edge.Properties)
 	s.verts[src].deg++
 	s.verts[dst].deg++
+	s.added = k
 	return nil
 }
 
-func (s *compactStore[K, T]) setExtra(i int32, p dgraph.EdgeProperties) {
+func (s *compactStore[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
 	if p.Attributes == nil && p.Weight == 0 {
-		delete(s.extra, i)
+		delete(s.extra, k)
 		return
 	}
-	s.extra[i] = edgeExtra{attrs: p.Attributes, weight: p.Weight}
+	s.extra[k] = edgeExtra{attrs: p.Attributes, weight: p.Weight}
 }
 
-// find returns the position of the edge source -> target, or -1. Callers hold the lock.
-func (s *compactStore[K, T]) find(sourceHash, targetHash K) int32 {
+// find returns the pair key of the edge source -> target, if there is one. Callers hold
+// the lock.
+func (s *compactStore[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
 	src, ok := s.pos[sourceHash]
 	if !ok {
-		return -1
+		return 0, false
 	}
 	dst, ok := s.pos[targetHash]
 	if !ok {
-		return -1
+		return 0, false
 	}
-	i, ok := s.pairs[pairKey(src, dst)]
-	if !ok {
-		return -1
-	}
-	return i
+	k := pairKey(src, dst)
+	_, ok = s.edges[k]
+	return k, ok
 }
 
-func (s *compactStore[K, T]) edgeAt(i int32) dgraph.Edge[K] {
-	e := &s.edges[i]
-	x := s.extra[i]
+func (s *compactStore[K, T]) edgeAt(k uint64) dgraph.Edge[K] {
+	src, dst := pairEnds(k)
+	x := s.extra[k]
 	return dgraph.Edge[K]{
-		Source: s.verts[e.src].hash,
-		Target: s.verts[e.dst].hash,
+		Source: s.verts[src].hash,
+		Target: s.verts[dst].hash,
 		Properties: dgraph.EdgeProperties{
 			Attributes: x.attrs,
 			Weight:     x.weight,
-			Data:       e.data,
+			Data:       s.edges[k],
 		},
 	}
 }
@@ -250,42 +251,29 @@ func (s *compactStore[K, T]) edgeAt(i int32) dgraph.Edge[K] {
 func (s *compactStore[K, T]) UpdateEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return dgraph.ErrEdgeNotFound
 	}
-	s.edges[i].data = edge.Properties.Data
-	s.setExtra(i, edge.Properties)
+	s.edges[k] = edge.Properties.Data
+	s.setExtra(k, edge.Properties)
 	return nil
 }
 
 // RemoveEdge implements dgraph.Store. Missing vertices or edges are not an error, as in
-// the default store. The last record moves into the freed position.
+// the default store.
 func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return nil
 	}
-	e := s.edges[i]
-	delete(s.pairs, pairKey(e.src, e.dst))
-	s.verts[e.src].deg--
-	s.verts[e.dst].deg--
-	last := int32(len(s.edges) - 1)
-	if i != last {
-		m := s.edges[last]
-		s.edges[i] = m
-		s.pairs[pairKey(m.src, m.dst)] = i
-		if x, ok := s.extra[last]; ok {
-			s.extra[i] = x
-		} else {
-			delete(s.extra, i)
-		}
-	}
-	delete(s.extra, last)
-	s.edges[last] = edgeRec{}
-	s.edges = s.edges[:last]
+	delete(s.edges, k)
+	delete(s.extra, k)
+	src, dst := pairEnds(k)
+	s.verts[src].deg--
+	s.verts[dst].deg--
 	return nil
 }
 
@@ -293,20 +281,21 @@ func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 func (s *compactStore[K, T]) Edge(sourceHash, targetHash K) (dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return dgraph.Edge[K]{}, dgraph.ErrEdgeNotFound
 	}
-	return s.edgeAt(i), nil
+	return s.edgeAt(k), nil
 }
 
-// ListEdges implements dgraph.Store.
+// ListEdges implements dgraph.Store: by source, then target, in insertion order.
 func (s *compactStore[K, T]) ListEdges() ([]dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]dgraph.Edge[K], len(s.edges))
-	for i := range s.edges {
-		out[i] = s.edgeAt(int32(i))
+	keys := slices.Sorted(maps.Keys(s.edges))
+	out := make([]dgraph.Edge[K], len(keys))
+	for i, k := range keys {
+		out[i] = s.edgeAt(k)
 	}
 	return out, nil
 }

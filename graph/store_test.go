@@ -49,7 +49,7 @@ func TestCompactStoreContract(t *testing.T) {
 		{op: "rme", a: "a", b: "b"}, // missing edge: no error, as the default store
 		{op: "rme", a: "x", b: "y"},
 		{op: "e", a: "a", b: "b", wantErr: dgraph.ErrEdgeNotFound},
-		{op: "e", a: "b", b: "a", data: 3}, // moved into the freed record
+		{op: "e", a: "b", b: "a", data: 3}, // untouched by the removal of a -> b
 		{op: "rmv", a: "a", wantErr: dgraph.ErrVertexHasEdges},
 		{op: "rme", a: "b", b: "a"},
 		{op: "rmv", a: "a"},
