@@ -101,6 +101,7 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 			set = make(map[string]struct{}, len(fs))
 			seen[r.ID] = set
 		}
+		kept := fs[:0] // the rule's slice is ours now: filtered in place
 		for _, f := range fs {
 			if s, ok := opts.Severity[r.ID]; ok {
 				f.Severity = s
@@ -109,8 +110,15 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 				continue
 			}
 			set[f.Fingerprint] = struct{}{}
-			rep.Findings = append(rep.Findings, f)
+			kept = append(kept, f)
 		}
+		// The smaller slice goes into the larger (findings are sorted below, and Less is
+		// a total order on findings of distinct fingerprints): at most one copy of the
+		// larger, and none when it has room.
+		if len(kept) > len(rep.Findings) {
+			rep.Findings, kept = kept, rep.Findings
+		}
+		rep.Findings = append(rep.Findings, kept...)
 		if !slices.ContainsFunc(rules[i+1:], func(x *Rule) bool { return x.ID == r.ID }) {
 			seen[r.ID] = nil
 		}
