@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -104,25 +103,20 @@ type Finding struct {
 // and the sorted set of the others, hashed. key must be sorted; duplicates count once.
 // It is the first 8 bytes of SHA-256(rule NUL primary NUL key joined by NUL), in hex.
 func fingerprint(rule, primary string, key []string) string {
-	h := sha256.New()
-	io.WriteString(h, rule)
-	h.Write(nul)
-	io.WriteString(h, primary)
-	h.Write(nul)
+	var buf [512]byte // most keys fit: no allocation but the result
+	b := append(append(append(append(buf[:0], rule...), 0), primary...), 0)
 	for i, k := range key {
 		if i > 0 && k == key[i-1] {
 			continue
 		}
 		if i > 0 {
-			h.Write(nul)
+			b = append(b, 0)
 		}
-		io.WriteString(h, k)
+		b = append(b, k...)
 	}
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:8]) // 16 bytes kept per finding, not 64
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]) // 16 bytes kept per finding, not 64
 }
-
-var nul = []byte{0}
 
 // Less orders findings: severity (highest first), rule, primary resource, fingerprint.
 func Less(a, b Finding) bool {

@@ -28,6 +28,18 @@ type Index struct {
 	env      []int32              // memo of EnvironmentOf: -2 not computed, -1 none
 	mark     []uint32             // visit stamps, so traversals allocate no sets
 	stamp    uint32
+	// Chain's search state, kept while memoised trees are: labels, the edges that gave
+	// them, and the work lists.
+	bfsKey     []int64
+	bfsEdge    []int32
+	bfsReached []int32
+	bfsFront   []bfsItem
+	bfsBack    []bfsItem
+}
+
+type bfsItem struct {
+	n   int32
+	key int64 // cost << 32 | hops
 }
 
 // half is one end of an edge seen from the other: the resource at that end and the edge's
@@ -341,53 +353,63 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 	if tree, ok := x.trees[s]; ok {
 		return x.walk(tree, s, t)
 	}
-	type item struct{ n, cost, hops int32 }
-	best := map[int32][2]int32{s: {0, 0}}
-	parent := map[int32]half{} // the parent resource and the edge from it
-	var front []item           // zero-cost pushes, popped first (a stack)
-	back := []item{{s, 0, 0}}  // unit-cost pushes (a queue)
-	better := func(n, cost, hops int32) bool {
-		b, ok := best[n]
-		return !ok || cost < b[0] || (cost == b[0] && hops < b[1])
+	// Labels (cost << 32 | hops) and the edge that gave them live in arrays over all
+	// resources, valid where mark holds this search's stamp: a search over a cascade of
+	// 50,000 resources makes no maps.
+	if x.bfsKey == nil {
+		x.bfsKey, x.bfsEdge = make([]int64, len(x.res)), make([]int32, len(x.res))
 	}
-	for len(front)+len(back) > 0 {
-		var it item
+	stamp := x.nextStamp()
+	x.mark[s], x.bfsKey[s] = stamp, 0
+	reached := x.bfsReached[:0]
+	front := x.bfsFront[:0]                               // zero-cost pushes, popped first (a stack)
+	back, head := append(x.bfsBack[:0], bfsItem{s, 0}), 0 // unit-cost pushes (a queue)
+	for len(front) > 0 || head < len(back) {
+		var it bfsItem
 		if n := len(front); n > 0 {
 			it, front = front[n-1], front[:n-1]
 		} else {
-			it, back = back[0], back[1:]
+			it = back[head]
+			head++
 		}
-		if b := best[it.n]; b[0] != it.cost || b[1] != it.hops {
+		if x.bfsKey[it.n] != it.key {
 			continue // stale entry
 		}
+		cost, hops := it.key>>32, it.key&(1<<32-1)
 		o := x.outOf(it.n)
 		for j := range o.len() {
 			h := o.at(j)
 			if !x.cascades(h) {
 				continue
 			}
-			cost := it.cost
+			c := cost
 			if x.kind(h) == codeContains {
-				cost++
+				c++
 			}
-			if !better(h.n, cost, it.hops+1) {
-				continue
-			}
-			best[h.n] = [2]int32{cost, it.hops + 1}
-			parent[h.n] = half{it.n, h.e}
-			next := item{h.n, cost, it.hops + 1}
-			if cost == it.cost {
-				front = append(front, next)
+			key := c<<32 | (hops + 1)
+			if x.mark[h.n] == stamp {
+				if x.bfsKey[h.n] <= key {
+					continue // not better
+				}
 			} else {
-				back = append(back, next)
+				x.mark[h.n] = stamp
+				reached = append(reached, h.n)
+			}
+			x.bfsKey[h.n], x.bfsEdge[h.n] = key, h.e
+			if c == cost {
+				front = append(front, bfsItem{h.n, key})
+			} else {
+				back = append(back, bfsItem{h.n, key})
 			}
 		}
 	}
+	x.bfsReached, x.bfsFront, x.bfsBack = reached, front, back // reused by the next search
 	// The tree is kept as a slice sorted by resource (12 bytes a node, searched in
-	// O(log n)) rather than as the map: a source's tree is walked once per chain asked.
-	tree := make([]treeNode, 0, len(parent))
-	for n, p := range parent {
-		tree = append(tree, treeNode{n, p.n, p.e})
+	// O(log n)): a source's tree is walked once per chain asked.
+	tree := make([]treeNode, len(reached))
+	for i, n := range reached {
+		e := x.bfsEdge[n]
+		tree[i] = treeNode{n, x.num(x.g.links.at(e).from), e}
 	}
 	slices.SortFunc(tree, func(a, b treeNode) int { return int(a.n - b.n) })
 	x.trees[s] = tree
@@ -473,6 +495,7 @@ func (x *Index) DestroysID(r *Resource, id string) bool {
 func (x *Index) ResetMemo() {
 	x.destroys = map[int32][]int32{}
 	x.trees = map[int32][]treeNode{}
+	x.bfsKey, x.bfsEdge, x.bfsReached, x.bfsFront, x.bfsBack = nil, nil, nil, nil, nil
 }
 
 func (x *Index) nextStamp() uint32 {
