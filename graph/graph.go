@@ -140,8 +140,7 @@ func (g *Graph) idAt(p int32) string {
 // position is the insertion position of the resource with the given ID.
 func (g *Graph) position(id string) (int32, bool) {
 	if g.cs != nil {
-		p, ok := g.cs.pos[id]
-		return p, ok
+		return g.cs.lookup(id)
 	}
 	p, ok := g.posOf[id]
 	return p, ok

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"sync"
@@ -13,7 +14,8 @@ import (
 // library's default store, which keeps every edge value twice in per-vertex maps
 // (map[K]map[K]Edge[K] for out- and in-edges: about 680 bytes per edge at 100k resources).
 //
-// Vertices live in a slice, numbered by insertion, with one map from hash to position;
+// Vertices live in a slice, numbered by insertion, with one hash table from hash to
+// position (vtab: 8 bytes a slot, where a map[string]int32 costs about 30 an entry);
 // vertex weights and attribute maps, which bulkhead does not use, are kept aside for the
 // few vertices that have them.
 // Edges are one map from the pair of positions (source<<32 | target) to the edge data:
@@ -31,7 +33,8 @@ import (
 type compactStore[K comparable, T any] struct {
 	mu sync.RWMutex
 
-	pos    map[K]int32 // live vertex hash -> position in verts
+	pos    vtab // live vertex hash -> position in verts
+	seed   maphash.Seed
 	verts  []vertex[K, T]
 	vprops map[int32]dgraph.VertexProperties // vertices with a weight or a non-nil attribute map
 	dead   int                               // removed vertex slots in verts, reclaimed by compact
@@ -55,7 +58,7 @@ type edgeExtra struct {
 
 func newCompactStore[K comparable, T any]() *compactStore[K, T] {
 	return &compactStore[K, T]{
-		pos:    map[K]int32{},
+		seed:   maphash.MakeSeed(),
 		vprops: map[int32]dgraph.VertexProperties{},
 		edges:  map[uint64]any{},
 		extra:  map[uint64]edgeExtra{},
@@ -71,15 +74,15 @@ func pairEnds(k uint64) (src, dst int32) { return int32(k >> 32), int32(uint32(k
 func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexProperties) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.pos[hash]; ok {
+	if _, ok := s.lookup(hash); ok {
 		return dgraph.ErrVertexAlreadyExists
 	}
 	if len(s.verts) >= 1<<31-1 {
 		return fmt.Errorf("graph store: more than %d vertices", 1<<31-1)
 	}
 	i := int32(len(s.verts))
-	s.pos[hash] = i
 	s.verts = append(s.verts, vertex[K, T]{hash: hash, value: value, live: true})
+	s.insert(hash, i)
 	if props.Attributes != nil || props.Weight != 0 {
 		s.vprops[i] = props
 	}
@@ -90,7 +93,7 @@ func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexPrope
 func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	i, ok := s.pos[hash]
+	i, ok := s.lookup(hash)
 	if !ok {
 		var zero T
 		return zero, dgraph.VertexProperties{}, dgraph.ErrVertexNotFound
@@ -103,14 +106,14 @@ func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) 
 func (s *compactStore[K, T]) RemoveVertex(hash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, ok := s.pos[hash]
+	i, ok := s.lookup(hash)
 	if !ok {
 		return dgraph.ErrVertexNotFound
 	}
 	if s.verts[i].deg > 0 {
 		return dgraph.ErrVertexHasEdges
 	}
-	delete(s.pos, hash)
+	s.remove(hash)
 	s.verts[i] = vertex[K, T]{} // drop references
 	delete(s.vprops, i)
 	s.dead++
@@ -135,7 +138,6 @@ func (s *compactStore[K, T]) compact() {
 			continue
 		}
 		renum[i] = int32(len(live))
-		s.pos[v.hash] = int32(len(live))
 		if p, ok := s.vprops[int32(i)]; ok {
 			props[int32(len(live))] = p
 		}
@@ -144,6 +146,7 @@ func (s *compactStore[K, T]) compact() {
 	clear(s.verts[len(live):])
 	s.verts = live
 	s.vprops = props
+	s.pos.renumber(renum)
 	s.dead = 0
 	edges := make(map[uint64]any, len(s.edges))
 	for k, d := range s.edges {
@@ -162,7 +165,7 @@ func (s *compactStore[K, T]) compact() {
 func (s *compactStore[K, T]) ListVertices() ([]K, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]K, 0, len(s.pos))
+	out := make([]K, 0, s.pos.n)
 	for _, v := range s.verts {
 		if v.live {
 			out = append(out, v.hash)
@@ -175,18 +178,18 @@ func (s *compactStore[K, T]) ListVertices() ([]K, error) {
 func (s *compactStore[K, T]) VertexCount() (int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.pos), nil
+	return s.pos.n, nil
 }
 
 // AddEdge implements dgraph.Store. The edge's Source and Target are the given hashes.
 func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	src, ok := s.pos[sourceHash]
+	src, ok := s.lookup(sourceHash)
 	if !ok {
 		return fmt.Errorf("source vertex %v: %w", sourceHash, dgraph.ErrVertexNotFound)
 	}
-	dst, ok := s.pos[targetHash]
+	dst, ok := s.lookup(targetHash)
 	if !ok {
 		return fmt.Errorf("target vertex %v: %w", targetHash, dgraph.ErrVertexNotFound)
 	}
@@ -220,11 +223,11 @@ func (s *compactStore[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
 // find returns the pair key of the edge source -> target, if there is one. Callers hold
 // the lock.
 func (s *compactStore[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
-	src, ok := s.pos[sourceHash]
+	src, ok := s.lookup(sourceHash)
 	if !ok {
 		return 0, false
 	}
-	dst, ok := s.pos[targetHash]
+	dst, ok := s.lookup(targetHash)
 	if !ok {
 		return 0, false
 	}
@@ -298,6 +301,113 @@ func (s *compactStore[K, T]) ListEdges() ([]dgraph.Edge[K], error) {
 		out[i] = s.edgeAt(k)
 	}
 	return out, nil
+}
+
+// vtab is an open-addressing hash table (linear probing, at most 4/5 full) from a vertex
+// hash to its position. A slot holds the upper 32 bits of the key's hash, its tag, which
+// also picks the home slot (its top bits), and the position+1 (0: an empty slot); a key
+// is compared with the vertex only when the tags match.
+type vtab struct {
+	slots []uint64
+	bits  uint // len(slots) == 1<<bits
+	n     int
+}
+
+func (t *vtab) home(tag uint32) uint64 { return uint64(tag >> (32 - t.bits)) }
+
+func (s *compactStore[K, T]) tag(k K) uint32 { return uint32(maphash.Comparable(s.seed, k) >> 32) }
+
+// lookup returns the position of the live vertex with hash k.
+func (s *compactStore[K, T]) lookup(k K) (int32, bool) {
+	t := &s.pos
+	if t.n == 0 {
+		return 0, false
+	}
+	tag, mask := s.tag(k), uint64(len(t.slots)-1)
+	for i := t.home(tag); ; i = (i + 1) & mask {
+		v := t.slots[i]
+		if v == 0 {
+			return 0, false
+		}
+		if uint32(v>>32) == tag {
+			if p := int32(uint32(v)) - 1; s.verts[p].hash == k {
+				return p, true
+			}
+		}
+	}
+}
+
+// insert adds k (not in the table) at position p.
+func (s *compactStore[K, T]) insert(k K, p int32) {
+	t := &s.pos
+	if (t.n+1)*5 > len(t.slots)*4 {
+		t.grow()
+	}
+	t.put(uint64(s.tag(k))<<32 | uint64(p+1))
+	t.n++
+}
+
+// put stores a slot value in the first free slot from its home.
+func (t *vtab) put(v uint64) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.home(uint32(v >> 32))
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = v
+}
+
+func (t *vtab) grow() {
+	old := t.slots
+	if t.bits == 0 {
+		t.bits = 3
+	} else {
+		t.bits++
+	}
+	t.slots = make([]uint64, 1<<t.bits)
+	for _, v := range old {
+		if v != 0 {
+			t.put(v)
+		}
+	}
+}
+
+// remove deletes k (in the table), shifting the entries after it back so that no probe
+// sequence is broken.
+func (s *compactStore[K, T]) remove(k K) {
+	t := &s.pos
+	tag, mask := s.tag(k), uint64(len(t.slots)-1)
+	i := t.home(tag)
+	for {
+		v := t.slots[i]
+		if uint32(v>>32) == tag && s.verts[int32(uint32(v))-1].hash == k {
+			break
+		}
+		i = (i + 1) & mask
+	}
+	for j := i; ; {
+		j = (j + 1) & mask
+		v := t.slots[j]
+		if v == 0 {
+			break
+		}
+		// The entry at j stays unless its home is cyclically outside (i, j].
+		if h := t.home(uint32(v >> 32)); (i < j && (h <= i || h > j)) || (i > j && h <= i && h > j) {
+			t.slots[i] = v
+			i = j
+		}
+	}
+	t.slots[i] = 0
+	t.n--
+}
+
+// renumber rewrites the positions after compact (renum: old position -> new).
+func (t *vtab) renumber(renum []int32) {
+	for i, v := range t.slots {
+		if v != 0 {
+			t.slots[i] = v&^(1<<32-1) | uint64(renum[int32(uint32(v))-1]+1)
+		}
+	}
 }
 
 var _ dgraph.Store[string, *Resource] = (*compactStore[string, *Resource])(nil)
