@@ -36,7 +36,7 @@ type Graph struct {
 
 	links linkArena        // every typed edge, in the order Connect added them
 	notes []string         // interned notes of the links; notes[0] is ""
-	noted map[string]int32 // note -> position in notes
+	noted map[string]int32 // note -> position in notes; dropped by Index, made again when needed
 	order []*Resource      // insertion order, only without cs (cs.verts has it)
 	posOf map[string]int32 // ID -> insertion position, only without cs (cs.pos has it)
 
@@ -119,6 +119,12 @@ func actionsOf(b uint8) []Action {
 func (g *Graph) intern(note string) int32 {
 	if note == "" {
 		return 0
+	}
+	if g.noted == nil { // dropped by Index: the graph was thought finished
+		g.noted = make(map[string]int32, len(g.notes))
+		for i, n := range g.notes[1:] {
+			g.noted[n] = int32(i + 1)
+		}
 	}
 	if i, ok := g.noted[note]; ok {
 		return i

@@ -235,3 +235,27 @@ func mirrored(s []string) bool {
 	}
 	return true
 }
+
+// TestNotesAfterIndex: building the index drops the notes' lookup map; edges connected
+// afterwards (config.Apply adds some) still get their own notes, and a duplicate keeps
+// the first.
+func TestNotesAfterIndex(t *testing.T) {
+	g := graph.New()
+	for _, id := range []string{"a", "b", "c"} {
+		g.MustAdd(res(id, graph.Service))
+	}
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DependsOn, Note: "one"})
+	g.Index()
+	g.MustConnect(graph.Edge{From: "a", To: "c", Kind: graph.DependsOn, Note: "one"})
+	g.MustConnect(graph.Edge{From: "b", To: "c", Kind: graph.DependsOn, Note: "two"})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DependsOn, Note: "three"})
+	g.Index()
+	g.MustConnect(graph.Edge{From: "c", To: "a", Kind: graph.DependsOn, Note: "two"})
+	var got []string
+	for _, e := range g.Edges() {
+		got = append(got, e.From+e.To+"="+e.Note)
+	}
+	if s := strings.Join(got, " "); s != "ab=one ac=one bc=two ca=two" {
+		t.Errorf("notes: %s", s)
+	}
+}

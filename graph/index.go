@@ -181,6 +181,7 @@ func (g *Graph) Index() *Index {
 			next[h.n]++
 		}
 	}
+	g.noted = nil // the notes stay; their lookup map is made again if an edge is added
 	g.idx = x
 	return x
 }
