@@ -404,7 +404,11 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 			}
 		}
 	}
-	x.bfsReached, x.bfsFront, x.bfsBack = reached, front, back // reused by the next search
+	if max(cap(back), cap(front), cap(reached)) <= 4096 { // reused by the next search, unless a large one grew them
+		x.bfsReached, x.bfsFront, x.bfsBack = reached, front, back
+	} else {
+		x.bfsReached, x.bfsFront, x.bfsBack = nil, nil, nil
+	}
 	// The tree is kept as a slice sorted by resource (12 bytes a node, searched in
 	// O(log n)): a source's tree is walked once per chain asked.
 	tree := make([]treeNode, len(reached))
