@@ -87,7 +87,8 @@ func (a *linkArena) drop() {
 
 func (a *linkArena) at(i int32) *link { return &a.chunks[i>>linkChunkBits][i&(1<<linkChunkBits-1)] }
 
-// Actions as bits of a link, in the order normaliseActions sorts them.
+// Actions as bits of a link, in sorted order: an edge's actions come out sorted and without
+// repeats.
 var actionBit = []Action{Delete, Read, Write}
 
 func actionBits(as []Action) uint8 {
