@@ -74,7 +74,9 @@ type Rule struct {
 }
 
 // Hop is one step of a finding's path: the edge taken to get here (empty for the first
-// hop) and the resource or group of like resources reached.
+// hop) and the resource or group of like resources reached. A report shares the strings
+// and the one-element IDs of hops to the same resource among its findings (appending to
+// IDs copies them; do not change their elements in place).
 type Hop struct {
 	Via   string   `json:"via,omitempty"`  // "may delete", "deletes_with", "exposed in", ...
 	IDs   []string `json:"ids"`            // one resource, or a group of the same kind
@@ -82,7 +84,8 @@ type Hop struct {
 	Note  string   `json:"note,omitempty"` // (exposed in staging/web), (production)
 }
 
-// Finding is one result of a rule.
+// Finding is one result of a rule. Resources of a finding about one resource may be
+// shared with the hops naming it, as Hop's IDs are.
 type Finding struct {
 	Rule        string   `json:"rule"`
 	Name        string   `json:"name"`
