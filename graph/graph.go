@@ -54,7 +54,7 @@ type Graph struct {
 
 // link is a typed edge as the graph keeps it.
 type link struct {
-	from, to int32 // insertion positions of the ends (the store's vertex positions)
+	from, to int32 // insertion positions of the ends (the store's vertex positions, which never change: a Graph removes no resource)
 	note     int32 // position in Graph.notes
 	kind     uint8 // position in EdgeKinds
 	acts     uint8 // actions: actionBits
