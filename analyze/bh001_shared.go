@@ -67,7 +67,7 @@ func runShared(p *Pass) ([]Finding, error) {
 		for i, e := range list {
 			names[i] = e.Name
 		}
-		f := p.Finding(r, list, "%s is shared by %d environments (%s)", r.Label(), len(list), strings.Join(names, ", "))
+		f := p.Finding(r, list, "%s is shared by %d environments (%s)", p.label(r), len(list), strings.Join(names, ", "))
 		f.Path = []Hop{p.Hop("", r)}
 		if r.Kind == graph.Volume || len(held) > 1 || held[0] != r {
 			var hops []Hop

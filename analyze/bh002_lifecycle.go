@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"sort"
+
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -33,12 +35,12 @@ func runLifecycle(p *Pass) ([]Finding, error) {
 		if len(p.SurvivingOwnDelete(d)) > 0 {
 			continue
 		}
-		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), d.Label())
+		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), p.label(d))
 		f.Severity = High
 		if !p.MayBeProduction(d) {
 			f.Severity = Medium
 		}
-		f.Path = append(p.deleterHops(d), p.GroupHop(lostVia(p, d, copies), copies))
+		f.Path = append(p.deleterHopsExtra(d, 1), p.GroupHop(lostVia(p, d, copies), copies))
 		f.Detail = "no recovery point survives deleting it"
 		for _, c := range copies {
 			f.Resources = append(f.Resources, c.ID)
@@ -51,14 +53,16 @@ func runLifecycle(p *Pass) ([]Finding, error) {
 
 // deleterHops starts a path at the data resource that deletes d, when there is one (a
 // Railway volume deletes its instances), so the reader sees the delete a person would issue.
-func (p *Pass) deleterHops(d *graph.Resource) []Hop {
-	for _, e := range p.Index.In(d, graph.DeletesWith) {
-		parent, _ := p.Index.Resource(e.From)
+func (p *Pass) deleterHops(d *graph.Resource) []Hop { return p.deleterHopsExtra(d, 0) }
+
+// deleterHopsExtra is deleterHops in a slice with room for extra more hops.
+func (p *Pass) deleterHopsExtra(d *graph.Resource, extra int) []Hop {
+	for _, parent := range p.Index.Predecessors(d, graph.DeletesWith) {
 		if parent.Kind.IsData() {
-			return []Hop{p.Hop("", parent), p.Hop(string(e.Kind), d)}
+			return append(make([]Hop, 0, 2+extra), p.Hop("", parent), p.Hop(string(graph.DeletesWith), d))
 		}
 	}
-	return []Hop{p.Hop("", d)}
+	return append(make([]Hop, 0, 1+extra), p.Hop("", d))
 }
 
 // lostVia names the edge through which d's copies die with it.
@@ -69,6 +73,9 @@ func lostVia(p *Pass, d *graph.Resource, copies []*graph.Resource) string {
 	return "loses"
 }
 
+// sortDedupe sorts and deduplicates a finding's resources after a rule appended to them
+// (appending copied them: the slice is the finding's own).
 func sortDedupe(f *Finding) {
-	f.Resources = dedupe(sortedCopy(f.Resources))
+	sort.Strings(f.Resources)
+	f.Resources = dedupeInPlace(f.Resources)
 }

@@ -77,7 +77,7 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		if len(why) == 0 {
 			continue
 		}
-		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", t.Label(), strings.Join(why, "; "), len(prod), plural(len(prod), "resource", "resources"))
+		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", p.label(t), strings.Join(why, "; "), len(prod), plural(len(prod), "resource", "resources"))
 		f.Path = p.DeletePath(t, worst(p, prod, reach))
 		f.Detail = "its scope exceeds its purpose"
 		f.Advice, _ = t.Attr(graph.AttrAdvice)

@@ -1,10 +1,6 @@
 package analyze
 
-import (
-	"fmt"
-
-	"github.com/bulkhead-dev/bulkhead/graph"
-)
+import "github.com/bulkhead-dev/bulkhead/graph"
 
 // SingleCredentialWipe is BH004.
 var SingleCredentialWipe = &Rule{
@@ -38,16 +34,17 @@ func runWipe(p *Pass) ([]Finding, error) {
 				continue
 			}
 			copies := p.Copies(d)
-			f := p.Finding(t, []*graph.Resource{d}, "%s can destroy %s and all %d of its recovery points", t.Label(), d.Label(), len(copies))
-			f.Path = p.DeletePath(t, d)
-			f.Advice, _ = t.Attr(graph.AttrAdvice)
+			var f Finding
 			if len(copies) > 0 {
-				f.Path = append(f.Path, p.GroupHop(lostVia(p, d, copies), copies))
+				f = p.Finding(t, []*graph.Resource{d}, "%s can destroy %s and all %d of its recovery points", p.label(t), p.label(d), len(copies))
+				f.Path = append(p.deletePath(t, d, 1), p.GroupHop(lostVia(p, d, copies), copies))
 				f.Detail = "production data, no surviving recovery point"
 			} else {
-				f.Message = fmt.Sprintf("%s can destroy %s, which has no recovery point", t.Label(), d.Label())
+				f = p.Finding(t, []*graph.Resource{d}, "%s can destroy %s, which has no recovery point", p.label(t), p.label(d))
+				f.Path = p.deletePath(t, d, 0)
 				f.Detail = "production data, no recovery point at all"
 			}
+			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			for _, c := range copies {
 				f.Resources = append(f.Resources, c.ID)
 			}

@@ -20,7 +20,7 @@ backups) and keep at least one copy outside the resource's lifecycle (see BH002)
 			if !p.MayBeProduction(d) || len(p.Copies(d)) > 0 {
 				continue
 			}
-			f := p.Finding(d, nil, "%s has no backup", d.Label())
+			f := p.Finding(d, nil, "%s has no backup", p.label(d))
 			f.Path = p.deleterHops(d)
 			f.Detail = "production data with no recovery point"
 			if p.Tier(d) != "production" {

@@ -50,12 +50,12 @@ func runStale(p *Pass) ([]Finding, error) {
 		var f Finding
 		switch {
 		case newest == nil:
-			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time", d.Label())
+			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time", p.label(d))
 			f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up by", surviving)}
 			f.Detail = "age of every surviving recovery point unknown"
 		case newestAt.Before(limit):
 			age := p.Opts.Now.Sub(newestAt)
-			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", d.Label(), humanDuration(age), humanDuration(p.Opts.RPO))
+			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.label(d), humanDuration(age), humanDuration(p.Opts.RPO))
 			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", newest)}
 			f.Detail = fmt.Sprintf("a delete now loses %s of data", humanDuration(age))
 		default:

@@ -44,7 +44,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 			if len(why) == 0 {
 				continue
 			}
-			f := p.Finding(t, nil, "%s has %s", t.Label(), strings.Join(why, " and "))
+			f := p.Finding(t, nil, "%s has %s", p.label(t), strings.Join(why, " and "))
 			f.Path = []Hop{p.Hop("", t)}
 			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			if tg := p.Reach(t).Targets; len(tg) > 0 {

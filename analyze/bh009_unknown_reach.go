@@ -26,14 +26,14 @@ credential from where it is readable.`,
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, t := range p.Graph.ByKind(graph.Token) {
-			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Out(t, graph.ScopedTo)) > 0 {
+			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Successors(t, graph.ScopedTo)) > 0 {
 				continue // known, or learned from another source (a joined Terraform key)
 			}
 			where := p.exposure(t)
 			if where == "" {
 				where = "found by " + t.Origin.String()
 			}
-			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", t.Label(), where)
+			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.label(t), where)
 			f.Path = []Hop{p.Hop("", t)}
 			// What would teach bulkhead the reach depends on where the credential was found.
 			switch src := t.Origin.Source; {

@@ -173,8 +173,8 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 
 // envName is project/environment for an environment inside a project.
 func (p *Pass) envName(env *graph.Resource) string {
-	for _, e := range p.Index.In(env, graph.Contains) {
-		if from, _ := p.Index.Resource(e.From); from.Kind == graph.Project {
+	for _, from := range p.Index.Predecessors(env, graph.Contains) {
+		if from.Kind == graph.Project {
 			return from.Name + "/" + env.Name
 		}
 	}
@@ -188,14 +188,12 @@ func (p *Pass) blastEnv(r *graph.Resource) *graph.Resource {
 	if env := p.Env(r); env != nil {
 		return env
 	}
-	for _, e := range p.Index.Out(r, graph.BacksUp) {
-		to, _ := p.Index.Resource(e.To)
+	for _, to := range p.Index.Successors(r, graph.BacksUp) {
 		if env := p.Env(to); env != nil {
 			return env
 		}
 	}
-	for _, e := range p.Index.In(r, graph.DeletesWith) {
-		from, _ := p.Index.Resource(e.From)
+	for _, from := range p.Index.Predecessors(r, graph.DeletesWith) {
 		if env := p.Env(from); env != nil {
 			return env
 		}
@@ -210,12 +208,8 @@ func (p *Pass) blastTier(r *graph.Resource) graph.Tier {
 	if t != graph.Unknown {
 		return t
 	}
-	for _, e := range append(p.Index.Out(r, graph.BacksUp), p.Index.In(r, graph.DeletesWith)...) {
-		other := e.To
-		if e.Kind == graph.DeletesWith {
-			other = e.From
-		}
-		o, _ := p.Index.Resource(other)
+	// What it copies, then what deletes it.
+	for _, o := range append(p.Index.Successors(r, graph.BacksUp), p.Index.Predecessors(r, graph.DeletesWith)...) {
 		if ot := p.Tier(o); ot != graph.Unknown {
 			return ot
 		}
@@ -260,8 +254,8 @@ func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 		for _, c := range p.Surviving(d, b.destroyed) {
 			rp := RecoveryPoint{ID: c.ID, Label: c.Label()}
 			rp.CreatedAt, _ = c.Attr(graph.AttrCreatedAt)
-			for _, e := range p.Index.Out(c, graph.StoredIn) {
-				rp.StoredIn = append(rp.StoredIn, e.To)
+			for _, s := range p.Index.Successors(c, graph.StoredIn) {
+				rp.StoredIn = append(rp.StoredIn, s.ID)
 			}
 			fate.Surviving = append(fate.Surviving, rp)
 		}
@@ -354,7 +348,7 @@ func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 	var worst *Blast
 	var worstTok *Blast
 	for _, t := range g.ByKind(graph.Token) {
-		if len(p.Index.Out(t, graph.ExposedIn)) == 0 {
+		if len(p.Index.Successors(t, graph.ExposedIn)) == 0 {
 			continue
 		}
 		b := p.blast(t)

@@ -91,7 +91,8 @@ func DiffGraphs(old, new *graph.Graph, opts Options) (*Diff, error) {
 		}
 	}
 	oldE, newE := map[string]bool{}, map[string]bool{}
-	for _, e := range old.Edges() {
+	oldEdges := old.Edges() // made on each call: once is enough
+	for _, e := range oldEdges {
 		oldE[edgeKey(e)] = true
 	}
 	for _, e := range new.Edges() {
@@ -100,7 +101,7 @@ func DiffGraphs(old, new *graph.Graph, opts Options) (*Diff, error) {
 			d.EdgesAdded = append(d.EdgesAdded, *e)
 		}
 	}
-	for _, e := range old.Edges() {
+	for _, e := range oldEdges {
 		if !newE[edgeKey(e)] {
 			d.EdgesRemoved = append(d.EdgesRemoved, *e)
 		}

@@ -85,24 +85,48 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	}
 	p := newPass(g, opts)
 	rep := &Report{Schema: ReportSchema, Findings: []Finding{}, Rules: map[string]RuleInfo{}}
-	seen := map[string]bool{}
-	for _, r := range rules {
+	// A fingerprint hashes the rule's ID, so a finding can only repeat one of the same
+	// rule: the set of fingerprints seen is kept per rule ID, and only while a later rule
+	// has that ID.
+	seen := map[string]map[string]struct{}{}
+	for i, r := range rules {
 		p.rule = r
 		fs, err := r.Run(p)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		rep.Rules[r.ID] = RuleInfo{ID: r.ID, Name: r.Name, Severity: r.Severity, Doc: r.Doc}
+		set := seen[r.ID]
+		if set == nil {
+			set = make(map[string]struct{}, len(fs))
+			seen[r.ID] = set
+		}
+		kept := fs[:0] // the rule's slice is ours now: filtered in place
 		for _, f := range fs {
 			if s, ok := opts.Severity[r.ID]; ok {
 				f.Severity = s
 			}
-			if seen[f.Fingerprint] {
+			if _, dup := set[f.Fingerprint]; dup {
 				continue
 			}
-			seen[f.Fingerprint] = true
-			rep.Findings = append(rep.Findings, f)
+			set[f.Fingerprint] = struct{}{}
+			kept = append(kept, f)
 		}
+		// The smaller slice goes into the larger (findings are sorted below, and Less is
+		// a total order on findings of distinct fingerprints): at most one copy of the
+		// larger, and none when it has room.
+		if len(kept) > len(rep.Findings) {
+			rep.Findings, kept = kept, rep.Findings
+		}
+		rep.Findings = append(rep.Findings, kept...)
+		if !slices.ContainsFunc(rules[i+1:], func(x *Rule) bool { return x.ID == r.ID }) {
+			seen[r.ID] = nil
+		}
+		// The cascades and chains a rule memoised are made again on demand by the rules
+		// that need them: kept from one rule to the next, they would sit beside the
+		// growing report. The credentials' reach and the hop parts stay: rules share the
+		// first, findings the second.
+		p.Index.ResetMemo()
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool { return Less(rep.Findings[i], rep.Findings[j]) })
 	rep.Sources = append([]graph.SourceInfo(nil), g.Sources...)
@@ -135,10 +159,29 @@ type Pass struct {
 	Index *graph.Index
 	Opts  Options
 
-	rule    *Rule
-	reach   map[*graph.Resource]*Reach
-	holders []*graph.Resource
-	expo    map[*graph.Resource]string
+	rule     *Rule
+	reach    map[*graph.Resource]*Reach
+	holders  []*graph.Resource
+	expo     map[*graph.Resource]string
+	closures map[string]closure        // by the delete targets' IDs
+	hopOf    map[*graph.Resource]int32 // position in hops
+	hops     []hopParts                // what every hop to a resource shares
+	notes    map[envTier]string        // "staging, production" notes, one string each
+}
+
+// hopParts are the parts of a hop to one resource, made once per pass and shared by every
+// hop (and message) that names the resource: a report of 30,000 findings names the same
+// few thousand resources again and again.
+type hopParts struct {
+	id    *[1]string // the hop's IDs, id[:]: capacity 1, so appending to them copies
+	label string
+	note  string
+	noted bool // note computed
+}
+
+type envTier struct {
+	env  *graph.Resource
+	tier graph.Tier
 }
 
 // NewPass gives code outside the rule catalogue (the plan gate) the engine's facts about
@@ -152,8 +195,11 @@ func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
 func newPass(g *graph.Graph, opts Options) *Pass {
 	return &Pass{
 		Graph: g, Index: g.Index(), Opts: opts,
-		reach: map[*graph.Resource]*Reach{},
-		expo:  map[*graph.Resource]string{},
+		reach:    map[*graph.Resource]*Reach{},
+		closures: map[string]closure{},
+		expo:     map[*graph.Resource]string{},
+		hopOf:    map[*graph.Resource]int32{},
+		notes:    map[envTier]string{},
 	}
 }
 
@@ -194,8 +240,8 @@ func (p *Pass) IsHolder(r *graph.Resource) bool {
 		return false
 	}
 	if r.Kind == graph.Volume {
-		for _, e := range p.Index.Out(r, graph.DeletesWith, graph.Contains) {
-			if t, _ := p.Index.Resource(e.To); t.Kind == graph.VolumeInstance {
+		for _, t := range p.Index.Successors(r, graph.DeletesWith, graph.Contains) {
+			if t.Kind == graph.VolumeInstance {
 				return false
 			}
 		}
@@ -205,12 +251,7 @@ func (p *Pass) IsHolder(r *graph.Resource) bool {
 
 // Copies are r's recovery points: the sources of backs_up edges into r, sorted by ID.
 func (p *Pass) Copies(r *graph.Resource) []*graph.Resource {
-	var out []*graph.Resource
-	for _, e := range p.Index.In(r, graph.BacksUp) {
-		c, _ := p.Index.Resource(e.From)
-		out = append(out, c)
-	}
-	return out
+	return p.Index.Predecessors(r, graph.BacksUp)
 }
 
 // Surviving are the recovery points of r that outlive the deletion of everything in
@@ -231,8 +272,8 @@ func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*grap
 			continue
 		}
 		lost := false
-		for _, e := range p.Index.Out(c, graph.StoredIn) {
-			if destroyed(e.To) {
+		for _, s := range p.Index.Successors(c, graph.StoredIn) {
+			if destroyed(s.ID) {
 				lost = true
 				break
 			}
@@ -256,54 +297,92 @@ type Reach struct {
 // Resources returns the destroyed set sorted by ID.
 func (r *Reach) Resources() []*graph.Resource { return r.order }
 
-// Reach computes (and memoises) what token t may destroy.
+// Reach computes (and memoises) what token t may destroy. Credentials with the same
+// delete targets (every account-wide key of one account) share one destroyed set: do not
+// modify it.
 func (p *Pass) Reach(t *graph.Resource) *Reach {
 	if r, ok := p.reach[t]; ok {
 		return r
 	}
-	r := &Reach{Destroyed: map[string]bool{}, direct: map[string]bool{}}
+	r := &Reach{direct: map[string]bool{}}
+	var key strings.Builder
 	for _, e := range p.Index.Out(t, graph.ScopedTo) {
 		if !e.Allows(graph.Delete) {
 			continue
 		}
 		r.Targets = append(r.Targets, e)
 		r.direct[e.To] = true
-		target, _ := p.Index.Resource(e.To)
-		for _, d := range p.Destroys(target) {
-			if !r.Destroyed[d.ID] {
-				r.Destroyed[d.ID] = true
-				r.order = append(r.order, d)
-			}
-		}
+		key.WriteString(e.To)
+		key.WriteByte(0)
 	}
-	sort.Slice(r.order, func(i, j int) bool { return r.order[i].ID < r.order[j].ID })
+	c, ok := p.closures[key.String()]
+	if !ok {
+		c = p.closure(r.Targets)
+		p.closures[key.String()] = c
+	}
+	r.Destroyed, r.order = c.destroyed, c.order
 	p.reach[t] = r
 	return r
 }
 
+// closure is what deleting every target destroys, as a set and sorted by ID.
+type closure struct {
+	destroyed map[string]bool
+	order     []*graph.Resource
+}
+
+func (p *Pass) closure(targets []*graph.Edge) closure {
+	if len(targets) == 1 { // already a sorted set: no map grows while it is made
+		target, _ := p.Index.Resource(targets[0].To)
+		order := p.Destroys(target)
+		c := closure{destroyed: make(map[string]bool, len(order)), order: order}
+		for _, d := range order {
+			c.destroyed[d.ID] = true
+		}
+		return c
+	}
+	c := closure{destroyed: map[string]bool{}}
+	for _, e := range targets {
+		target, _ := p.Index.Resource(e.To)
+		for _, d := range p.Destroys(target) {
+			if !c.destroyed[d.ID] {
+				c.destroyed[d.ID] = true
+				c.order = append(c.order, d)
+			}
+		}
+	}
+	sort.Slice(c.order, func(i, j int) bool { return c.order[i].ID < c.order[j].ID })
+	return c
+}
+
 // DeletePath explains how token t reaches d: the token hop, "may delete" to the first
 // target (in ID order) whose cascade holds d, then the cascade chain to d.
-func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
-	path := []Hop{p.Hop("", t)}
-	if p.Reach(t).direct[d.ID] {
-		return append(path, p.Hop("may delete", d))
+func (p *Pass) DeletePath(t, d *graph.Resource) []Hop { return p.deletePath(t, d, 0) }
+
+// deletePath is DeletePath in a slice with room for extra more hops.
+func (p *Pass) deletePath(t, d *graph.Resource, extra int) []Hop {
+	reach := p.Reach(t)
+	if reach.direct[d.ID] {
+		return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
 	}
-	for _, e := range p.Reach(t).Targets {
+	for _, e := range reach.Targets {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {
-			return append(path, p.Hop("may delete", d))
+			return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
 		}
 		if chain := p.Index.Chain(target, d); chain != nil {
-			path = append(path, p.Hop("may delete", target))
-			return append(path, p.ChainHops(chain)...)
+			path := make([]Hop, 0, 2+len(chain)+extra)
+			path = append(path, p.Hop("", t), p.Hop("may delete", target))
+			return p.appendChainHops(path, chain)
 		}
 	}
-	return path
+	return append(make([]Hop, 0, 1+extra), p.Hop("", t))
 }
 
 // ChainHops turns a cascade chain into hops, one per edge.
-func (p *Pass) ChainHops(chain []*graph.Edge) []Hop {
-	var out []Hop
+func (p *Pass) ChainHops(chain []*graph.Edge) []Hop { return p.appendChainHops(nil, chain) }
+
+func (p *Pass) appendChainHops(out []Hop, chain []*graph.Edge) []Hop {
 	for _, e := range chain {
 		to, _ := p.Index.Resource(e.To)
 		out = append(out, p.Hop(string(e.Kind), to))
@@ -313,7 +392,26 @@ func (p *Pass) ChainHops(chain []*graph.Edge) []Hop {
 
 // Hop is a path step to one resource, annotated with its environment or tier.
 func (p *Pass) Hop(via string, r *graph.Resource) Hop {
-	return Hop{Via: via, IDs: []string{r.ID}, Label: r.Label(), Note: p.where(r)}
+	h := p.parts(r, true)
+	return Hop{Via: via, IDs: h.id[:], Label: h.label, Note: h.note}
+}
+
+// label is r.Label(), made once per pass.
+func (p *Pass) label(r *graph.Resource) string { return p.parts(r, false).label }
+
+// parts returns the memoised hop parts of r, with its note when note is set.
+func (p *Pass) parts(r *graph.Resource, note bool) *hopParts {
+	i, ok := p.hopOf[r]
+	if !ok {
+		i = int32(len(p.hops))
+		p.hopOf[r] = i
+		p.hops = append(p.hops, hopParts{id: &[1]string{r.ID}, label: r.Label()})
+	}
+	if note && !p.hops[i].noted {
+		w := p.where(r)
+		p.hops[i].note, p.hops[i].noted = w, true
+	}
+	return &p.hops[i]
 }
 
 // GroupHop is a path step to several resources of one kind ("3 backups").
@@ -345,7 +443,13 @@ func (p *Pass) where(r *graph.Resource) string {
 	}
 	if e := p.Env(r); e != nil {
 		if t := p.Tier(r); !strings.Contains(strings.ToLower(e.Name), string(t)) && t != graph.Unknown {
-			return fmt.Sprintf("%s, %s", e.Name, t)
+			k := envTier{e, t}
+			s, ok := p.notes[k]
+			if !ok {
+				s = e.Name + ", " + string(t)
+				p.notes[k] = s
+			}
+			return s
 		}
 		return e.Name
 	}
@@ -382,8 +486,7 @@ func (p *Pass) exposure(t *graph.Resource) string {
 
 func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
-	for _, e := range p.Index.Out(t, graph.ExposedIn) {
-		to, _ := p.Index.Resource(e.To)
+	for _, to := range p.Index.Successors(t, graph.ExposedIn) {
 		places = append(places, p.placeName(to))
 	}
 	if len(places) == 0 {
@@ -408,33 +511,34 @@ func (p *Pass) placeName(r *graph.Resource) string {
 
 // Exposures returns the resources where a credential is readable, sorted.
 func (p *Pass) Exposures(t *graph.Resource) []*graph.Resource {
-	var out []*graph.Resource
-	for _, e := range p.Index.Out(t, graph.ExposedIn) {
-		to, _ := p.Index.Resource(e.To)
-		out = append(out, to)
-	}
-	return out
+	return p.Index.Successors(t, graph.ExposedIn)
 }
 
 // Finding builds a finding of the running rule about primary, with the rule's default
 // severity. involved lists the other resources; it also keys the fingerprint.
 func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, format string, args ...any) Finding {
-	ids := []string{primary.ID}
-	var key []string
-	for _, r := range involved {
-		ids = append(ids, r.ID)
-		key = append(key, r.ID)
-	}
-	sort.Strings(ids)
-	ids = dedupe(ids)
 	f := Finding{
-		Rule:        p.rule.ID,
-		Name:        p.rule.Name,
-		Severity:    p.rule.Severity,
-		Resource:    primary.ID,
-		Resources:   ids,
-		Message:     fmt.Sprintf(format, args...),
-		Fingerprint: fingerprint(p.rule.ID, primary.ID, dedupe(sortedCopy(key))),
+		Rule:     p.rule.ID,
+		Name:     p.rule.Name,
+		Severity: p.rule.Severity,
+		Resource: primary.ID,
+		Message:  fmt.Sprintf(format, args...),
+	}
+	if len(involved) == 0 {
+		f.Resources = p.parts(primary, false).id[:] // shared, capacity 1
+		f.Fingerprint = fingerprint(p.rule.ID, primary.ID, nil)
+	} else {
+		ids := make([]string, 0, len(involved)+1)
+		ids = append(ids, primary.ID)
+		for _, r := range involved {
+			ids = append(ids, r.ID)
+		}
+		key := ids[1:]
+		sort.Strings(key)
+		// The fingerprint's key is the others; the resources are all of them.
+		f.Fingerprint = fingerprint(p.rule.ID, primary.ID, key)
+		sort.Strings(ids)
+		f.Resources = dedupeInPlace(ids)
 	}
 	if primary.Origin.Range != nil {
 		f.Location = primary.Origin.Range.String()
@@ -442,14 +546,19 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 	return f
 }
 
-func sortedCopy(s []string) []string {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	return c
-}
-
 func dedupe(sorted []string) []string {
 	out := sorted[:0:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// dedupeInPlace is dedupe reusing the slice.
+func dedupeInPlace(sorted []string) []string {
+	out := sorted[:0]
 	for i, s := range sorted {
 		if i == 0 || s != sorted[i-1] {
 			out = append(out, s)

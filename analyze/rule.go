@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -75,7 +74,9 @@ type Rule struct {
 }
 
 // Hop is one step of a finding's path: the edge taken to get here (empty for the first
-// hop) and the resource or group of like resources reached.
+// hop) and the resource or group of like resources reached. A report shares the strings
+// and the one-element IDs of hops to the same resource among its findings (appending to
+// IDs copies them; do not change their elements in place).
 type Hop struct {
 	Via   string   `json:"via,omitempty"`  // "may delete", "deletes_with", "exposed in", ...
 	IDs   []string `json:"ids"`            // one resource, or a group of the same kind
@@ -83,7 +84,8 @@ type Hop struct {
 	Note  string   `json:"note,omitempty"` // (exposed in staging/web), (production)
 }
 
-// Finding is one result of a rule.
+// Finding is one result of a rule. Resources of a finding about one resource may be
+// shared with the hops naming it, as Hop's IDs are.
 type Finding struct {
 	Rule        string   `json:"rule"`
 	Name        string   `json:"name"`
@@ -101,13 +103,22 @@ type Finding struct {
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource
-// and the sorted set of the others, hashed.
+// and the sorted set of the others, hashed. key must be sorted; duplicates count once.
+// It is the first 8 bytes of SHA-256(rule NUL primary NUL key joined by NUL), in hex.
 func fingerprint(rule, primary string, key []string) string {
-	k := append([]string(nil), key...)
-	sort.Strings(k)
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s", rule, primary, strings.Join(k, "\x00"))
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	var buf [512]byte // most keys fit: no allocation but the result
+	b := append(append(append(append(buf[:0], rule...), 0), primary...), 0)
+	for i, k := range key {
+		if i > 0 && k == key[i-1] {
+			continue
+		}
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, k...)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]) // 16 bytes kept per finding, not 64
 }
 
 // Less orders findings: severity (highest first), rule, primary resource, fingerprint.

@@ -18,16 +18,27 @@ var (
 
 // Graph is a set of resources and typed edges. The store of record is a
 // github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
-// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*Edge), or
+// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*link), or
 // the list of its typed edges (*pair) when it has several. The library keeps them in a
 // compactStore (store.go) given through dgraph.NewWithStore, not in its default store.
+//
+// A typed edge is kept as a 16-byte link: its ends as the store's vertex positions, its
+// kind and actions as small codes, its note interned. Edges(), Index.Out, Index.In and
+// Index.Chain give them as *Edge values made on request: an Edge of its own per edge
+// (88 bytes, ends spelled out) would be the largest part of a big graph's edges.
 // Traversals run on a compact index built on first use (see index.go), because the
 // library's own traversals copy its adjacency maps on every call.
 type Graph struct {
 	store     dgraph.Graph[string, *Resource]
-	resources []*Resource // insertion order; Resources() sorts
-	edges     []*Edge
+	cs        *compactStore[string, *Resource] // the store behind store (nil only in a benchmark of the default store)
+	resources []*Resource                      // insertion order; Resources() sorts
 	sorted    bool
+
+	links linkArena        // every typed edge, in the order Connect added them
+	notes []string         // interned notes of the links; notes[0] is ""
+	noted map[string]int32 // note -> position in notes; dropped by Index, made again when needed
+	order []*Resource      // insertion order, only without cs (cs.verts has it)
+	posOf map[string]int32 // ID -> insertion position, only without cs (cs.pos has it)
 
 	Sources []SourceInfo
 	Gaps    []Gap
@@ -41,16 +52,124 @@ type Graph struct {
 	pending  any
 }
 
+// link is a typed edge as the graph keeps it.
+type link struct {
+	from, to int32 // insertion positions of the ends (the store's vertex positions, which never change: a Graph removes no resource)
+	note     int32 // position in Graph.notes
+	kind     uint8 // position in EdgeKinds
+	acts     uint8 // actions: actionBits
+}
+
+// linkArena keeps links in fixed-size chunks, numbered in the order they were added:
+// appending never moves a link, so the store's edge data can point at it.
+type linkArena struct {
+	chunks [][]link
+	n      int32
+}
+
+const linkChunkBits = 12 // 4,096 links, 64 KiB a chunk
+
+func (a *linkArena) add(l link) *link {
+	if a.n&(1<<linkChunkBits-1) == 0 {
+		a.chunks = append(a.chunks, make([]link, 1<<linkChunkBits))
+	}
+	p := a.at(a.n)
+	*p = l
+	a.n++
+	return p
+}
+
+// drop removes the link added last.
+func (a *linkArena) drop() {
+	a.n--
+	*a.at(a.n) = link{}
+}
+
+func (a *linkArena) at(i int32) *link { return &a.chunks[i>>linkChunkBits][i&(1<<linkChunkBits-1)] }
+
+// Actions as bits of a link, in sorted order: an edge's actions come out sorted and without
+// repeats.
+var actionBit = []Action{Delete, Read, Write}
+
+func actionBits(as []Action) uint8 {
+	var b uint8
+	for _, a := range as {
+		for i, x := range actionBit {
+			if a == x {
+				b |= 1 << i
+			}
+		}
+	}
+	return b
+}
+
+func actionsOf(b uint8) []Action {
+	if b == 0 {
+		return nil
+	}
+	var out []Action
+	for i, x := range actionBit {
+		if b&(1<<i) != 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// intern returns the position of note in g.notes, adding it if new.
+func (g *Graph) intern(note string) int32 {
+	if note == "" {
+		return 0
+	}
+	if g.noted == nil { // dropped by Index: the graph was thought finished
+		g.noted = make(map[string]int32, len(g.notes))
+		for i, n := range g.notes[1:] {
+			g.noted[n] = int32(i + 1)
+		}
+	}
+	if i, ok := g.noted[note]; ok {
+		return i
+	}
+	i := int32(len(g.notes))
+	g.notes = append(g.notes, note)
+	g.noted[note] = i
+	return i
+}
+
+// idAt is the ID of the resource at an insertion position.
+func (g *Graph) idAt(p int32) string {
+	if g.cs != nil {
+		return g.cs.verts[p].hash
+	}
+	return g.order[p].ID
+}
+
+// position is the insertion position of the resource with the given ID.
+func (g *Graph) position(id string) (int32, bool) {
+	if g.cs != nil {
+		return g.cs.lookup(id)
+	}
+	p, ok := g.posOf[id]
+	return p, ok
+}
+
+// edge makes the Edge of a link into e.
+func (g *Graph) edge(l *link, e *Edge) {
+	*e = Edge{From: g.idAt(l.from), To: g.idAt(l.to), Kind: EdgeKinds[l.kind], Note: g.notes[l.note], Actions: actionsOf(l.acts)}
+}
+
+type pair struct{ links []*link }
+
 // vertexOpts: no attribute map per vertex (the library would make an empty one for each).
 var vertexOpts = []func(*dgraph.VertexProperties){dgraph.VertexAttributes(nil)}
-
-type pair struct{ edges []*Edge }
 
 func resourceID(r *Resource) string { return r.ID }
 
 // New returns an empty graph, stored in a compactStore (store.go).
 func New() *Graph {
-	g := &Graph{store: dgraph.NewWithStore(resourceID, newCompactStore[string, *Resource](), dgraph.Directed())}
+	cs := newCompactStore[string, *Resource]()
+	g := &Graph{store: dgraph.NewWithStore(resourceID, cs, dgraph.Directed()), cs: cs,
+		notes: []string{""}, noted: map[string]int32{}}
 	g.edgeOpts = []func(*dgraph.EdgeProperties){func(p *dgraph.EdgeProperties) {
 		p.Data = g.pending
 		p.Attributes = nil
@@ -62,7 +181,7 @@ func New() *Graph {
 func (g *Graph) Len() int { return len(g.resources) }
 
 // EdgeCount is the number of typed edges.
-func (g *Graph) EdgeCount() int { return len(g.edges) }
+func (g *Graph) EdgeCount() int { return int(g.links.n) }
 
 // Add inserts a resource. Its ID must be new, its kind and tier valid.
 func (g *Graph) Add(r *Resource) error {
@@ -74,6 +193,13 @@ func (g *Graph) Add(r *Resource) error {
 			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
 		}
 		return fmt.Errorf("add %s: %w", r.ID, err)
+	}
+	if g.cs == nil {
+		if g.posOf == nil {
+			g.posOf = map[string]int32{}
+		}
+		g.posOf[r.ID] = int32(len(g.order))
+		g.order = append(g.order, r)
 	}
 	g.resources = append(g.resources, r)
 	g.sorted = false
@@ -117,59 +243,70 @@ func (g *Graph) Connect(e Edge) error {
 			return fmt.Errorf("%w: edge %s -> %s has unknown action %q", ErrInvalid, e.From, e.To, a)
 		}
 	}
-	e.Actions = normaliseActions(e.Actions)
-	ne := &e
+	code, acts := kindCode(e.Kind), actionBits(e.Actions)
+	// The link goes into the arena first, so that the store's data can point at it; it
+	// is dropped again when it merges into an existing edge or fails.
+	l := g.links.add(link{kind: code, acts: acts})
 	// Add first: a new pair (the common case) costs one lookup in the store, not two.
-	// The edge data is the *Edge itself while the pair has one edge, a *pair once it has
+	// The edge data is the *link itself while the pair has one edge, a *pair once it has
 	// several; no attribute map is kept (see edgeOpts).
-	g.pending = ne
+	g.pending = l
 	err := g.store.AddEdge(e.From, e.To, g.edgeOpts...)
 	g.pending = nil
 	switch {
 	case err == nil:
-		g.edges = append(g.edges, ne)
+		if g.cs != nil {
+			l.from, l.to = pairEnds(g.cs.added)
+		} else {
+			l.from, l.to = g.posOf[e.From], g.posOf[e.To]
+		}
+		l.note = g.intern(e.Note)
 	case errors.Is(err, dgraph.ErrEdgeAlreadyExists):
+		g.links.drop()
 		de, err := g.store.Edge(e.From, e.To)
 		if err != nil {
 			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 		}
 		var p *pair
 		switch d := de.Properties.Data.(type) {
-		case *Edge:
-			p = &pair{edges: []*Edge{d}}
+		case *link:
+			p = &pair{links: []*link{d}}
 		case *pair:
 			p = d
 		}
-		for _, x := range p.edges {
-			if x.Kind == e.Kind {
-				x.Actions = normaliseActions(append(x.Actions, e.Actions...))
-				if x.Note == "" {
-					x.Note = e.Note
+		for _, x := range p.links {
+			if x.kind == code {
+				x.acts |= acts
+				if x.note == 0 {
+					x.note = g.intern(e.Note)
 				}
 				g.idx = nil
 				return nil
 			}
 		}
-		p.edges = append(p.edges, ne)
-		if len(p.edges) == 2 {
+		l = g.links.add(link{from: p.links[0].from, to: p.links[0].to, kind: code, acts: acts})
+		p.links = append(p.links, l)
+		if len(p.links) == 2 {
 			g.pending = p
 			err := g.store.UpdateEdge(e.From, e.To, g.edgeOpts...)
 			g.pending = nil
 			if err != nil {
+				g.links.drop()
 				return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 			}
 		}
-		g.edges = append(g.edges, ne)
+		l.note = g.intern(e.Note)
 	case errors.Is(err, dgraph.ErrVertexNotFound):
+		g.links.drop()
 		missing := e.From
 		if _, ok := g.Resource(e.From); ok {
 			missing = e.To
 		}
 		return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
 	default:
+		g.links.drop()
 		return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 	}
-	g.sorted = false
 	g.idx = nil
 	return nil
 }
@@ -200,15 +337,6 @@ func (g *Graph) sortAll() {
 		return
 	}
 	slices.SortFunc(g.resources, func(a, b *Resource) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(g.edges, func(a, b *Edge) int {
-		if c := strings.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.To, b.To); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Kind), string(b.Kind))
-	})
 	g.sorted = true
 }
 
@@ -218,10 +346,32 @@ func (g *Graph) Resources() []*Resource {
 	return g.resources
 }
 
-// Edges returns every edge sorted by (from, to, kind). The slice is shared; do not modify it.
+// Edges returns every edge sorted by (from, to, kind), made afresh on each call (the
+// graph keeps edges as links, see Graph): changing them does not change the graph.
 func (g *Graph) Edges() []*Edge {
-	g.sortAll()
-	return g.edges
+	n := g.links.n
+	if n == 0 {
+		return nil
+	}
+	vals := make([]Edge, n)
+	es := make([]*Edge, n)
+	for i := range es {
+		g.edge(g.links.at(int32(i)), &vals[i])
+		es[i] = &vals[i]
+	}
+	cmp := func(a, b *Edge) int {
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.To, b.To); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Kind), string(b.Kind))
+	}
+	if !slices.IsSortedFunc(es, cmp) { // sources that connect in order (tfmap) skip the sort
+		slices.SortFunc(es, cmp)
+	}
+	return es
 }
 
 // ByKind returns the resources of one kind, sorted by ID.

@@ -163,3 +163,99 @@ func TestConnectSeveralKindsOnePair(t *testing.T) {
 		t.Errorf("dangling edge: %v", err)
 	}
 }
+
+// TestEdgesAreMadeOnRequest: the graph keeps links, not Edge values; Out, In, Chain and
+// Edges make edges that mirror them, and changing one changes nothing in the graph.
+// Successors and Predecessors give the same ends as Out and In.
+func TestEdgesAreMadeOnRequest(t *testing.T) {
+	g := graph.New()
+	for _, id := range []string{"tok", "vol", "env", "b"} { // not in ID order: the index ranks them
+		g.MustAdd(res(id, graph.Volume))
+	}
+	g.MustConnect(graph.Edge{From: "tok", To: "vol", Kind: graph.ScopedTo, Actions: []graph.Action{graph.Write, graph.Delete, graph.Write}, Note: "policy " + strings.Repeat("x", 2)})
+	g.MustConnect(graph.Edge{From: "tok", To: "env", Kind: graph.ExposedIn, Note: "policy xx"})
+	g.MustConnect(graph.Edge{From: "env", To: "vol", Kind: graph.Contains})
+	g.MustConnect(graph.Edge{From: "b", To: "vol", Kind: graph.BacksUp})
+	es := g.Edges()
+	var got []string
+	for _, e := range es {
+		got = append(got, e.From+">"+e.To+" "+string(e.Kind)+" "+strings.Join(actions(e.Actions), ",")+" "+e.Note)
+	}
+	want := "b>vol backs_up  |env>vol contains  |tok>env exposed_in  policy xx|tok>vol scoped_to delete,write policy xx"
+	if s := strings.Join(got, "|"); s != want {
+		t.Fatalf("Edges:\n%s\nwant\n%s", s, want)
+	}
+	es[0].Kind, es[0].Note = graph.Contains, "changed"
+	if e := g.Edges()[0]; e.Kind != graph.BacksUp || e.Note != "" {
+		t.Fatalf("changing a returned edge changed the graph: %+v", e)
+	}
+	x := g.Index()
+	for _, r := range g.Resources() {
+		var out, in []string
+		for _, e := range x.Out(r) {
+			out = append(out, e.To)
+		}
+		for _, s := range x.Successors(r) {
+			out = append(out, "="+s.ID)
+		}
+		for _, e := range x.In(r) {
+			in = append(in, e.From)
+		}
+		for _, s := range x.Predecessors(r) {
+			in = append(in, "="+s.ID)
+		}
+		if !mirrored(out) || !mirrored(in) {
+			t.Errorf("%s: out %v, in %v", r.ID, out, in)
+		}
+	}
+	vol, _ := g.Resource("vol")
+	if n := len(x.Predecessors(vol, graph.Contains, graph.BacksUp)); n != 2 {
+		t.Errorf("Predecessors(vol, contains, backs_up): %d, want 2", n)
+	}
+}
+
+func actions(as []graph.Action) []string {
+	var s []string
+	for _, a := range as {
+		s = append(s, string(a))
+	}
+	return s
+}
+
+// mirrored: the first half of s equals the second half with "=" removed.
+func mirrored(s []string) bool {
+	if len(s)%2 != 0 {
+		return false
+	}
+	h := len(s) / 2
+	for i := range h {
+		if "="+s[i] != s[h+i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestNotesAfterIndex: building the index drops the notes' lookup map; edges connected
+// afterwards (config.Apply adds some) still get their own notes, and a duplicate keeps
+// the first.
+func TestNotesAfterIndex(t *testing.T) {
+	g := graph.New()
+	for _, id := range []string{"a", "b", "c"} {
+		g.MustAdd(res(id, graph.Service))
+	}
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DependsOn, Note: "one"})
+	g.Index()
+	g.MustConnect(graph.Edge{From: "a", To: "c", Kind: graph.DependsOn, Note: "one"})
+	g.MustConnect(graph.Edge{From: "b", To: "c", Kind: graph.DependsOn, Note: "two"})
+	g.MustConnect(graph.Edge{From: "a", To: "b", Kind: graph.DependsOn, Note: "three"})
+	g.Index()
+	g.MustConnect(graph.Edge{From: "c", To: "a", Kind: graph.DependsOn, Note: "two"})
+	var got []string
+	for _, e := range g.Edges() {
+		got = append(got, e.From+e.To+"="+e.Note)
+	}
+	if s := strings.Join(got, " "); s != "ab=one ac=one bc=two ca=two" {
+		t.Errorf("notes: %s", s)
+	}
+}

@@ -6,23 +6,95 @@ import "slices"
 // order, forward and reverse adjacency as slices. Build it once after loading (Graph.Index
 // does, and caches it until the graph changes); it is not safe to mutate the graph while
 // an index is in use.
+//
+// The adjacency is in compressed sparse row form: the out-edges of resource i are the
+// links out[outOff[i]:outOff[i+1]], sorted by (to, kind); in-edges likewise, sorted by
+// (from, kind). A link number is all an entry holds (the link has both ends): 4 bytes per
+// edge and direction plus 4 per resource, instead of a slice per resource. When the links
+// were made in sorted order (tfmap, snapshots), the forward order is the links' own and
+// out is not kept at all. IDs are looked up in the store's own vertex map (rank turns its
+// positions into index numbers), not in a second map.
 type Index struct {
-	res []*Resource
-	pos map[string]int32
-	out [][]half
-	in  [][]half
+	g      *Graph
+	res    []*Resource
+	outOff []int32
+	out    []int32 // link numbers; nil when they are 0, 1, 2, ...
+	inOff  []int32
+	in     []int32 // link numbers
+	rank   []int32 // insertion position -> index number; nil when they are the same
 
 	destroys map[int32][]int32
-	trees    map[int32]map[int32]*Edge // cascade shortest-path trees by source, for Chain
-	env      []int32                   // memo of EnvironmentOf: -2 not computed, -1 none
-	mark     []uint32                  // visit stamps, so traversals allocate no sets
+	trees    map[int32][]treeNode // cascade shortest-path trees by source, for Chain
+	env      []int32              // memo of EnvironmentOf: -2 not computed, -1 none
+	mark     []uint32             // visit stamps, so traversals allocate no sets
 	stamp    uint32
+	// Chain's search state, kept while memoised trees are: labels, the edges that gave
+	// them, and the work lists.
+	bfsKey     []int64
+	bfsEdge    []int32
+	bfsReached []int32
+	bfsFront   []bfsItem
+	bfsBack    []bfsItem
 }
 
-type half struct {
-	n int32
-	e *Edge
+type bfsItem struct {
+	n   int32
+	key int64 // cost << 32 | hops
 }
+
+// half is one end of an edge seen from the other: the resource at that end and the edge's
+// link number in the graph's arena.
+type half struct{ n, e int32 }
+
+// run is the edges of one resource in one direction.
+type run struct {
+	x     *Index
+	links []int32 // link numbers, or nil for the links lo, lo+1, ..., hi-1
+	lo    int32
+	hi    int32
+	in    bool // the other end is the links' from
+}
+
+func (r run) len() int { return int(r.hi - r.lo) }
+
+func (r run) at(i int) half {
+	e := r.lo + int32(i)
+	if r.links != nil {
+		e = r.links[i]
+	}
+	l := r.x.g.links.at(e)
+	if r.in {
+		return half{r.x.num(l.from), e}
+	}
+	return half{r.x.num(l.to), e}
+}
+
+// num is the index number of an insertion position.
+func (x *Index) num(p int32) int32 {
+	if x.rank != nil {
+		return x.rank[p]
+	}
+	return p
+}
+
+// treeNode is a resource reached by a cascade tree, its parent and the link between them.
+type treeNode struct{ n, parent, e int32 }
+
+// kindCode is k's position in EdgeKinds (which is sorted, so codes order like kinds), or
+// len(EdgeKinds) for an unknown kind.
+func kindCode(k EdgeKind) uint8 {
+	for i, x := range EdgeKinds {
+		if x == k {
+			return uint8(i)
+		}
+	}
+	return uint8(len(EdgeKinds))
+}
+
+var (
+	codeContains    = kindCode(Contains)
+	codeDeletesWith = kindCode(DeletesWith)
+)
 
 // Index returns the graph's traversal index, building it if needed.
 func (g *Graph) Index() *Index {
@@ -30,77 +102,203 @@ func (g *Graph) Index() *Index {
 		return g.idx
 	}
 	rs := g.Resources()
+	n, ne := len(rs), int(g.links.n)
 	x := &Index{
+		g:        g,
 		res:      rs,
-		pos:      make(map[string]int32, len(rs)),
-		out:      make([][]half, len(rs)),
-		in:       make([][]half, len(rs)),
+		outOff:   make([]int32, n+1),
+		inOff:    make([]int32, n+1),
+		in:       make([]int32, ne),
 		destroys: map[int32][]int32{},
-		trees:    map[int32]map[int32]*Edge{},
-		env:      make([]int32, len(rs)),
-		mark:     make([]uint32, len(rs)),
+		trees:    map[int32][]treeNode{},
+		env:      make([]int32, n),
+		mark:     make([]uint32, n),
 	}
 	for i := range x.env {
 		x.env[i] = -2
 	}
+	// Index numbers are ID order, insertion positions the order of Add: the same when the
+	// resources were added sorted (tfmap does), else rank maps one to the other.
 	for i, r := range rs {
-		x.pos[r.ID] = int32(i)
+		if p, _ := g.position(r.ID); p != int32(i) {
+			x.rank = make([]int32, n)
+			for i, r := range rs {
+				p, _ := g.position(r.ID)
+				x.rank[p] = int32(i)
+			}
+			break
+		}
 	}
-	for _, e := range g.Edges() { // sorted, so adjacency lists are sorted too
-		f, t := x.pos[e.From], x.pos[e.To]
-		x.out[f] = append(x.out[f], half{t, e})
-		x.in[t] = append(x.in[t], half{f, e})
+	// The forward order: by (from, to, kind). Links made in that order need no list.
+	sorted := true
+	var prev half // from, to of the previous link
+	var prevKind uint8
+	for i := range ne {
+		l := g.links.at(int32(i))
+		f, t := x.num(l.from), x.num(l.to)
+		x.outOff[f+1]++
+		if i > 0 && (f < prev.n || f == prev.n && (t < prev.e || t == prev.e && l.kind < prevKind)) {
+			sorted = false
+		}
+		prev, prevKind = half{f, t}, l.kind
 	}
+	for i := range n {
+		x.outOff[i+1] += x.outOff[i]
+	}
+	next := slices.Clone(x.outOff[:n])
+	if !sorted {
+		x.out = make([]int32, ne)
+		for i := range ne {
+			f := x.num(g.links.at(int32(i)).from)
+			x.out[next[f]] = int32(i)
+			next[f]++
+		}
+		less := func(a, b int32) int {
+			la, lb := g.links.at(a), g.links.at(b)
+			if ta, tb := x.num(la.to), x.num(lb.to); ta != tb {
+				return int(ta - tb)
+			}
+			return int(la.kind) - int(lb.kind)
+		}
+		for i := range n {
+			slices.SortFunc(x.out[x.outOff[i]:x.outOff[i+1]], less)
+		}
+	}
+	// The reverse adjacency, filled in the forward order, so each resource's in-edges
+	// come sorted by (from, kind).
+	for i := range ne {
+		x.inOff[x.num(g.links.at(int32(i)).to)+1]++
+	}
+	for i := range n {
+		x.inOff[i+1] += x.inOff[i]
+	}
+	copy(next, x.inOff[:n])
+	for f := range n {
+		o := x.outOf(int32(f))
+		for i := range o.len() {
+			h := o.at(i)
+			x.in[next[h.n]] = h.e
+			next[h.n]++
+		}
+	}
+	g.noted = nil // the notes stay; their lookup map is made again if an edge is added
 	g.idx = x
 	return x
 }
 
+// lookup returns the index number of the resource with the given ID.
+func (x *Index) lookup(id string) (int32, bool) {
+	p, ok := x.g.position(id)
+	if !ok {
+		return 0, false
+	}
+	if x.rank != nil {
+		p = x.rank[p]
+	}
+	return p, true
+}
+
+func (x *Index) kind(h half) uint8 { return x.g.links.at(h.e).kind }
+
+func (x *Index) outOf(n int32) run {
+	r := run{x: x, lo: x.outOff[n], hi: x.outOff[n+1]}
+	if x.out != nil {
+		r.links = x.out[r.lo:r.hi]
+	}
+	return r
+}
+
+func (x *Index) inOf(n int32) run {
+	lo, hi := x.inOff[n], x.inOff[n+1]
+	return run{x: x, links: x.in[lo:hi], lo: lo, hi: hi, in: true}
+}
+
 // Resource returns the resource with the given ID.
 func (x *Index) Resource(id string) (*Resource, bool) {
-	i, ok := x.pos[id]
+	i, ok := x.lookup(id)
 	if !ok {
 		return nil, false
 	}
 	return x.res[i], true
 }
 
-func (x *Index) at(r *Resource) int32 { return x.pos[r.ID] }
+func (x *Index) at(r *Resource) int32 {
+	i, _ := x.lookup(r.ID)
+	return i
+}
 
-func has(kinds []EdgeKind, k EdgeKind) bool {
+// kindMask is the set of kind codes of kinds (every kind if none).
+func kindMask(kinds []EdgeKind) uint16 {
 	if len(kinds) == 0 {
-		return true
+		return 1<<16 - 1
 	}
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
+	var m uint16
+	for _, k := range kinds {
+		m |= 1 << kindCode(k)
 	}
-	return false
+	return m
 }
 
-// Out returns r's outgoing edges of the given kinds (all kinds if none), sorted.
+// Out returns r's outgoing edges of the given kinds (all kinds if none), sorted. The
+// edges are made for the call (see Graph).
 func (x *Index) Out(r *Resource, kinds ...EdgeKind) []*Edge {
-	var out []*Edge
-	for _, h := range x.out[x.at(r)] {
-		if has(kinds, h.e.Kind) {
-			out = append(out, h.e)
-		}
-	}
-	return out
+	return x.edges(x.outOf(x.at(r)), kindMask(kinds))
 }
 
-// In returns r's incoming edges of the given kinds (all kinds if none), sorted.
+// In returns r's incoming edges of the given kinds (all kinds if none), sorted. The
+// edges are made for the call (see Graph).
 func (x *Index) In(r *Resource, kinds ...EdgeKind) []*Edge {
-	var out []*Edge
-	for _, h := range x.in[x.at(r)] {
-		if has(kinds, h.e.Kind) {
-			out = append(out, h.e)
+	return x.edges(x.inOf(x.at(r)), kindMask(kinds))
+}
+
+// Successors returns the ends of r's outgoing edges of the given kinds (all kinds if
+// none), in the order of Out: what Out gives, without making the edges.
+func (x *Index) Successors(r *Resource, kinds ...EdgeKind) []*Resource {
+	return x.ends(x.outOf(x.at(r)), kindMask(kinds))
+}
+
+// Predecessors returns the starts of r's incoming edges of the given kinds (all kinds if
+// none), in the order of In.
+func (x *Index) Predecessors(r *Resource, kinds ...EdgeKind) []*Resource {
+	return x.ends(x.inOf(x.at(r)), kindMask(kinds))
+}
+
+func (x *Index) ends(hs run, mask uint16) []*Resource {
+	var out []*Resource
+	for i := range hs.len() {
+		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
+			out = append(out, x.res[h.n])
 		}
 	}
 	return out
 }
 
-func cascades(k EdgeKind) bool { return k == Contains || k == DeletesWith }
+func (x *Index) edges(hs run, mask uint16) []*Edge {
+	n := 0
+	for i := range hs.len() {
+		if mask&(1<<x.kind(hs.at(i))) != 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	vals := make([]Edge, n)
+	out := make([]*Edge, 0, n)
+	for i := range hs.len() {
+		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
+			e := &vals[len(out)]
+			x.g.edge(x.g.links.at(h.e), e)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (x *Index) cascades(h half) bool {
+	k := x.kind(h)
+	return k == codeContains || k == codeDeletesWith
+}
 
 // Destroys is the cascade closure of deleting r: r and everything reachable from it over
 // contains and deletes_with edges, sorted by ID. Results are memoised.
@@ -131,8 +329,9 @@ func (x *Index) destroysIdx(start int32) []int32 {
 	x.mark[start] = stamp
 	out := []int32{start}
 	for i := 0; i < len(out); i++ {
-		for _, h := range x.out[out[i]] {
-			if cascades(h.e.Kind) && x.mark[h.n] != stamp {
+		o := x.outOf(out[i])
+		for j := range o.len() {
+			if h := o.at(j); x.cascades(h) && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				out = append(out, h.n)
 			}
@@ -155,60 +354,100 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 	if tree, ok := x.trees[s]; ok {
 		return x.walk(tree, s, t)
 	}
-	type item struct{ n, cost, hops int32 }
-	best := map[int32][2]int32{s: {0, 0}}
-	parent := map[int32]*Edge{}
-	var front []item          // zero-cost pushes, popped first (a stack)
-	back := []item{{s, 0, 0}} // unit-cost pushes (a queue)
-	better := func(n, cost, hops int32) bool {
-		b, ok := best[n]
-		return !ok || cost < b[0] || (cost == b[0] && hops < b[1])
+	// Labels (cost << 32 | hops) and the edge that gave them live in arrays over all
+	// resources, valid where mark holds this search's stamp: a search over a cascade of
+	// 50,000 resources makes no maps.
+	if x.bfsKey == nil {
+		x.bfsKey, x.bfsEdge = make([]int64, len(x.res)), make([]int32, len(x.res))
 	}
-	for len(front)+len(back) > 0 {
-		var it item
+	stamp := x.nextStamp()
+	x.mark[s], x.bfsKey[s] = stamp, 0
+	reached := x.bfsReached[:0]
+	front := x.bfsFront[:0]                               // zero-cost pushes, popped first (a stack)
+	back, head := append(x.bfsBack[:0], bfsItem{s, 0}), 0 // unit-cost pushes (a queue)
+	for len(front) > 0 || head < len(back) {
+		var it bfsItem
 		if n := len(front); n > 0 {
 			it, front = front[n-1], front[:n-1]
 		} else {
-			it, back = back[0], back[1:]
+			it = back[head]
+			head++
 		}
-		if b := best[it.n]; b[0] != it.cost || b[1] != it.hops {
+		if x.bfsKey[it.n] != it.key {
 			continue // stale entry
 		}
-		for _, h := range x.out[it.n] {
-			if !cascades(h.e.Kind) {
+		cost, hops := it.key>>32, it.key&(1<<32-1)
+		o := x.outOf(it.n)
+		for j := range o.len() {
+			h := o.at(j)
+			if !x.cascades(h) {
 				continue
 			}
-			cost := it.cost
-			if h.e.Kind == Contains {
-				cost++
+			c := cost
+			if x.kind(h) == codeContains {
+				c++
 			}
-			if !better(h.n, cost, it.hops+1) {
-				continue
-			}
-			best[h.n] = [2]int32{cost, it.hops + 1}
-			parent[h.n] = h.e
-			next := item{h.n, cost, it.hops + 1}
-			if cost == it.cost {
-				front = append(front, next)
+			key := c<<32 | (hops + 1)
+			if x.mark[h.n] == stamp {
+				if x.bfsKey[h.n] <= key {
+					continue // not better
+				}
 			} else {
-				back = append(back, next)
+				x.mark[h.n] = stamp
+				reached = append(reached, h.n)
+			}
+			x.bfsKey[h.n], x.bfsEdge[h.n] = key, h.e
+			if c == cost {
+				front = append(front, bfsItem{h.n, key})
+			} else {
+				back = append(back, bfsItem{h.n, key})
 			}
 		}
 	}
-	x.trees[s] = parent
-	return x.walk(parent, s, t)
+	if max(cap(back), cap(front), cap(reached)) <= 4096 { // reused by the next search, unless a large one grew them
+		x.bfsReached, x.bfsFront, x.bfsBack = reached, front, back
+	} else {
+		x.bfsReached, x.bfsFront, x.bfsBack = nil, nil, nil
+	}
+	// The tree is kept as a slice sorted by resource (12 bytes a node, searched in
+	// O(log n)): a source's tree is walked once per chain asked.
+	tree := make([]treeNode, len(reached))
+	for i, n := range reached {
+		e := x.bfsEdge[n]
+		tree[i] = treeNode{n, x.num(x.g.links.at(e).from), e}
+	}
+	slices.SortFunc(tree, func(a, b treeNode) int { return int(a.n - b.n) })
+	x.trees[s] = tree
+	return x.walk(tree, s, t)
 }
 
-func (x *Index) walk(parent map[int32]*Edge, s, t int32) []*Edge {
-	if _, ok := parent[t]; !ok {
+func findNode(tree []treeNode, n int32) (treeNode, bool) {
+	i, ok := slices.BinarySearchFunc(tree, n, func(t treeNode, n int32) int { return int(t.n - n) })
+	if !ok {
+		return treeNode{}, false
+	}
+	return tree[i], true
+}
+
+func (x *Index) walk(tree []treeNode, s, t int32) []*Edge {
+	node, ok := findNode(tree, t)
+	if !ok {
 		return nil
 	}
-	var chain []*Edge
-	for c := t; c != s; c = x.pos[parent[c].From] {
-		chain = append(chain, parent[c])
+	var links []int32 // from t back to s
+	for {
+		links = append(links, node.e)
+		if node.parent == s {
+			break
+		}
+		node, _ = findNode(tree, node.parent)
 	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
+	vals := make([]Edge, len(links))
+	chain := make([]*Edge, len(links))
+	for i := range chain {
+		e := &vals[i]
+		x.g.edge(x.g.links.at(links[len(links)-1-i]), e)
+		chain[i] = e
 	}
 	return chain
 }
@@ -233,8 +472,9 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 			x.env[n] = c
 			return x.res[c]
 		}
-		for _, h := range x.in[c] {
-			if h.e.Kind == Contains && x.mark[h.n] != stamp {
+		in := x.inOf(c)
+		for j := range in.len() {
+			if h := in.at(j); x.kind(h) == codeContains && x.mark[h.n] != stamp {
 				x.mark[h.n] = stamp
 				queue = append(queue, h.n)
 			}
@@ -246,12 +486,21 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 // DestroysID reports whether deleting r destroys the resource with the given ID, without
 // building a set: a binary search in r's memoised cascade closure.
 func (x *Index) DestroysID(r *Resource, id string) bool {
-	n, ok := x.pos[id]
+	n, ok := x.lookup(id)
 	if !ok {
 		return false
 	}
 	_, found := slices.BinarySearch(x.destroysIdx(x.at(r)), n)
 	return found
+}
+
+// ResetMemo drops the memoised cascade closures and chains (Destroys, Chain), which are
+// made again on demand: call it when a run of queries is over and the index stays alive
+// with the graph.
+func (x *Index) ResetMemo() {
+	x.destroys = map[int32][]int32{}
+	x.trees = map[int32][]treeNode{}
+	x.bfsKey, x.bfsEdge, x.bfsReached, x.bfsFront, x.bfsBack = nil, nil, nil, nil, nil
 }
 
 func (x *Index) nextStamp() uint32 {

@@ -7,15 +7,17 @@
 // dgraph.NewWithStore over compactStore (store.go) rather than the library's default store.
 // The default store keeps every edge value twice, in per-vertex out- and in-maps, which cost
 // about 680 bytes per edge on a 100k-resource Terraform state (135 MB of the 250 MB live
-// graph). compactStore keeps vertices in a slice and edges as {source, target int32, data}
-// records with one pair map: the finished graph of that state fell from 243 MB to 114 MB and
-// building it from 1.7–2.8 s to 1.2 s (docs/bench-terraform.md, "Graph store"). Traversals do
-// not use the store: they run on the Index (index.go).
+// graph). compactStore keeps vertices in a slice with an open-addressing table from ID to
+// position, and edges in one map from the pair of positions to the edge data: the finished
+// graph of that state fell from 243 MB to 114 MB and building it from 1.7–2.8 s to 1.2 s
+// (docs/bench-terraform.md, "Graph store"). A typed edge is a 16-byte link, made into an
+// Edge on request, and the Index is in compressed sparse row form: 114 MB -> 90 MB
+// (docs/bench-graph-analysis.md). Traversals do not use the store: they run on the Index
+// (index.go).
 package graph
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -278,15 +280,6 @@ func (e Edge) Allows(a Action) bool {
 		}
 	}
 	return false
-}
-
-func normaliseActions(as []Action) []Action {
-	if len(as) == 0 {
-		return nil
-	}
-	out := slices.Clone(as) // one allocation: Connect runs once per edge
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // Gap records something a source could not read: the graph is incomplete there, and an

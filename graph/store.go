@@ -2,6 +2,9 @@ package graph
 
 import (
 	"fmt"
+	"hash/maphash"
+	"maps"
+	"slices"
 	"sync"
 
 	dgraph "github.com/dominikbraun/graph"
@@ -11,41 +14,41 @@ import (
 // library's default store, which keeps every edge value twice in per-vertex maps
 // (map[K]map[K]Edge[K] for out- and in-edges: about 680 bytes per edge at 100k resources).
 //
-// Vertices live in a slice, numbered by insertion, with one map from hash to position.
-// Edges are records {source, target int32, data} in one slice, with one map from the pair
-// (source<<32 | target) to the record's position. Edge weights and attribute maps, which
-// bulkhead does not use, are kept aside for the few edges that have them, so the library's
-// behaviour is unchanged for any caller. It honours the dgraph.Store contract, including
-// RemoveVertex and RemoveEdge, and is safe for concurrent use, as the default store is.
+// Vertices live in a slice, numbered by insertion, with one hash table from hash to
+// position (vtab: 8 bytes a slot, where a map[string]int32 costs about 30 an entry);
+// vertex weights and attribute maps, which bulkhead does not use, are kept aside for the
+// few vertices that have them.
+// Edges are one map from the pair of positions (source<<32 | target) to the edge data:
+// about 36 bytes an edge, where records in a slice plus a map from pair to record cost 50.
+// Edge weights and attribute maps, which bulkhead does not use, are kept aside for the few
+// edges that have them, so the library's behaviour is unchanged for any caller. It honours
+// the dgraph.Store contract, including RemoveVertex and RemoveEdge, and is safe for
+// concurrent use, as the default store is.
 //
 // The store returns exactly what it was given: the same vertex value, the same attribute
-// maps (nil stays nil), the same edge data. ListVertices is in insertion order, ListEdges too
-// until an edge is removed (the last record moves into the hole). It does not implement the
-// default store's CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls
-// back to the library's generic check.
+// maps (nil stays nil), the same edge data. ListVertices is in insertion order, ListEdges
+// by source, then target, in that order. It does not implement the default store's
+// CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls back to the
+// library's generic check.
 type compactStore[K comparable, T any] struct {
 	mu sync.RWMutex
 
-	pos   map[K]int32 // live vertex hash -> position in verts
-	verts []vertex[K, T]
-	dead  int // removed vertex slots in verts, reclaimed by compact
+	pos    vtab // live vertex hash -> position in verts
+	seed   maphash.Seed
+	verts  []vertex[K, T]
+	vprops map[int32]dgraph.VertexProperties // vertices with a weight or a non-nil attribute map
+	dead   int                               // removed vertex slots in verts, reclaimed by compact
 
-	edges []edgeRec
-	pairs map[uint64]int32    // pairKey(source, target) -> position in edges
-	extra map[int32]edgeExtra // edges with a weight or a non-nil attribute map
+	edges map[uint64]any       // pairKey(source, target) -> edge data
+	extra map[uint64]edgeExtra // edges with a weight or a non-nil attribute map
+	added uint64               // pairKey of the edge added last (Graph reads its ends)
 }
 
 type vertex[K comparable, T any] struct {
 	hash  K
 	value T
-	props dgraph.VertexProperties
 	deg   int32 // incident edges (in + out); RemoveVertex refuses while > 0
 	live  bool
-}
-
-type edgeRec struct {
-	src, dst int32
-	data     any
 }
 
 type edgeExtra struct {
@@ -55,26 +58,34 @@ type edgeExtra struct {
 
 func newCompactStore[K comparable, T any]() *compactStore[K, T] {
 	return &compactStore[K, T]{
-		pos:   map[K]int32{},
-		pairs: map[uint64]int32{},
-		extra: map[int32]edgeExtra{},
+		seed:   maphash.MakeSeed(),
+		vprops: map[int32]dgraph.VertexProperties{},
+		edges:  map[uint64]any{},
+		extra:  map[uint64]edgeExtra{},
 	}
 }
 
 func pairKey(src, dst int32) uint64 { return uint64(uint32(src))<<32 | uint64(uint32(dst)) }
 
+// pairEnds are the positions of a pairKey.
+func pairEnds(k uint64) (src, dst int32) { return int32(k >> 32), int32(uint32(k)) }
+
 // AddVertex implements dgraph.Store.
 func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexProperties) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.pos[hash]; ok {
+	if _, ok := s.lookup(hash); ok {
 		return dgraph.ErrVertexAlreadyExists
 	}
 	if len(s.verts) >= 1<<31-1 {
 		return fmt.Errorf("graph store: more than %d vertices", 1<<31-1)
 	}
-	s.pos[hash] = int32(len(s.verts))
-	s.verts = append(s.verts, vertex[K, T]{hash: hash, value: value, props: props, live: true})
+	i := int32(len(s.verts))
+	s.verts = append(s.verts, vertex[K, T]{hash: hash, value: value, live: true})
+	s.insert(hash, i)
+	if props.Attributes != nil || props.Weight != 0 {
+		s.vprops[i] = props
+	}
 	return nil
 }
 
@@ -82,13 +93,12 @@ func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexPrope
 func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	i, ok := s.pos[hash]
+	i, ok := s.lookup(hash)
 	if !ok {
 		var zero T
 		return zero, dgraph.VertexProperties{}, dgraph.ErrVertexNotFound
 	}
-	v := &s.verts[i]
-	return v.value, v.props, nil
+	return s.verts[i].value, s.vprops[i], nil
 }
 
 // RemoveVertex implements dgraph.Store. A vertex with edges is refused with
@@ -96,15 +106,16 @@ func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) 
 func (s *compactStore[K, T]) RemoveVertex(hash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i, ok := s.pos[hash]
+	i, ok := s.lookup(hash)
 	if !ok {
 		return dgraph.ErrVertexNotFound
 	}
 	if s.verts[i].deg > 0 {
 		return dgraph.ErrVertexHasEdges
 	}
-	delete(s.pos, hash)
+	s.remove(hash)
 	s.verts[i] = vertex[K, T]{} // drop references
+	delete(s.vprops, i)
 	s.dead++
 	if s.dead >= compactMin && s.dead*2 >= len(s.verts) {
 		s.compact()
@@ -119,6 +130,7 @@ var compactMin = 64
 // compact renumbers the live vertices densely and rewrites the edges' ends and pair keys.
 func (s *compactStore[K, T]) compact() {
 	renum := make([]int32, len(s.verts))
+	props := make(map[int32]dgraph.VertexProperties, len(s.vprops))
 	live := s.verts[:0]
 	for i, v := range s.verts {
 		if !v.live {
@@ -126,25 +138,34 @@ func (s *compactStore[K, T]) compact() {
 			continue
 		}
 		renum[i] = int32(len(live))
-		s.pos[v.hash] = int32(len(live))
+		if p, ok := s.vprops[int32(i)]; ok {
+			props[int32(len(live))] = p
+		}
 		live = append(live, v)
 	}
 	clear(s.verts[len(live):])
 	s.verts = live
+	s.vprops = props
+	s.pos.renumber(renum)
 	s.dead = 0
-	clear(s.pairs)
-	for i := range s.edges {
-		e := &s.edges[i]
-		e.src, e.dst = renum[e.src], renum[e.dst]
-		s.pairs[pairKey(e.src, e.dst)] = int32(i)
+	edges := make(map[uint64]any, len(s.edges))
+	for k, d := range s.edges {
+		src, dst := pairEnds(k)
+		edges[pairKey(renum[src], renum[dst])] = d
 	}
+	extra := make(map[uint64]edgeExtra, len(s.extra))
+	for k, x := range s.extra {
+		src, dst := pairEnds(k)
+		extra[pairKey(renum[src], renum[dst])] = x
+	}
+	s.edges, s.extra = edges, extra
 }
 
 // ListVertices implements dgraph.Store: the hashes in insertion order.
 func (s *compactStore[K, T]) ListVertices() ([]K, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]K, 0, len(s.pos))
+	out := make([]K, 0, s.pos.n)
 	for _, v := range s.verts {
 		if v.live {
 			out = append(out, v.hash)
@@ -157,79 +178,74 @@ func (s *compactStore[K, T]) ListVertices() ([]K, error) {
 func (s *compactStore[K, T]) VertexCount() (int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.pos), nil
+	return s.pos.n, nil
 }
 
 // AddEdge implements dgraph.Store. The edge's Source and Target are the given hashes.
 func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	src, ok := s.pos[sourceHash]
+	src, ok := s.lookup(sourceHash)
 	if !ok {
 		return fmt.Errorf("source vertex %v: %w", sourceHash, dgraph.ErrVertexNotFound)
 	}
-	dst, ok := s.pos[targetHash]
+	dst, ok := s.lookup(targetHash)
 	if !ok {
 		return fmt.Errorf("target vertex %v: %w", targetHash, dgraph.ErrVertexNotFound)
 	}
 	k := pairKey(src, dst)
-	if i, ok := s.pairs[k]; ok {
+	if _, ok := s.edges[k]; ok {
 		if src == dst {
 			// The library's undirected graph stores a self-loop by adding it twice, (a, a)
 			// and its "reverse" (a, a), and relies on the default store overwriting.
-			s.edges[i].data = edge.Properties.Data
-			s.setExtra(i, edge.Properties)
+			s.edges[k] = edge.Properties.Data
+			s.setExtra(k, edge.Properties)
 			return nil
 		}
 		return dgraph.ErrEdgeAlreadyExists
 	}
-	if len(s.edges) >= 1<<31-1 {
-		return fmt.Errorf("graph store: more than %d edges", 1<<31-1)
-	}
-	i := int32(len(s.edges))
-	s.edges = append(s.edges, edgeRec{src: src, dst: dst, data: edge.Properties.Data})
-	s.pairs[k] = i
-	s.setExtra(i, edge.Properties)
+	s.edges[k] = edge.Properties.Data
+	s.setExtra(k, edge.Properties)
 	s.verts[src].deg++
 	s.verts[dst].deg++
+	s.added = k
 	return nil
 }
 
-func (s *compactStore[K, T]) setExtra(i int32, p dgraph.EdgeProperties) {
+func (s *compactStore[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
 	if p.Attributes == nil && p.Weight == 0 {
-		delete(s.extra, i)
+		delete(s.extra, k)
 		return
 	}
-	s.extra[i] = edgeExtra{attrs: p.Attributes, weight: p.Weight}
+	s.extra[k] = edgeExtra{attrs: p.Attributes, weight: p.Weight}
 }
 
-// find returns the position of the edge source -> target, or -1. Callers hold the lock.
-func (s *compactStore[K, T]) find(sourceHash, targetHash K) int32 {
-	src, ok := s.pos[sourceHash]
+// find returns the pair key of the edge source -> target, if there is one. Callers hold
+// the lock.
+func (s *compactStore[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
+	src, ok := s.lookup(sourceHash)
 	if !ok {
-		return -1
+		return 0, false
 	}
-	dst, ok := s.pos[targetHash]
+	dst, ok := s.lookup(targetHash)
 	if !ok {
-		return -1
+		return 0, false
 	}
-	i, ok := s.pairs[pairKey(src, dst)]
-	if !ok {
-		return -1
-	}
-	return i
+	k := pairKey(src, dst)
+	_, ok = s.edges[k]
+	return k, ok
 }
 
-func (s *compactStore[K, T]) edgeAt(i int32) dgraph.Edge[K] {
-	e := &s.edges[i]
-	x := s.extra[i]
+func (s *compactStore[K, T]) edgeAt(k uint64) dgraph.Edge[K] {
+	src, dst := pairEnds(k)
+	x := s.extra[k]
 	return dgraph.Edge[K]{
-		Source: s.verts[e.src].hash,
-		Target: s.verts[e.dst].hash,
+		Source: s.verts[src].hash,
+		Target: s.verts[dst].hash,
 		Properties: dgraph.EdgeProperties{
 			Attributes: x.attrs,
 			Weight:     x.weight,
-			Data:       e.data,
+			Data:       s.edges[k],
 		},
 	}
 }
@@ -238,42 +254,29 @@ func (s *compactStore[K, T]) edgeAt(i int32) dgraph.Edge[K] {
 func (s *compactStore[K, T]) UpdateEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return dgraph.ErrEdgeNotFound
 	}
-	s.edges[i].data = edge.Properties.Data
-	s.setExtra(i, edge.Properties)
+	s.edges[k] = edge.Properties.Data
+	s.setExtra(k, edge.Properties)
 	return nil
 }
 
 // RemoveEdge implements dgraph.Store. Missing vertices or edges are not an error, as in
-// the default store. The last record moves into the freed position.
+// the default store.
 func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return nil
 	}
-	e := s.edges[i]
-	delete(s.pairs, pairKey(e.src, e.dst))
-	s.verts[e.src].deg--
-	s.verts[e.dst].deg--
-	last := int32(len(s.edges) - 1)
-	if i != last {
-		m := s.edges[last]
-		s.edges[i] = m
-		s.pairs[pairKey(m.src, m.dst)] = i
-		if x, ok := s.extra[last]; ok {
-			s.extra[i] = x
-		} else {
-			delete(s.extra, i)
-		}
-	}
-	delete(s.extra, last)
-	s.edges[last] = edgeRec{}
-	s.edges = s.edges[:last]
+	delete(s.edges, k)
+	delete(s.extra, k)
+	src, dst := pairEnds(k)
+	s.verts[src].deg--
+	s.verts[dst].deg--
 	return nil
 }
 
@@ -281,22 +284,130 @@ func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 func (s *compactStore[K, T]) Edge(sourceHash, targetHash K) (dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	i := s.find(sourceHash, targetHash)
-	if i < 0 {
+	k, ok := s.find(sourceHash, targetHash)
+	if !ok {
 		return dgraph.Edge[K]{}, dgraph.ErrEdgeNotFound
 	}
-	return s.edgeAt(i), nil
+	return s.edgeAt(k), nil
 }
 
-// ListEdges implements dgraph.Store.
+// ListEdges implements dgraph.Store: by source, then target, in insertion order.
 func (s *compactStore[K, T]) ListEdges() ([]dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]dgraph.Edge[K], len(s.edges))
-	for i := range s.edges {
-		out[i] = s.edgeAt(int32(i))
+	keys := slices.Sorted(maps.Keys(s.edges))
+	out := make([]dgraph.Edge[K], len(keys))
+	for i, k := range keys {
+		out[i] = s.edgeAt(k)
 	}
 	return out, nil
+}
+
+// vtab is an open-addressing hash table (linear probing, at most 4/5 full) from a vertex
+// hash to its position. A slot holds the upper 32 bits of the key's hash, its tag, which
+// also picks the home slot (its top bits), and the position+1 (0: an empty slot); a key
+// is compared with the vertex only when the tags match.
+type vtab struct {
+	slots []uint64
+	bits  uint // len(slots) == 1<<bits
+	n     int
+}
+
+func (t *vtab) home(tag uint32) uint64 { return uint64(tag >> (32 - t.bits)) }
+
+func (s *compactStore[K, T]) tag(k K) uint32 { return uint32(maphash.Comparable(s.seed, k) >> 32) }
+
+// lookup returns the position of the live vertex with hash k.
+func (s *compactStore[K, T]) lookup(k K) (int32, bool) {
+	t := &s.pos
+	if t.n == 0 {
+		return 0, false
+	}
+	tag, mask := s.tag(k), uint64(len(t.slots)-1)
+	for i := t.home(tag); ; i = (i + 1) & mask {
+		v := t.slots[i]
+		if v == 0 {
+			return 0, false
+		}
+		if uint32(v>>32) == tag {
+			if p := int32(uint32(v)) - 1; s.verts[p].hash == k {
+				return p, true
+			}
+		}
+	}
+}
+
+// insert adds k (not in the table) at position p.
+func (s *compactStore[K, T]) insert(k K, p int32) {
+	t := &s.pos
+	if (t.n+1)*5 > len(t.slots)*4 {
+		t.grow()
+	}
+	t.put(uint64(s.tag(k))<<32 | uint64(p+1))
+	t.n++
+}
+
+// put stores a slot value in the first free slot from its home.
+func (t *vtab) put(v uint64) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.home(uint32(v >> 32))
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = v
+}
+
+func (t *vtab) grow() {
+	old := t.slots
+	if t.bits == 0 {
+		t.bits = 3
+	} else {
+		t.bits++
+	}
+	t.slots = make([]uint64, 1<<t.bits)
+	for _, v := range old {
+		if v != 0 {
+			t.put(v)
+		}
+	}
+}
+
+// remove deletes k (in the table), shifting the entries after it back so that no probe
+// sequence is broken.
+func (s *compactStore[K, T]) remove(k K) {
+	t := &s.pos
+	tag, mask := s.tag(k), uint64(len(t.slots)-1)
+	i := t.home(tag)
+	for {
+		v := t.slots[i]
+		if uint32(v>>32) == tag && s.verts[int32(uint32(v))-1].hash == k {
+			break
+		}
+		i = (i + 1) & mask
+	}
+	for j := i; ; {
+		j = (j + 1) & mask
+		v := t.slots[j]
+		if v == 0 {
+			break
+		}
+		// The entry at j stays unless its home is cyclically outside (i, j].
+		if h := t.home(uint32(v >> 32)); (i < j && (h <= i || h > j)) || (i > j && h <= i && h > j) {
+			t.slots[i] = v
+			i = j
+		}
+	}
+	t.slots[i] = 0
+	t.n--
+}
+
+// renumber rewrites the positions after compact (renum: old position -> new).
+func (t *vtab) renumber(renum []int32) {
+	for i, v := range t.slots {
+		if v != 0 {
+			t.slots[i] = v&^(1<<32-1) | uint64(renum[int32(uint32(v))-1]+1)
+		}
+	}
 }
 
 var _ dgraph.Store[string, *Resource] = (*compactStore[string, *Resource])(nil)

@@ -31,7 +31,7 @@ func BenchmarkBuild(b *testing.B) {
 					runtime.ReadMemStats(&before)
 					g = New()
 					if store == "default" {
-						g.store = dgraph.New(resourceID, dgraph.Directed())
+						g.store, g.cs = dgraph.New(resourceID, dgraph.Directed()), nil
 					}
 					for _, id := range ids {
 						g.MustAdd(&Resource{ID: id, Kind: Volume, Type: "aws_ebs_volume", Name: id[len(id)-21:]})
