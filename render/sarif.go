@@ -2,9 +2,9 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -40,9 +40,19 @@ func SARIFWarnings(rep *analyze.Report) []string {
 // located at file:line; every result also carries a logical location named by the
 // resource's canonical ID, which is all a finding from an API has.
 func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
+	log, run, index, err := sarifLog(rep)
+	if err != nil {
+		return err
+	}
+	return writeSARIF(w, log, run, len(rep.Findings), func(i int) *sarif.Result { return sarifResult(rep, rep.Findings[i], index) })
+}
+
+// sarifLog is the report as a SARIF log without its results, and each rule's position in
+// the run's rule list.
+func sarifLog(rep *analyze.Report) (*sarif.Report, *sarif.Run, map[string]int, error) {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
-		return fmt.Errorf("sarif: %w", err)
+		return nil, nil, nil, fmt.Errorf("sarif: %w", err)
 	}
 	run := sarif.NewRunWithInformationURI("bulkhead", InformationURI)
 	index := map[string]int{}
@@ -72,54 +82,6 @@ func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(r.Severity))).
 			WithProperties(props.Properties)
 	}
-	for _, f := range rep.Findings {
-		res := run.CreateResultForRule(f.Rule).
-			WithLevel(level(f.Severity)).
-			WithMessage(sarif.NewTextMessage(sarifMessage(f)).WithMarkdown(sarifMarkdown(f)))
-		if i, ok := index[f.Rule]; ok {
-			res.WithRuleIndex(i)
-		}
-		loc := sarif.NewLocation().WithLogicalLocations([]*sarif.LogicalLocation{
-			sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithName(f.Resource).WithKind("resource"),
-		})
-		if file, line, col, ok := splitLocation(f.Location); ok {
-			region := sarif.NewRegion().WithStartLine(line)
-			if col > 0 {
-				region.WithStartColumn(col)
-			}
-			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).
-				WithRegion(region))
-		}
-		res.AddLocation(loc)
-		res.WithPartialFingerPrints(map[string]interface{}{"bulkhead/v1": f.Fingerprint})
-		// Waived findings are suppressed, not hidden: code scanning shows them as dismissed
-		// with the waiver's reason. Baseline states let it tell new findings from old ones.
-		switch f.Status {
-		case analyze.StatusWaived:
-			// go-sarif v2.3.3 writes location and guid as null when unset, which the schema
-			// rejects, so both are always given: the result's location, and a GUID derived
-			// from the fingerprint (stable across runs).
-			sup := sarif.NewSuppression("external").WithStatus("accepted").WithLocation(loc).WithGuid(guidOf(f.Fingerprint))
-			if f.Waived != nil {
-				sup.WithJustifcation(f.Waived.Reason)
-			}
-			res.WithSuppression([]*sarif.Suppression{sup})
-		case analyze.StatusBaseline, analyze.StatusExisting:
-			res.WithBaselineState("unchanged")
-		case analyze.StatusNew, "":
-			if rep.Summary.ByStatus[analyze.StatusBaseline]+rep.Summary.ByStatus[analyze.StatusExisting] > 0 {
-				res.WithBaselineState("new")
-			}
-		}
-		props := sarif.NewPropertyBag()
-		props.Add("severity", f.Severity.String())
-		props.Add("resources", f.Resources)
-		if f.Advice != "" {
-			props.Add("advice", f.Advice)
-		}
-		res.AttachPropertyBag(props)
-	}
 	if !rep.Complete() {
 		inv := run.AddInvocation(false)
 		for _, g := range rep.Gaps {
@@ -131,14 +93,101 @@ func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
 		run.AddInvocation(true)
 	}
 	log.AddRun(run)
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	return log, run, index, nil
+}
+
+// writeSARIF writes the log with the run's results made and written one at a time, giving
+// the bytes of encoding the log with every result in place: a large estate's report holds
+// tens of thousands of results, and go-sarif's object model of all of them at once is
+// several times the size of the JSON.
+func writeSARIF(w io.Writer, log *sarif.Report, run *sarif.Run, n int, result func(int) *sarif.Result) error {
+	run.Results = []*sarif.Result{}
+	var env bytes.Buffer
+	if err := encodeIndented(&env, "", log); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
+	// The run is the only element of "runs"; its fields are indented by six spaces.
+	marker := []byte("\n      \"results\": []")
+	at := bytes.Index(env.Bytes(), marker)
+	if n == 0 || at < 0 || bytes.Count(env.Bytes(), marker) != 1 {
+		for i := 0; i < n; i++ {
+			run.AddResult(result(i))
+		}
+		bw := bufio.NewWriter(w)
+		if err := encodeIndented(bw, "", log); err != nil {
+			return fmt.Errorf("sarif: %w", err)
+		}
+		return bw.Flush()
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(env.Bytes()[:at+len(marker)-1]) // up to and including "["
+	var one bytes.Buffer
+	for i := 0; i < n; i++ {
+		one.Reset()
+		if err := encodeIndented(&one, "        ", result(i)); err != nil {
+			return fmt.Errorf("sarif: result %d: %w", i, err)
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n      ]")
+	bw.Write(env.Bytes()[at+len(marker):])
 	return bw.Flush()
+}
+
+// sarifResult is one finding as a SARIF result; index gives each rule's position in the
+// run's rule list.
+func sarifResult(rep *analyze.Report, f analyze.Finding, index map[string]int) *sarif.Result {
+	res := sarif.NewRuleResult(f.Rule).
+		WithLevel(level(f.Severity)).
+		WithMessage(sarif.NewTextMessage(sarifMessage(f)).WithMarkdown(sarifMarkdown(f)))
+	if i, ok := index[f.Rule]; ok {
+		res.WithRuleIndex(i)
+	}
+	loc := sarif.NewLocation().WithLogicalLocations([]*sarif.LogicalLocation{
+		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithName(f.Resource).WithKind("resource"),
+	})
+	if file, line, col, ok := splitLocation(f.Location); ok {
+		region := sarif.NewRegion().WithStartLine(line)
+		if col > 0 {
+			region.WithStartColumn(col)
+		}
+		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).
+			WithRegion(region))
+	}
+	res.AddLocation(loc)
+	res.WithPartialFingerPrints(map[string]interface{}{"bulkhead/v1": f.Fingerprint})
+	// Waived findings are suppressed, not hidden: code scanning shows them as dismissed
+	// with the waiver's reason. Baseline states let it tell new findings from old ones.
+	switch f.Status {
+	case analyze.StatusWaived:
+		// go-sarif v2.3.3 writes location and guid as null when unset, which the schema
+		// rejects, so both are always given: the result's location, and a GUID derived
+		// from the fingerprint (stable across runs).
+		sup := sarif.NewSuppression("external").WithStatus("accepted").WithLocation(loc).WithGuid(guidOf(f.Fingerprint))
+		if f.Waived != nil {
+			sup.WithJustifcation(f.Waived.Reason)
+		}
+		res.WithSuppression([]*sarif.Suppression{sup})
+	case analyze.StatusBaseline, analyze.StatusExisting:
+		res.WithBaselineState("unchanged")
+	case analyze.StatusNew, "":
+		if rep.Summary.ByStatus[analyze.StatusBaseline]+rep.Summary.ByStatus[analyze.StatusExisting] > 0 {
+			res.WithBaselineState("new")
+		}
+	}
+	props := sarif.NewPropertyBag()
+	props.Add("severity", f.Severity.String())
+	props.Add("resources", f.Resources)
+	if f.Advice != "" {
+		props.Add("advice", f.Advice)
+	}
+	res.AttachPropertyBag(props)
+	return res
 }
 
 // level maps a severity to a SARIF level.
