@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
@@ -33,21 +34,35 @@ func JSON(w io.Writer, rep *analyze.Report, _ Options) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(open[:len(open)-1]) // up to and including "["
+	if err := writeElements(bw, "  ", len(rep.Findings), func(i int) any { return &rep.Findings[i] }); err != nil {
+		return err
+	}
+	bw.Write(env.Bytes()[len(open):])
+	return bw.Flush()
+}
+
+// writeElements writes n values as the elements of an indented JSON array whose "[" is
+// written, one encoded at a time, and its "]": the bytes encoding the array whole, at a
+// depth whose fields are indented by indent, would give.
+func writeElements(bw *bufio.Writer, indent string, n int, at func(int) any) error {
+	elem := indent + "  "
 	var one bytes.Buffer
-	for i := range rep.Findings {
+	for i := 0; i < n; i++ {
 		one.Reset()
-		if err := encodeIndented(&one, "    ", &rep.Findings[i]); err != nil {
-			return err
+		if err := encodeIndented(&one, elem, at(i)); err != nil {
+			return fmt.Errorf("element %d: %w", i, err)
 		}
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString("\n    ")
+		bw.WriteString("\n" + elem)
 		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
-	bw.WriteString("\n  ]")
-	bw.Write(env.Bytes()[len(open):])
-	return bw.Flush()
+	if n > 0 {
+		bw.WriteString("\n" + indent)
+	}
+	bw.WriteString("]")
+	return nil
 }
 
 // encodeIndented encodes v as the report's encoder does, each line after the first

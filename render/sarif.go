@@ -121,19 +121,9 @@ func writeSARIF(w io.Writer, log *sarif.Report, run *sarif.Run, n int, result fu
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(env.Bytes()[:at+len(marker)-1]) // up to and including "["
-	var one bytes.Buffer
-	for i := 0; i < n; i++ {
-		one.Reset()
-		if err := encodeIndented(&one, "        ", result(i)); err != nil {
-			return fmt.Errorf("sarif: result %d: %w", i, err)
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n        ")
-		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	if err := writeElements(bw, "      ", n, func(i int) any { return result(i) }); err != nil {
+		return fmt.Errorf("sarif: %w", err)
 	}
-	bw.WriteString("\n      ]")
 	bw.Write(env.Bytes()[at+len(marker):])
 	return bw.Flush()
 }

@@ -241,6 +241,20 @@ func BenchmarkSideBySide(b *testing.B) {
 	b.ReportMetric(float64(peakBH)/(1<<20)/size, "bulkhead-peak/file")
 }
 
+// readPhase streams the state into a builder: the reading phase, before the graph is built.
+func readPhase(b *testing.B, p string) *tfmap.Builder {
+	f, err := os.Open(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	bl := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: p, Secrets: true})
+	if _, err := ReadState(context.Background(), f, bl); err != nil {
+		b.Fatal(err)
+	}
+	return bl
+}
+
 // BenchmarkPhases splits bulkhead's time into reading (stream and decode the wanted
 // attributes), building the graph (mapping, links, credentials, graph store), indexing
 // and analysing.
@@ -249,15 +263,7 @@ func BenchmarkPhases(b *testing.B) {
 	var read, build, index, analyse time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		f, err := os.Open(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bl := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: p, Secrets: true})
-		if _, err := ReadState(context.Background(), f, bl); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
+		bl := readPhase(b, p)
 		t1 := time.Now()
 		g, err := bl.Graph()
 		if err != nil {
@@ -360,15 +366,7 @@ func BenchmarkPhaseMemory(b *testing.B) {
 	}
 	var read, built, analysed float64
 	for i := 0; i < b.N; i++ {
-		f, err := os.Open(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bl := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: p, Secrets: true})
-		if _, err := ReadState(context.Background(), f, bl); err != nil {
-			b.Fatal(err)
-		}
-		f.Close()
+		bl := readPhase(b, p)
 		read = max(read, liveMB())
 		g, err := bl.Graph()
 		if err != nil {
