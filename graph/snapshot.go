@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/bulkhead-dev/bulkhead/internal/jsonstream"
 )
 
 // SnapshotSchema is the schema tag of the snapshot format. The format is only ever
@@ -72,7 +74,7 @@ func WriteSnapshot(w io.Writer, g *Graph) error {
 		Edges:     []*Edge{},
 	}
 	var env bytes.Buffer
-	if err := encodeIndented(&env, "", head); err != nil {
+	if err := jsonstream.Encode(&env, "", head); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	// The two arrays are the document's last fields.
@@ -82,49 +84,21 @@ func WriteSnapshot(w io.Writer, g *Graph) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(env.Bytes()[:env.Len()-len(tail)])
-	var one bytes.Buffer
-	writeArray := func(name string, n int, at func(int) any) error {
-		bw.WriteString("  \"" + name + "\": [")
-		for i := 0; i < n; i++ {
-			one.Reset()
-			if err := encodeIndented(&one, "    ", at(i)); err != nil {
-				return fmt.Errorf("write snapshot: %s[%d]: %w", name, i, err)
-			}
-			if i > 0 {
-				bw.WriteByte(',')
-			}
-			bw.WriteString("\n    ")
-			bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
-		}
-		if n > 0 {
-			bw.WriteString("\n  ")
-		}
-		bw.WriteString("]")
-		return nil
-	}
 	rs := g.Resources()
-	if err := writeArray("resources", len(rs), func(i int) any { return rs[i] }); err != nil {
-		return err
+	bw.WriteString("  \"resources\": [")
+	if err := jsonstream.Elements(bw, "  ", len(rs), func(i int) any { return rs[i] }); err != nil {
+		return fmt.Errorf("write snapshot: resources: %w", err)
 	}
-	bw.WriteString(",\n")
 	es := g.Edges()
-	if err := writeArray("edges", len(es), func(i int) any { return es[i] }); err != nil {
-		return err
+	bw.WriteString(",\n  \"edges\": [")
+	if err := jsonstream.Elements(bw, "  ", len(es), func(i int) any { return es[i] }); err != nil {
+		return fmt.Errorf("write snapshot: edges: %w", err)
 	}
 	bw.WriteString("\n}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	return nil
-}
-
-// encodeIndented encodes v as the snapshot's encoder does (two-space indent, no HTML
-// escaping), each line after the first starting with prefix, followed by a newline.
-func encodeIndented(w io.Writer, prefix string, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
 
 func sortedSources(in []SourceInfo) []SourceInfo {

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/internal/jsonstream"
 )
 
 // JSON writes the report as indented JSON ("schema": "bulkhead.report/v1"). Field order
@@ -21,7 +21,7 @@ func JSON(w io.Writer, rep *analyze.Report, _ Options) error {
 	head := *rep
 	head.Findings = []analyze.Finding{}
 	var env bytes.Buffer
-	if err := encodeIndented(&env, "", &head); err != nil {
+	if err := jsonstream.Encode(&env, "", &head); err != nil {
 		return err
 	}
 	schema, err := json.Marshal(rep.Schema)
@@ -30,46 +30,13 @@ func JSON(w io.Writer, rep *analyze.Report, _ Options) error {
 	}
 	open := []byte("{\n  \"schema\": " + string(schema) + ",\n  \"findings\": []")
 	if len(rep.Findings) == 0 || !bytes.HasPrefix(env.Bytes(), open) {
-		return encodeIndented(w, "", rep)
+		return jsonstream.Encode(w, "", rep)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(open[:len(open)-1]) // up to and including "["
-	if err := writeElements(bw, "  ", len(rep.Findings), func(i int) any { return &rep.Findings[i] }); err != nil {
+	if err := jsonstream.Elements(bw, "  ", len(rep.Findings), func(i int) any { return &rep.Findings[i] }); err != nil {
 		return err
 	}
 	bw.Write(env.Bytes()[len(open):])
 	return bw.Flush()
-}
-
-// writeElements writes n values as the elements of an indented JSON array whose "[" is
-// written, one encoded at a time, and its "]": the bytes encoding the array whole, at a
-// depth whose fields are indented by indent, would give.
-func writeElements(bw *bufio.Writer, indent string, n int, at func(int) any) error {
-	elem := indent + "  "
-	var one bytes.Buffer
-	for i := 0; i < n; i++ {
-		one.Reset()
-		if err := encodeIndented(&one, elem, at(i)); err != nil {
-			return fmt.Errorf("element %d: %w", i, err)
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n" + elem)
-		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
-	}
-	if n > 0 {
-		bw.WriteString("\n" + indent)
-	}
-	bw.WriteString("]")
-	return nil
-}
-
-// encodeIndented encodes v as the report's encoder does, each line after the first
-// starting with prefix, followed by a newline.
-func encodeIndented(w io.Writer, prefix string, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }

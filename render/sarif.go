@@ -13,6 +13,7 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/internal/jsonstream"
 )
 
 func init() { Register("sarif", RendererFunc(SARIF)) }
@@ -103,7 +104,7 @@ func sarifLog(rep *analyze.Report) (*sarif.Report, *sarif.Run, map[string]int, e
 func writeSARIF(w io.Writer, log *sarif.Report, run *sarif.Run, n int, result func(int) *sarif.Result) error {
 	run.Results = []*sarif.Result{}
 	var env bytes.Buffer
-	if err := encodeIndented(&env, "", log); err != nil {
+	if err := jsonstream.Encode(&env, "", log); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	// The run is the only element of "runs"; its fields are indented by six spaces.
@@ -114,14 +115,14 @@ func writeSARIF(w io.Writer, log *sarif.Report, run *sarif.Run, n int, result fu
 			run.AddResult(result(i))
 		}
 		bw := bufio.NewWriter(w)
-		if err := encodeIndented(bw, "", log); err != nil {
+		if err := jsonstream.Encode(bw, "", log); err != nil {
 			return fmt.Errorf("sarif: %w", err)
 		}
 		return bw.Flush()
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(env.Bytes()[:at+len(marker)-1]) // up to and including "["
-	if err := writeElements(bw, "      ", n, func(i int) any { return result(i) }); err != nil {
+	if err := jsonstream.Elements(bw, "      ", n, func(i int) any { return result(i) }); err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	bw.Write(env.Bytes()[at+len(marker):])

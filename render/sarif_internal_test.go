@@ -6,6 +6,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/internal/jsonstream"
 )
 
 // TestSARIFWrittenAsWhole checks that writing results one at a time gives the bytes of
@@ -45,7 +46,7 @@ func TestSARIFWrittenAsWhole(t *testing.T) {
 			}
 		}
 		var whole bytes.Buffer
-		if err := encodeIndented(&whole, "", log); err != nil {
+		if err := jsonstream.Encode(&whole, "", log); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got.Bytes(), whole.Bytes()) {
