@@ -20,6 +20,7 @@ type DiffOptions struct {
 	Old, New string
 	Format   string
 	Now      string
+	FailOn   string
 }
 
 // NewCmdDiff builds `bulkhead diff OLD.json NEW.json`.
@@ -30,10 +31,14 @@ func NewCmdDiff(f *Factory, runF func(*cobra.Command, *DiffOptions) error) *cobr
 		Short: "Compare two snapshots: resources, edges and findings added or removed",
 		Long: `Compare two snapshots (bulkhead discover -o FILE): resources and edges added, removed or
 changed, and findings that are new or resolved (matched by fingerprint). Both snapshots are
-analysed with the same reference time (--now, default now), so ages compare fairly.`,
+analysed with the same reference time (--now, default now), so ages compare fairly.
+
+Exit codes: 0 by default. With --fail-on, 1 when the new snapshot has findings the old one
+did not at or above that severity, and 3 when either snapshot is incomplete (fail closed).`,
 		Example: `  bulkhead discover --snapshot ... -o this-week.json
   bulkhead diff last-week.json this-week.json
-  bulkhead diff last-week.json this-week.json --format json`,
+  bulkhead diff last-week.json this-week.json --format json
+  bulkhead diff last-week.json this-week.json --fail-on high   # a drift gate`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
@@ -45,7 +50,9 @@ analysed with the same reference time (--now, default now), so ages compare fair
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now)")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when findings new since the old snapshot are at or above: critical, high, medium, low or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
 	return cmd
 }
 
@@ -69,6 +76,10 @@ func diffRun(opts *DiffOptions) error {
 	if opts.Format != "text" && opts.Format != "json" {
 		return inputError(fmt.Errorf("--format must be text or json, not %q", opts.Format))
 	}
+	failOn, err := parseFailOn(opts.FailOn)
+	if err != nil {
+		return inputError(err)
+	}
 	aopts, err := analyzeOptions(&sourceOptions{}, timeNow(), opts.Now)
 	if err != nil {
 		return err
@@ -86,7 +97,26 @@ func diffRun(opts *DiffOptions) error {
 		return err
 	}
 	if opts.Format == "json" {
-		return render.BlastJSON(opts.IO.Out, d)
+		err = render.BlastJSON(opts.IO.Out, d)
+	} else {
+		err = render.DiffText(opts.IO.Out, d, render.Options{Color: opts.IO.ColorOut(), Width: opts.IO.Width()})
 	}
-	return render.DiffText(opts.IO.Out, d, render.Options{Color: opts.IO.ColorOut(), Width: opts.IO.Width()})
+	if err != nil || failOn == 0 {
+		return err
+	}
+	return diffVerdict(d, failOn)
+}
+
+// diffVerdict is the exit contract of diff as a gate: an incomplete snapshot fails closed,
+// then any finding new since the old snapshot at or above failOn fails.
+func diffVerdict(d *analyze.Diff, failOn analyze.Severity) error {
+	if !d.Old.Complete || !d.New.Complete {
+		return silentExit(exitIncomplete)
+	}
+	for _, f := range d.FindingsAdded {
+		if f.Severity >= failOn {
+			return silentExit(exitFindings)
+		}
+	}
+	return nil
 }

@@ -137,3 +137,41 @@ func TestDiffCLI(t *testing.T) {
 		t.Errorf("missing file: exit %d, %s", code, errOut)
 	}
 }
+
+// TestDiffFailOn: diff as a drift gate. New findings at or above --fail-on exit 1, resolved
+// ones never fail, and an incomplete snapshot exits 3.
+func TestDiffFailOn(t *testing.T) {
+	dir := t.TempDir()
+	demo := filepath.Join(dir, "demo.json")
+	if code, _, errOut := runCLI(t, "discover", "--demo", "-o", demo); code != exitOK {
+		t.Fatalf("discover: %d %s", code, errOut)
+	}
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.json", `{"schema": "bulkhead.snapshot/v1", "resources": [], "edges": []}`)
+	gap := write("gap.json", `{"schema": "bulkhead.snapshot/v1", "gaps": [{"source": "railway", "what": "volumes of project p", "reason": "HTTP 503"}], "resources": [], "edges": []}`)
+	now := "--now=2026-11-20T12:00:00Z"
+	for _, c := range []struct {
+		name string
+		args []string
+		want exitCode
+	}{
+		{"new critical findings, --fail-on high", []string{empty, demo, "--fail-on", "high"}, exitFindings},
+		{"new findings, no --fail-on", []string{empty, demo}, exitOK},
+		{"findings resolved", []string{demo, empty, "--fail-on", "low"}, exitOK},
+		{"no change", []string{demo, demo, "--fail-on", "low"}, exitOK},
+		{"incomplete old snapshot", []string{gap, empty, "--fail-on", "low"}, exitIncomplete},
+		{"incomplete, no --fail-on", []string{gap, empty}, exitOK},
+		{"bad level", []string{demo, demo, "--fail-on", "severe"}, exitInput},
+	} {
+		code, out, errOut := runCLI(t, append([]string{"diff", now}, c.args...)...)
+		if code != c.want {
+			t.Errorf("%s: exit %d, want %d\n%s%s", c.name, code, c.want, out, errOut)
+		}
+	}
+}
