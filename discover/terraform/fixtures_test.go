@@ -42,6 +42,7 @@ func TestRuleFixtures(t *testing.T) {
 		{"bh002_rds_auto_backups_only", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},
 		{"bh002_rds_locked_vault", "BH002", false, "", ""},
 		{"bh002_rds_selection_by_tag", "BH002", false, "", ""},
+		{"bh002_rds_selection_by_wildcard", "BH002", false, "", ""},
 		{"bh002_rds_selection_tag_mismatch", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},
 		{"bh003_staging_key", "BH003", true, "aws:aws_iam_access_key:aws_iam_access_key.ci", "exposed in staging"},
 		{"bh003_describe_only", "BH003", false, "", ""},

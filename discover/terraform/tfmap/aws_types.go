@@ -622,11 +622,19 @@ func (b *Builder) vault(nameOrARN string) *graph.Resource {
 	return b.Synth(r)
 }
 
+// nodeOf returns the node of a resource (indexed on first use: a wildcard selection asks
+// once per matching target).
 func (b *Builder) nodeOf(r *graph.Resource) []*Node {
-	for _, n := range b.nodes {
-		if n.Res == r {
-			return []*Node{n}
+	if b.byRes == nil {
+		b.byRes = make(map[*graph.Resource]*Node, len(b.nodes))
+		for _, n := range b.nodes {
+			if n.Res != nil {
+				b.byRes[n.Res] = n
+			}
 		}
+	}
+	if n, ok := b.byRes[r]; ok {
+		return n.self[:]
 	}
 	return nil
 }

@@ -169,8 +169,9 @@ type Builder struct {
 	// linking is set once Graph starts; tagSelections then says whether the source has an
 	// AWS Backup selection by tag (until then data resources keep their tags).
 	linking, tagSelections bool
-	strs                   map[string]string // intern's table
-	done                   []doneNode        // the instances, once Graph has released their nodes
+	strs                   map[string]string         // intern's table
+	byRes                  map[*graph.Resource]*Node // nodeOf's index, built on first use
+	done                   []doneNode                // the instances, once Graph has released their nodes
 }
 
 // NewBuilder starts a mapping for one source.
@@ -565,7 +566,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 		}
 		b.done[i] = d
 	}
-	b.nodes, b.resIDs = nil, nil
+	b.nodes, b.resIDs, b.byRes = nil, nil, nil
 	b.byKey, b.byAddr, b.wants, b.strs = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}, map[string]string{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
