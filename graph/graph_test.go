@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -257,5 +258,53 @@ func TestNotesAfterIndex(t *testing.T) {
 	}
 	if s := strings.Join(got, " "); s != "ab=one ac=one bc=two ca=two" {
 		t.Errorf("notes: %s", s)
+	}
+}
+
+// TestBetween: the edges of one pair, both directions and several kinds, are those Out and
+// In give for that pair, around a hub with many edges and in graphs added out of order.
+func TestBetween(t *testing.T) {
+	g := graph.New()
+	g.MustAdd(res("z-account", graph.Account))
+	g.MustAdd(res("key", graph.Token))
+	for i := 0; i < 50; i++ {
+		id := fmt.Sprintf("vol-%02d", 49-i) // added in reverse ID order
+		g.MustAdd(res(id, graph.Volume))
+		g.MustConnect(graph.Edge{From: "z-account", To: id, Kind: graph.Contains})
+	}
+	g.MustConnect(graph.Edge{From: "key", To: "z-account", Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
+	g.MustConnect(graph.Edge{From: "vol-07", To: "z-account", Kind: graph.DependsOn})
+	g.MustConnect(graph.Edge{From: "z-account", To: "vol-07", Kind: graph.DeletesWith})
+	x := g.Index()
+	r := func(id string) *graph.Resource { v, _ := x.Resource(id); return v }
+	key := func(es []*graph.Edge) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.From+" -"+string(e.Kind)+"-> "+e.To)
+		}
+		return out
+	}
+	for _, c := range [][2]string{{"z-account", "vol-07"}, {"vol-07", "z-account"}, {"key", "z-account"}, {"key", "vol-07"}, {"vol-00", "vol-49"}} {
+		a, b := r(c[0]), r(c[1])
+		var want []*graph.Edge
+		for _, e := range x.Out(a) {
+			if e.To == b.ID {
+				want = append(want, e)
+			}
+		}
+		for _, e := range x.In(a) {
+			if e.From == b.ID {
+				want = append(want, e)
+			}
+		}
+		if got, w := key(x.Between(a, b)), key(want); strings.Join(got, "; ") != strings.Join(w, "; ") {
+			t.Errorf("Between(%s, %s) = %q, want %q", c[0], c[1], got, w)
+		}
+	}
+	if got := x.Between(r("z-account"), r("vol-07")); len(got) != 3 {
+		t.Errorf("account and vol-07 have 3 edges (contains, deletes_with, depends_on back), got %d", len(got))
+	}
+	if got := x.Between(r("key"), &graph.Resource{ID: "ghost"}); got != nil {
+		t.Errorf("an unknown resource has no edges: %v", got)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
 	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
@@ -53,5 +55,39 @@ func BenchmarkRender(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkRenderTerraform renders the findings view of a generated Terraform state
+// (discover/terraform/tfgen), whose broad keys reach an account node that contains every
+// deletion target: each finding's path runs through that hub, which a render must not
+// pay for by the hub's edge count (it took 104 s at 100k before Index.Between).
+func BenchmarkRenderTerraform(b *testing.B) {
+	for _, n := range []int{10000} {
+		path := filepath.Join(b.TempDir(), "state.tfstate")
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tfgen.Write(f, n, 1); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		g, err := terraform.LoadState(context.Background(), path, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := analyze.Run(g, analyze.Options{Now: estate.Now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("findings/%dk/dot", n/1000), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := render.DOT(io.Discard, g, rep, render.GraphOptions{View: render.ViewFindings}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rep.Findings)), "findings")
+		})
 	}
 }

@@ -154,24 +154,20 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 // markHop marks the edges between two hops (in either direction) as on a rule's path, and
 // reports whether there was any.
 func (b *dotBuilder) markHop(from, to []string, rule string) bool {
-	want := map[string]bool{}
-	for _, id := range to {
-		want[id] = true
-	}
 	found := false
 	for _, a := range from {
-		r, ok := b.x.Resource(a)
+		ra, ok := b.x.Resource(a)
 		if !ok {
 			continue
 		}
-		for _, e := range b.x.Out(r) {
-			if want[e.To] {
-				found = true
-				b.markPair(e.From, e.To, rule)
+		for _, id := range to {
+			rb, ok := b.x.Resource(id)
+			if !ok {
+				continue
 			}
-		}
-		for _, e := range b.x.In(r) {
-			if want[e.From] {
+			// The edges of the pair only: scanning every edge of a resource on the path
+			// made each hop through an account node cost its tens of thousands of edges.
+			for _, e := range b.x.Between(ra, rb) {
 				found = true
 				b.markPair(e.From, e.To, rule)
 			}
