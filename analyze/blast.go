@@ -171,14 +171,25 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 	return b
 }
 
-// envName is project/environment for an environment inside a project.
+// envName is project/environment for an environment inside a project. It is memoised: a
+// blast asks once per destroyed resource, and an environment may have thousands of edges
+// in (every credential exposed in it).
 func (p *Pass) envName(env *graph.Resource) string {
+	if name, ok := p.envNames[env]; ok {
+		return name
+	}
+	name := env.Name
 	for _, from := range p.Index.Predecessors(env, graph.Contains) {
 		if from.Kind == graph.Project {
-			return from.Name + "/" + env.Name
+			name = from.Name + "/" + env.Name
+			break
 		}
 	}
-	return env.Name
+	if p.envNames == nil {
+		p.envNames = map[*graph.Resource]string{}
+	}
+	p.envNames[env] = name
+	return name
 }
 
 // blastEnv is the environment a destroyed resource belongs to: its own, else (for a

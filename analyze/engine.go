@@ -163,10 +163,11 @@ type Pass struct {
 	reach    map[*graph.Resource]*Reach
 	holders  []*graph.Resource
 	expo     map[*graph.Resource]string
-	closures map[string]closure        // by the delete targets' IDs
-	hopOf    map[*graph.Resource]int32 // position in hops
-	hops     []hopParts                // what every hop to a resource shares
-	notes    map[envTier]string        // "staging, production" notes, one string each
+	closures map[string]closure         // by the delete targets' IDs
+	hopOf    map[*graph.Resource]int32  // position in hops
+	hops     []hopParts                 // what every hop to a resource shares
+	notes    map[envTier]string         // "staging, production" notes, one string each
+	envNames map[*graph.Resource]string // blast's project/environment names
 }
 
 // hopParts are the parts of a hop to one resource, made once per pass and shared by every
