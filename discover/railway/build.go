@@ -2,6 +2,8 @@ package railway
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,14 +76,14 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	}
 	counts := map[string]int{}
 
-	for _, id := range sortedKeys(s.workspaces) {
+	for _, id := range slices.Sorted(maps.Keys(s.workspaces)) {
 		w := s.workspaces[id]
 		add(&graph.Resource{ID: "railway:workspace:" + id, Kind: graph.Workspace, Type: "railway.Workspace", NativeID: id, Name: w.Name, Origin: origin("Query.apiToken.workspaces")})
 		counts["workspaces"]++
 	}
 
 	volName := map[string]string{}
-	for _, pid := range sortedKeys(s.projects) {
+	for _, pid := range slices.Sorted(maps.Keys(s.projects)) {
 		ps := s.projects[pid]
 		p := ps.raw
 		if p.Name == "" {
@@ -99,13 +101,13 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			}
 			connect(wid, pr.ID, graph.Contains, "")
 		}
-		for _, sid := range sortedKeys(ps.services) {
+		for _, sid := range slices.Sorted(maps.Keys(ps.services)) {
 			sv := ps.services[sid]
 			r := add(&graph.Resource{ID: "railway:service:" + sid, Kind: graph.Service, Type: "railway.Service", NativeID: sid, Name: sv.Name, Origin: origin("Project.services")})
 			setOpt(r, "deleted_at", sv.DeletedAt)
 			connect(pr.ID, r.ID, graph.Contains, "")
 		}
-		for _, vid := range sortedKeys(ps.volumes) {
+		for _, vid := range slices.Sorted(maps.Keys(ps.volumes)) {
 			v := ps.volumes[vid]
 			volName[vid] = v.Name
 			r := add(&graph.Resource{ID: "railway:volume:" + vid, Kind: graph.Volume, Type: "railway.Volume", NativeID: vid, Name: v.Name,
@@ -114,7 +116,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			connect(pr.ID, r.ID, graph.Contains, "")
 			counts["volumes"]++
 		}
-		for _, bid := range sortedKeys(ps.buckets) {
+		for _, bid := range slices.Sorted(maps.Keys(ps.buckets)) {
 			b := ps.buckets[bid]
 			r := add(&graph.Resource{ID: "railway:bucket:" + bid, Kind: graph.Bucket, Type: "railway.Bucket", NativeID: bid, Name: b.Name, Origin: origin("Project.buckets")})
 			setOpt(r, graph.AttrCreatedAt, b.CreatedAt)
@@ -124,7 +126,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 
 	// Environments and what they hold.
 	siByEnvService := map[[2]string]string{}
-	for _, eid := range sortedKeys(s.envs) {
+	for _, eid := range slices.Sorted(maps.Keys(s.envs)) {
 		es := s.envs[eid]
 		e := es.raw
 		tier, why := graph.GuessTier(e.Name)
@@ -141,7 +143,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		setOpt(er, "deleted_at", e.DeletedAt)
 		connect("railway:project:"+e.ProjectID, er.ID, graph.Contains, "")
 		counts["environments"]++
-		for _, id := range sortedKeys(es.sis) {
+		for _, id := range slices.Sorted(maps.Keys(es.sis)) {
 			si := es.sis[id]
 			r := add(&graph.Resource{ID: "railway:service_instance:" + id, Kind: graph.Service, Type: "railway.ServiceInstance", NativeID: id, Name: si.ServiceName, Origin: origin("Environment.serviceInstances")})
 			setOpt(r, "deleted_at", si.DeletedAt)
@@ -151,7 +153,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			connect("railway:service:"+si.ServiceID, r.ID, graph.DeletesWith, "serviceDelete removes the service's instances in every environment")
 			siByEnvService[[2]string{eid, si.ServiceID}] = r.ID
 		}
-		for _, id := range sortedKeys(es.vis) {
+		for _, id := range slices.Sorted(maps.Keys(es.vis)) {
 			vi := es.vis[id]
 			name := volName[vi.VolumeID]
 			if name == "" {
@@ -212,8 +214,8 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	}
 
 	// Tokens: names, scope and expiry, never values.
-	wsIDs := sortedKeys(s.workspaces)
-	for _, id := range sortedKeys(s.apiTokens) {
+	wsIDs := slices.Sorted(maps.Keys(s.workspaces))
+	for _, id := range slices.Sorted(maps.Keys(s.apiTokens)) {
 		t := s.apiTokens[id]
 		r := add(&graph.Resource{ID: "railway:api_token:" + id, Kind: graph.Token, Type: "railway.ApiToken", NativeID: id, Name: t.Name, Origin: origin("Query.apiTokens")})
 		r.SetAttr(graph.AttrExpiresAt, expiry(t.ExpiresAt))
@@ -229,7 +231,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		}
 		counts["api_tokens"]++
 	}
-	for _, id := range sortedKeys(s.projTokens) {
+	for _, id := range slices.Sorted(maps.Keys(s.projTokens)) {
 		t := s.projTokens[id]
 		r := add(&graph.Resource{ID: "railway:project_token:" + id, Kind: graph.Token, Type: "railway.ProjectToken", NativeID: id, Name: t.Name, Origin: origin("Query.projectTokens")})
 		r.SetAttr(graph.AttrScopeLevel, "environment")
@@ -244,7 +246,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 			for _, vi := range es.vis {
 				vols[vi.VolumeID] = true
 			}
-			for _, v := range sortedKeys(vols) {
+			for _, v := range slices.Sorted(maps.Keys(vols)) {
 				connect(r.ID, "railway:volume:"+v, graph.ScopedTo, noteProjectVol, graph.Delete)
 			}
 		}
@@ -298,7 +300,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	}
 
 	// Advice on over-broad tokens: a project token for the environment they are used in.
-	for _, id := range sortedKeys(s.apiTokens) {
+	for _, id := range slices.Sorted(maps.Keys(s.apiTokens)) {
 		tid := "railway:api_token:" + id
 		r := have[tid]
 		if r == nil {

@@ -1,7 +1,9 @@
 package railway
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -43,7 +45,7 @@ func (s *state) masksOf() []mask {
 		display["railway:project_token:"+id] = t.DisplayToken
 	}
 	var out []mask
-	for _, id := range sortedKeys(display) {
+	for _, id := range slices.Sorted(maps.Keys(display)) {
 		d := display[id]
 		i := strings.IndexAny(d, "*•…")
 		if i < 0 {

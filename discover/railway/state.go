@@ -1,7 +1,6 @@
 package railway
 
 import (
-	"sort"
 	"sync"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -254,13 +253,4 @@ func (s *state) addProjectTokens(ts []rawProjectToken) {
 	for _, t := range ts {
 		s.projTokens[t.ID] = t
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -118,7 +119,7 @@ func summary(t testing.TB, g *graph.Graph) string {
 	var sb strings.Builder
 	for _, s := range g.Sources {
 		fmt.Fprintf(&sb, "source %s\n", s.Name)
-		for _, k := range sortedKeys(s.Counts) {
+		for _, k := range slices.Sorted(maps.Keys(s.Counts)) {
 			fmt.Fprintf(&sb, "  count %s = %d\n", k, s.Counts[k])
 		}
 	}
@@ -169,15 +170,6 @@ func summary(t testing.TB, g *graph.Graph) string {
 		fmt.Fprintf(&sb, "finding %s %s %s: %s\n", f.Rule, f.Severity, f.Resource, f.Message)
 	}
 	return sb.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func checkGolden(t *testing.T, path, got string) {

@@ -2,6 +2,8 @@ package tfmap
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -120,7 +122,7 @@ func (b *Builder) awsCredentials() {
 		b.Edge(k.Res, graph.DependsOn, u.Res, "acts as user "+u.Res.Name)
 		// Purpose and exposure from the user's tags.
 		tags := u.In.Map("tags")
-		for _, key := range sortedKeys(tags) {
+		for _, key := range slices.Sorted(maps.Keys(tags)) {
 			if strings.EqualFold(key, "purpose") && tags[key] != "" {
 				k.Res.SetAttr(graph.AttrPurpose, tags[key])
 			}
@@ -195,9 +197,9 @@ func (b *Builder) awsCredentials() {
 			// grants: one edge to the account, which contains them all, says the same as
 			// one edge per resource (a 100k-resource state had 60 000 such edges per key).
 			var why []string
-			for _, gk := range sortedKeys(grantBy) {
+			for _, gk := range slices.Sorted(maps.Keys(grantBy)) {
 				name, pattern, _ := strings.Cut(gk, "\x00")
-				why = append(why, fmt.Sprintf("policy %s allows %s on %s", name, strings.Join(sortedKeys(grantBy[gk]), ", "), pattern))
+				why = append(why, fmt.Sprintf("policy %s allows %s on %s", name, strings.Join(slices.Sorted(maps.Keys(grantBy[gk])), ", "), pattern))
 			}
 			acct := b.awsAccount()
 			b.Edge(k.Res, graph.ScopedTo, acct, strings.Join(why, "; ")+"; that is every resource this source can delete", graph.Delete)
@@ -222,7 +224,7 @@ func (b *Builder) awsCredentials() {
 			k.Res.SetAttr(graph.AttrScopeLevel, "resource")
 		}
 		if len(allowed) > 0 {
-			acts := sortedKeys(allowed)
+			acts := slices.Sorted(maps.Keys(allowed))
 			k.Res.SetAttr(graph.AttrAdvice, fmt.Sprintf("remove %s from the policies of user %s, or limit them to the ARNs this key's job needs", strings.Join(acts, ", "), u.Res.Name))
 		}
 	}
@@ -240,7 +242,7 @@ func (a *awsState) index() {
 }
 
 // actions lists the indexed actions in a fixed order.
-func (a *awsState) actions() []string { return sortedKeys(a.byAction) }
+func (a *awsState) actions() []string { return slices.Sorted(maps.Keys(a.byAction)) }
 
 // accountWide reports whether a policy resource pattern covers a whole account: "*", or an
 // ARN pattern whose resource part is "*" (arn:aws:rds:*:123456789012:*, arn:aws:s3:::*).
@@ -283,7 +285,7 @@ func (b *Builder) awsAccount() *graph.Resource {
 	}
 	r := &graph.Resource{Kind: graph.Account, Type: "aws.Account", Tier: graph.Unknown}
 	if len(ids) == 1 {
-		id := sortedKeys(ids)[0]
+		id := slices.Sorted(maps.Keys(ids))[0]
 		r.ID, r.NativeID, r.Name = "aws:account:"+id, id, "AWS account "+id
 		r.TierWhy = "an account spans environments"
 		r.SetAttr(graph.AttrAccount, id)

@@ -2,6 +2,7 @@ package tfmap
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -74,7 +75,7 @@ func register(rows map[string]*TypeInfo) {
 func Known(typ string) bool { _, ok := tables[typ]; return ok }
 
 // KnownTypes lists the mapped types, sorted.
-func KnownTypes() []string { return sortedKeys(tables) }
+func KnownTypes() []string { return slices.Sorted(maps.Keys(tables)) }
 
 // Doc returns the documentation URL a type's semantics are taken from.
 func Doc(typ string) string {

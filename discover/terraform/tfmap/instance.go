@@ -8,6 +8,7 @@ package tfmap
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -189,7 +190,7 @@ func (in *Held) compactTags(keys ...string) {
 			continue
 		}
 		t := make(tagList, 0, 2*len(m))
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			s, ok := m[k].(string)
 			if !ok {
 				t = nil
@@ -369,12 +370,3 @@ func (in *Held) Map(path string) map[string]string {
 
 // IsUnknown reports whether a top-level attribute is unknown until apply.
 func (in *Held) IsUnknown(attr string) bool { return in.Unknown[attr] }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

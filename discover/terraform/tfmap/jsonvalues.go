@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -327,7 +329,7 @@ func ConfigRefs(c *tfjson.Config) map[string]map[string]Ref {
 				}
 			}
 		}
-		for _, name := range sortedKeys(m.ModuleCalls) {
+		for _, name := range slices.Sorted(maps.Keys(m.ModuleCalls)) {
 			mc := m.ModuleCalls[name]
 			if mc == nil {
 				continue

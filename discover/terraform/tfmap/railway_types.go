@@ -2,6 +2,8 @@ package tfmap
 
 import (
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"maps"
+	"slices"
 )
 
 // Railway provider (terraform-community-providers/railway). It has no volume, backup or
@@ -177,7 +179,7 @@ func railwayEnvironments(b *Builder, prj *graph.Resource) []*graph.Resource {
 		}
 	}
 	out := make([]*graph.Resource, 0, len(seen))
-	for _, k := range sortedKeys(seen) {
+	for _, k := range slices.Sorted(maps.Keys(seen)) {
 		out = append(out, seen[k])
 	}
 	return out
