@@ -124,17 +124,10 @@ func eachMember(b []byte, fn func(key string, val []byte) error) error {
 		if err := fn(key, b[vs:ve]); err != nil {
 			return err
 		}
-		i = skipWS(b, ve)
-		if i >= len(b) {
-			return errMalformed
+		var done bool
+		if i, done, err = afterValue(b, ve, '}'); err != nil || done {
+			return err
 		}
-		if b[i] == '}' {
-			return nil
-		}
-		if b[i] != ',' {
-			return errMalformed
-		}
-		i++
 	}
 	return errMalformed
 }
@@ -164,19 +157,27 @@ func eachElement(b []byte, fn func(val []byte) error) error {
 		if err := fn(b[vs:ve]); err != nil {
 			return err
 		}
-		i = skipWS(b, ve)
-		if i >= len(b) {
-			return errMalformed
+		var done bool
+		if i, done, err = afterValue(b, ve, ']'); err != nil || done {
+			return err
 		}
-		if b[i] == ']' {
-			return nil
-		}
-		if b[i] != ',' {
-			return errMalformed
-		}
-		i++
 	}
 	return errMalformed
+}
+
+// afterValue reads what follows a member or element that ends at ve: the closing byte
+// (done) or a comma, and returns where the next one starts.
+func afterValue(b []byte, ve int, closing byte) (next int, done bool, err error) {
+	i := skipWS(b, ve)
+	switch {
+	case i >= len(b):
+		return 0, false, errMalformed
+	case b[i] == closing:
+		return i, true, nil
+	case b[i] != ',':
+		return 0, false, errMalformed
+	}
+	return i + 1, false, nil
 }
 
 // cursor walks JSON bytes in one pass: object and array iterate members, and the callback
