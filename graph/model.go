@@ -44,12 +44,17 @@ const (
 	Token          Kind = "token"
 	Principal      Kind = "principal"
 	Policy         Kind = "policy"
-	Other          Kind = "other"
+	// Scope is a shared set of targets that a grant covers ("every EBS snapshot of account
+	// A", "buckets matching arn:aws:s3:::team-*"): credentials with the same grant have one
+	// scoped_to edge each to it, and it contains its targets once, so authority edges grow
+	// with credentials plus targets, never with their product.
+	Scope Kind = "scope"
+	Other Kind = "other"
 )
 
 // Kinds lists every valid kind, sorted.
 var Kinds = []Kind{Account, Backup, BackupPolicy, BackupVault, Bucket, Database, Environment,
-	Other, Policy, Principal, Project, Service, Token, Volume, VolumeInstance, Workspace}
+	Other, Policy, Principal, Project, Scope, Service, Token, Volume, VolumeInstance, Workspace}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {

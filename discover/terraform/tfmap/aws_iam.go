@@ -1,6 +1,8 @@
 package tfmap
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -79,8 +81,13 @@ func dedupeNodes(ns []*Node) []*Node {
 	return out
 }
 
-// awsCredentials gives every access key scoped_to edges, with the delete action, to each
-// target its user's policies (own, inline, via groups) allow deleting.
+// awsCredentials gives every access key its delete authority as scoped_to edges. A grant
+// (an Allow statement's actions on one resource pattern, less the principal's Deny
+// statements) becomes one shared scope node that contains its targets once; every key with
+// the same grant has one edge to it. An exact ARN that names one target stays a direct edge,
+// and a grant that covers everything this source can delete points at the account node.
+// Each distinct grant is evaluated once, against targets indexed by action and ARN, so the
+// work and the edges grow with keys plus targets, not with their product.
 func (b *Builder) awsCredentials() {
 	// Recovery points in vaults: deletable by backup:DeleteRecoveryPoint unless the vault is
 	// locked in compliance mode; governance mode needs the lock removed first.
@@ -99,15 +106,8 @@ func (b *Builder) awsCredentials() {
 		}
 	}
 	b.aws.index()
-	type noteKey struct{ policy, action, pattern, extra string }
-	notes := map[noteKey]string{}
-	// A key's grants are kept as targets and notes, and become edges only when they are
-	// not folded into one edge to the account (a key may reach every target of the source).
-	type grant struct {
-		to   *graph.Resource
-		note string
-	}
-	var grants []grant
+	ev := &grantEval{b: b, memo: map[string]*grantScope{}, nodes: map[string]*graph.Resource{}}
+	byUser := map[*Node]*keyAuthority{}
 	for _, k := range b.nodes {
 		if k.In.Type != "aws_iam_access_key" || k.Res == nil {
 			continue
@@ -133,126 +133,315 @@ func (b *Builder) awsCredentials() {
 		if b.opts.Secrets && b.SourceEnv() != nil {
 			b.Edge(k.Res, graph.ExposedIn, b.SourceEnv(), "its secret is stored in "+b.opts.Target)
 		}
-		var pols []policySource
-		pols = append(pols, b.aws.policies[u]...)
-		for _, g := range b.aws.groups[u] {
-			pols = append(pols, b.aws.policies[g]...)
+		// Every key of a user has the user's authority: evaluated once per user.
+		auth, ok := byUser[u]
+		if !ok {
+			auth = ev.user(u)
+			byUser[u] = auth
 		}
-		var unknown []string
-		wide := false
-		allWide := true // every grant that reaches a target is account-wide
-		allowed := map[string]bool{}
-		done := map[*graph.Resource]bool{}
-		grants = grants[:0]
-		grantBy := map[string]map[string]bool{} // "policy allows ... on pattern" -> actions
-		for _, action := range b.aws.actions() {
-			var can []policySource
-			for _, p := range pols {
-				if p.doc != nil && p.doc.MayAllow(action) {
-					can = append(can, p)
-				}
-			}
-			if len(can) == 0 {
-				continue
-			}
-			for _, ti := range b.aws.byAction[action] {
-				t := &b.aws.targets[ti]
-				if done[t.res] {
-					continue
-				}
-				for _, p := range can {
-					ok, act, pattern := p.doc.Allows([]string{action}, t.arn)
-					if !ok {
-						continue
-					}
-					if pattern == "*" {
-						wide = true
-					}
-					if !accountWide(pattern) {
-						allWide = false
-					}
-					gk := p.name + "\x00" + pattern
-					if grantBy[gk] == nil {
-						grantBy[gk] = map[string]bool{}
-					}
-					grantBy[gk][act] = true
-					nk := noteKey{p.name, act, pattern, t.note}
-					note, ok := notes[nk]
-					if !ok {
-						note = fmt.Sprintf("policy %s allows %s on %s", p.name, act, pattern)
-						if t.note != "" {
-							note += "; " + t.note
-						}
-						notes[nk] = note
-					}
-					grants = append(grants, grant{t.res, note})
-					allowed[act] = true
-					done[t.res] = true
-					break
-				}
-			}
+		for _, gr := range auth.grants {
+			b.edges.add(graph.Edge{From: k.Res.ID, To: gr.to.ID, Kind: graph.ScopedTo, Note: gr.note, Actions: []graph.Action{graph.Delete}})
 		}
-		if allWide && len(grants) > 1 && len(done) == b.aws.targetCount() {
-			// The key may delete every deletable resource of the source through account-wide
-			// grants: one edge to the account, which contains them all, says the same as
-			// one edge per resource (a 100k-resource state had 60 000 such edges per key).
-			var why []string
-			for _, gk := range slices.Sorted(maps.Keys(grantBy)) {
-				name, pattern, _ := strings.Cut(gk, "\x00")
-				why = append(why, fmt.Sprintf("policy %s allows %s on %s", name, strings.Join(slices.Sorted(maps.Keys(grantBy[gk])), ", "), pattern))
-			}
-			acct := b.awsAccount()
-			b.Edge(k.Res, graph.ScopedTo, acct, strings.Join(why, "; ")+"; that is every resource this source can delete", graph.Delete)
-		} else {
-			for _, gr := range grants {
-				b.edges.add(graph.Edge{From: k.Res.ID, To: gr.to.ID, Kind: graph.ScopedTo, Note: gr.note, Actions: []graph.Action{graph.Delete}})
-			}
-		}
-		for _, p := range pols {
-			if p.doc == nil {
-				unknown = append(unknown, p.name+": "+p.err)
-			}
-		}
-		if len(unknown) > 0 {
-			sort.Strings(unknown)
+		if len(auth.unknown) > 0 {
 			k.Res.SetAttr(graph.AttrReach, "unknown")
-			k.Res.SetAttr("reach_reason", strings.Join(unknown, "; "))
+			k.Res.SetAttr("reach_reason", strings.Join(auth.unknown, "; "))
 		}
-		if wide {
+		if auth.wide {
 			k.Res.SetAttr(graph.AttrScopeLevel, "account")
 		} else {
 			k.Res.SetAttr(graph.AttrScopeLevel, "resource")
 		}
-		if len(allowed) > 0 {
-			acts := slices.Sorted(maps.Keys(allowed))
-			k.Res.SetAttr(graph.AttrAdvice, fmt.Sprintf("remove %s from the policies of user %s, or limit them to the ARNs this key's job needs", strings.Join(acts, ", "), u.Res.Name))
+		if len(auth.allowed) > 0 {
+			k.Res.SetAttr(graph.AttrAdvice, fmt.Sprintf("remove %s from the policies of user %s, or limit them to the ARNs this key's job needs", strings.Join(auth.allowed, ", "), u.Res.Name))
 		}
 	}
+}
+
+// keyAuthority is what a user's policies let its keys delete.
+type keyAuthority struct {
+	grants  []keyGrant
+	unknown []string // policies that could not be read, with why
+	wide    bool     // some grant on "*" covers a target
+	allowed []string // the delete actions that cover some target, sorted
+}
+
+type keyGrant struct {
+	to   *graph.Resource // a scope, the account, or one target
+	note string
+}
+
+// grantScope is one evaluated grant: the targets it covers, once, shared by every
+// principal with the same grant.
+type grantScope struct {
+	targets []int32  // positions in awsState.targets, one per distinct resource, in order
+	acts    []string // delete actions that cover some target, sorted
+	node    *graph.Resource
+}
+
+// grantEval evaluates grants against the indexed targets, memoised by grant.
+type grantEval struct {
+	b     *Builder
+	memo  map[string]*grantScope
+	nodes map[string]*graph.Resource // scope nodes by ID: grants with the same targets share one
+}
+
+// user evaluates the policies of user u (its own and its groups').
+func (ev *grantEval) user(u *Node) *keyAuthority {
+	a := ev.b.aws
+	var pols []policySource
+	pols = append(pols, a.policies[u]...)
+	for _, g := range a.groups[u] {
+		pols = append(pols, a.policies[g]...)
+	}
+	auth := &keyAuthority{}
+	// An explicit Deny in any of the principal's policies overrides every Allow (IAM's
+	// evaluation logic); a conditional Deny may not apply, so it is not counted.
+	var denies []*Statement
+	var denyKey strings.Builder
+	for _, p := range pols {
+		if p.doc == nil {
+			auth.unknown = append(auth.unknown, p.name+": "+p.err)
+			continue
+		}
+		for i := range p.doc.Statements {
+			if s := &p.doc.Statements[i]; !s.Allow && !s.Conditional {
+				denies = append(denies, s)
+				denyKey.WriteString(statementKey(s, ""))
+				denyKey.WriteByte(1)
+			}
+		}
+	}
+	sort.Strings(auth.unknown)
+	allowed := map[string]bool{}
+	seen := map[*graph.Resource]int{} // grant target -> position in auth.grants
+	for _, p := range pols {
+		if p.doc == nil {
+			continue
+		}
+		for i := range p.doc.Statements {
+			s := &p.doc.Statements[i]
+			if !s.Allow {
+				continue
+			}
+			patterns := s.Resources
+			if len(s.NotResource) > 0 {
+				patterns = []string{""} // one grant: everything but the NotResource patterns
+			}
+			for _, pattern := range patterns {
+				gs := ev.scope(s, pattern, denies, denyKey.String())
+				if len(gs.targets) == 0 {
+					continue
+				}
+				shown := pattern
+				if pattern == "" {
+					shown = "NotResource " + strings.Join(s.NotResource, ",")
+				}
+				if pattern == "*" {
+					auth.wide = true
+				}
+				for _, act := range gs.acts {
+					allowed[act] = true
+				}
+				to, note := ev.edgeTo(gs, pattern)
+				if _, dup := seen[to]; dup {
+					continue
+				}
+				seen[to] = len(auth.grants)
+				full := fmt.Sprintf("policy %s allows %s on %s", p.name, strings.Join(gs.acts, ", "), shown)
+				if note != "" {
+					full += "; " + note
+				}
+				auth.grants = append(auth.grants, keyGrant{to: to, note: full})
+			}
+		}
+	}
+	auth.allowed = slices.Sorted(maps.Keys(allowed))
+	return auth
+}
+
+// statementKey is a canonical text of a statement's actions and one resource pattern (""
+// with NotResource: the statement's NotResource list).
+func statementKey(s *Statement, pattern string) string {
+	s.normalise()
+	var k strings.Builder
+	k.WriteString(strings.Join(slices.Sorted(slices.Values(s.actions)), ","))
+	k.WriteByte(0)
+	k.WriteString(strings.Join(slices.Sorted(slices.Values(s.notActions)), ","))
+	k.WriteByte(0)
+	if pattern != "" {
+		k.WriteString("R=" + pattern)
+	} else {
+		k.WriteString("NR=" + strings.Join(slices.Sorted(slices.Values(s.NotResource)), ","))
+	}
+	return k.String()
+}
+
+// scope evaluates one grant (s's actions on pattern, less denies), memoised.
+func (ev *grantEval) scope(s *Statement, pattern string, denies []*Statement, denyKey string) *grantScope {
+	key := statementKey(s, pattern) + "\x02" + denyKey
+	if gs, ok := ev.memo[key]; ok {
+		return gs
+	}
+	a := ev.b.aws
+	gs := &grantScope{}
+	covered := map[*graph.Resource]bool{}
+	acts := map[string]bool{}
+	for _, action := range a.actions() {
+		if !s.actionMatches(a.lower[action]) {
+			continue
+		}
+		for _, ti := range a.candidates(action, pattern, s.NotResource) {
+			t := &a.targets[ti]
+			if covered[t.res] {
+				continue
+			}
+			denied := false
+			for _, d := range denies {
+				if d.matches(action, t.arn) != "" {
+					denied = true
+					break
+				}
+			}
+			if denied {
+				continue
+			}
+			covered[t.res] = true
+			acts[action] = true
+			gs.targets = append(gs.targets, ti)
+		}
+	}
+	slices.Sort(gs.targets) // registration order: deterministic, whatever the index's order
+	gs.acts = slices.Sorted(maps.Keys(acts))
+	ev.memo[key] = gs
+	return gs
+}
+
+// edgeTo is what a key's edge for the grant points at, and the note of a direct edge.
+func (ev *grantEval) edgeTo(gs *grantScope, pattern string) (*graph.Resource, string) {
+	b := ev.b
+	if len(gs.targets) == 1 && pattern != "" && !strings.ContainsAny(pattern, "*?") {
+		t := &b.aws.targets[gs.targets[0]]
+		return t.res, t.note
+	}
+	if len(gs.targets) == b.aws.targetCount() {
+		return b.awsAccount(), "that is every resource this source can delete"
+	}
+	if gs.node == nil {
+		gs.node = b.awsScope(gs, ev.nodes)
+	}
+	return gs.node, ""
+}
+
+// awsScope makes the scope node of a grant: it contains each target once.
+func (b *Builder) awsScope(gs *grantScope, made map[string]*graph.Resource) *graph.Resource {
+	h := sha256.New()
+	for _, ti := range gs.targets {
+		h.Write([]byte(b.aws.targets[ti].res.ID))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(strings.Join(gs.acts, ",")))
+	sum := hex.EncodeToString(h.Sum(nil)[:8])
+	if r, ok := made["aws:scope:"+sum]; ok {
+		return r
+	}
+	r := &graph.Resource{
+		ID: "aws:scope:" + sum, Kind: graph.Scope, Type: "aws.Scope", Tier: graph.Unknown,
+		Name:    fmt.Sprintf("%d targets of %s", len(gs.targets), strings.Join(gs.acts, ", ")),
+		TierWhy: "a scope spans the environments of what it covers",
+	}
+	r.SetAttr("actions", strings.Join(gs.acts, ","))
+	r = b.Synth(r)
+	made[r.ID] = r
+	for _, ti := range gs.targets {
+		t := &b.aws.targets[ti]
+		b.edges.add(graph.Edge{From: r.ID, To: t.res.ID, Kind: graph.Contains, Note: t.note})
+	}
+	return r
+}
+
+// candidates are the positions of the targets of action whose ARN pattern may match: all
+// of them for "*" or a NotResource grant, an exact ARN's by binary search, a wildcard's by
+// the range of its literal prefix (then matched), plus the targets whose ARN is not known
+// yet when the pattern ends in a wildcard (they may be anything).
+func (a *awsState) candidates(action, pattern string, notResource []string) []int32 {
+	ix := a.arnIndex[action]
+	switch {
+	case pattern == "" && len(notResource) > 0:
+		var out []int32
+		for _, ti := range a.byAction[action] {
+			arn, ok := a.targets[ti].arn, true
+			for _, nr := range notResource {
+				if arn != "" && globMatch(nr, arn) {
+					ok = false
+				}
+			}
+			if ok {
+				out = append(out, ti)
+			}
+		}
+		return out
+	case pattern == "*":
+		return a.byAction[action]
+	}
+	lit := pattern
+	if i := strings.IndexAny(pattern, "*?"); i >= 0 {
+		lit = pattern[:i]
+	}
+	lo, _ := slices.BinarySearchFunc(ix.known, lit, func(e arnEntry, s string) int { return strings.Compare(e.arn, s) })
+	var out []int32
+	for i := lo; i < len(ix.known) && strings.HasPrefix(ix.known[i].arn, lit); i++ {
+		if e := ix.known[i]; e.arn == pattern || lit != pattern && globMatch(pattern, e.arn) {
+			out = append(out, e.ti)
+		}
+	}
+	if strings.HasSuffix(pattern, "*") {
+		out = append(out, ix.unknown...)
+	}
+	return out
+}
+
+// arnEntry is one target in an action's ARN index.
+type arnEntry struct {
+	arn string
+	ti  int32
+}
+
+// arnIndex is one action's targets: those with an ARN sorted by it, and those without.
+type arnIndex struct {
+	known   []arnEntry
+	unknown []int32
 }
 
 // index groups the targets by the IAM actions that delete them, in registration order, so
 // a key is matched only against the targets of actions its policies may allow.
 func (a *awsState) index() {
 	a.byAction = map[string][]int32{}
+	a.arnIndex = map[string]*arnIndex{}
+	a.lower = map[string]string{}
 	for i, t := range a.targets {
 		for _, act := range t.actions {
 			a.byAction[act] = append(a.byAction[act], int32(i))
+			ix := a.arnIndex[act]
+			if ix == nil {
+				ix = &arnIndex{}
+				a.arnIndex[act] = ix
+				a.lower[act] = strings.ToLower(act)
+			}
+			if t.arn == "" {
+				ix.unknown = append(ix.unknown, int32(i))
+			} else {
+				ix.known = append(ix.known, arnEntry{t.arn, int32(i)})
+			}
 		}
 	}
+	for _, ix := range a.arnIndex {
+		slices.SortStableFunc(ix.known, func(x, y arnEntry) int { return strings.Compare(x.arn, y.arn) })
+	}
+	a.acts = slices.Sorted(maps.Keys(a.byAction))
 }
 
 // actions lists the indexed actions in a fixed order.
-func (a *awsState) actions() []string { return slices.Sorted(maps.Keys(a.byAction)) }
-
-// accountWide reports whether a policy resource pattern covers a whole account: "*", or an
-// ARN pattern whose resource part is "*" (arn:aws:rds:*:123456789012:*, arn:aws:s3:::*).
-func accountWide(pattern string) bool {
-	if pattern == "*" {
-		return true
-	}
-	parts := strings.SplitN(pattern, ":", 6)
-	return len(parts) == 6 && parts[0] == "arn" && parts[5] == "*"
-}
+func (a *awsState) actions() []string { return a.acts }
 
 // targetCount is the number of distinct resources some delete action applies to.
 func (a *awsState) targetCount() int {

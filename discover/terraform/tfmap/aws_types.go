@@ -27,6 +27,9 @@ type awsTarget struct {
 type awsState struct {
 	targets  []awsTarget
 	byAction map[string][]int32 // action -> positions in targets
+	arnIndex map[string]*arnIndex
+	lower    map[string]string // action -> lower case
+	acts     []string          // the indexed actions, sorted
 	recovery []recoveryPoint
 	groups   map[*Node][]*Node        // user -> groups
 	policies map[*Node][]policySource // principal (user, group, role) -> policies

@@ -21,8 +21,9 @@ func (p *PolicyDoc) MayAllow(action string) bool {
 		return v
 	}
 	v := false
-	for _, s := range p.Statements {
-		if s.Allow && s.actionMatches(strings.ToLower(action)) {
+	lower := strings.ToLower(action)
+	for i := range p.Statements {
+		if s := &p.Statements[i]; s.Allow && s.actionMatches(lower) {
 			v = true
 			break
 		}
@@ -43,6 +44,33 @@ type Statement struct {
 	Resources   []string
 	NotResource []string
 	Conditional bool
+
+	// Action patterns in lower case (IAM action names are case-insensitive), made once
+	// at parse: matching them is the inner loop of every credential's evaluation.
+	actions, notActions []string
+}
+
+// normalise fills the lower-case action patterns.
+func (s *Statement) normalise() {
+	if s.actions != nil || s.notActions != nil {
+		return
+	}
+	s.actions = make([]string, len(s.Actions))
+	for i, a := range s.Actions {
+		s.actions[i] = strings.ToLower(a)
+	}
+	s.notActions = make([]string, len(s.NotActions))
+	for i, a := range s.NotActions {
+		s.notActions[i] = strings.ToLower(a)
+	}
+}
+
+// normalise prepares every statement of the document.
+func (p *PolicyDoc) normalise() *PolicyDoc {
+	for i := range p.Statements {
+		p.Statements[i].normalise()
+	}
+	return p
 }
 
 // ParsePolicy parses a JSON policy document (as stored in state: a string).
@@ -80,7 +108,7 @@ func ParsePolicy(doc string) (*PolicyDoc, error) {
 			Conditional: len(s.Condition) > 0 && string(s.Condition) != "null" && string(s.Condition) != "{}",
 		})
 	}
-	return p, nil
+	return p.normalise(), nil
 }
 
 type stringOrList []string
@@ -108,16 +136,16 @@ func (s *stringOrList) UnmarshalJSON(b []byte) error {
 func (p *PolicyDoc) Allows(actions []string, arn string) (ok bool, action, pattern string) {
 	for _, a := range actions {
 		denied := false
-		for _, s := range p.Statements {
-			if !s.Allow && !s.Conditional && s.matches(a, arn) != "" {
+		for i := range p.Statements {
+			if s := &p.Statements[i]; !s.Allow && !s.Conditional && s.matches(a, arn) != "" {
 				denied = true
 			}
 		}
 		if denied {
 			continue
 		}
-		for _, s := range p.Statements {
-			if s.Allow {
+		for i := range p.Statements {
+			if s := &p.Statements[i]; s.Allow {
 				if pat := s.matches(a, arn); pat != "" {
 					return true, a, pat
 				}
@@ -128,18 +156,19 @@ func (p *PolicyDoc) Allows(actions []string, arn string) (ok bool, action, patte
 }
 
 // actionMatches reports whether s names the (lower-case) action.
-func (s Statement) actionMatches(action string) bool {
+func (s *Statement) actionMatches(action string) bool {
+	s.normalise()
 	ok := false
-	if len(s.NotActions) > 0 {
+	if len(s.notActions) > 0 {
 		ok = true
-		for _, na := range s.NotActions {
-			if globMatch(strings.ToLower(na), action) {
+		for _, na := range s.notActions {
+			if globMatch(na, action) {
 				ok = false
 			}
 		}
 	}
-	for _, a := range s.Actions {
-		if globMatch(strings.ToLower(a), action) {
+	for _, a := range s.actions {
+		if globMatch(a, action) {
 			ok = true
 		}
 	}
@@ -147,7 +176,7 @@ func (s Statement) actionMatches(action string) bool {
 }
 
 // matches returns the resource pattern through which s covers (action, arn), or "".
-func (s Statement) matches(action, arn string) string {
+func (s *Statement) matches(action, arn string) string {
 	if !s.actionMatches(strings.ToLower(action)) {
 		return ""
 	}
@@ -210,6 +239,12 @@ var awsManagedPolicies = map[string]*PolicyDoc{
 	"AmazonRDSReadOnlyAccess":           {},
 	"AmazonS3ReadOnlyAccess":            {},
 	"AmazonEC2ReadOnlyAccess":           {},
+}
+
+func init() {
+	for _, d := range awsManagedPolicies {
+		d.normalise()
+	}
 }
 
 // managedPolicy returns the reduced document of an AWS managed policy ARN.
