@@ -40,13 +40,8 @@ func runPurpose(p *Pass) ([]Finding, error) {
 	var out []Finding
 	for _, t := range p.Graph.ByKind(graph.Token) {
 		reach := p.Reach(t)
-		var prod []*graph.Resource
-		for _, d := range reach.Resources() {
-			if p.IsHolder(d) && p.Tier(d) == graph.Production {
-				prod = append(prod, d)
-			}
-		}
-		if len(prod) == 0 {
+		nProd := reach.AtRisk()
+		if nProd == 0 {
 			continue
 		}
 		var why []string
@@ -77,15 +72,19 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		if len(why) == 0 {
 			continue
 		}
-		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", p.label(t), strings.Join(why, "; "), len(prod), plural(len(prod), "resource", "resources"))
+		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", p.label(t), strings.Join(why, "; "), nProd, plural(nProd, "resource", "resources"))
+		prod := p.first(reach, groupAtRisk, GroupListMax)
 		f.Path = p.DeletePath(t, worst(p, prod, reach))
 		f.Detail = "its scope exceeds its purpose"
 		f.Advice, _ = t.Attr(graph.AttrAdvice)
-		if len(prod) > 1 {
-			f.Detail += " (the worst of " + itoa(len(prod)) + " production data resources shown)"
+		if nProd > 1 {
+			f.Detail += " (the worst of " + itoa(nProd) + " production data resources shown)"
 		}
 		for _, d := range prod {
 			f.Resources = append(f.Resources, d.ID)
+		}
+		if nProd > len(prod) {
+			f.Count, f.Groups = nProd, p.groupsOf(reach, groupAtRisk)
 		}
 		sortDedupe(&f)
 		out = append(out, f)
@@ -93,12 +92,16 @@ func runPurpose(p *Pass) ([]Finding, error) {
 	return out, nil
 }
 
-// worst picks the data resource whose loss hurts most under a reach: fewest surviving
-// recovery points, then ID order.
+// worst picks the data resource whose loss hurts most under a reach: one with no
+// surviving recovery point (the first in ID order), else, among the listed ones, the one
+// with the fewest.
 func worst(p *Pass, ds []*graph.Resource, reach *Reach) *graph.Resource {
+	if w := p.first(reach, groupWiped, 1); len(w) > 0 {
+		return w[0]
+	}
 	best, bestN := ds[0], -1
 	for _, d := range ds {
-		n := len(p.Surviving(d, reach.Destroyed))
+		n := len(p.SurvivingReach(d, reach))
 		if bestN < 0 || n < bestN {
 			best, bestN = d, n
 		}

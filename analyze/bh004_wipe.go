@@ -1,6 +1,10 @@
 package analyze
 
-import "github.com/bulkhead-dev/bulkhead/graph"
+import (
+	"fmt"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
 
 // SingleCredentialWipe is BH004.
 var SingleCredentialWipe = &Rule{
@@ -26,31 +30,88 @@ func runWipe(p *Pass) ([]Finding, error) {
 	var out []Finding
 	for _, t := range p.Graph.ByKind(graph.Token) {
 		reach := p.Reach(t)
-		for _, d := range reach.Resources() {
-			if !p.IsHolder(d) || p.Tier(d) != graph.Production {
-				continue
-			}
-			if len(p.Surviving(d, reach.Destroyed)) > 0 {
-				continue
-			}
-			copies := p.Copies(d)
-			var f Finding
-			if len(copies) > 0 {
-				f = p.Finding(t, []*graph.Resource{d}, "%s can destroy %s and all %d of its recovery points", p.label(t), p.label(d), len(copies))
-				f.Path = append(p.deletePath(t, d, 1), p.GroupHop(lostVia(p, d, copies), copies))
-				f.Detail = "production data, no surviving recovery point"
-			} else {
-				f = p.Finding(t, []*graph.Resource{d}, "%s can destroy %s, which has no recovery point", p.label(t), p.label(d))
-				f.Path = p.deletePath(t, d, 0)
-				f.Detail = "production data, no recovery point at all"
-			}
-			f.Advice, _ = t.Attr(graph.AttrAdvice)
-			for _, c := range copies {
-				f.Resources = append(f.Resources, c.ID)
-			}
-			sortDedupe(&f)
-			out = append(out, f)
+		m := reach.Wiped()
+		if m == 0 {
+			continue
 		}
+		shown := p.first(reach, groupWiped, GroupListMax)
+		d := shown[0] // the first in ID order: every one of them is unrecoverable
+		copies := p.Copies(d)
+		var f Finding
+		switch {
+		case m == 1 && len(copies) > 0:
+			f = p.Finding(t, shown, "%s can destroy %s and all %d of its recovery points", p.label(t), p.label(d), len(copies))
+		case m == 1:
+			f = p.Finding(t, shown, "%s can destroy %s, which has no recovery point", p.label(t), p.label(d))
+		default:
+			n := reach.AtRisk()
+			if m == n {
+				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d production data resources and every recovery point of each", p.label(t), m)
+			} else {
+				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d production data resources and every recovery point of %d of them", p.label(t), n, m)
+			}
+		}
+		if len(copies) > 0 {
+			f.Path = append(p.deletePath(t, d, 1), p.GroupHop(lostVia(p, d, copies), copies))
+			f.Detail = "production data, no surviving recovery point"
+		} else {
+			f.Path = p.deletePath(t, d, 0)
+			f.Detail = "production data, no recovery point at all"
+		}
+		if m > 1 {
+			f.Detail += alsoList(p, shown[1:], m-1)
+		}
+		f.Advice, _ = t.Attr(graph.AttrAdvice)
+		for _, c := range copies {
+			f.Resources = append(f.Resources, c.ID)
+		}
+		sortDedupe(&f)
+		out = append(out, f)
 	}
 	return out, nil
+}
+
+// groupFinding builds a finding about credential t and one of its reach's sets, of which
+// shown are the first. A set longer than shown is counted and named by its groups. The
+// fingerprint keys on the set: its IDs when they are all shown, else its size and an
+// order-free hash of its IDs, so it changes when the set does, at a cost that does not grow
+// with the set, whichever way the credential's grants split it.
+func (p *Pass) groupFinding(t *graph.Resource, reach *Reach, kind groupKind, shown []*graph.Resource, format string, args ...any) Finding {
+	total, sum := reach.Wiped(), reach.node.wipedSum
+	if kind == groupAtRisk {
+		total, sum = reach.AtRisk(), reach.node.atRiskSum
+	}
+	if total <= len(shown) {
+		return p.Finding(t, shown, format, args...)
+	}
+	groups := p.groupsOf(reach, kind)
+	key := &graph.Resource{ID: fmt.Sprintf("%d resources, set hash %016x", total, sum)}
+	f := p.Finding(t, []*graph.Resource{key}, format, args...)
+	f.Resources = f.Resources[:0:0]
+	f.Resources = append(f.Resources, t.ID)
+	for _, d := range shown {
+		f.Resources = append(f.Resources, d.ID)
+	}
+	f.Count, f.Groups = total, groups
+	return f
+}
+
+// alsoList names the other resources of a grouped finding after its verdict: "; also
+// database "b", database "c" and 7 more".
+func alsoList(p *Pass, rest []*graph.Resource, others int) string {
+	const named = 3
+	var s string
+	for i, d := range rest {
+		if i == named {
+			break
+		}
+		if i > 0 {
+			s += ", "
+		}
+		s += p.label(d)
+	}
+	if n := others - min(len(rest), named); n > 0 {
+		s += " and " + itoa(n) + " more"
+	}
+	return "; also " + s
 }

@@ -32,12 +32,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 				why = append(why, level+"-wide authority")
 			}
 			exp, _ := t.Attr(graph.AttrExpiresAt)
-			prodReach := 0
-			for _, d := range p.Reach(t).Resources() {
-				if p.IsHolder(d) && p.Tier(d) == graph.Production {
-					prodReach++
-				}
-			}
+			prodReach := p.Reach(t).AtRisk()
 			if exp == graph.Never && (prodReach > 0 || len(why) > 0) {
 				why = append(why, "no expiry")
 			}
@@ -51,7 +46,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 				first, _ := p.Index.Resource(tg[0].To)
 				f.Path = append(f.Path, p.Hop("may delete", first))
 			}
-			f.Detail = "it can delete " + strconv.Itoa(len(p.Reach(t).Resources())) + " resources"
+			f.Detail = "it can delete " + strconv.Itoa(p.Reach(t).Len()) + " resources"
 			if prodReach > 0 {
 				f.Detail += ", " + strconv.Itoa(prodReach) + " of them production data"
 			}

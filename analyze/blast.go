@@ -159,7 +159,7 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 			b.Deletes = append(b.Deletes, p.blastRes(t))
 		}
 		destroyed = reach.Resources()
-		b.destroyed = reach.Destroyed
+		b.destroyed = reach.Destroyed()
 		if len(b.Deletes) == 0 {
 			b.Reach, _ = r.Attr(graph.AttrReach)
 		}

@@ -30,13 +30,16 @@ type Options struct {
 // Report is the result of a run: findings sorted most severe first, plus what the input
 // did not cover. Incomplete input must never read as "all clear".
 type Report struct {
-	Schema   string              `json:"schema"`
-	Findings []Finding           `json:"findings"`
-	Summary  Summary             `json:"summary"`
-	Sources  []graph.SourceInfo  `json:"sources,omitempty"`
-	Gaps     []graph.Gap         `json:"gaps,omitempty"`
-	Notices  []Notice            `json:"notices,omitempty"` // expired or unused waivers, ...
-	Rules    map[string]RuleInfo `json:"-"`
+	Schema   string             `json:"schema"`
+	Findings []Finding          `json:"findings"`
+	Summary  Summary            `json:"summary"`
+	Sources  []graph.SourceInfo `json:"sources,omitempty"`
+	Gaps     []graph.Gap        `json:"gaps,omitempty"`
+	Notices  []Notice           `json:"notices,omitempty"` // expired or unused waivers, ...
+	// Groups hold the full resource lists of findings about credentials that list only
+	// their first GroupListMax resources (Finding.Groups): shared, so listed once.
+	Groups []Group             `json:"groups,omitempty"`
+	Rules  map[string]RuleInfo `json:"-"`
 }
 
 // RuleInfo is what renderers need to know of a rule.
@@ -129,6 +132,7 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 		p.Index.ResetMemo()
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool { return Less(rep.Findings[i], rep.Findings[j]) })
+	rep.Groups = p.groups()
 	rep.Sources = append([]graph.SourceInfo(nil), g.Sources...)
 	sort.SliceStable(rep.Sources, func(i, j int) bool {
 		a, b := rep.Sources[i], rep.Sources[j]
@@ -163,7 +167,8 @@ type Pass struct {
 	reach    map[*graph.Resource]*Reach
 	holders  []*graph.Resource
 	expo     map[*graph.Resource]string
-	closures map[string]closure         // by the delete targets' IDs
+	trie     reachTrie                  // every credential's reach, shared (reach.go)
+	groupOf  map[groupKey]*Group        // resource groups of grouped findings (group.go)
 	hopOf    map[*graph.Resource]int32  // position in hops
 	hops     []hopParts                 // what every hop to a resource shares
 	notes    map[envTier]string         // "staging, production" notes, one string each
@@ -196,11 +201,10 @@ func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
 func newPass(g *graph.Graph, opts Options) *Pass {
 	return &Pass{
 		Graph: g, Index: g.Index(), Opts: opts,
-		reach:    map[*graph.Resource]*Reach{},
-		closures: map[string]closure{},
-		expo:     map[*graph.Resource]string{},
-		hopOf:    map[*graph.Resource]int32{},
-		notes:    map[envTier]string{},
+		reach: map[*graph.Resource]*Reach{},
+		expo:  map[*graph.Resource]string{},
+		hopOf: map[*graph.Resource]int32{},
+		notes: map[envTier]string{},
 	}
 }
 
@@ -261,6 +265,12 @@ func (p *Pass) Surviving(r *graph.Resource, destroyed map[string]bool) []*graph.
 	return p.surviving(r, func(id string) bool { return destroyed[id] })
 }
 
+// SurvivingReach are the recovery points of r that outlive every delete a credential's
+// reach allows.
+func (p *Pass) SurvivingReach(r *graph.Resource, reach *Reach) []*graph.Resource {
+	return p.surviving(r, reach.HasID)
+}
+
 // SurvivingOwnDelete are the recovery points of r that outlive deleting r itself.
 func (p *Pass) SurvivingOwnDelete(r *graph.Resource) []*graph.Resource {
 	return p.surviving(r, func(id string) bool { return p.Index.DestroysID(r, id) })
@@ -286,76 +296,6 @@ func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*grap
 	return out
 }
 
-// Reach is what a credential may delete: the resources its scoped_to edges allow it to
-// delete, and the cascade closure of those deletes.
-type Reach struct {
-	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
-	Destroyed map[string]bool
-	order     []*graph.Resource // Destroyed, sorted by ID
-	direct    map[string]bool   // IDs of the Targets' ends
-}
-
-// Resources returns the destroyed set sorted by ID.
-func (r *Reach) Resources() []*graph.Resource { return r.order }
-
-// Reach computes (and memoises) what token t may destroy. Credentials with the same
-// delete targets (every account-wide key of one account) share one destroyed set: do not
-// modify it.
-func (p *Pass) Reach(t *graph.Resource) *Reach {
-	if r, ok := p.reach[t]; ok {
-		return r
-	}
-	r := &Reach{direct: map[string]bool{}}
-	var key strings.Builder
-	for _, e := range p.Index.Out(t, graph.ScopedTo) {
-		if !e.Allows(graph.Delete) {
-			continue
-		}
-		r.Targets = append(r.Targets, e)
-		r.direct[e.To] = true
-		key.WriteString(e.To)
-		key.WriteByte(0)
-	}
-	c, ok := p.closures[key.String()]
-	if !ok {
-		c = p.closure(r.Targets)
-		p.closures[key.String()] = c
-	}
-	r.Destroyed, r.order = c.destroyed, c.order
-	p.reach[t] = r
-	return r
-}
-
-// closure is what deleting every target destroys, as a set and sorted by ID.
-type closure struct {
-	destroyed map[string]bool
-	order     []*graph.Resource
-}
-
-func (p *Pass) closure(targets []*graph.Edge) closure {
-	if len(targets) == 1 { // already a sorted set: no map grows while it is made
-		target, _ := p.Index.Resource(targets[0].To)
-		order := p.Destroys(target)
-		c := closure{destroyed: make(map[string]bool, len(order)), order: order}
-		for _, d := range order {
-			c.destroyed[d.ID] = true
-		}
-		return c
-	}
-	c := closure{destroyed: map[string]bool{}}
-	for _, e := range targets {
-		target, _ := p.Index.Resource(e.To)
-		for _, d := range p.Destroys(target) {
-			if !c.destroyed[d.ID] {
-				c.destroyed[d.ID] = true
-				c.order = append(c.order, d)
-			}
-		}
-	}
-	sort.Slice(c.order, func(i, j int) bool { return c.order[i].ID < c.order[j].ID })
-	return c
-}
-
 // DeletePath explains how token t reaches d: the token hop, "may delete" to the first
 // target (in ID order) whose cascade holds d, then the cascade chain to d.
 func (p *Pass) DeletePath(t, d *graph.Resource) []Hop { return p.deletePath(t, d, 0) }
@@ -370,6 +310,9 @@ func (p *Pass) deletePath(t, d *graph.Resource, extra int) []Hop {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {
 			return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
+		}
+		if !p.Index.DestroysID(target, d.ID) {
+			continue
 		}
 		if chain := p.Index.Chain(target, d); chain != nil {
 			path := make([]Hop, 0, 2+len(chain)+extra)

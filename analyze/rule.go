@@ -87,11 +87,16 @@ type Hop struct {
 // Finding is one result of a rule. Resources of a finding about one resource may be
 // shared with the hops naming it, as Hop's IDs are.
 type Finding struct {
-	Rule        string   `json:"rule"`
-	Name        string   `json:"name"`
-	Severity    Severity `json:"severity"`
-	Resource    string   `json:"resource"`  // primary resource (canonical ID)
-	Resources   []string `json:"resources"` // every resource involved, sorted
+	Rule      string   `json:"rule"`
+	Name      string   `json:"name"`
+	Severity  Severity `json:"severity"`
+	Resource  string   `json:"resource"`  // primary resource (canonical ID)
+	Resources []string `json:"resources"` // every resource involved, sorted (see Count)
+	// Count and Groups are set on a finding about a credential whose set of resources is
+	// longer than GroupListMax: Count is its size, Resources lists the first of them, and
+	// the report's groups named by Groups hold all of them.
+	Count       int      `json:"count,omitempty"`
+	Groups      []string `json:"groups,omitempty"`
 	Message     string   `json:"message"`
 	Path        []Hop    `json:"path,omitempty"`
 	Detail      string   `json:"detail,omitempty"` // the verdict after the path

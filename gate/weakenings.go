@@ -148,7 +148,7 @@ func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
 				Why: "what it may delete after the change cannot be determined"}, true
 		}
 	}
-	before := bp.Reach(br).Destroyed
+	before := bp.Reach(br).Destroyed()
 	var more []string
 	for _, d := range ap.Reach(ar).Resources() {
 		if before[d.ID] {

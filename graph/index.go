@@ -225,6 +225,19 @@ func (x *Index) Resource(id string) (*Resource, bool) {
 	return x.res[i], true
 }
 
+// Num is r's number in the index: resources are numbered 0 to Len()-1 in ID order.
+func (x *Index) Num(r *Resource) int32 { return x.at(r) }
+
+// At is the resource numbered n.
+func (x *Index) At(n int32) *Resource { return x.res[n] }
+
+// Len is the number of resources indexed.
+func (x *Index) Len() int { return len(x.res) }
+
+// DestroysNums is Destroys as resource numbers, sorted (so in ID order). The slice is
+// the memo's: do not modify it.
+func (x *Index) DestroysNums(r *Resource) []int32 { return x.destroysIdx(x.at(r)) }
+
 func (x *Index) at(r *Resource) int32 {
 	i, _ := x.lookup(r.ID)
 	return i

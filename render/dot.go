@@ -128,9 +128,25 @@ func (b *dotBuilder) collectFindings(rep *analyze.Report) {
 		}
 		b.rules[id] = append(b.rules[id], rule)
 	}
+	// A grouped finding lists its first resources and names shared groups for the rest:
+	// each group is marked once per rule, however many credentials share it.
+	groups := map[string][]string{}
+	for _, g := range rep.Groups {
+		groups[g.ID] = g.Resources
+	}
+	type groupRule struct{ group, rule string }
+	marked := map[groupRule]bool{}
 	for _, f := range rep.Findings {
 		for _, id := range f.Resources {
 			add(id, f.Rule)
+		}
+		for _, g := range f.Groups {
+			if k := (groupRule{g, f.Rule}); !marked[k] {
+				marked[k] = true
+				for _, id := range groups[g] {
+					add(id, f.Rule)
+				}
+			}
 		}
 		for i, h := range f.Path {
 			for _, id := range h.IDs {
