@@ -95,9 +95,6 @@ func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
 	if r.node == nil {
 		return nil
 	}
-	if kind == groupWiped {
-		p.computeWiped(r.node)
-	}
 	chain := r.node.chain()
 	lists := make([][]int32, len(chain))
 	for i, n := range chain {

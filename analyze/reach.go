@@ -25,36 +25,37 @@ import (
 // reachNode is one step of a credential's path: the union of its ancestors' targets and
 // its own.
 type reachNode struct {
-	parent   *reachNode
-	depth    int
-	delta    []int32 // destroyed here, not by the parent's union: resource numbers, sorted
-	size     int     // destroyed by the whole union
-	atRisk   []int32 // at-risk data holders in delta, sorted
-	nAtRisk  int     // over the union
-	wiped    []int32 // at-risk holders whose every recovery point dies with the union, not already at the parent's, sorted
-	nWiped   int
-	wipeDone bool
+	parent *reachNode
+	depth  int
+	delta  []int32 // destroyed here, not by the parent's union: resource numbers, sorted
+	// What this step adds, sorted by number: production data holders (atRisk), production
+	// holders that lose every recovery point here and not at the parent (wiped), and
+	// holders of production or unknown tier that do (lostRisk).
+	atRisk, wiped, lostRisk []int32
+	stats                   ReachStats // over the whole union
 	// Order-free hashes of the union's at-risk and wiped sets (sums of their IDs' hashes:
-	// the deltas along a path are disjoint, so the sum does not depend on how the union
-	// was split into steps). Grouped findings' fingerprints key on them.
+	// the sets' steps along a path are disjoint, so the sum does not depend on how the
+	// union was split into steps). Grouped findings' fingerprints key on them.
 	atRiskSum, wipedSum uint64
-	children map[int32]*reachNode
+	children            map[int32]*reachNode
+}
+
+// ReachStats counts what a credential's deletes destroy.
+type ReachStats struct {
+	Destroyed          int // resources
+	Holders            int // data holders
+	Production         int // holders of production tier
+	AtRisk             int // holders of production or unknown tier (unknown is never safe)
+	Unrecoverable      int // holders with no surviving recovery point
+	UnrecoverableProd  int // of production tier
+	UnrecoverableRisk  int // of production or unknown tier
+	RecoveryPointsLost int
 }
 
 // has reports whether the union at n destroys resource number x.
 func (n *reachNode) has(x int32) bool {
 	for ; n != nil; n = n.parent {
 		if _, ok := slices.BinarySearch(n.delta, x); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// wipedHas reports whether x is wiped at n.
-func (n *reachNode) wipedHas(x int32) bool {
-	for ; n != nil; n = n.parent {
-		if _, ok := slices.BinarySearch(n.wiped, x); ok {
 			return true
 		}
 	}
@@ -75,12 +76,6 @@ type reachTrie struct {
 	root reachNode
 }
 
-// atRiskHolder is the predicate of credential findings: a data holder of production tier.
-func (p *Pass) atRiskHolder(x int32) bool {
-	d := p.Index.At(x)
-	return p.IsHolder(d) && p.Tier(d) == graph.Production
-}
-
 // reachNodeOf walks (and extends) the trie along parts, which must be sorted by
 // reachOrder.
 func (p *Pass) reachNodeOf(parts []int32) *reachNode {
@@ -99,6 +94,61 @@ func (p *Pass) reachNodeOf(parts []int32) *reachNode {
 	return n
 }
 
+// holderFate is a data holder's state under a union: its tier class, and how many of its
+// recovery points it has and loses.
+type holderFate struct {
+	prod, risk   bool
+	copies, lost int
+}
+
+func (f holderFate) unrecoverable() bool { return f.lost == f.copies }
+
+// fate is holder d's fate under the union at n: a recovery point is lost when it, or a
+// store it lives in, is destroyed.
+func (p *Pass) fate(n *reachNode, d *graph.Resource) holderFate {
+	t := p.Tier(d)
+	f := holderFate{prod: t == graph.Production, risk: t == graph.Production || t == graph.Unknown}
+	for _, c := range p.Copies(d) {
+		f.copies++
+		if n.has(p.Index.Num(c)) {
+			f.lost++
+			continue
+		}
+		for _, s := range p.Index.Successors(c, graph.StoredIn) {
+			if n.has(p.Index.Num(s)) {
+				f.lost++
+				break
+			}
+		}
+	}
+	return f
+}
+
+// add counts a holder's fate into the stats (sign -1 takes it out).
+func (s *ReachStats) add(f holderFate, sign int) {
+	s.Holders += sign
+	s.RecoveryPointsLost += sign * f.lost
+	if f.prod {
+		s.Production += sign
+	}
+	if f.risk {
+		s.AtRisk += sign
+	}
+	if f.unrecoverable() {
+		s.Unrecoverable += sign
+		if f.prod {
+			s.UnrecoverableProd += sign
+		}
+		if f.risk {
+			s.UnrecoverableRisk += sign
+		}
+	}
+}
+
+// newReachNode makes the step that adds part to parent's union. Its stats are the
+// parent's, corrected for the holders whose fate the step changes: those it destroys, and
+// those of the parent's union whose recovery points (or the stores they live in) it
+// destroys, found from the delta, never by scanning the parent's union.
 func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 	all := p.Index.DestroysNums(p.Index.At(part))
 	c := &reachNode{depth: parent.depth + 1}
@@ -113,98 +163,65 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 				c.delta = append(c.delta, x)
 			}
 		}
+		c.stats = c.parent.stats
+		c.atRiskSum, c.wipedSum = c.parent.atRiskSum, c.parent.wipedSum
 	}
-	c.size = len(c.delta)
-	if c.parent != nil {
-		c.size += c.parent.size
-		c.nAtRisk = c.parent.nAtRisk
-	}
+	c.stats.Destroyed += len(c.delta)
+	var cands []int32
 	for _, x := range c.delta {
-		if p.atRiskHolder(x) {
-			c.atRisk = append(c.atRisk, x)
+		r := p.Index.At(x)
+		if p.IsHolder(r) {
+			f := p.fate(c, r)
+			c.stats.add(f, 1)
+			if f.prod {
+				c.atRisk = append(c.atRisk, x)
+				c.atRiskSum += idHash(r.ID)
+			}
+			if f.unrecoverable() {
+				p.lostHere(c, x, f)
+			}
+		}
+		if c.parent == nil {
+			continue
+		}
+		for _, h := range p.Index.Successors(r, graph.BacksUp) {
+			cands = append(cands, p.Index.Num(h))
+		}
+		for _, cp := range p.Index.Predecessors(r, graph.StoredIn) {
+			for _, h := range p.Index.Successors(cp, graph.BacksUp) {
+				cands = append(cands, p.Index.Num(h))
+			}
 		}
 	}
-	c.nAtRisk += len(c.atRisk)
-	if c.parent != nil {
-		c.atRiskSum = c.parent.atRiskSum
+	slices.Sort(cands)
+	for _, h := range slices.Compact(cands) {
+		if _, inDelta := slices.BinarySearch(c.delta, h); inDelta || !c.parent.has(h) {
+			continue // judged above, or not destroyed
+		}
+		r := p.Index.At(h)
+		if !p.IsHolder(r) {
+			continue
+		}
+		before, after := p.fate(c.parent, r), p.fate(c, r)
+		c.stats.add(before, -1)
+		c.stats.add(after, 1)
+		if after.unrecoverable() && !before.unrecoverable() {
+			p.lostHere(c, h, after)
+		}
 	}
-	for _, x := range c.atRisk {
-		c.atRiskSum += idHash(p.Index.At(x).ID)
-	}
+	slices.Sort(c.wiped) // appended in delta order, then the candidates'
+	slices.Sort(c.lostRisk)
 	return c
 }
 
-// survives reports whether some recovery point of holder d outlives the union at n: the
-// copy and every store it lives in must survive.
-func (p *Pass) survivesAt(n *reachNode, d *graph.Resource) bool {
-	for _, c := range p.Copies(d) {
-		if n.has(p.Index.Num(c)) {
-			continue
-		}
-		lost := false
-		for _, s := range p.Index.Successors(c, graph.StoredIn) {
-			if n.has(p.Index.Num(s)) {
-				lost = true
-				break
-			}
-		}
-		if !lost {
-			return true
-		}
+// lostHere records that holder x loses every recovery point at step c.
+func (p *Pass) lostHere(c *reachNode, x int32, f holderFate) {
+	if f.prod {
+		c.wiped = append(c.wiped, x)
+		c.wipedSum += idHash(p.Index.At(x).ID)
 	}
-	return false
-}
-
-// computeWiped fills n's wiped delta (and its ancestors').
-func (p *Pass) computeWiped(n *reachNode) {
-	if n == nil || n.wipeDone {
-		return
-	}
-	p.computeWiped(n.parent)
-	n.wipeDone = true
-	var out []int32
-	// What this step adds that is at risk.
-	for _, x := range n.atRisk {
-		if !p.survivesAt(n, p.Index.At(x)) {
-			out = append(out, x)
-		}
-	}
-	// Holders of the parent's union whose last surviving copies this step destroys:
-	// found from the copies and stores in the delta, never by scanning the parent.
-	if n.parent != nil {
-		var cands []int32
-		for _, x := range n.delta {
-			r := p.Index.At(x)
-			copies := []*graph.Resource{r}
-			copies = append(copies, p.Index.Predecessors(r, graph.StoredIn)...)
-			for _, c := range copies {
-				for _, h := range p.Index.Successors(c, graph.BacksUp) {
-					cands = append(cands, p.Index.Num(h))
-				}
-			}
-		}
-		slices.Sort(cands)
-		for _, h := range slices.Compact(cands) {
-			if _, inDelta := slices.BinarySearch(n.delta, h); inDelta {
-				continue // judged above
-			}
-			if !n.parent.has(h) || !p.atRiskHolder(h) || n.parent.wipedHas(h) {
-				continue
-			}
-			if !p.survivesAt(n, p.Index.At(h)) {
-				out = append(out, h)
-			}
-		}
-	}
-	slices.Sort(out)
-	n.wiped = out
-	n.nWiped = len(out)
-	if n.parent != nil {
-		n.nWiped += n.parent.nWiped
-		n.wipedSum = n.parent.wipedSum
-	}
-	for _, x := range out {
-		n.wipedSum += idHash(p.Index.At(x).ID)
+	if f.risk {
+		c.lostRisk = append(c.lostRisk, x)
 	}
 }
 
@@ -230,11 +247,14 @@ type Reach struct {
 }
 
 // Len is the number of resources the credential may destroy.
-func (r *Reach) Len() int {
+func (r *Reach) Len() int { return r.Stats().Destroyed }
+
+// Stats counts what the credential may destroy, without listing it.
+func (r *Reach) Stats() ReachStats {
 	if r.node == nil {
-		return 0
+		return ReachStats{}
 	}
-	return r.node.size
+	return r.node.stats
 }
 
 // Has reports whether the credential may destroy d.
@@ -277,12 +297,7 @@ func (r *Reach) Destroyed() map[string]bool {
 }
 
 // AtRisk is the number of production data holders the credential may destroy.
-func (r *Reach) AtRisk() int {
-	if r.node == nil {
-		return 0
-	}
-	return r.node.nAtRisk
-}
+func (r *Reach) AtRisk() int { return r.Stats().Production }
 
 // AtRiskResources lists them, sorted by ID (made on each call: for one credential).
 func (r *Reach) AtRiskResources() []*graph.Resource {
@@ -291,20 +306,10 @@ func (r *Reach) AtRiskResources() []*graph.Resource {
 
 // Wiped is the number of production data holders the credential may destroy together with
 // every one of their recovery points.
-func (r *Reach) Wiped() int {
-	if r.node == nil {
-		return 0
-	}
-	r.p.computeWiped(r.node)
-	return r.node.nWiped
-}
+func (r *Reach) Wiped() int { return r.Stats().UnrecoverableProd }
 
 // WipedResources lists them, sorted by ID (made on each call: for one credential).
 func (r *Reach) WipedResources() []*graph.Resource {
-	if r.node == nil {
-		return nil
-	}
-	r.p.computeWiped(r.node)
 	return r.collect(func(n *reachNode) []int32 { return n.wiped })
 }
 

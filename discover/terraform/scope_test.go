@@ -87,8 +87,8 @@ func policyShape(b int) string {
 		}
 	case 3: // NotAction with NotResource
 		s = []stmt{{Effect: "Allow", NotAction: "iam:*", NotResource: "arn:aws:s3:::svc-3*"}}
-	default:
-		s = []stmt{{Effect: "Allow", Action: "s3:GetObject", Resource: "*"}}
+	default: // volumes, not their snapshots: the snapshots survive
+		s = []stmt{{Effect: "Allow", Action: []string{"s3:GetObject", "ec2:DeleteVolume"}, Resource: "*"}}
 	}
 	doc, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": s})
 	return string(doc)
@@ -227,6 +227,8 @@ func TestGroupedFindingsListEveryPair(t *testing.T) {
 
 	x := expandScopes(t, g)
 	ix := x.Index()
+	gp := analyze.NewPass(g, analyze.Options{Now: testNow}, nil)
+	xp := analyze.NewPass(x, analyze.Options{Now: testNow}, nil)
 	pairs, wipes, grouped := 0, 0, 0
 	for _, tok := range x.ByKind(graph.Token) {
 		destroyed := map[string]bool{}
@@ -240,26 +242,54 @@ func TestGroupedFindingsListEveryPair(t *testing.T) {
 			}
 		}
 		var prod, wiped []string
+		want := analyze.ReachStats{Destroyed: len(destroyed)}
 		for id := range destroyed {
 			d, _ := ix.Resource(id)
-			if !d.Kind.IsData() || ix.TierOf(d) != graph.Production || !holder(ix, d) {
+			if !d.Kind.IsData() || !holder(ix, d) {
 				continue
 			}
-			prod = append(prod, id)
-			survives := false
+			tier := ix.TierOf(d)
+			survives, lostN := false, 0
 			for _, c := range ix.Predecessors(d, graph.BacksUp) {
-				if destroyed[c.ID] {
-					continue
-				}
-				lost := false
+				lost := destroyed[c.ID]
 				for _, s := range ix.Successors(c, graph.StoredIn) {
 					lost = lost || destroyed[s.ID]
 				}
+				if lost {
+					lostN++
+				}
 				survives = survives || !lost
 			}
+			want.Holders++
+			want.RecoveryPointsLost += lostN
+			risk := tier == graph.Production || tier == graph.Unknown
+			if risk {
+				want.AtRisk++
+			}
 			if !survives {
+				want.Unrecoverable++
+				if risk {
+					want.UnrecoverableRisk++
+				}
+			}
+			if tier != graph.Production {
+				continue
+			}
+			want.Production++
+			prod = append(prod, id)
+			if !survives {
+				want.UnrecoverableProd++
 				wiped = append(wiped, id)
 			}
+		}
+		if got := xp.Reach(tok).Stats(); got != want {
+			t.Errorf("%s: engine counts %+v, per pair %+v", tok.ID, got, want)
+		}
+		gt, _ := g.Resource(tok.ID)
+		withScopes := gp.Reach(gt).Stats()
+		withScopes.Destroyed = want.Destroyed // with scopes, the scope and account nodes count too
+		if withScopes != want {
+			t.Errorf("%s: engine counts with scopes %+v, per pair %+v", tok.ID, withScopes, want)
 		}
 		slices.Sort(prod)
 		slices.Sort(wiped)
@@ -279,7 +309,7 @@ func TestGroupedFindingsListEveryPair(t *testing.T) {
 			}
 		}
 	}
-	if wipes < 10*len(got["BH004"]) || grouped == 0 {
+	if wipes < 10*len(got["BH004"]) || grouped == 0 || wipes == pairs {
 		t.Fatalf("%d pairs, %d wipes for %d BH004 findings (%d grouped): the estate does not exercise grouping", pairs, wipes, len(got["BH004"]), grouped)
 	}
 	t.Logf("%d credential × production pairs, %d wiped pairs, in %d BH004 findings", pairs, wipes, len(got["BH004"]))
