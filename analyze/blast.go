@@ -116,6 +116,10 @@ type Blast struct {
 	Destroyed []EnvGroup   `json:"destroyed"`
 	Data      []DataFate   `json:"data"`
 	Summary   BlastSummary `json:"summary"`
+	// Omitted is set on a credential in a list of credentials whose reach is larger than
+	// BlastInlineMax: Summary counts everything, Destroyed is empty and Data holds only the
+	// first data resources with no surviving recovery point. `bulkhead blast ID` lists all.
+	Omitted bool `json:"omitted,omitempty"`
 
 	destroyed map[string]bool
 }
@@ -170,6 +174,36 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 	p.fill(b, destroyed)
 	return b
 }
+
+// blastSummary is a credential's blast from the counts of its reach: no lists of what it
+// destroys, and only the first data resources it leaves with no recovery point.
+func (p *Pass) blastSummary(r *graph.Resource) *Blast {
+	b := &Blast{Target: p.blastRes(r), Credential: true, Omitted: true, Destroyed: []EnvGroup{}, Data: []DataFate{}}
+	b.Advice, _ = r.Attr(graph.AttrAdvice)
+	for _, e := range p.Index.Out(r, graph.ExposedIn) {
+		to, _ := p.Index.Resource(e.To)
+		b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.placeName(to), Note: e.Note})
+	}
+	reach := p.Reach(r)
+	for _, e := range reach.Targets {
+		t, _ := p.Index.Resource(e.To)
+		b.Deletes = append(b.Deletes, p.blastRes(t))
+	}
+	st := reach.Stats()
+	b.Summary = BlastSummary{Destroyed: st.Destroyed, DataHolders: st.Holders, ProductionData: st.AtRisk,
+		Unrecoverable: st.Unrecoverable, UnrecoverableProd: st.UnrecoverableRisk, RecoveryPointsLost: st.RecoveryPointsLost}
+	for _, d := range p.first(reach, groupLostRisk, BlastListMax) {
+		fate := DataFate{ID: d.ID, Label: d.Label(), Tier: p.Tier(d), Copies: len(p.Copies(d)), Surviving: []RecoveryPoint{}}
+		if env := p.blastEnv(d); env != nil {
+			fate.Environment = p.envName(env)
+		}
+		b.Data = append(b.Data, fate)
+	}
+	return b
+}
+
+// BlastListMax is how many unrecoverable data resources a summary blast lists.
+const BlastListMax = 15
 
 // envName is project/environment for an environment inside a project. It is memoised: a
 // blast asks once per destroyed resource, and an environment may have thousands of edges
@@ -352,22 +386,38 @@ type Worst struct {
 	Sentence   string        `json:"sentence"`
 }
 
+// BlastInlineMax is the largest reach a credential in a list of credentials has listed in
+// full; past it, the list gives its counts and its first unrecoverable data (Omitted), so a
+// list of a thousand credentials that each reach the whole account stays the size of the
+// credentials, not of their product with the account.
+const BlastInlineMax = 200
+
 // ExposedCredentials blasts every credential that has exposed_in edges, worst first.
 func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 	p := newPass(g, opts)
 	rep := &CredentialsReport{Schema: BlastSchema, Credentials: []*Blast{}}
 	var worst *Blast
 	var worstTok *Blast
+	targets := map[*graph.Resource]*Blast{} // one delete's blast, shared by the credentials that may issue it
 	for _, t := range g.ByKind(graph.Token) {
 		if len(p.Index.Successors(t, graph.ExposedIn)) == 0 {
 			continue
 		}
-		b := p.blast(t)
+		var b *Blast
+		if p.Reach(t).Len() > BlastInlineMax {
+			b = p.blastSummary(t)
+		} else {
+			b = p.blast(t)
+		}
 		rep.Credentials = append(rep.Credentials, b)
 		// The single worst delete this credential allows.
 		for _, e := range p.Reach(t).Targets {
 			target, _ := p.Index.Resource(e.To)
-			one := p.blast(target)
+			one, ok := targets[target]
+			if !ok {
+				one = p.blast(target)
+				targets[target] = one
+			}
 			if worst == nil || Worse(one, worst) { // tokens and targets come in ID order: ties keep the first
 				worst, worstTok = one, b
 			}

@@ -26,8 +26,9 @@ type Group struct {
 type groupKind uint8
 
 const (
-	groupAtRisk groupKind = iota
-	groupWiped
+	groupAtRisk   groupKind = iota // production holders
+	groupWiped                     // production holders with no surviving recovery point
+	groupLostRisk                  // production or unknown tier holders with none
 )
 
 type groupKey struct {
@@ -98,9 +99,13 @@ func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
 	chain := r.node.chain()
 	lists := make([][]int32, len(chain))
 	for i, n := range chain {
-		lists[i] = n.atRisk
-		if kind == groupWiped {
+		switch kind {
+		case groupAtRisk:
+			lists[i] = n.atRisk
+		case groupWiped:
 			lists[i] = n.wiped
+		default:
+			lists[i] = n.lostRisk
 		}
 	}
 	var out []*graph.Resource

@@ -68,6 +68,9 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 			s.DataHolders, plural(s.DataHolders, "resource", "resources"), s.ProductionData, s.Unrecoverable)
 	}
 	fmt.Fprintln(w)
+	if b.Omitted {
+		fmt.Fprintf(w, "%s  %s\n", in, p.paint(ansiDim, fmt.Sprintf("lists omitted in a list of credentials (bulkhead blast %s lists every resource)", b.Target.ID)))
+	}
 	for gi, g := range b.Destroyed {
 		if gi == BlastGroupMax && len(b.Destroyed) > BlastGroupMax+1 {
 			rest, n, tiers := b.Destroyed[gi:], 0, map[string]int{}

@@ -355,3 +355,31 @@ func holder(ix *graph.Index, d *graph.Resource) bool {
 	}
 	return true
 }
+
+// TestBlastListCounts: a list of credentials gives each one's counts from its shared reach,
+// and they are those of its full blast; a credential whose reach is large is listed
+// without its resources.
+func TestBlastListCounts(t *testing.T) {
+	g, err := LoadState(context.Background(), realisticIAM(t, 2000), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := analyze.ExposedCredentials(g, analyze.Options{Now: testNow})
+	omitted := 0
+	for _, b := range rep.Credentials {
+		tok, _ := g.Resource(b.Target.ID)
+		full := analyze.BlastOf(g, tok, analyze.Options{Now: testNow})
+		if b.Summary != full.Summary {
+			t.Errorf("%s: listed %+v, full blast %+v", b.Target.ID, b.Summary, full.Summary)
+		}
+		if b.Omitted {
+			omitted++
+			if len(b.Destroyed) != 0 || len(b.Data) > 15 {
+				t.Errorf("%s: omitted, yet lists %d groups and %d data resources", b.Target.ID, len(b.Destroyed), len(b.Data))
+			}
+		}
+	}
+	if omitted == 0 || omitted == len(rep.Credentials) {
+		t.Fatalf("%d of %d credentials listed without their resources: the estate does not exercise both", omitted, len(rep.Credentials))
+	}
+}
