@@ -1,6 +1,7 @@
 package tfmap
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ type googleBinding struct {
 type googleState struct {
 	targets  []googleTarget
 	bindings []googleBinding
+	scopes   map[string][]*googleTarget // by binding (project, bucket, role)
 }
 
 func (b *Builder) googleTarget(n *Node, r *graph.Resource, roles []string, note string) {
@@ -268,28 +270,30 @@ func (b *Builder) googleCredentials() {
 				}
 			}
 		}
+		// A binding on a project (or on every project) is a grant shared by every member
+		// it names: one scope node holds its targets; a bucket binding names its bucket.
 		wide := false
-		for _, t := range b.google.targets {
-			for _, bd := range roles {
-				if !contains(t.roles, bd.role) {
-					continue
-				}
-				if bd.bucket != "" && bd.bucket != t.bucket {
-					continue
-				}
-				if bd.bucket == "" && bd.project != "" && t.project != "" && bd.project != t.project {
-					continue
-				}
-				if bd.bucket == "" {
-					wide = true
-				}
-				note := "role " + bd.role + " (" + bd.from + ")"
-				if t.note != "" {
-					note += "; " + t.note
-				}
-				b.Edge(k.Res, graph.ScopedTo, t.res, note, graph.Delete)
-				break
+		linked := map[*graph.Resource]bool{}
+		for _, bd := range roles {
+			ts := b.googleScope(bd)
+			if len(ts) == 0 {
+				continue
 			}
+			if bd.bucket == "" {
+				wide = true
+			}
+			note := "role " + bd.role + " (" + bd.from + ")"
+			to := ts[0].res
+			if len(ts) > 1 {
+				to = b.googleScopeNode(bd, ts)
+			} else if ts[0].note != "" {
+				note += "; " + ts[0].note
+			}
+			if linked[to] {
+				continue
+			}
+			linked[to] = true
+			b.Edge(k.Res, graph.ScopedTo, to, note, graph.Delete)
 		}
 		if wide {
 			k.Res.SetAttr(graph.AttrScopeLevel, "account")
@@ -305,6 +309,55 @@ func (b *Builder) googleCredentials() {
 			k.Res.SetAttr("roles", strings.Join(uniqueSorted(rs), ","))
 		}
 	}
+}
+
+// googleScope is what a binding lets its members delete, evaluated once per binding.
+func (b *Builder) googleScope(bd googleBinding) []*googleTarget {
+	key := bd.project + "\x00" + bd.bucket + "\x00" + bd.role
+	if ts, ok := b.google.scopes[key]; ok {
+		return ts
+	}
+	var ts []*googleTarget
+	for i := range b.google.targets {
+		t := &b.google.targets[i]
+		if !contains(t.roles, bd.role) {
+			continue
+		}
+		if bd.bucket != "" && bd.bucket != t.bucket {
+			continue
+		}
+		if bd.bucket == "" && bd.project != "" && t.project != "" && bd.project != t.project {
+			continue
+		}
+		ts = append(ts, t)
+	}
+	if b.google.scopes == nil {
+		b.google.scopes = map[string][]*googleTarget{}
+	}
+	b.google.scopes[key] = ts
+	return ts
+}
+
+// googleScopeNode is the scope node of a binding's targets, made once.
+func (b *Builder) googleScopeNode(bd googleBinding, ts []*googleTarget) *graph.Resource {
+	where := "every project"
+	if bd.project != "" {
+		where = "project " + bd.project
+	}
+	if bd.bucket != "" {
+		where = "bucket " + bd.bucket
+	}
+	id := "google:scope:" + bd.role + "@" + where
+	if r, ok := b.ids[id]; ok {
+		return r
+	}
+	r := b.Synth(&graph.Resource{ID: id, Kind: graph.Scope, Type: "google.Scope", Tier: graph.Unknown,
+		Name:    fmt.Sprintf("%d targets of %s in %s", len(ts), bd.role, where),
+		TierWhy: "a scope spans the environments of what it covers"})
+	for _, t := range ts {
+		b.edges.add(graph.Edge{From: r.ID, To: t.res.ID, Kind: graph.Contains, Note: t.note})
+	}
+	return r
 }
 
 func contains(s []string, x string) bool {
