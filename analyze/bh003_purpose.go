@@ -20,6 +20,9 @@ bulkhead takes a token's purpose from the provider where it can, and from token 
 bulkhead.hcl (token "domains-cli" { purpose = ["domains"] }). A purpose that does not involve
 data (anything but admin, data, backups, storage, volumes, databases, infrastructure) is narrow.
 Exposure in an environment of unknown tier counts as a lower environment: unknown is never safe.
+One finding per credential counts the production data it can delete and shows the path to the
+worst (one with no surviving recovery point when there is one); past ten resources the JSON
+report names the groups that list them all.
 
 Fix: replace the token with one scoped to what its purpose needs; on Railway, a project token for
 the one environment it works in; on AWS, a policy without delete actions on data.`,

@@ -17,6 +17,12 @@ compounds BH002 (backups that die with their source) and BH003 (a token stronger
 to be), but fires whenever the credential's delete reach covers the data and all its recovery
 points, including when there are none.
 
+Findings are grouped per credential: one finding names every production data resource the
+credential can destroy with all its recovery points ("can destroy 412 production data resources
+and every recovery point of 37 of them"), shows the path to the first, and lists the first ten;
+the JSON report gives the count and names the report's groups that hold the full list. Its
+fingerprint changes when that set does.
+
 Fix: break the chain at either end. Keep one recovery point the credential cannot delete (another
 account, a locked vault, retained backups), and narrow the credential so it cannot delete the data.`,
 		Before: `token "domains-cli" --may delete--> volume "pg-data" --deletes_with--> 3 backups`,

@@ -15,7 +15,8 @@ var BroadCredential = &Rule{
 		Text: `Account and workspace tokens reach every project their owner can, in every environment, now and
 in the future. A credential that never expires stays dangerous long after the job it was made for
 is done. No expiry alone is reported only when the credential can delete production data: a
-staging-only token that never expires is a smaller problem.
+staging-only token that never expires is a smaller problem. One finding per credential; it counts
+what the credential can delete rather than listing it.
 
 Fix: prefer project- or environment-scoped credentials; give every token an expiry and rotate it.`,
 		Before: `workspace token "domains-cli", no expiry`,
