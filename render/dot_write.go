@@ -36,6 +36,7 @@ var kindShape = map[graph.Kind][2]string{ // shape, fill
 	graph.Environment:    {"tab", "#ebedef"},
 	graph.Principal:      {"ellipse", "#f8f9f9"},
 	graph.Policy:         {"note", "#f8f9f9"},
+	graph.Scope:          {"octagon", "#fef9e7"},
 	graph.Other:          {"box", "#ffffff"},
 }
 
