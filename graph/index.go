@@ -501,7 +501,13 @@ func (x *Index) walk(tree []treeNode, s, t int32) []*Edge {
 }
 
 // EnvironmentOf returns the environment that contains r (directly or through its
-// containers), or nil. A resource held by several environments returns the first by ID.
+// containers), or nil. A resource held by several environments returns the first found
+// breadth-first (in-edges in index order).
+//
+// The search stops at the first environment it enqueues (the one it would have dequeued
+// first), and a search that finds none marks every resource it visited as having none, so
+// later searches stop there: a container of every resource of an account (with an edge in
+// from every credential that may delete all of it) is expanded once, not once per resource.
 func (x *Index) EnvironmentOf(r *Resource) *Resource {
 	n := x.at(r)
 	if e := x.env[n]; e != -2 {
@@ -510,23 +516,30 @@ func (x *Index) EnvironmentOf(r *Resource) *Resource {
 		}
 		return x.res[e]
 	}
-	x.env[n] = -1
 	stamp := x.nextStamp()
 	x.mark[n] = stamp
 	queue := []int32{n}
 	for i := 0; i < len(queue); i++ {
 		c := queue[i]
-		if x.res[c].Kind == Environment && c != n {
-			x.env[n] = c
-			return x.res[c]
+		if c != n && x.env[c] == -1 {
+			continue // nothing above c is an environment
 		}
 		in := x.inOf(c)
 		for j := range in.len() {
-			if h := in.at(j); x.kind(h) == codeContains && x.mark[h.n] != stamp {
-				x.mark[h.n] = stamp
-				queue = append(queue, h.n)
+			h := in.at(j)
+			if x.kind(h) != codeContains || x.mark[h.n] == stamp {
+				continue
 			}
+			if x.res[h.n].Kind == Environment {
+				x.env[n] = h.n
+				return x.res[h.n]
+			}
+			x.mark[h.n] = stamp
+			queue = append(queue, h.n)
 		}
+	}
+	for _, c := range queue {
+		x.env[c] = -1
 	}
 	return nil
 }
