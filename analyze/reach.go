@@ -36,8 +36,8 @@ type reachNode struct {
 	// Order-free hashes of the union's at-risk and wiped sets (sums of their IDs' hashes:
 	// the sets' steps along a path are disjoint, so the sum does not depend on how the
 	// union was split into steps). Grouped findings' fingerprints key on them.
-	atRiskSum, wipedSum uint64
-	children            map[int32]*reachNode
+	atRiskSum, wipedSum, destroyedSum uint64
+	children                          map[int32]*reachNode
 }
 
 // ReachStats counts what a credential's deletes destroy.
@@ -164,12 +164,13 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 			}
 		}
 		c.stats = c.parent.stats
-		c.atRiskSum, c.wipedSum = c.parent.atRiskSum, c.parent.wipedSum
+		c.atRiskSum, c.wipedSum, c.destroyedSum = c.parent.atRiskSum, c.parent.wipedSum, c.parent.destroyedSum
 	}
 	c.stats.Destroyed += len(c.delta)
 	var cands []int32
 	for _, x := range c.delta {
 		r := p.Index.At(x)
+		c.destroyedSum += idHash(r.ID)
 		if p.IsHolder(r) {
 			f := p.fate(c, r)
 			c.stats.add(f, 1)
@@ -248,6 +249,16 @@ type Reach struct {
 
 // Len is the number of resources the credential may destroy.
 func (r *Reach) Len() int { return r.Stats().Destroyed }
+
+// SetHash is an order-free hash of the IDs of everything the credential may destroy: two
+// reaches (in two graphs, before and after a change) with the same hash and Len destroy the
+// same resources, but for a 64-bit collision.
+func (r *Reach) SetHash() uint64 {
+	if r.node == nil {
+		return 0
+	}
+	return r.node.destroyedSum
+}
 
 // Stats counts what the credential may destroy, without listing it.
 func (r *Reach) Stats() ReachStats {

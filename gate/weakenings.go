@@ -148,7 +148,17 @@ func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
 				Why: "what it may delete after the change cannot be determined"}, true
 		}
 	}
-	before := bp.Reach(br).Destroyed()
+	bReach, aReach := bp.Reach(br), ap.Reach(ar)
+	if bReach.Len() == aReach.Len() && bReach.SetHash() == aReach.SetHash() {
+		// The same set: no resource to list (checked without listing either reach, since
+		// every credential of the plan's graphs comes here, not only the changed ones).
+		bl, _ := br.Attr(graph.AttrScopeLevel)
+		al, _ := ar.Attr(graph.AttrScopeLevel)
+		if bl == "" || scopeOrder[al] <= scopeOrder[bl] {
+			return Weakening{}, false
+		}
+	}
+	before := bReach.Destroyed()
 	var more []string
 	for _, d := range ap.Reach(ar).Resources() {
 		if before[d.ID] {
