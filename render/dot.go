@@ -110,8 +110,12 @@ func DOT(w io.Writer, g *graph.Graph, rep *analyze.Report, opts GraphOptions) (*
 		if opts.View != ViewFindings && opts.View != ViewAll {
 			hint = "; bulkhead blast TARGET (text or JSON) lists every resource"
 		}
-		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, more than the node budget of %d: drawn as %s (%d nodes, %d boxes)%s",
-			opts.View, len(b.sel), opts.Budget, levelNames[plan.level], len(plan.nodes), len(plan.clusters), hint)
+		over := fmt.Sprintf("more than the node budget of %d", opts.Budget)
+		if b.fitsNodes(lay.Level-1, opts.Budget) {
+			over = fmt.Sprintf("with more edges than the budget of %d", EdgeBudgetFactor*opts.Budget)
+		}
+		lay.Aggregate = fmt.Sprintf("the %s view selects %d resources, %s: drawn as %s (%d nodes, %d boxes)%s",
+			opts.View, len(b.sel), over, levelNames[plan.level], len(plan.nodes), len(plan.clusters), hint)
 	}
 	bw := bufio.NewWriter(w)
 	b.write(bw, plan, lay)
@@ -610,8 +614,21 @@ func (b *dotBuilder) fits(lvl, budget int) bool {
 			return false
 		}
 	}
-	return b.plan(lvl).cost() <= budget // exact, now that it is small
+	plan := b.plan(lvl) // exact, now that it is small
+	if plan.cost() > budget {
+		return false
+	}
+	_, edges := b.planEdges(plan)
+	return len(edges) <= EdgeBudgetFactor*budget
 }
+
+// fitsNodes reports whether a level's plan is within the node budget (whatever its edges).
+func (b *dotBuilder) fitsNodes(lvl, budget int) bool {
+	return lvl >= 0 && b.plan(lvl).cost() <= budget
+}
+
+// EdgeBudgetFactor is how many drawn edges per budgeted node a layout may have.
+const EdgeBudgetFactor = 4
 
 func isClusterKind(k graph.Kind) bool { return k == graph.Environment || k == graph.Project }
 

@@ -313,13 +313,11 @@ type edgeKey struct {
 	lhead, ltl string
 }
 
-func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]string) int {
-	type agg struct {
-		n     int
-		rules map[string]bool
-		note  string
-	}
-	edges := map[edgeKey]*agg{}
+// planEdges are the edges a plan draws, aggregated per pair of drawn nodes and kind, in
+// drawing order. The budget counts them too: a view within the node budget can still ask
+// dot to route thousands of lines.
+func (b *dotBuilder) planEdges(p *dotPlan) (map[edgeKey]*edgeAgg, []edgeKey) {
+	edges := map[edgeKey]*edgeAgg{}
 	var keys []edgeKey
 	for _, e := range b.g.Edges() {
 		if !b.inSel[e.From] || !b.inSel[e.To] {
@@ -350,7 +348,7 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		k := edgeKey{from: from, to: to, kind: e.Kind, del: e.Allows(graph.Delete), lhead: lhead, ltl: ltail}
 		a, ok := edges[k]
 		if !ok {
-			a = &agg{rules: map[string]bool{}, note: e.Note}
+			a = &edgeAgg{rules: map[string]bool{}, note: e.Note}
 			edges[k] = a
 			keys = append(keys, k)
 		}
@@ -372,6 +370,18 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		}
 		return !x.del && y.del
 	})
+	return edges, keys
+}
+
+// edgeAgg is one drawn edge: the graph edges it stands for.
+type edgeAgg struct {
+	n     int
+	rules map[string]bool
+	note  string
+}
+
+func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]string) int {
+	edges, keys := b.planEdges(p)
 	for _, k := range keys {
 		a := edges[k]
 		st := edgeStyles[k.kind]

@@ -14,6 +14,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
 	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
+	"github.com/bulkhead-dev/bulkhead/graph"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -235,5 +236,32 @@ func TestConcurrentRenders(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestEdgeBudget: a view within the node budget whose edges are not (80 credentials that
+// may each delete 80 buckets: 160 nodes, 6,400 lines) is aggregated, and says why.
+func TestEdgeBudget(t *testing.T) {
+	g := graph.New()
+	var toks, buckets []*graph.Resource
+	for i := range 80 {
+		toks = append(toks, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("t:%02d", i), Kind: graph.Token, Name: fmt.Sprintf("key-%02d", i)}))
+		buckets = append(buckets, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("b:%02d", i), Kind: graph.Bucket, Name: fmt.Sprintf("bucket-%02d", i), Tier: graph.Production}))
+	}
+	for _, tk := range toks {
+		for _, bk := range buckets {
+			g.MustConnect(graph.Edge{From: tk.ID, To: bk.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
+		}
+	}
+	var buf bytes.Buffer
+	lay, err := render.DOT(&buf, g, &analyze.Report{}, render.GraphOptions{View: render.ViewAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lay.Level == 0 || !strings.Contains(lay.Aggregate, "more edges than the budget") {
+		t.Errorf("level %d, message %q: want an aggregated view for its edges", lay.Level, lay.Aggregate)
+	}
+	if n := strings.Count(buf.String(), "->"); n > render.EdgeBudgetFactor*render.DefaultBudget {
+		t.Errorf("%d edges drawn", n)
 	}
 }
