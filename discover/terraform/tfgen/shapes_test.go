@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -132,5 +134,55 @@ func checkShape(t *testing.T, o tfgen.Options, g *graph.Graph) {
 func TestParseShapeUnknown(t *testing.T) {
 	if _, err := tfgen.ParseShape("deploy,nope"); err == nil {
 		t.Error("unknown shape accepted")
+	}
+}
+
+// WritePlan's plan reads as a plan: one change per managed instance, the chosen replaces,
+// deletes and updates, and the replaced instances' canonical IDs move (their ARN unknown).
+func TestWritePlan(t *testing.T) {
+	const n = 900
+	o, _ := tfgen.ParseShape("realistic")
+	var a, b bytes.Buffer
+	for _, buf := range []*bytes.Buffer{&a, &b} {
+		if err := tfgen.WritePlan(buf, n, 1, o, tfgen.PlanOptions{Every: 4}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("two runs with one seed differ")
+	}
+	p, err := tfplan.Parse(a.Bytes(), "plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Changes) != n {
+		t.Errorf("%d changes, want %d", len(p.Changes), n)
+	}
+	acts := map[string]map[string]int{}
+	moved := 0
+	for _, c := range p.Changes {
+		a := strings.Join(c.Actions, ",")
+		if acts[c.Type] == nil {
+			acts[c.Type] = map[string]int{}
+		}
+		acts[c.Type][a]++
+		if a == "delete,create" {
+			if _, ok := p.After.Resource(c.ResourceID); !ok {
+				moved++
+			}
+		}
+	}
+	for _, typ := range []string{"aws_db_instance", "aws_s3_bucket", "aws_ebs_volume"} {
+		m := acts[typ]
+		total := m["delete,create"] + m["delete"] + m["update"] + m["no-op"]
+		if m["delete,create"] == 0 || m["delete"] == 0 || m["update"] == 0 || m["delete,create"] != (total+3)/4 {
+			t.Errorf("%s: changes %v", typ, m)
+		}
+	}
+	if acts["aws_instance"]["no-op"] == 0 || len(acts["aws_instance"]) != 1 {
+		t.Errorf("aws_instance: changes %v, want no-ops only", acts["aws_instance"])
+	}
+	if want := acts["aws_db_instance"]["delete,create"] + acts["aws_s3_bucket"]["delete,create"] + acts["aws_ebs_volume"]["delete,create"]; moved != want {
+		t.Errorf("%d replaced instances have a new ID in the planned graph, want %d", moved, want)
 	}
 }

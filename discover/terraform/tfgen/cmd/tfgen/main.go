@@ -3,6 +3,7 @@
 //	go run ./discover/terraform/tfgen/cmd/tfgen -n 100000 -o /tmp/state-100k.tfstate
 //	go run ./discover/terraform/tfgen/cmd/tfgen -n 100000 -shape realistic -o /tmp/realistic-100k.tfstate
 //	go run ./discover/terraform/tfgen/cmd/tfgen -n 10000 -shape deploy,managed -keys-per-user 4 -o /tmp/s.tfstate
+//	go run ./discover/terraform/tfgen/cmd/tfgen -n 10000 -shape realistic -plan -o /tmp/plan-10k.json
 //
 // -shape picks shapes of real estates (tfgen.Options); the flags after it tune them. The
 // default shape is the mix the published benchmarks use, byte for byte.
@@ -29,6 +30,8 @@ func main() {
 	managed := flag.Int("managed-every", 0, "every k-th user and a role in its block get AWS-managed policies (0: none)")
 	backup := flag.Int("backup-selections", 0, "AWS Backup selections by tag (plus a quarter as many by ARN wildcard) (0: none)")
 	keys := flag.Int("keys-per-user", 0, "access keys per IAM user (0: one)")
+	plan := flag.Bool("plan", false, "write plan JSON (terraform show -json) over the state instead: every managed instance a change")
+	planEvery := flag.Int("plan-every", 4, "plan: of every k RDS instances, S3 buckets and EBS volumes, one replaced, one deleted, one updated")
 	flag.Parse()
 	o, err := tfgen.ParseShape(*shape)
 	if err != nil {
@@ -63,7 +66,11 @@ func main() {
 		defer f.Close()
 		w = f
 	}
-	if err := tfgen.WriteOptions(w, *n, *seed, o); err != nil {
+	write := func() error { return tfgen.WriteOptions(w, *n, *seed, o) }
+	if *plan {
+		write = func() error { return tfgen.WritePlan(w, *n, *seed, o, tfgen.PlanOptions{Every: *planEvery}) }
+	}
+	if err := write(); err != nil {
 		fmt.Fprintln(os.Stderr, "tfgen:", err)
 		os.Exit(1)
 	}
