@@ -14,7 +14,7 @@ type selectionIndex struct {
 	hasKey  map[string][]*Node // data nodes with the key set to a value other than "", in node order
 	data    []*Node            // every data node, in node order
 	byARN   []int32            // positions in aws.targets with an ARN, sorted by ARN then position
-	indexed int                // len(aws.targets) when byARN was built
+	indexed int                // len(aws.targets) when byARN was built, -1 before
 	hasSet  map[*Node]struct{} // scratch for taggedWith(key, "")
 	matched []int32            // scratch for targetsMatching
 }
@@ -69,7 +69,7 @@ func (b *Builder) taggedWith(key, val string) []*Node {
 func (b *Builder) targetsMatching(pattern string) []int32 {
 	x := b.selIndex()
 	ts := b.aws.targets
-	if x.byARN == nil || x.indexed != len(ts) {
+	if x.indexed != len(ts) {
 		x.byARN = x.byARN[:0]
 		for i := range ts {
 			if ts[i].arn != "" {
@@ -106,7 +106,7 @@ func (b *Builder) targetsMatching(pattern string) []int32 {
 
 func (b *Builder) selIndex() *selectionIndex {
 	if b.aws.sel == nil {
-		b.aws.sel = &selectionIndex{}
+		b.aws.sel = &selectionIndex{indexed: -1}
 	}
 	return b.aws.sel
 }
