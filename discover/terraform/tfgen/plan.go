@@ -118,13 +118,11 @@ func WritePlan(w io.Writer, n int, seed int64, o Options, p PlanOptions) error {
 					put(",")
 				}
 				put("\n      ")
-				rec := x.rec
+				values := x.before
 				if planned {
-					rec = maps1(x.rec, "values", x.after)
-				} else {
-					rec = maps1(x.rec, "values", x.before)
+					values = x.after
 				}
-				val(rec)
+				val(maps1(x.rec, "values", values))
 			}
 			put("]")
 		}
