@@ -38,8 +38,10 @@ func stableIDs(before, after *graph.Graph) (*graph.Graph, error) {
 	}
 	bm := byRef(before)
 	rename := map[string]string{}
-	type tail struct{ from, to string }
-	var tails []tail
+	// tails maps the native part of each renamed ID to the native parts it moves to, in
+	// order, so an ID derived from it (it ends in ":"+from) is found by looking up each of
+	// its own suffixes after a colon: a map lookup per colon, not a scan of every rename.
+	tails := map[string][]string{}
 	for ref, ar := range byRef(after) {
 		br, ok := bm[ref]
 		if !ok || br.ID == ar.ID || br.Kind != ar.Kind {
@@ -49,22 +51,48 @@ func stableIDs(before, after *graph.Graph) (*graph.Graph, error) {
 			continue
 		}
 		rename[ar.ID] = br.ID
-		tails = append(tails, tail{rest(ar.ID), rest(br.ID)})
+		if from := rest(ar.ID); from != "" {
+			tails[from] = append(tails[from], rest(br.ID))
+		}
 	}
 	if len(rename) == 0 {
 		return after, nil
 	}
-	sort.Slice(tails, func(i, j int) bool { return tails[i].from < tails[j].from })
+	for _, to := range tails {
+		sort.Strings(to)
+	}
+	type tail struct{ from, to string }
+	var cand []tail
 	mapID := func(id string) string {
 		if n, ok := rename[id]; ok {
 			return n
 		}
-		for _, t := range tails { // a derived ID that embeds the renamed one's native part
-			if t.from != "" && strings.HasSuffix(id, ":"+t.from) {
-				n := strings.TrimSuffix(id, t.from) + t.to
-				if _, clash := after.Resource(n); !clash {
-					return n
+		// A derived ID that embeds a renamed one's native part: the candidates are tried in
+		// the order of their native part, then of what it moves to.
+		cand = cand[:0]
+		for i := strings.IndexByte(id, ':'); i >= 0; {
+			from := id[i+1:]
+			for _, to := range tails[from] {
+				cand = append(cand, tail{from, to})
+			}
+			j := strings.IndexByte(from, ':')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+		if len(cand) > 1 {
+			sort.Slice(cand, func(i, j int) bool {
+				if cand[i].from != cand[j].from {
+					return cand[i].from < cand[j].from
 				}
+				return cand[i].to < cand[j].to
+			})
+		}
+		for _, t := range cand {
+			n := strings.TrimSuffix(id, t.from) + t.to
+			if _, clash := after.Resource(n); !clash {
+				return n
 			}
 		}
 		return id

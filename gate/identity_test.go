@@ -1,6 +1,8 @@
 package gate
 
 import (
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -38,5 +40,36 @@ func TestStableIDsAcrossReplace(t *testing.T) {
 	}
 	if same, _ := stableIDs(before, before); same != before {
 		t.Error("no rename must return the graph itself")
+	}
+}
+
+// An ID derived from a renamed resource's native part, with no origin ref of its own,
+// follows the rename unless the new ID is taken.
+func TestStableIDsDerived(t *testing.T) {
+	before, after := graph.New(), graph.New()
+	before.MustAdd(&graph.Resource{ID: "aws:aws_db_instance:arn:db", Kind: graph.Database, Origin: graph.Origin{Ref: "aws_db_instance.main"}})
+	after.MustAdd(&graph.Resource{ID: "aws:aws_db_instance:aws_db_instance.main", Kind: graph.Database, Origin: graph.Origin{Ref: "aws_db_instance.main"}})
+	after.MustAdd(&graph.Resource{ID: "aws:final_snapshot:aws_db_instance.main", Kind: graph.Backup})
+	after.MustAdd(&graph.Resource{ID: "x:y:z:aws_db_instance.main", Kind: graph.Other})
+	after.MustAdd(&graph.Resource{ID: "aws:taken:aws_db_instance.main", Kind: graph.Other})
+	after.MustAdd(&graph.Resource{ID: "aws:taken:arn:db", Kind: graph.Other})
+	after.MustAdd(&graph.Resource{ID: "aws:unrelated:aws_db_instance.mainx", Kind: graph.Other})
+	after.MustConnect(graph.Edge{From: "aws:final_snapshot:aws_db_instance.main", To: "aws:aws_db_instance:aws_db_instance.main", Kind: graph.BacksUp})
+	g, err := stableIDs(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range g.Resources() {
+		ids = append(ids, r.ID)
+	}
+	sort.Strings(ids)
+	want := []string{"aws:aws_db_instance:arn:db", "aws:final_snapshot:arn:db", "aws:taken:arn:db", "aws:taken:aws_db_instance.main",
+		"aws:unrelated:aws_db_instance.mainx", "x:y:z:arn:db"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("IDs after alignment:\n got %q\nwant %q", ids, want)
+	}
+	if es := g.Edges(); len(es) != 1 || es[0].From != "aws:final_snapshot:arn:db" || es[0].To != "aws:aws_db_instance:arn:db" {
+		t.Errorf("edge not moved with its ends: %+v", es)
 	}
 }

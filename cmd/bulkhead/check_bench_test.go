@@ -19,7 +19,12 @@ import (
 // instances (a third replaced, a third deleted, a third updated with deletion protection
 // switched off), one manual snapshot for every other instance (no-op), and n/2 S3 buckets
 // created.
-func genPlan(tb testing.TB, n int) string {
+func genPlan(tb testing.TB, n int) string { return genPlanMoved(tb, n, false) }
+
+// genPlanMoved is genPlan; with moved, the replaced instances' planned values lack what is
+// known only after apply (arn, id, resource_id, address, endpoint), as Terraform writes
+// them, so their canonical IDs move and the gate aligns them (gate.stableIDs).
+func genPlanMoved(tb testing.TB, n int, moved bool) string {
 	type res = map[string]any
 	var prior, planned, changes []any
 	dbs := n / 4
@@ -32,10 +37,22 @@ func genPlan(tb testing.TB, n int) string {
 		prior = append(prior, r)
 		var actions []string
 		var after any = v
+		unknown := res{}
 		switch i % 3 {
 		case 0:
 			actions = []string{"delete", "create"}
-			planned = append(planned, r)
+			if !moved {
+				planned = append(planned, r)
+				break
+			}
+			a := res{}
+			for k, x := range v {
+				if k != "arn" {
+					a[k] = x
+				}
+			}
+			after, unknown = a, res{"arn": true, "id": true, "resource_id": true, "address": true, "endpoint": true}
+			planned = append(planned, res{"address": addr, "mode": "managed", "type": "aws_db_instance", "name": "db", "index": i, "values": a})
 		case 1:
 			actions, after = []string{"delete"}, nil
 		default:
@@ -49,7 +66,7 @@ func genPlan(tb testing.TB, n int) string {
 			planned = append(planned, res{"address": addr, "mode": "managed", "type": "aws_db_instance", "name": "db", "index": i, "values": a})
 		}
 		changes = append(changes, res{"address": addr, "mode": "managed", "type": "aws_db_instance", "name": "db", "index": i,
-			"change": res{"actions": actions, "before": v, "after": after, "after_unknown": res{}}})
+			"change": res{"actions": actions, "before": v, "after": after, "after_unknown": unknown}})
 	}
 	for i := 0; i < dbs; i++ {
 		if i%2 == 1 {
@@ -86,8 +103,13 @@ func genPlan(tb testing.TB, n int) string {
 
 // BenchmarkCheckPlan10k is `bulkhead check --plan` on a 10k-change plan, end to end:
 // read and map the plan JSON, check, and write the PR comment. Target: ≤ 1 s.
-func BenchmarkCheckPlan10k(b *testing.B) {
-	path := genPlan(b, 10000)
+func BenchmarkCheckPlan10k(b *testing.B) { benchCheckPlan(b, genPlan(b, 10000)) }
+
+// BenchmarkCheckPlan10kMoved is BenchmarkCheckPlan10k on genPlanMoved: the 834 replaced
+// instances change canonical ID between the prior state and the planned values.
+func BenchmarkCheckPlan10kMoved(b *testing.B) { benchCheckPlan(b, genPlanMoved(b, 10000, true)) }
+
+func benchCheckPlan(b *testing.B, path string) {
 	fi, _ := os.Stat(path)
 	b.Logf("plan: %d changes, %.1f MB", 10000, float64(fi.Size())/1e6)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)

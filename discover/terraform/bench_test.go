@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -20,9 +21,12 @@ import (
 )
 
 // Benchmarks (docs/bench-terraform.md): a generated state of BULKHEAD_BENCH_N resources
-// (default 10000; the published figures use 100000), or the file BULKHEAD_BENCH_STATE.
+// (default 10000; the published figures use 100000) of the shapes BULKHEAD_BENCH_SHAPE
+// names (tfgen.ParseShape: default, realistic, deploy,managed, ...), or the file
+// BULKHEAD_BENCH_STATE.
 //
 //	BULKHEAD_BENCH_N=100000 go test ./discover/terraform -run XXX -bench . -benchtime 3x
+//	BULKHEAD_BENCH_SHAPE=realistic go test ./discover/terraform -run XXX -bench SideBySide -benchtime 3x
 
 var benchOnce sync.Once
 var benchPath string
@@ -41,12 +45,20 @@ func benchState(b *testing.B) string {
 		if err != nil {
 			b.Fatal(err)
 		}
+		shape := os.Getenv("BULKHEAD_BENCH_SHAPE")
+		o, err := tfgen.ParseShape(shape)
+		if err != nil {
+			b.Fatal("BULKHEAD_BENCH_SHAPE: ", err)
+		}
 		benchPath = filepath.Join(dir, "state-"+strconv.Itoa(n)+".tfstate")
+		if shape != "" {
+			benchPath = filepath.Join(dir, "state-"+strings.ReplaceAll(shape, ",", "+")+"-"+strconv.Itoa(n)+".tfstate")
+		}
 		f, err := os.Create(benchPath)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := tfgen.Write(f, n, 1); err != nil {
+		if err := tfgen.WriteOptions(f, n, 1, o); err != nil {
 			b.Fatal(err)
 		}
 		f.Close()

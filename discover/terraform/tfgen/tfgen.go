@@ -14,10 +14,16 @@ import (
 // Write writes a state with n managed resource instances (plus one data source per 100)
 // to w. The mix: EC2 instances with their security groups and EBS volumes and snapshots,
 // RDS instances, S3 buckets with versioning resources, IAM users, policies and access
-// keys, spread over modules, with count and for_each instances.
-func Write(w io.Writer, n int, seed int64) error {
+// keys, spread over modules, with count and for_each instances. Its bytes never change:
+// published benchmarks were measured on them. WriteOptions adds shapes of real estates.
+func Write(w io.Writer, n int, seed int64) error { return WriteOptions(w, n, seed, Options{}) }
+
+// WriteOptions writes a state of n managed resource instances with the shapes o selects
+// (see Options); the zero Options is Write's output.
+func WriteOptions(w io.Writer, n int, seed int64, o Options) error {
+	o = o.fit(n)
 	bw := bufio.NewWriterSize(w, 1<<20)
-	g := &gen{w: bw, rng: rand.New(rand.NewSource(seed))}
+	g := &gen{w: bw, rng: rand.New(rand.NewSource(seed)), o: o}
 	g.printf("{\n  \"version\": 4,\n  \"terraform_version\": \"1.9.5\",\n  \"serial\": %d,\n  \"lineage\": \"0b5e6c1e-7f1d-4c3a-9a63-5b0f1e2d3c4b\",\n  \"outputs\": {},\n  \"resources\": [", n)
 	first := true
 	sep := func() {
@@ -26,38 +32,43 @@ func Write(w io.Writer, n int, seed int64) error {
 		}
 		first = false
 	}
+	// The shared resources (policies, groups, backup plans) come last; the blocks fill the rest.
+	blocks := n - o.reserved()
 	made := 0
-	for block := 0; made < n; block++ {
+	for block := 0; made < blocks; block++ {
 		module := ""
 		if block%3 != 0 {
 			module = fmt.Sprintf("module.svc_%d", block%50)
 		}
 		env := []string{"prod", "staging", "dev"}[block%3]
 		// One block: up to 20 instances of a few types, like a service module.
-		for _, kind := range []struct {
-			typ   string
-			count int
-		}{
-			{"aws_instance", 5}, {"aws_security_group", 3}, {"aws_ebs_volume", 3}, {"aws_ebs_snapshot", 2},
-			{"aws_db_instance", 1}, {"aws_s3_bucket", 2}, {"aws_s3_bucket_versioning", 1},
-			{"aws_iam_policy", 1}, {"aws_iam_user", 1}, {"aws_iam_user_policy_attachment", 1}, {"aws_iam_access_key", 1},
-		} {
-			if made >= n {
+		for _, kind := range g.kinds(block) {
+			if made >= blocks {
 				break
 			}
 			c := kind.count
-			if made+c > n {
-				c = n - made
+			if made+c > blocks {
+				c = blocks - made
 			}
 			sep()
-			g.resource(module, kind.typ, fmt.Sprintf("r%d", block), env, block, c)
+			name := kind.name
+			if name == "" {
+				name = fmt.Sprintf("r%d", block)
+			}
+			g.variant = kind.variant
+			g.resource(module, kind.typ, name, env, block, c)
+			g.variant = ""
+			if kind.typ == "aws_iam_user" {
+				g.users = append(g.users, block)
+			}
 			made += c
 		}
-		if block%5 == 0 && made < n {
+		if block%5 == 0 && made < blocks {
 			sep()
 			g.data(module, block)
 		}
 	}
+	g.shared(sep)
 	g.printf("\n  ],\n  \"check_results\": null\n}\n")
 	if g.err != nil {
 		return g.err
@@ -66,9 +77,12 @@ func Write(w io.Writer, n int, seed int64) error {
 }
 
 type gen struct {
-	w   *bufio.Writer
-	rng *rand.Rand
-	err error
+	w       *bufio.Writer
+	rng     *rand.Rand
+	err     error
+	o       Options
+	variant string // which flavour of a type resource writes (kind.variant)
+	users   []int  // blocks whose IAM user was written
 }
 
 func (g *gen) printf(format string, a ...any) {
@@ -120,7 +134,7 @@ func (g *gen) resource(module, typ, name, env string, block, count int) {
 		g.printf("          \"schema_version\": 1,\n          \"attributes\": {\n")
 		g.attributes(typ, env, block, i)
 		g.printf("\n          },\n          \"sensitive_attributes\": [],\n          \"private\": \"%s\"", g.hex(120))
-		if typ != "aws_iam_user" {
+		if typ != "aws_iam_user" && block >= 0 {
 			g.printf(",\n          \"dependencies\": [\"aws_iam_user.r%d\"]", block)
 		}
 		g.printf("\n        }")
@@ -129,6 +143,9 @@ func (g *gen) resource(module, typ, name, env string, block, count int) {
 }
 
 func (g *gen) tags(env string, block int) string {
+	if block < 0 { // shared resources
+		return `{"ManagedBy": "terraform", "Owner": "platform"}`
+	}
 	return fmt.Sprintf(`{"Environment": %q, "Name": "svc-%d-%s", "Owner": "team-%d", "CostCenter": "cc-%d", "ManagedBy": "terraform"}`, env, block, env, block%17, block%9)
 }
 
@@ -202,6 +219,10 @@ func (g *gen) attributes(typ, env string, block, i int) {
 		g.printf(`            "bucket": "svc-%d-%s-0", "expected_bucket_owner": "", "id": "svc-%d-%s-0", "mfa": null,
             "versioning_configuration": [{"mfa_delete": "", "status": "Enabled"}]`, block, env, block, env)
 	case "aws_iam_policy":
+		if block < 0 || g.flavoured(block) {
+			g.policy(env, block, i, tags)
+			return
+		}
 		action := `"s3:GetObject","s3:PutObject"`
 		if block < 2 {
 			action = `"ec2:*","rds:*","s3:*"` // two broad keys, whatever the size
@@ -214,10 +235,16 @@ func (g *gen) attributes(typ, env string, block, i int) {
 		g.printf(`            "arn": "arn:aws:iam::%s:user/svc-%d", "force_destroy": false, "id": "svc-%d", "name": "svc-%d", "path": "/",
             "permissions_boundary": "", "tags": %s, "tags_all": %s, "unique_id": "AIDA%s"`, acct, block, block, block, tags, tags, strings.ToUpper(g.hex(17)))
 	case "aws_iam_user_policy_attachment":
+		if g.variant != "" {
+			g.attachment(block, i)
+			return
+		}
 		g.printf(`            "id": "svc-%d-%s", "policy_arn": "arn:aws:iam::%s:policy/svc-%d", "user": "svc-%d"`, block, g.hex(20), acct, block, block)
 	case "aws_iam_access_key":
 		g.printf(`            "create_date": "2026-01-%02dT10:00:00Z", "encrypted_secret": null, "encrypted_ses_smtp_password_v4": null, "id": "AKIA%s",
             "key_fingerprint": null, "pgp_key": null, "secret": "%s", "ses_smtp_password_v4": "%s", "status": "Active", "user": "svc-%d"`,
 			1+block%28, strings.ToUpper(g.hex(16)), g.hex(40), g.hex(44), block)
+	default:
+		g.shapeAttributes(typ, env, block, i, tags)
 	}
 }

@@ -35,6 +35,7 @@ type awsState struct {
 	policies map[*Node][]policySource // principal (user, group, role) -> policies
 	nTargets int                      // distinct target resources (targetCount), -1 until counted
 	account  *graph.Resource          // the account node (awsAccount), once made
+	sel      *selectionIndex          // AWS Backup selections' indexes (aws_backup.go), while linking
 }
 
 // policySource is one policy attached to a principal.
@@ -548,10 +549,8 @@ func backupSelectionLink(b *Builder, n *Node) {
 	var selected []*Node
 	for _, v := range n.In.Values("resources") {
 		if s, ok := v.(string); ok && strings.Contains(s, "*") {
-			for _, t := range b.aws.targets {
-				if t.arn != "" && globMatch(s, t.arn) {
-					selected = append(selected, b.nodeOf(t.res)...)
-				}
+			for _, ti := range b.targetsMatching(s) {
+				selected = append(selected, b.nodeOf(b.aws.targets[ti].res)...)
 			}
 			continue
 		}
@@ -560,11 +559,7 @@ func backupSelectionLink(b *Builder, n *Node) {
 	for i := range n.In.List("selection_tag") {
 		p := "selection_tag." + strconv.Itoa(i) + "."
 		key, val := n.In.Str(p+"key"), n.In.Str(p+"value")
-		for _, c := range b.nodes {
-			if c.Res != nil && c.Res.Kind.IsData() && c.In.Map("tags")[key] == val {
-				selected = append(selected, c)
-			}
-		}
+		selected = append(selected, b.taggedWith(key, val)...)
 	}
 	sort.Slice(selected, func(i, j int) bool { return selected[i].In.Address < selected[j].In.Address })
 	for ri := range plan.In.List("rule") {

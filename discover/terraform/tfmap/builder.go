@@ -535,6 +535,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			}
 		}
 	}
+	b.aws.sel = nil
 	b.awsCredentials()
 	b.googleCredentials()
 	// The attribute values are read by links and credentials only: release them before
