@@ -71,7 +71,6 @@ func (o *sourceOptions) load(ctx context.Context, io *IOStreams) (*graph.Graph, 
 	if len(all) == 0 {
 		return nil, ref, inputError(errors.New("no source given: use --demo, --snapshot FILE, or a source flag (see --help)"))
 	}
-	setMemoryLimit(o.sets)
 	g, err := discover.All(ctx, all)
 	if err != nil {
 		if errors.Is(err, discover.ErrIncomplete) {
