@@ -94,6 +94,7 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 			addrs[c.ResourceID] = c.Address
 		}
 	}
+	grew := &targetGrowth{bp: bp, ap: ap, memo: map[string]bool{}}
 	for _, br := range bp.Graph.Resources() {
 		ar, ok := ap.Graph.Resource(br.ID)
 		if !ok {
@@ -121,7 +122,7 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 			}
 		}
 		if br.Kind == graph.Token {
-			if w, ok := widened(bp, ap, br, ar); ok {
+			if w, ok := widened(bp, ap, br, ar, grew); ok {
 				w.Address = addr
 				add(w)
 			}
@@ -141,7 +142,7 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 
 // widened reports a credential that may delete more after the change than before: a
 // broader scope level, or existing resources it could not delete before.
-func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
+func widened(bp, ap *analyze.Pass, br, ar *graph.Resource, grew *targetGrowth) (Weakening, bool) {
 	if v, _ := ar.Attr(graph.AttrReach); v == "unknown" {
 		if bv, _ := br.Attr(graph.AttrReach); bv != "unknown" {
 			return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: "authority", From: "known", To: "unknown",
@@ -149,7 +150,7 @@ func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
 		}
 	}
 	bReach, aReach := bp.Reach(br), ap.Reach(ar)
-	if bReach.Len() == aReach.Len() && bReach.SetHash() == aReach.SetHash() {
+	if bReach.Len() == aReach.Len() && bReach.SetHash() == aReach.SetHash() || grew.none(bReach, aReach) {
 		// The same set: no resource to list (checked without listing either reach, since
 		// every credential of the plan's graphs comes here, not only the changed ones).
 		bl, _ := br.Attr(graph.AttrScopeLevel)
@@ -190,6 +191,51 @@ func widened(bp, ap *analyze.Pass, br, ar *graph.Resource) (Weakening, bool) {
 	}
 	return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: "authority",
 		From: fmt.Sprintf("may delete %d", len(before)), To: fmt.Sprintf("may delete %d", len(ap.Reach(ar).Resources())), Why: also}, true
+}
+
+// targetGrowth tells whether a delete target (a resource or a shared scope, by ID) destroys,
+// after the change, a resource that existed before and that it did not destroy then. It is
+// memoised per target: every credential with the same grant shares the answer, so comparing
+// every credential costs the targets' cascades once, not once per credential.
+type targetGrowth struct {
+	bp, ap *analyze.Pass
+	memo   map[string]bool
+}
+
+// none reports whether a credential whose delete targets after the change were all its
+// targets before (the plan may have removed some) may delete no existing resource it could
+// not before.
+func (g *targetGrowth) none(before, after *analyze.Reach) bool {
+	had := make(map[string]bool, len(before.Targets))
+	for _, e := range before.Targets {
+		had[e.To] = true
+	}
+	for _, e := range after.Targets {
+		if !had[e.To] || g.grows(e.To) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *targetGrowth) grows(id string) bool {
+	if v, ok := g.memo[id]; ok {
+		return v
+	}
+	v := true
+	bt, ok1 := g.bp.Index.Resource(id)
+	at, ok2 := g.ap.Index.Resource(id)
+	if ok1 && ok2 {
+		v = false
+		for _, d := range g.ap.Destroys(at) {
+			if _, existed := g.bp.Index.Resource(d.ID); existed && !g.bp.Index.DestroysID(bt, d.ID) {
+				v = true
+				break
+			}
+		}
+	}
+	g.memo[id] = v
+	return v
 }
 
 func weakeningFinding(bp, ap *analyze.Pass, w *Weakening) analyze.Finding {

@@ -175,6 +175,7 @@ type keyGrant struct {
 type grantScope struct {
 	targets []int32  // positions in awsState.targets, one per distinct resource, in order
 	acts    []string // delete actions that cover some target, sorted
+	key     string   // the grant: actions, resource pattern, the principal's denies
 	node    *graph.Resource
 }
 
@@ -312,6 +313,7 @@ func (ev *grantEval) scope(s *Statement, pattern string, denies []*Statement, de
 	}
 	slices.Sort(gs.targets) // registration order: deterministic, whatever the index's order
 	gs.acts = slices.Sorted(maps.Keys(acts))
+	gs.key = key
 	ev.memo[key] = gs
 	return gs
 }
@@ -332,15 +334,12 @@ func (ev *grantEval) edgeTo(gs *grantScope, pattern string) (*graph.Resource, st
 	return gs.node, ""
 }
 
-// awsScope makes the scope node of a grant: it contains each target once.
+// awsScope makes the scope node of a grant: it contains each target once. Its ID is a
+// hash of the grant, not of its targets, so the same grant has the same scope before and
+// after a change that adds or removes what it covers (check and diff compare them by ID).
 func (b *Builder) awsScope(gs *grantScope, made map[string]*graph.Resource) *graph.Resource {
-	h := sha256.New()
-	for _, ti := range gs.targets {
-		h.Write([]byte(b.aws.targets[ti].res.ID))
-		h.Write([]byte{0})
-	}
-	h.Write([]byte(strings.Join(gs.acts, ",")))
-	sum := hex.EncodeToString(h.Sum(nil)[:8])
+	h := sha256.Sum256([]byte(gs.key))
+	sum := hex.EncodeToString(h[:8])
 	if r, ok := made["aws:scope:"+sum]; ok {
 		return r
 	}
