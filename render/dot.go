@@ -627,8 +627,9 @@ func (b *dotBuilder) fitsNodes(lvl, budget int) bool {
 	return lvl >= 0 && b.plan(lvl).cost() <= budget
 }
 
-// EdgeBudgetFactor is how many drawn edges per budgeted node a layout may have.
-const EdgeBudgetFactor = 4
+// EdgeBudgetFactor is how many drawn edges per budgeted node a layout may have: dot took
+// 10.9 s on 309 nodes and 1,151 edges (a realistic-IAM 1k state), under a second at 217.
+const EdgeBudgetFactor = 2
 
 func isClusterKind(k graph.Kind) bool { return k == graph.Environment || k == graph.Project }
 
