@@ -112,6 +112,15 @@ func (e GQLError) PathString() string {
 	return b.String()
 }
 
+// Refusal reports whether the error says the credential itself is not accepted, in the
+// words Railway uses for that ("Not Authorized", "Project token not found": CLI
+// src/client.rs parse_graphql_response). Any other error (a server fault such as "Problem
+// processing request") says nothing about the credential.
+func (e GQLError) Refusal() bool {
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "not authorized") || strings.Contains(m, "project token not found")
+}
+
 // Response is a decoded GraphQL answer: data (possibly partial) and errors.
 type Response struct {
 	Data   json.RawMessage `json:"data"`
@@ -121,6 +130,20 @@ type Response struct {
 // HasData reports whether data is present and not null.
 func (r *Response) HasData() bool {
 	return len(r.Data) > 0 && !bytes.Equal(bytes.TrimSpace(r.Data), []byte("null"))
+}
+
+// Refused reports whether the answer is a refusal of the credential: no data, and every
+// error a Refusal. An answer with data, or with any other error, is not.
+func (r *Response) Refused() bool {
+	if r.HasData() || len(r.Errors) == 0 {
+		return false
+	}
+	for _, e := range r.Errors {
+		if !e.Refusal() {
+			return false
+		}
+	}
+	return true
 }
 
 // RequestError is a request that failed after its retries, or could not be retried.
