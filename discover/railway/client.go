@@ -152,6 +152,7 @@ type RequestError struct {
 	Attempts  int
 	Reason    string // "HTTP 503", "timeout", "rate limited (HTTP 429)", "malformed JSON response"
 	Transient bool   // network, rate limit or server fault: discovery is incomplete, not wrong input
+	Refused   bool   // HTTP 401 or 403: the credential is not accepted
 }
 
 func (e *RequestError) Error() string {
@@ -309,7 +310,7 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 	case res.StatusCode >= 500:
 		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode), Transient: true}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode)}
+		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode), Refused: true}
 	}
 	var out Response
 	if err := json.Unmarshal(data, &out); err != nil {

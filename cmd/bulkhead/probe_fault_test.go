@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/discover/railway"
+	"github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
+)
+
+// probeDir is a working directory holding the incident's workspace token.
+func probeDir(t *testing.T) string {
+	t.Helper()
+	old := railwayTuning
+	railwayTuning = railway.ClientOptions{RPS: 1000, Timeout: 2 * time.Second, Backoff: time.Millisecond, MaxAttempts: 2}
+	t.Cleanup(func() { railwayTuning = old })
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("RAILWAY_API_TOKEN="+server.IncidentDomainsToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestAuditProbeServerFault: a server fault on the probe ("Problem processing request",
+// HTTP 200) is not a revoked token: audit exits 3 (incomplete), never 0 with no finding.
+func TestAuditProbeServerFault(t *testing.T) {
+	srv, url := wdFake(t)
+	srv.SetFaults(server.Fault{Kind: server.FaultProblem})
+	dir := probeDir(t)
+	stdout, stderr, code := wdRun(t, "audit", "--workdir", dir, "--probe", "--railway-endpoint", url)
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitIncomplete, stdout, stderr)
+	}
+	if strings.Contains(stdout, "rejected") || strings.Contains(stdout, "no finding") {
+		t.Errorf("a fault read as a rejection:\n%s", stdout)
+	}
+	if !strings.Contains(stdout+stderr, "Problem processing request") {
+		t.Errorf("the fault is not named:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	}
+}
+
+// TestBlastAfterFailedProbe: after a probe that sent requests and failed, blast does not
+// claim that nothing was sent.
+func TestBlastAfterFailedProbe(t *testing.T) {
+	srv, url := wdFake(t)
+	srv.SetFaults(server.Fault{Kind: server.Fault5xx})
+	dir := probeDir(t)
+	stdout, stderr, _ := wdRun(t, "blast", "--workdir", dir, "--probe", "--railway-endpoint", url)
+	if len(srv.Requests()) == 0 {
+		t.Fatal("the probe sent nothing")
+	}
+	if strings.Contains(stdout+stderr, "nothing was sent") {
+		t.Errorf("blast says nothing was sent after %d requests:\n%s", len(srv.Requests()), stdout)
+	}
+	if !strings.Contains(stdout, "reach unknown") {
+		t.Errorf("blast:\n%s", stdout)
+	}
+}

@@ -1,0 +1,79 @@
+package workdir_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/discover/railway"
+	"github.com/bulkhead-dev/bulkhead/discover/workdir"
+	"github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// TestProbeServerFaultIsNotARejection: only an authentication error makes a probed token
+// "rejected" (reach none). A server fault ("Problem processing request" with HTTP 200), an
+// error next to data, or emptied data leaves its reach unknown and records a gap.
+func TestProbeServerFaultIsNotARejection(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault server.Fault
+	}{
+		{"problem on every request", server.Fault{Kind: server.FaultProblem}},
+		{"problem on the first request only", server.Fault{Kind: server.FaultProblem, Times: 1}},
+		{"path-less error with the data", server.Fault{Kind: server.FaultPathless}},
+		{"emptied answer", server.Fault{Kind: server.FaultEmptied}},
+		{"a field fails", server.Fault{Kind: server.FaultGraphQLError, Match: "name"}},
+	} {
+		for _, tok := range []struct{ env, value string }{
+			{"RAILWAY_API_TOKEN", server.IncidentDomainsToken},
+			{"RAILWAY_TOKEN", server.IncidentAnalyticsCI},
+		} {
+			t.Run(tc.name+"/"+tok.env, func(t *testing.T) {
+				srv, url := fakeRailway(t)
+				srv.SetFaults(tc.fault)
+				dir := t.TempDir()
+				write(t, dir, ".env", tok.env+"="+tok.value+"\n")
+				src := testSource("w", dir)
+				src.Probers = []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: url, MaxAttempts: 2, Backoff: time.Millisecond}}}
+				g, logs := scan(t, src)
+				if len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].Reason, "Problem processing request") {
+					t.Errorf("gaps: %+v", g.Gaps)
+				}
+				for _, r := range g.ByKind(graph.Token) {
+					if v := r.Attrs.Get(graph.AttrReach); strings.HasPrefix(v, "none") {
+						t.Errorf("%s: a server fault read as a rejection: reach %q", r.ID, v)
+					}
+				}
+				if strings.Contains(logs+gapText(g), tok.value) {
+					t.Error("a value reached the logs or a gap")
+				}
+			})
+		}
+	}
+}
+
+// TestProbeRefusalIsARejection: an authentication error, in a GraphQL answer or as HTTP
+// 401/403, is a rejection, not a gap.
+func TestProbeRefusalIsARejection(t *testing.T) {
+	_, url := fakeRailway(t)
+	dir := t.TempDir()
+	write(t, dir, ".env", "RAILWAY_API_TOKEN="+unknownToken+"\n")
+	src := testSource("w", dir)
+	src.Probers = []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: url}}}
+	g, _ := scan(t, src)
+	if len(g.Gaps) != 0 {
+		t.Errorf("gaps: %+v", g.Gaps)
+	}
+	if v := g.ByKind(graph.Token)[0].Attrs.Get(graph.AttrReach); !strings.HasPrefix(v, "none") {
+		t.Errorf("reach %q, want none", v)
+	}
+}
+
+func gapText(g *graph.Graph) string {
+	var b strings.Builder
+	for _, gp := range g.Gaps {
+		b.WriteString(gp.What + " " + gp.Reason + "\n")
+	}
+	return b.String()
+}
