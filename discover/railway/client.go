@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,10 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
 		}}
 	}
+	// Whatever client is given, credentials never follow a redirect to another host.
+	hc := *o.HTTP
+	hc.CheckRedirect = sameHostRedirect(hc.CheckRedirect)
+	o.HTTP = &hc
 	if o.RPS <= 0 {
 		o.RPS = 10
 	}
@@ -79,6 +84,53 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 		o.Logger = slog.Default()
 	}
 	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// ErrCrossHostRedirect is a redirect to another host (or from https to http), refused so
+// that the credential's header is never sent anywhere but the endpoint.
+var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the credential is only ever sent to the endpoint)")
+
+// sameHostRedirect allows a redirect only to the first request's scheme and host (port
+// included), then asks next, if set.
+func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("%w: %s", ErrCrossHostRedirect, RedactURL(req.URL.String()))
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// RedactURL returns u with every credential it may hold removed: user info, query values
+// and fragment. A URL that does not parse is not shown at all. Use it on any URL that can
+// reach an error, a log line or a snapshot.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "[unparsable URL, not shown]"
+	}
+	if p.User != nil {
+		p.User = url.User("[redacted]")
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k := range q {
+			q[k] = []string{"[redacted]"}
+		}
+		p.RawQuery = q.Encode()
+	}
+	p.Fragment, p.RawFragment = "", ""
+	p.Opaque = ""
+	s := p.String()
+	// url.String escapes the brackets; keep the marker readable.
+	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(s)
 }
 
 // Requests is the number of HTTP requests sent so far (retries included).
@@ -259,7 +311,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.o.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, nil, &RequestError{Op: op, Reason: "bad endpoint: " + err.Error()}
+		return nil, nil, &RequestError{Op: op, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -268,6 +320,14 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 	c.requests.Add(1)
 	res, err := c.o.HTTP.Do(req)
 	if err != nil {
+		if errors.Is(err, ErrCrossHostRedirect) {
+			var ue *url.Error
+			reason := ErrCrossHostRedirect.Error()
+			if errors.As(err, &ue) {
+				reason = c.cred.redact(ue.Err.Error())
+			}
+			return nil, nil, &RequestError{Op: op, Reason: reason}
+		}
 		reason := "network error"
 		if errors.Is(err, context.DeadlineExceeded) || actx.Err() != nil {
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)

@@ -1,7 +1,10 @@
 package workdir_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,4 +79,30 @@ func gapText(g *graph.Graph) string {
 		b.WriteString(gp.What + " " + gp.Reason + "\n")
 	}
 	return b.String()
+}
+
+// TestProbeRedirectRefused: a probe endpoint that redirects to another host never sends
+// the credential found in the file there; the probe is a gap.
+func TestProbeRedirectRefused(t *testing.T) {
+	var hits atomic.Int64
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "no", http.StatusTeapot)
+	}))
+	defer evil.Close()
+	api := httptest.NewServer(http.RedirectHandler(evil.URL+"/graphql/v2", http.StatusTemporaryRedirect))
+	defer api.Close()
+	for _, env := range []string{"RAILWAY_API_TOKEN", "RAILWAY_TOKEN"} {
+		dir := t.TempDir()
+		write(t, dir, ".env", env+"="+server.IncidentDomainsToken+"\n")
+		src := testSource("w", dir)
+		src.Probers = []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: api.URL, MaxAttempts: 2, Backoff: time.Millisecond}}}
+		g, _ := scan(t, src)
+		if len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].Reason, "redirect") {
+			t.Errorf("%s: gaps %+v", env, g.Gaps)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d probe requests reached the other host", n)
+	}
 }
