@@ -61,3 +61,33 @@ func TestBlastAfterFailedProbe(t *testing.T) {
 		t.Errorf("blast:\n%s", stdout)
 	}
 }
+
+// TestEndpointCredentialNeverShown: a credential written into --railway-endpoint (user
+// info, a query parameter) reaches no output, log line, error or snapshot, with --railway
+// and with --probe, when discovery works and when it fails.
+func TestEndpointCredentialNeverShown(t *testing.T) {
+	const urlCanary = "endpoint-canary-93a1f"
+	srv, url := railwayFake(t)
+	bad := strings.Replace(url, "http://", "http://bob:"+urlCanary+"@", 1) + "?token=" + urlCanary
+	dir := probeDir(t)
+	for _, fault := range []server.Fault{{}, {Kind: server.Fault5xx}, {Kind: server.FaultProblem}} {
+		srv.SetFaults()
+		if fault.Kind != "" {
+			srv.SetFaults(fault)
+		}
+		snap := filepath.Join(t.TempDir(), "snap.json")
+		for _, args := range [][]string{
+			{"discover", "--railway", "--railway-endpoint", bad, "--log-level", "debug", "-o", snap},
+			{"audit", "--railway", "--railway-endpoint", bad, "--log-level", "debug", "--format", "json"},
+			{"audit", "--workdir", dir, "--probe", "--railway-endpoint", bad, "--log-level", "debug"},
+			{"audit", "--workdir", dir, "--probe", "--railway-endpoint", "http://bob:" + urlCanary + "@[::1", "--log-level", "debug"},
+		} {
+			code, out, errOut := runMain(t, args...)
+			b, _ := os.ReadFile(snap)
+			if strings.Contains(out+errOut+string(b), urlCanary) {
+				t.Errorf("%v (fault %q, exit %d): the endpoint's credential was shown\nstdout:\n%s\nstderr:\n%s\nsnapshot:\n%s", args, fault.Kind, code, out, errOut, b)
+			}
+			noCanary(t, out, errOut, string(b))
+		}
+	}
+}
