@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +92,51 @@ func TestEndpointCredentialNeverShown(t *testing.T) {
 			}
 			noCanary(t, out, errOut, string(b))
 		}
+	}
+}
+
+// hangingServer answers nothing until the client leaves.
+func hangingServer(t *testing.T) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}))
+	t.Cleanup(func() { ts.CloseClientConnections(); ts.Close() })
+	return ts.URL + "/graphql/v2"
+}
+
+// TestDiscoveryTimeout: against an API that never answers, with per-request timeouts and
+// retries that would take minutes, --timeout ends the whole discovery (--railway and
+// three --probe credentials alike) at its deadline: exit 3, the deadline in the error.
+func TestDiscoveryTimeout(t *testing.T) {
+	url := hangingServer(t)
+	dir := probeDir(t)
+	railwayTuning = railway.ClientOptions{RPS: 1000, Timeout: time.Minute, Backoff: time.Millisecond, MaxAttempts: 5}
+	for _, v := range []string{"RAILWAY_API_TOKEN=aaaaaaaa-1111-4111-8111-111111111111", "RAILWAY_TOKEN=bbbbbbbb-2222-4222-8222-222222222222"} {
+		if err := os.WriteFile(filepath.Join(dir, strings.SplitN(v, "=", 2)[0]+".env"), []byte(v+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("RAILWAY_TOKEN", "")
+	t.Setenv("RAILWAY_API_TOKEN", canary)
+	for _, args := range [][]string{
+		{"audit", "--railway", "--railway-endpoint", url, "--timeout", "300ms"},
+		{"audit", "--workdir", dir, "--probe", "--railway-endpoint", url, "--timeout", "300ms"},
+		{"blast", "--workdir", dir, "--probe", "--railway-endpoint", url, "--timeout", "300ms", "anything"},
+	} {
+		start := time.Now()
+		code, out, errOut := runMain(t, args...)
+		took := time.Since(start)
+		if code != exitIncomplete {
+			t.Errorf("%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, code, exitIncomplete, out, errOut)
+		}
+		if took > 10*time.Second {
+			t.Errorf("%v: took %s with --timeout 300ms", args, took)
+		}
+		if !strings.Contains(errOut, "--timeout 300ms (deadline ") {
+			t.Errorf("%v: the error does not give the deadline:\n%s", args, errOut)
+		}
+		noCanary(t, out, errOut)
 	}
 }

@@ -254,10 +254,15 @@ func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*
 		if attempt == c.o.MaxAttempts {
 			break
 		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			// Waiting would pass the discovery's deadline: give up now, saying so.
+			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
+			return nil, rerr
+		}
 		c.o.Logger.Debug("railway: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
 		select {
 		case <-ctx.Done():
-			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctx.Err().Error(), Transient: true}
+			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
 		case <-time.After(wait):
 		}
 	}
@@ -292,7 +297,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, 0, &RequestError{Op: op, Reason: ctx.Err().Error(), Transient: true}
+		return nil, 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
 	}
 	res, data, err := c.roundTrip(ctx, op, body)
 	<-c.sem // decoding does not hold a request slot
@@ -305,7 +310,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 // roundTrip sends one request and reads the whole answer.
 func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.Response, []byte, *RequestError) {
 	if err := c.pace(ctx); err != nil {
-		return nil, nil, &RequestError{Op: op, Reason: err.Error(), Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
@@ -333,7 +338,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		if ctx.Err() != nil {
-			reason = ctx.Err().Error()
+			reason = ctxReason(ctx)
 		}
 		var ue interface{ Unwrap() error }
 		if errors.As(err, &ue) && reason == "network error" {
@@ -345,7 +350,10 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 	data, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
 	if err != nil {
 		reason := "reading response: " + c.cred.redact(err.Error())
-		if actx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
+			reason = ctxReason(ctx)
+		case actx.Err() != nil:
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		return nil, nil, &RequestError{Op: op, Reason: reason, Transient: true}
@@ -390,6 +398,20 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 		return nil, 0, &RequestError{Op: op, Reason: msg}
 	}
 	return &out, 0, nil
+}
+
+// ctxReason says why ctx ended: its deadline (the discovery's --timeout), with the time,
+// or its cancellation.
+func ctxReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if dl, ok := ctx.Deadline(); ok {
+			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
+		}
+	}
+	if ctx.Err() == nil {
+		return "stopped"
+	}
+	return ctx.Err().Error()
 }
 
 // retryAfter parses Retry-After: delay-seconds or an HTTP date.

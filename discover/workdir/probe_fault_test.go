@@ -1,6 +1,8 @@
 package workdir_test
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -104,5 +106,61 @@ func TestProbeRedirectRefused(t *testing.T) {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("%d probe requests reached the other host", n)
+	}
+}
+
+// hangingAPI answers nothing until the client gives up; it counts the requests in flight.
+func hangingAPI(t *testing.T) (url string, inFlight func() int64, maxInFlight func() int64) {
+	t.Helper()
+	var now, max atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // so that the server notices the client leaving
+		n := now.Add(1)
+		for {
+			m := max.Load()
+			if n <= m || max.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		<-r.Context().Done()
+		now.Add(-1)
+	}))
+	t.Cleanup(func() { ts.CloseClientConnections(); ts.Close() })
+	return ts.URL, now.Load, max.Load
+}
+
+// TestProbesRunConcurrently: three credentials probed against a hanging API are asked at
+// the same time (bounded), not one after another, and the discovery's deadline (ctx) ends
+// them all: each is a gap naming the deadline.
+func TestProbesRunConcurrently(t *testing.T) {
+	url, _, maxInFlight := hangingAPI(t)
+	dir := t.TempDir()
+	write(t, dir, "a/.env", "RAILWAY_API_TOKEN=aaaaaaaa-1111-4111-8111-111111111111\n")
+	write(t, dir, "b/.env", "RAILWAY_API_TOKEN=bbbbbbbb-2222-4222-8222-222222222222\n")
+	write(t, dir, "c/.env", "RAILWAY_API_TOKEN=cccccccc-3333-4333-8333-333333333333\n")
+	src := testSource("w", dir)
+	// A per-attempt timeout far past the deadline: only the deadline can end the probes.
+	src.Probers = []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: url, Timeout: time.Minute, MaxAttempts: 5, Backoff: time.Millisecond}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	g, err := src.Discover(ctx)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took > 5*time.Second {
+		t.Errorf("probes took %s past a 400ms deadline", took)
+	}
+	if m := maxInFlight(); m < 3 {
+		t.Errorf("at most %d probe requests in flight at once: probes run one after another", m)
+	}
+	if len(g.Gaps) != 3 {
+		t.Fatalf("gaps: %+v", g.Gaps)
+	}
+	for _, gp := range g.Gaps {
+		if !strings.Contains(gp.Reason, "deadline") || !strings.Contains(gp.Reason, "passed") {
+			t.Errorf("gap does not name the deadline: %+v", gp)
+		}
 	}
 }
