@@ -325,10 +325,7 @@ const (
 )
 
 // functions from cgraph package.
-var (
-	ParseFile  = cgraph.ParseFile
-	ParseBytes = cgraph.ParseBytes
-)
+var ()
 
 // functions from gvc package.
 var (

@@ -2,6 +2,7 @@ package cgraph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/goccy/go-graphviz/internal/wasm"
 )
@@ -13,10 +14,20 @@ var (
 	StrictUnDirected *Desc
 )
 
-func init() {
-	if err := setGlobalVars(context.Background()); err != nil {
-		panic(err)
-	}
+var (
+	loadOnce sync.Once
+	loadErr  error
+)
+
+// Load loads the WebAssembly module and sets this package's descriptors (bulkhead patch:
+// this was an init).
+func Load(ctx context.Context) error {
+	loadOnce.Do(func() {
+		if loadErr = wasm.Load(); loadErr == nil {
+			loadErr = setGlobalVars(ctx)
+		}
+	})
+	return loadErr
 }
 
 func setGlobalVars(ctx context.Context) error {

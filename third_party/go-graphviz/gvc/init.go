@@ -1,10 +1,30 @@
 package gvc
 
 import (
+	"context"
+	"sync"
+
+	"github.com/goccy/go-graphviz/cgraph"
 	"github.com/goccy/go-graphviz/internal/wasm"
 )
 
-func init() {
+var (
+	loadOnce sync.Once
+	loadErr  error
+)
+
+// Load loads the WebAssembly module and registers this package's engines (bulkhead patch:
+// this was an init).
+func Load(ctx context.Context) error {
+	loadOnce.Do(func() {
+		if loadErr = cgraph.Load(ctx); loadErr == nil {
+			registerEngines()
+		}
+	})
+	return loadErr
+}
+
+func registerEngines() {
 	getRenderEnginePtr := func(job *wasm.Job) uint64 {
 		return job.GetGvc().GetApi()[wasm.API_RENDER].GetTypeptr().GetEngine().(uint64)
 	}
