@@ -207,11 +207,11 @@ func (r *run) startAPIToken(ctx context.Context) error {
 		r.st.gap("workspaces of the credential (Query.apiToken)", errorsText(resp.Errors, &item{field: "apiToken"}))
 	}
 	var data struct {
-		APIToken struct {
+		APIToken *struct {
 			Workspaces []rawWorkspace `json:"workspaces"`
 		} `json:"apiToken"`
 	}
-	if err := json.Unmarshal(resp.Data, &data); err != nil {
+	if err := json.Unmarshal(resp.Data, &data); err != nil || data.APIToken == nil {
 		return fmt.Errorf("list workspaces: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
@@ -243,16 +243,16 @@ func (r *run) startProjectToken(ctx context.Context) error {
 		r.st.gap("the project token and its project (Query.projectToken)", errorsText(resp.Errors, &item{field: "projectToken"}))
 	}
 	var data struct {
-		ProjectToken struct {
+		ProjectToken *struct {
 			rawProjectToken
 			Project rawProject `json:"project"`
 		} `json:"projectToken"`
 	}
-	if err := json.Unmarshal(resp.Data, &data); err != nil {
+	if err := json.Unmarshal(resp.Data, &data); err != nil || data.ProjectToken == nil || data.ProjectToken.Project.ID == "" {
 		return fmt.Errorf("read project token: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
-	pt := data.ProjectToken
+	pt := *data.ProjectToken
 	r.st.addProjectTokens([]rawProjectToken{pt.rawProjectToken})
 	r.st.onlyEnv = pt.EnvironmentID
 	r.projectItem(pt.Project.ID, pt.Project.Name)

@@ -3,6 +3,9 @@ package railway_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -85,4 +88,27 @@ func twoWorkspaces() *server.Scenario {
 	last.WorkspaceID = "ws-two"
 	sc.Workspaces = append(sc.Workspaces, &server.Workspace{ID: "ws-two", Name: "two", Projects: []*server.Project{last}})
 	return sc
+}
+
+// TestNullFirstAnswer: a first answer whose root field is null without an error (the schema
+// says it cannot be) is incomplete, never an organisation with nothing in it.
+func TestNullFirstAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		kind railway.CredentialKind
+		body string
+	}{
+		{railway.APIToken, `{"data":{"apiToken":null}}`},
+		{railway.APIToken, `{"data":{}}`},
+		{railway.ProjectToken, `{"data":{"projectToken":null}}`},
+		{railway.ProjectToken, `{"data":{"projectToken":{"id":"t"}}}`},
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, tc.body)
+		}))
+		_, err := railway.New(quick(ts.URL, railway.NewCredential(tc.kind, "null-answer-token"))).Discover(context.Background())
+		ts.Close()
+		if !errors.Is(err, discover.ErrIncomplete) {
+			t.Errorf("%s: err = %v, want ErrIncomplete", tc.body, err)
+		}
+	}
 }
