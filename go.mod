@@ -98,3 +98,5 @@ require (
 	golang.org/x/text v0.31.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )
+
+replace github.com/goccy/go-graphviz => ./third_party/go-graphviz

@@ -45,7 +45,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		if len(b.Deletes) == 0 {
 			switch {
 			case b.Reach == "unknown":
-				fmt.Fprintf(w, "%s  %s: nothing was sent anywhere (--probe asks Railway, read-only; --tfstate gives an AWS key its user's policies)\n\n", in, p.paint(ansiYel, "reach unknown"))
+				fmt.Fprintf(w, "%s  %s: no source said what it may delete (--probe asks Railway, read-only; --tfstate gives an AWS key its user's policies)\n\n", in, p.paint(ansiYel, "reach unknown"))
 			case b.Reach != "":
 				fmt.Fprintf(w, "%s  may delete nothing (reach %s)\n\n", in, b.Reach)
 			default:

@@ -57,7 +57,7 @@ func LayoutDOT(ctx context.Context, w io.Writer, dot []byte, format string) (not
 func layoutEmbedded(ctx context.Context, w io.Writer, dot []byte, format string) error {
 	gvMu.Lock()
 	defer gvMu.Unlock()
-	gvOnce.Do(func() { gv, gvErr = graphviz.New(context.Background()) })
+	gvOnce.Do(func() { gv, gvErr = startGraphviz() })
 	if gvErr != nil {
 		return fmt.Errorf("graphviz: start: %w", gvErr)
 	}

@@ -123,6 +123,12 @@ func TestRailwayFaults(t *testing.T) {
 		{"malformed always", []server.Fault{{Kind: server.FaultMalformed, Match: lists}}, exitIncomplete, "malformed JSON response after 2 attempts"},
 		{"graphql error always", []server.Fault{{Kind: server.FaultGraphQLError, Match: "volumeInstances"}}, exitIncomplete, "project shop (prj-shop) (GraphQL error at project.environments.edges[0].node.volumeInstances: Problem processing request"},
 		{"server down at start", []server.Fault{{Kind: server.Fault5xx}}, exitIncomplete, "bulkhead: railway: discovery incomplete: BulkheadStart: HTTP 503 after 2 attempts"},
+		// A server fault is not a refusal (exit 2): it leaves the discovery incomplete.
+		{"problem at start", []server.Fault{{Kind: server.FaultProblem, Match: "BulkheadStart"}}, exitIncomplete, "bulkhead: railway: discovery incomplete: BulkheadStart: GraphQL error: Problem processing request"},
+		// Errors that come with data, once: the data read is kept, the run is incomplete.
+		{"emptied first answer", []server.Fault{{Kind: server.FaultEmptied, Match: "BulkheadStart", Times: 1}}, exitIncomplete, "workspaces of the credential (Query.apiToken) (GraphQL error: Problem processing request)"},
+		{"pathless error once", []server.Fault{{Kind: server.FaultPathless, Match: lists, Times: 1}}, exitIncomplete, "(GraphQL error: Problem processing request)"},
+		{"emptied projects once", []server.Fault{{Kind: server.FaultEmptied, Match: "BulkheadProjects", Times: 1}}, exitIncomplete, "project shop (prj-shop) (GraphQL error: Problem processing request)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, url := railwayFake(t)

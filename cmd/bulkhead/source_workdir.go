@@ -85,5 +85,7 @@ func (s *workdirSet) probeClients() []workdir.Prober {
 	if f := s.fs.Lookup("railway-endpoint"); f != nil && f.Value.String() != "" {
 		endpoint = f.Value.String()
 	}
-	return []workdir.Prober{workdir.RailwayProber{Client: railway.ClientOptions{Endpoint: endpoint}}}
+	co := railwayTuning
+	co.Endpoint = endpoint
+	return []workdir.Prober{workdir.RailwayProber{Client: co}}
 }

@@ -198,7 +198,7 @@ func TestBlastReachUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, _, _ := wdRun(t, "blast", "--workdir", dir)
-	if !strings.Contains(stdout, "reach unknown: nothing was sent anywhere") || strings.Contains(stdout, "may delete nothing") {
+	if !strings.Contains(stdout, "reach unknown: no source said what it may delete") || strings.Contains(stdout, "may delete nothing") {
 		t.Errorf("blast --workdir:\n%s", stdout)
 	}
 	js, _, _ := wdRun(t, "blast", "--workdir", dir, "--format", "json")

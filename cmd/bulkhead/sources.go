@@ -41,7 +41,11 @@ type sourceOptions struct {
 	sets       []sourceSet
 	configPath string
 	config     *config.Config
+	timeout    time.Duration
 }
+
+// defaultTimeout bounds a whole discovery, every request and retry of every source included.
+const defaultTimeout = 5 * time.Minute
 
 func addSourceFlags(fs *pflag.FlagSet, o *sourceOptions) {
 	for _, mk := range sourceSets {
@@ -50,6 +54,7 @@ func addSourceFlags(fs *pflag.FlagSet, o *sourceOptions) {
 		o.sets = append(o.sets, s)
 	}
 	fs.StringVar(&o.configPath, "config", "", "bulkhead.hcl to read (default: ./bulkhead.hcl when it exists)")
+	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "the longest the discovery may take, retries and probes included (0: no limit)")
 }
 
 // load discovers every requested source, merges them, and applies the config.
@@ -71,7 +76,19 @@ func (o *sourceOptions) load(ctx context.Context, io *IOStreams) (*graph.Graph, 
 	if len(all) == 0 {
 		return nil, ref, inputError(errors.New("no source given: use --demo, --snapshot FILE, or a source flag (see --help)"))
 	}
-	g, err := discover.All(ctx, all)
+	dctx := ctx
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		dctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	g, err := discover.All(dctx, all)
+	if ctx.Err() == nil && errors.Is(dctx.Err(), context.DeadlineExceeded) {
+		// Whatever was read is partial: nothing is reported from it.
+		dl, _ := dctx.Deadline()
+		return nil, ref, &exitError{code: exitIncomplete, err: fmt.Errorf("%w: the discovery did not finish within --timeout %s (deadline %s); raise --timeout to wait longer",
+			discover.ErrIncomplete, o.timeout, dl.UTC().Format(time.RFC3339))}
+	}
 	if err != nil {
 		if errors.Is(err, discover.ErrIncomplete) {
 			return nil, ref, &exitError{code: exitIncomplete, err: err}

@@ -154,14 +154,28 @@ func (b *batcher) send(items []*item) {
 		b.failAll(items, "malformed data: "+err.Error())
 		return
 	}
+	// An error whose path names no item of the batch (no path at all, as the GraphQL spec
+	// allows for request-level errors, or an unknown root) may concern any of them: each
+	// item gets it as a gap. Nothing here proves an error harmless.
+	aliases := make(map[string]bool, len(items))
+	for i := range items {
+		aliases[aliasOf(i)] = true
+	}
+	var unowned []GQLError
+	for _, e := range resp.Errors {
+		if a, ok := rootOf(e); !ok || !aliases[a] {
+			unowned = append(unowned, e)
+		}
+	}
 	for i, it := range items {
 		alias := aliasOf(i)
 		var mine []GQLError
 		for _, e := range resp.Errors {
-			if len(e.Path) > 0 && e.Path[0] == alias {
+			if a, ok := rootOf(e); ok && a == alias {
 				mine = append(mine, e)
 			}
 		}
+		mine = append(mine, unowned...)
 		raw, ok := data[alias]
 		switch {
 		case len(mine) > 0:
@@ -178,6 +192,15 @@ func (b *batcher) send(items []*item) {
 		}
 		b.wg.Done()
 	}
+}
+
+// rootOf is the root field (an alias) an error's path starts with.
+func rootOf(e GQLError) (string, bool) {
+	if len(e.Path) == 0 {
+		return "", false
+	}
+	a, ok := e.Path[0].(string)
+	return a, ok
 }
 
 func (b *batcher) split(items []*item) {

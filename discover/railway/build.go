@@ -322,7 +322,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 	for _, gp := range gaps {
 		g.AddGap(gp)
 	}
-	g.Sources = []graph.SourceInfo{{Name: "railway", Target: endpoint, Counts: counts}}
+	g.Sources = []graph.SourceInfo{{Name: "railway", Target: RedactURL(endpoint), Counts: counts}}
 	return g, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,10 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
 		}}
 	}
+	// Whatever client is given, credentials never follow a redirect to another host.
+	hc := *o.HTTP
+	hc.CheckRedirect = sameHostRedirect(hc.CheckRedirect)
+	o.HTTP = &hc
 	if o.RPS <= 0 {
 		o.RPS = 10
 	}
@@ -79,6 +84,53 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 		o.Logger = slog.Default()
 	}
 	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// ErrCrossHostRedirect is a redirect to another host (or from https to http), refused so
+// that the credential's header is never sent anywhere but the endpoint.
+var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the credential is only ever sent to the endpoint)")
+
+// sameHostRedirect allows a redirect only to the first request's scheme and host (port
+// included), then asks next, if set.
+func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("%w: %s", ErrCrossHostRedirect, RedactURL(req.URL.String()))
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// RedactURL returns u with every credential it may hold removed: user info, query values
+// and fragment. A URL that does not parse is not shown at all. Use it on any URL that can
+// reach an error, a log line or a snapshot.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "[unparsable URL, not shown]"
+	}
+	if p.User != nil {
+		p.User = url.User("[redacted]")
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k := range q {
+			q[k] = []string{"[redacted]"}
+		}
+		p.RawQuery = q.Encode()
+	}
+	p.Fragment, p.RawFragment = "", ""
+	p.Opaque = ""
+	s := p.String()
+	// url.String escapes the brackets; keep the marker readable.
+	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(s)
 }
 
 // Requests is the number of HTTP requests sent so far (retries included).
@@ -112,6 +164,15 @@ func (e GQLError) PathString() string {
 	return b.String()
 }
 
+// Refusal reports whether the error says the credential itself is not accepted, in the
+// words Railway uses for that ("Not Authorized", "Project token not found": CLI
+// src/client.rs parse_graphql_response). Any other error (a server fault such as "Problem
+// processing request") says nothing about the credential.
+func (e GQLError) Refusal() bool {
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "not authorized") || strings.Contains(m, "project token not found")
+}
+
 // Response is a decoded GraphQL answer: data (possibly partial) and errors.
 type Response struct {
 	Data   json.RawMessage `json:"data"`
@@ -123,12 +184,27 @@ func (r *Response) HasData() bool {
 	return len(r.Data) > 0 && !bytes.Equal(bytes.TrimSpace(r.Data), []byte("null"))
 }
 
+// Refused reports whether the answer is a refusal of the credential: no data, and every
+// error a Refusal. An answer with data, or with any other error, is not.
+func (r *Response) Refused() bool {
+	if r.HasData() || len(r.Errors) == 0 {
+		return false
+	}
+	for _, e := range r.Errors {
+		if !e.Refusal() {
+			return false
+		}
+	}
+	return true
+}
+
 // RequestError is a request that failed after its retries, or could not be retried.
 type RequestError struct {
 	Op        string
 	Attempts  int
 	Reason    string // "HTTP 503", "timeout", "rate limited (HTTP 429)", "malformed JSON response"
 	Transient bool   // network, rate limit or server fault: discovery is incomplete, not wrong input
+	Refused   bool   // HTTP 401 or 403: the credential is not accepted
 }
 
 func (e *RequestError) Error() string {
@@ -178,10 +254,15 @@ func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*
 		if attempt == c.o.MaxAttempts {
 			break
 		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			// Waiting would pass the discovery's deadline: give up now, saying so.
+			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
+			return nil, rerr
+		}
 		c.o.Logger.Debug("railway: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
 		select {
 		case <-ctx.Done():
-			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctx.Err().Error(), Transient: true}
+			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
 		case <-time.After(wait):
 		}
 	}
@@ -216,7 +297,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, 0, &RequestError{Op: op, Reason: ctx.Err().Error(), Transient: true}
+		return nil, 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
 	}
 	res, data, err := c.roundTrip(ctx, op, body)
 	<-c.sem // decoding does not hold a request slot
@@ -229,13 +310,13 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 // roundTrip sends one request and reads the whole answer.
 func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.Response, []byte, *RequestError) {
 	if err := c.pace(ctx); err != nil {
-		return nil, nil, &RequestError{Op: op, Reason: err.Error(), Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.o.Endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, nil, &RequestError{Op: op, Reason: "bad endpoint: " + err.Error()}
+		return nil, nil, &RequestError{Op: op, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -244,12 +325,20 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 	c.requests.Add(1)
 	res, err := c.o.HTTP.Do(req)
 	if err != nil {
+		if errors.Is(err, ErrCrossHostRedirect) {
+			var ue *url.Error
+			reason := ErrCrossHostRedirect.Error()
+			if errors.As(err, &ue) {
+				reason = c.cred.redact(ue.Err.Error())
+			}
+			return nil, nil, &RequestError{Op: op, Reason: reason}
+		}
 		reason := "network error"
 		if errors.Is(err, context.DeadlineExceeded) || actx.Err() != nil {
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		if ctx.Err() != nil {
-			reason = ctx.Err().Error()
+			reason = ctxReason(ctx)
 		}
 		var ue interface{ Unwrap() error }
 		if errors.As(err, &ue) && reason == "network error" {
@@ -261,7 +350,10 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 	data, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
 	if err != nil {
 		reason := "reading response: " + c.cred.redact(err.Error())
-		if actx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
+			reason = ctxReason(ctx)
+		case actx.Err() != nil:
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		return nil, nil, &RequestError{Op: op, Reason: reason, Transient: true}
@@ -286,7 +378,7 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 	case res.StatusCode >= 500:
 		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode), Transient: true}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode)}
+		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode), Refused: true}
 	}
 	var out Response
 	if err := json.Unmarshal(data, &out); err != nil {
@@ -306,6 +398,20 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 		return nil, 0, &RequestError{Op: op, Reason: msg}
 	}
 	return &out, 0, nil
+}
+
+// ctxReason says why ctx ended: its deadline (the discovery's --timeout), with the time,
+// or its cancellation.
+func ctxReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if dl, ok := ctx.Deadline(); ok {
+			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
+		}
+	}
+	if ctx.Err() == nil {
+		return "stopped"
+	}
+	return ctx.Err().Error()
 }
 
 // retryAfter parses Retry-After: delay-seconds or an HTTP date.

@@ -200,15 +200,18 @@ func (r *run) startAPIToken(ctx context.Context) error {
 	if err != nil {
 		return startError(err)
 	}
-	if !resp.HasData() {
-		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "apiToken"}))
+	if err := startAnswer(resp, "apiToken"); err != nil {
+		return err
+	}
+	if len(resp.Errors) > 0 { // data came with errors: what it lists may not be all
+		r.st.gap("workspaces of the credential (Query.apiToken)", errorsText(resp.Errors, &item{field: "apiToken"}))
 	}
 	var data struct {
-		APIToken struct {
+		APIToken *struct {
 			Workspaces []rawWorkspace `json:"workspaces"`
 		} `json:"apiToken"`
 	}
-	if err := json.Unmarshal(resp.Data, &data); err != nil {
+	if err := json.Unmarshal(resp.Data, &data); err != nil || data.APIToken == nil {
 		return fmt.Errorf("list workspaces: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
@@ -233,24 +236,40 @@ func (r *run) startProjectToken(ctx context.Context) error {
 	if err != nil {
 		return startError(err)
 	}
-	if !resp.HasData() {
-		return fmt.Errorf("the credential was refused: %s", errorsText(resp.Errors, &item{field: "projectToken"}))
+	if err := startAnswer(resp, "projectToken"); err != nil {
+		return err
+	}
+	if len(resp.Errors) > 0 {
+		r.st.gap("the project token and its project (Query.projectToken)", errorsText(resp.Errors, &item{field: "projectToken"}))
 	}
 	var data struct {
-		ProjectToken struct {
+		ProjectToken *struct {
 			rawProjectToken
 			Project rawProject `json:"project"`
 		} `json:"projectToken"`
 	}
-	if err := json.Unmarshal(resp.Data, &data); err != nil {
+	if err := json.Unmarshal(resp.Data, &data); err != nil || data.ProjectToken == nil || data.ProjectToken.Project.ID == "" {
 		return fmt.Errorf("read project token: %w: malformed data", discover.ErrIncomplete)
 	}
 	r.progress()
-	pt := data.ProjectToken
+	pt := *data.ProjectToken
 	r.st.addProjectTokens([]rawProjectToken{pt.rawProjectToken})
 	r.st.onlyEnv = pt.EnvironmentID
 	r.projectItem(pt.Project.ID, pt.Project.Name)
 	return nil
+}
+
+// startAnswer judges the first answer: no data is a refused credential only when every
+// error says so; any other error (a server fault) leaves the discovery incomplete.
+func startAnswer(resp *Response, field string) error {
+	if resp.HasData() {
+		return nil
+	}
+	why := errorsText(resp.Errors, &item{field: field})
+	if resp.Refused() {
+		return fmt.Errorf("the credential was refused: %s", why)
+	}
+	return fmt.Errorf("%w: BulkheadStart: %s", discover.ErrIncomplete, why)
 }
 
 func startError(err error) error {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -73,11 +74,15 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		c := groups[k]
 		sortFinds(c.finds, results)
 		c.resolve(s.Salt)
+	}
+	probes := s.probeAll(ctx, probers, groups, order)
+	for i, k := range order {
+		c := groups[k]
 		tok := c.resource(results)
 		var reach *Reach
-		if p, ok := probers[c.typ.Provider]; ok {
+		if pr := probes[i]; pr.asked {
 			info.Counts["probed"]++
-			r, err := p.Probe(ctx, Credential{Fingerprint: c.fp, Provider: c.typ.Provider, Type: c.typ.Type, Var: c.finds[0].key, value: secret{c.value}})
+			r, err := pr.reach, pr.err
 			switch {
 			case errors.Is(err, ErrNotProbed):
 			case err != nil:
@@ -126,6 +131,47 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 			"credentials", n, "listed", min(n, maxListed))
 	}
 	return nil
+}
+
+// probeParallel is how many credentials are probed at once. Each probe presents its own
+// credential, and Railway's rate limits are per token, so concurrent probes share no
+// budget; each probe's client paces its own requests.
+const probeParallel = 4
+
+type probeResult struct {
+	asked bool
+	reach Reach
+	err   error
+}
+
+// probeAll asks the provider of each credential, probeParallel at a time, all under ctx
+// (the discovery's deadline). The results are applied to the graph in order afterwards.
+func (s *Source) probeAll(ctx context.Context, probers map[string]Prober, groups map[string]*cred, order []string) []probeResult {
+	out := make([]probeResult, len(order))
+	sem := make(chan struct{}, probeParallel)
+	var wg sync.WaitGroup
+	for i, k := range order {
+		c := groups[k]
+		p, ok := probers[c.typ.Provider]
+		if !ok {
+			continue
+		}
+		out[i].asked = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				out[i].err = fmt.Errorf("not asked: %w", context.Cause(ctx))
+				return
+			}
+			defer func() { <-sem }()
+			out[i].reach, out[i].err = p.Probe(ctx, Credential{Fingerprint: c.fp, Provider: c.typ.Provider, Type: c.typ.Type, Var: c.finds[0].key, value: secret{c.value}})
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // resolve picks the credential's type, the value to fingerprint, and the fingerprint.

@@ -64,19 +64,53 @@ const probeAPIOnlyDoc = `query BulkheadProbe {
 }
 `
 
+// ask sends one probe document. ok false with a nil error is a refusal of the credential:
+// HTTP 401/403, or an answer whose every error says so (railway.Response.Refused). Any other
+// error in the answer, with data or without, is a fault: the answer is not trusted, and the
+// probe fails (a gap), since a fault says nothing about the credential.
+func ask(ctx context.Context, client *railway.Client, doc string) (*railway.Response, bool, error) {
+	resp, err := client.Do(ctx, "BulkheadProbe", doc, nil)
+	var re *railway.RequestError
+	switch {
+	case errors.As(err, &re) && re.Refused:
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	case resp.Refused():
+		return resp, false, nil
+	case len(resp.Errors) > 0:
+		return resp, false, fmt.Errorf("railway probe: %s", errorsText(resp.Errors))
+	case !resp.HasData():
+		return resp, false, errors.New("railway probe: an answer with neither data nor error")
+	}
+	return resp, true, nil
+}
+
+func errorsText(errs []railway.GQLError) string {
+	parts := make([]string, 0, len(errs))
+	for _, e := range errs {
+		if p := e.PathString(); p != "" {
+			parts = append(parts, fmt.Sprintf("GraphQL error at %s: %s", p, e.Message))
+		} else {
+			parts = append(parts, "GraphQL error: "+e.Message)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
 func probeAPIToken(ctx context.Context, client *railway.Client, value string) (Reach, bool, error) {
-	resp, err := client.Do(ctx, "BulkheadProbe", probeAPIDoc, nil)
+	resp, ok, err := ask(ctx, client, probeAPIDoc)
+	if err != nil && resp != nil && allRefusals(resp.Errors) {
+		err = nil // apiTokens refused beside an answered apiToken: ask that alone
+	}
 	if err != nil {
 		return Reach{}, false, err
 	}
-	if !resp.HasData() {
+	if !ok {
 		// A session or token that cannot list API tokens still answers apiToken alone.
-		resp, err = client.Do(ctx, "BulkheadProbe", probeAPIOnlyDoc, nil)
-		if err != nil {
+		resp, ok, err = ask(ctx, client, probeAPIOnlyDoc)
+		if err != nil || !ok {
 			return Reach{}, false, err
-		}
-		if !resp.HasData() {
-			return Reach{}, false, nil
 		}
 	}
 	var data struct {
@@ -99,7 +133,7 @@ func probeAPIToken(ctx context.Context, client *railway.Client, value string) (R
 		return Reach{}, false, fmt.Errorf("railway probe: malformed answer")
 	}
 	if data.APIToken == nil {
-		return Reach{}, false, nil
+		return Reach{}, false, errors.New("railway probe: the answer lacks apiToken")
 	}
 	ws := data.APIToken.Workspaces
 	sort.Slice(ws, func(i, j int) bool { return ws[i].ID < ws[j].ID })
@@ -137,6 +171,15 @@ func probeAPIToken(ctx context.Context, client *railway.Client, value string) (R
 	return r, true, nil
 }
 
+func allRefusals(errs []railway.GQLError) bool {
+	for _, e := range errs {
+		if !e.Refusal() {
+			return false
+		}
+	}
+	return len(errs) > 0
+}
+
 // displayMatches reports whether a masked display form ("abcd****wxyz") fits value, with
 // at least 8 visible characters.
 func displayMatches(display, value string) bool {
@@ -163,12 +206,9 @@ const probeProjectDoc = `query BulkheadProbe {
 `
 
 func probeProjectToken(ctx context.Context, client *railway.Client) (Reach, bool, error) {
-	resp, err := client.Do(ctx, "BulkheadProbe", probeProjectDoc, nil)
-	if err != nil {
+	resp, ok, err := ask(ctx, client, probeProjectDoc)
+	if err != nil || !ok {
 		return Reach{}, false, err
-	}
-	if !resp.HasData() {
-		return Reach{}, false, nil
 	}
 	var data struct {
 		ProjectToken *struct {
@@ -195,8 +235,8 @@ func probeProjectToken(ctx context.Context, client *railway.Client) (Reach, bool
 		return Reach{}, false, errors.New("railway probe: malformed answer")
 	}
 	pt := data.ProjectToken
-	if pt == nil || pt.EnvironmentID == "" {
-		return Reach{}, false, nil
+	if pt == nil || pt.EnvironmentID == "" || pt.ProjectID == "" {
+		return Reach{}, false, errors.New("railway probe: the answer lacks the project token's project or environment")
 	}
 	origin := graph.Origin{Source: "workdir", Ref: "probe Query.projectToken"}
 	proj := &graph.Resource{ID: "railway:project:" + pt.ProjectID, Kind: graph.Project, Type: "railway.Project", NativeID: pt.ProjectID, Name: pt.Project.Name, Origin: origin}
