@@ -40,9 +40,10 @@ const (
 )
 
 type frame struct {
-	kind   frameKind
-	marker []byte // heredoc
-	start  int    // heredoc: offset of its first content byte
+	kind      frameKind
+	marker    []byte // heredoc
+	start     int    // heredoc: offset of its first content byte
+	line, col int    // heredoc: where it starts
 }
 
 // Check scans src and returns an *Error for the first limit it exceeds.
@@ -110,7 +111,7 @@ func Check(src []byte) error {
 				i++
 			}
 			if len(stack) > 0 && stack[len(stack)-1].kind == heredocFrame && i-f.start > MaxHeredoc {
-				return errAt(i, "a heredoc longer than %d KiB: not configuration bulkhead reads (hashicorp/hcl parses long heredocs in quadratic time)", MaxHeredoc>>10)
+				return &Error{Line: f.line, Column: f.col, Msg: fmt.Sprintf("a heredoc longer than %d KiB: not configuration bulkhead reads (hashicorp/hcl parses long heredocs in quadratic time)", MaxHeredoc>>10)}
 			}
 			continue
 		}
@@ -150,7 +151,7 @@ func Check(src []byte) error {
 			}
 		case '<':
 			if marker, n := heredocStart(src[i:]); n > 0 {
-				if err := push(i, frame{kind: heredocFrame, marker: marker, start: i + n}); err != nil {
+				if err := push(i, frame{kind: heredocFrame, marker: marker, start: i + n, line: line, col: i - lineStart + 1}); err != nil {
 					return err
 				}
 				i += n - 2 // stop before the newline, which the heredoc frame reads
