@@ -224,7 +224,9 @@ func TestWritersAtomic(t *testing.T) {
 		{"audit -o", func(o string) []string { return []string{"audit", "--demo", "-o", o} },
 			func(o string) []string { return []string{"audit", "--demo", "--format", "nosuch", "-o", o} }},
 		{"audit --format sarif -o", func(o string) []string { return []string{"audit", "--demo", "--format", "sarif", "-o", o} },
-			func(o string) []string { return []string{"audit", "--demo", "--format", "sarif", "--now", "yesterday", "-o", o} }},
+			func(o string) []string {
+				return []string{"audit", "--demo", "--format", "sarif", "--now", "yesterday", "-o", o}
+			}},
 		{"audit --svg", func(o string) []string { return []string{"audit", "--demo", "--svg", o} },
 			func(o string) []string { return []string{"audit", "--demo", "--fail-on", "bogus", "--svg", o} }},
 		{"audit --write-baseline", func(o string) []string { return []string{"audit", "--demo", "--write-baseline", o} },
@@ -237,7 +239,9 @@ func TestWritersAtomic(t *testing.T) {
 		{"check --sarif", func(o string) []string { return []string{"check", "--plan", plan, "--now", checkNow, "--sarif", o} },
 			func(o string) []string { return []string{"check", "--plan", plan, "--fail-on", "x", "--sarif", o} }},
 		{"render -o", func(o string) []string { return []string{"render", "--demo", "--format", "dot", "-o", o} },
-			func(o string) []string { return []string{"render", "--demo", "--view", "project", "nosuch", "--format", "dot", "-o", o} }},
+			func(o string) []string {
+				return []string{"render", "--demo", "--view", "project", "nosuch", "--format", "dot", "-o", o}
+			}},
 		{"blast -o", func(o string) []string { return []string{"blast", "--demo", "-o", o} },
 			func(o string) []string { return []string{"blast", "--demo", "token:nosuch", "-o", o} }},
 	}
