@@ -15,6 +15,8 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/hclguard"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // Config is a parsed bulkhead.hcl.
@@ -80,18 +82,24 @@ type ruleBlock struct {
 
 // Load reads and validates a config file. All problems come back at once.
 func Load(filename string) (*Config, hcl.Diagnostics) {
-	p := hclparse.NewParser()
-	f, diags := p.ParseHCLFile(filename)
-	cfg := &Config{Parser: p, Rules: map[string]RuleSettings{}}
-	if diags.HasErrors() {
-		return cfg, diags
+	src, err := input.ReadAll(filename, MaxSize)
+	if err != nil {
+		return &Config{Parser: hclparse.NewParser(), Rules: map[string]RuleSettings{}}, hcl.Diagnostics{{
+			Severity: hcl.DiagError, Summary: "Cannot read configuration", Detail: err.Error() + "."}}
 	}
-	return decode(cfg, f, diags)
+	return Parse(src, filename)
 }
+
+// MaxSize bounds a configuration file (input.Config); nesting and heredocs are bounded too
+// (internal/hclguard), before the HCL parser sees the file.
+const MaxSize = input.Config
 
 // Parse reads a config from memory (for tests and embedded configs).
 func Parse(src []byte, filename string) (*Config, hcl.Diagnostics) {
 	p := hclparse.NewParser()
+	if d := hclguard.Diagnose(src, filename); d != nil {
+		return &Config{Parser: p, Rules: map[string]RuleSettings{}}, d
+	}
 	f, diags := p.ParseHCL(src, filename)
 	cfg := &Config{Parser: p, Rules: map[string]RuleSettings{}}
 	if diags.HasErrors() {

@@ -26,7 +26,7 @@ func deletions(p *analyze.Pass, changes []Change, now time.Time) ([]Deletion, []
 	destroyed := map[string]bool{}
 	for _, c := range changes {
 		a := actionOf(c.Actions)
-		if a != "delete" && a != "replace" {
+		if a != "delete" && a != "replace" && a != "unknown" {
 			continue
 		}
 		r, ok := p.Index.Resource(c.ResourceID)

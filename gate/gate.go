@@ -163,7 +163,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 	res := &Result{FormatVersion: in.FormatVersion, TerraformVersion: in.TerraformVersion, Now: ao.Now,
 		Deletions: []Deletion{}, Weakenings: []Weakening{}, Fixed: []FixedFinding{}}
 	rep := aRep
-	rep.Gaps = mergeGaps(before.Gaps, after.Gaps)
+	rep.Gaps = mergeGaps(mergeGaps(before.Gaps, after.Gaps), unknownActions(in.Changes))
 	rep.Summary.Complete = len(rep.Gaps) == 0
 	rep.Sources = after.Sources
 	for _, r := range analyze.PlanRules {
@@ -316,8 +316,46 @@ func mergeGaps(a, b []graph.Gap) []graph.Gap {
 	return out
 }
 
-// actionOf names a change: create, update, replace, delete, read or no-op.
+// knownActions are the plan actions of terraform-json (Terraform 1.7 added forget: the
+// object leaves the state and stays in place).
+var knownActions = map[string]bool{"no-op": true, "create": true, "read": true, "update": true, "delete": true, "forget": true}
+
+// unknownActions is a gap for every change with an action bulkhead does not know, or with
+// none. Such an action is never read as safe: it may destroy data in a way the gate cannot
+// judge (a newer Terraform's action), so the check fails closed (exit 3) and the deletion
+// list treats the change as a delete, to show what is at stake.
+func unknownActions(changes []Change) []graph.Gap {
+	var out []graph.Gap
+	for _, c := range changes {
+		var unknown []string
+		for _, a := range c.Actions {
+			if !knownActions[a] {
+				unknown = append(unknown, fmt.Sprintf("%q", a))
+			}
+		}
+		switch {
+		case len(c.Actions) == 0:
+			out = append(out, graph.Gap{Source: "tfplan", What: c.Address,
+				Reason: "the change lists no action: its effect cannot be judged, so the gate fails closed"})
+		case len(unknown) > 0:
+			out = append(out, graph.Gap{Source: "tfplan", What: c.Address,
+				Reason: "planned action " + strings.Join(unknown, ", ") + " is not one bulkhead knows (a newer Terraform?): it may destroy data, so the gate fails closed"})
+		}
+	}
+	return out
+}
+
+// actionOf names a change: create, update, replace, delete, read or no-op, or "unknown"
+// when an action is not one of terraform-json's (or there is none): see unknownActions.
 func actionOf(actions []string) string {
+	if len(actions) == 0 {
+		return "unknown"
+	}
+	for _, a := range actions {
+		if !knownActions[a] {
+			return "unknown"
+		}
+	}
 	has := func(a string) bool {
 		for _, x := range actions {
 			if x == a {

@@ -120,7 +120,7 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 		out.Close()
 		return fmt.Errorf("render %s: %w", opts.Format, err)
 	}
-	if err := out.Close(); err != nil {
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	if opts.Format == "sarif" {

@@ -89,27 +89,36 @@ func blastRun(cmd *cobra.Command, opts *BlastOptions) error {
 			if err != nil {
 				return err
 			}
-			return writeGraph(cmd, opts.IO, g, rep, render.GraphOptions{View: render.ViewBlast, Blast: blast, Title: "bulkhead: blast of " + t.Label()}, opts.Format, opts.Output)
+			if err := writeGraph(cmd, opts.IO, g, rep, render.GraphOptions{View: render.ViewBlast, Blast: blast, Title: "bulkhead: blast of " + t.Label()}, opts.Format, opts.Output); err != nil {
+				return err
+			}
+			return incompleteExit(opts.IO, g)
 		}
 	}
 	out, err := opts.IO.openOutput(opts.Output)
 	if err != nil {
 		return err
 	}
-	defer out.Close()
+	defer out.Close() // discards the file unless committed
 	ropts := render.Options{Color: out.Color, Width: opts.IO.Width()}
-	if blast != nil {
-		if opts.Format == "json" {
-			return render.BlastJSON(out, struct {
-				Schema string `json:"schema"`
-				*analyze.Blast
-			}{analyze.BlastSchema, blast})
-		}
-		return render.BlastText(out, blast, ropts)
+	switch {
+	case blast != nil && opts.Format == "json":
+		err = render.BlastJSON(out, struct {
+			Schema string `json:"schema"`
+			*analyze.Blast
+		}{analyze.BlastSchema, blast})
+	case blast != nil:
+		err = render.BlastText(out, blast, ropts)
+	case opts.Format == "json":
+		err = render.BlastJSON(out, analyze.ExposedCredentials(g, aopts))
+	default:
+		err = render.CredentialsText(out, analyze.ExposedCredentials(g, aopts), ropts)
 	}
-	creds := analyze.ExposedCredentials(g, aopts)
-	if opts.Format == "json" {
-		return render.BlastJSON(out, creds)
+	if err != nil {
+		return err
 	}
-	return render.CredentialsText(out, creds, ropts)
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	return incompleteExit(opts.IO, g)
 }

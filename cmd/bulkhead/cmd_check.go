@@ -17,6 +17,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/config"
 	"github.com/bulkhead-dev/bulkhead/gate"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/atomicfile"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -132,11 +133,11 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	var prev *gate.State
 	if opts.PreviousComment != "" {
-		b, err := os.ReadFile(opts.PreviousComment)
+		b, err := readInput("--previous-comment", opts.PreviousComment, limitComment)
 		switch {
 		case errors.Is(err, os.ErrNotExist): // first run of this pull request
 		case err != nil:
-			return inputError(fmt.Errorf("--previous-comment: %w", err))
+			return err
 		default:
 			if prev, err = gate.ReadState(b); err != nil {
 				return inputError(fmt.Errorf("--previous-comment %s: %w", opts.PreviousComment, err))
@@ -191,7 +192,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn}); err != nil {
 			return fmt.Errorf("render sarif: %w", err)
 		}
-		if err := os.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
+		if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
 			return inputError(fmt.Errorf("--sarif: %w", err))
 		}
 	}
@@ -209,7 +210,7 @@ func writeOut(stdout io.Writer, path string, b []byte) error {
 		_, err := stdout.Write(b)
 		return err
 	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
 		return inputError(fmt.Errorf("--output: %w", err))
 	}
 	return nil

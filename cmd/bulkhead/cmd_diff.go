@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -60,12 +60,12 @@ did not at or above that severity, and 3 when either snapshot is incomplete (fai
 var timeNow = time.Now
 
 func readSnapshotFile(path string) (*graph.Graph, error) {
-	f, err := os.Open(path)
+	f, err := openInput("snapshot", path, limitSnapshot)
 	if err != nil {
-		return nil, inputError(err)
+		return nil, err
 	}
 	defer f.Close()
-	g, err := graph.ReadSnapshot(f)
+	g, err := graph.ReadSnapshot(input.JSONGuard(f, input.MaxJSONToken))
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%s: %w", path, err))
 	}

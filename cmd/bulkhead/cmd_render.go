@@ -163,7 +163,10 @@ func renderRun(cmd *cobra.Command, opts *RenderOptions) error {
 		gopts.Blast = analyze.BlastOf(g, t, aopts)
 		gopts.Title = "bulkhead: blast of " + t.Label()
 	}
-	return writeGraph(cmd, opts.IO, g, rep, gopts, format, opts.Output)
+	if err := writeGraph(cmd, opts.IO, g, rep, gopts, format, opts.Output); err != nil {
+		return err
+	}
+	return incompleteExit(opts.IO, g)
 }
 
 // writeGraph renders a view to a file (or stdout) and reports aggregation on stderr.
@@ -191,5 +194,5 @@ func writeGraph(cmd *cobra.Command, io_ *IOStreams, g *graph.Graph, rep *analyze
 	if output != "" {
 		fmt.Fprintf(io_.ErrOut, "wrote %s: %s view, %d resources as %d nodes and %d edges\n", output, lay.View, lay.Selected, lay.Nodes, lay.Edges)
 	}
-	return out.Close()
+	return out.Commit()
 }

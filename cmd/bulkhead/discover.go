@@ -53,7 +53,7 @@ func discoverRun(cmd *cobra.Command, opts *DiscoverOptions) error {
 		out.Close()
 		return err
 	}
-	if err := out.Close(); err != nil {
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	if opts.Output != "" {

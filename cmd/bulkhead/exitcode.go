@@ -8,6 +8,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // exitCode is the process exit status. The contract is documented in README.md.
@@ -41,6 +44,17 @@ func silentExit(code exitCode) error { return &exitError{code: code} }
 // inputError marks an error caused by the user's input: exit 2.
 func inputError(err error) error { return &exitError{code: exitInput, err: err} }
 
+// incompleteExit is exit 3 with a line on stderr when discovery left gaps, for commands
+// that print what they can (blast, render) and must not read as complete.
+func incompleteExit(io *IOStreams, g *graph.Graph) error {
+	if g.Complete() {
+		return nil
+	}
+	fmt.Fprintf(io.ErrOut, "bulkhead: discovery incomplete: %d %s could not be read (bulkhead discover lists them under \"gaps\"); what is shown may miss what %s\n",
+		len(g.Gaps), map[bool]string{true: "part", false: "parts"}[len(g.Gaps) == 1], map[bool]string{true: "it holds", false: "they hold"}[len(g.Gaps) == 1])
+	return silentExit(exitIncomplete)
+}
+
 // diagError wraps HCL diagnostics so Main can print them with source snippets.
 type diagError struct {
 	diags hcl.Diagnostics
@@ -52,6 +66,9 @@ func (d *diagError) Error() string { return d.diags.Error() }
 // Main runs the CLI and maps errors to exit codes. main only calls os.Exit.
 func Main(args []string, io *IOStreams) exitCode {
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.ErrOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if io.In != nil {
+		input.Stdin = io.In // what "-" reads
+	}
 	root := NewCmdRoot(&Factory{IO: io})
 	root.SetArgs(args)
 	root.SetOut(io.Out)

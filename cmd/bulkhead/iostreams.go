@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/mattn/go-isatty"
+
+	"github.com/bulkhead-dev/bulkhead/internal/atomicfile"
 )
 
 // IOStreams are the command's standard streams and what is known about the terminal.
@@ -56,33 +58,49 @@ func (s *IOStreams) Width() int {
 	return s.TermWidth
 }
 
-// output is where a command's results go: stdout, or the file named by --output.
+// output is where a command's results go: stdout, or the file named by --output, written
+// atomically (internal/atomicfile): the file changes only when Commit succeeds.
 type output struct {
 	io.Writer
 	Color bool // colour only on a terminal, never in a file
-	file  *os.File
+	file  *atomicfile.File
+	flag  string
 }
 
-// openOutput opens path for the results, or stdout when path is empty. Close it to learn
-// whether every byte reached the file: a full disk must not read as success.
+// openOutput opens path for the results, or stdout when path is empty. Commit it to learn
+// whether every byte reached the file (a full disk must not read as success); Close without
+// Commit leaves a previous file as it was. Validate every argument before calling it.
 func (s *IOStreams) openOutput(path string) (*output, error) {
-	if path == "" {
-		return &output{Writer: s.Out, Color: s.ColorOut()}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, inputError(fmt.Errorf("--output: %w", err))
-	}
-	return &output{Writer: f, file: f}, nil
+	return s.openFile("--output", path)
 }
 
-// Close closes the file, if there is one.
-func (o *output) Close() error {
+// openFile is openOutput for the file of another flag (--svg, --sarif).
+func (s *IOStreams) openFile(flag, path string) (*output, error) {
+	if path == "" {
+		return &output{Writer: s.Out, Color: s.ColorOut(), flag: flag}, nil
+	}
+	f, err := atomicfile.Create(path, 0o644)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("%s: %w", flag, err))
+	}
+	return &output{Writer: f, file: f, flag: flag}, nil
+}
+
+// Commit makes what was written the file's content.
+func (o *output) Commit() error {
 	if o.file == nil {
 		return nil
 	}
-	if err := o.file.Close(); err != nil {
-		return fmt.Errorf("--output: %w", err)
+	if err := o.file.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", o.flag, err)
+	}
+	return nil
+}
+
+// Close discards an uncommitted file; safe after Commit (defer it).
+func (o *output) Close() error {
+	if o.file != nil {
+		return o.file.Close()
 	}
 	return nil
 }

@@ -31,8 +31,9 @@ func (s *workdirSet) addFlags(fs *pflag.FlagSet) {
 }
 
 // demoOn reports whether --demo was given on the same command: the demo then plays the
-// provider for the demo's own credentials (in process, nothing is sent), and fingerprints
-// use the demo's public salt so that its output is the same everywhere.
+// provider for the demo's own credentials (in process, nothing is sent). Files read from
+// disk are fingerprinted with this machine's salt even then: the demo's salt is public, and
+// a fingerprint made with it could be checked against guessed values by anyone.
 func (s *workdirSet) demoOn() bool {
 	if s.fs == nil {
 		return false
@@ -48,22 +49,19 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 	if len(s.dirs) == 0 {
 		return nil, nil
 	}
-	var salt []byte
 	var probers []workdir.Prober
-	switch {
-	case s.demoOn():
-		salt = fixtures.DemoSalt
+	if s.demoOn() {
 		probers = append(probers, fixtures.DemoProber{})
+	}
+	salt, where, err := workdir.MachineSalt()
+	switch {
+	case errors.Is(err, workdir.ErrBadSalt):
+		return nil, err // the user's file: never replaced behind their back
+	case err != nil:
+		slog.Warn("workdir: no per-machine fingerprint salt; using a salt for this run only, so fingerprints will differ between runs", "err", err)
+		salt = workdir.RunSalt()
 	default:
-		var where string
-		var err error
-		salt, where, err = workdir.MachineSalt()
-		if err != nil {
-			slog.Warn("workdir: no per-machine fingerprint salt; using a salt for this run only, so fingerprints will differ between runs", "err", err)
-			salt = workdir.RunSalt()
-		} else {
-			slog.Debug("workdir: fingerprint salt", "path", where)
-		}
+		slog.Debug("workdir: fingerprint salt", "path", where)
 	}
 	if s.probe {
 		probers = append(probers, s.probeClients()...)

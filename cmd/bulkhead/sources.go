@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -118,10 +117,11 @@ func (o *sourceOptions) loadConfig() (*config.Config, error) {
 		}
 		path = "bulkhead.hcl"
 	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, inputError(fmt.Errorf("config: %w", err))
+	src, err := readInput("config", path, limitConfig)
+	if err != nil {
+		return nil, err
 	}
-	cfg, diags := config.Load(path)
+	cfg, diags := config.Parse(src, path)
 	if diags.HasErrors() {
 		return nil, &diagError{diags: diags, files: cfg.Parser.Files()}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 const sampleState = "testdata/corpus/tfstate/snyk__driftctl__pkg__iac__terraform__state__test__aws_db_instance__terraform.tfstate"
@@ -113,7 +114,7 @@ func TestLargeGarbage(t *testing.T) {
 	if err := stateLoader(sparse); err == nil || !errors.Is(err, tfmap.ErrNotTerraform) {
 		t.Errorf("state: %v", err)
 	}
-	if err := planLoader(sparse); err == nil || !errors.Is(err, tfmap.ErrNotTerraform) {
+	if err := planLoader(sparse); err == nil || !errors.Is(err, input.ErrTooLarge) {
 		t.Errorf("plan: %v", err)
 	}
 	tfdir := filepath.Join(dir, "cfg")

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/hclguard"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // ConfigError carries HCL diagnostics with the parsed files, so the CLI can print them
@@ -44,8 +47,9 @@ func (e *ConfigError) Error() string {
 	return strings.Join(parts, "; ")
 }
 
-// MaxConfigFileSize bounds the size of one .tf file.
-var MaxConfigFileSize int64 = 16 << 20
+// MaxConfigFileSize bounds the size of one .tf file (input.TFFile). Nesting and heredocs
+// are bounded too (internal/hclguard).
+var MaxConfigFileSize = input.TFFile
 
 // maxModuleDepth bounds how deep local module calls are followed.
 const maxModuleDepth = 8
@@ -84,10 +88,20 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 	var diags hcl.Diagnostics
 	var bodies []*hclsyntax.Body
 	for _, f := range files {
-		if st, err := os.Stat(f); err == nil && st.Size() > MaxConfigFileSize {
-			return fmt.Errorf("%w: %s is %d MiB; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, f, st.Size()>>20, MaxConfigFileSize>>20)
+		// Read with a bound (a device such as /dev/zero, a FIFO or a huge file is refused),
+		// then check nesting and heredoc sizes before the parser sees it.
+		src, err := input.ReadAll(f, MaxConfigFileSize)
+		if err != nil {
+			if errors.Is(err, input.ErrTooLarge) {
+				return fmt.Errorf("%w: %w; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, err, MaxConfigFileSize>>20)
+			}
+			return err
 		}
-		file, d := p.ParseHCLFile(f)
+		if d := hclguard.Diagnose(src, f); d != nil {
+			diags = append(diags, d...)
+			continue
+		}
+		file, d := p.ParseHCL(src, f)
 		diags = append(diags, d...)
 		if file == nil {
 			continue
@@ -130,6 +144,9 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 
 // ParseConfigFile reads one .tf file's source into b (the fuzz target's entry point).
 func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
+	if d := hclguard.Diagnose(src, filename); d != nil {
+		return &ConfigError{Diags: d}
+	}
 	file, diags := hclparse.NewParser().ParseHCL(src, filename)
 	if diags.HasErrors() {
 		return &ConfigError{Diags: diags}

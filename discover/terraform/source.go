@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -12,6 +14,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // Source names, as they appear in origins and SourceInfo.
@@ -46,26 +49,53 @@ func (s Source) Discover(ctx context.Context) (*graph.Graph, error) {
 }
 
 // LoadState reads a raw state (format version 4, streamed) or `terraform show -json`
-// output of a state or plan, whichever the file holds.
+// output of a state or plan, whichever the file holds. path "-" is standard input, read
+// whole first (at most tfplan.MaxSize) since it cannot be read twice. A device, FIFO or
+// directory is refused; one JSON string may be at most input.MaxJSONToken bytes.
 func LoadState(ctx context.Context, path, workspace string) (*graph.Graph, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path, input.Stream)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	var r io.ReadSeeker = f
+	if path == "-" {
+		// Standard input is read whole (it cannot be read twice), so check its bytes as
+		// they come: a pipe from /dev/zero is refused at the first byte, not after 1 GiB.
+		br := bufio.NewReader(f)
+		var in io.Reader = br
+		if bom, _ := br.Peek(2); !(len(bom) == 2 && (bom[0] == 0xFF && bom[1] == 0xFE || bom[0] == 0xFE && bom[1] == 0xFF)) {
+			in = input.JSONGuard(br, input.MaxJSONToken)
+		}
+		data, err := io.ReadAll(io.LimitReader(in, tfplan.MaxSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if int64(len(data)) > tfplan.MaxSize {
+			return nil, fmt.Errorf("%s: %w: standard input is read whole, at most %s", path, input.ErrTooLarge, input.Size(tfplan.MaxSize))
+		}
+		r = bytes.NewReader(data)
+	}
 	var head [2]byte
-	n, _ := f.Read(head[:])
-	if _, err := f.Seek(0, 0); err != nil {
+	n, _ := io.ReadFull(r, head[:])
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	b := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: path, Workspace: workspace, Secrets: true})
 	utf16 := n == 2 && (head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF)
 	var info *StateInfo
 	if !utf16 {
-		info, err = ReadState(ctx, f, b)
+		info, err = ReadState(ctx, input.JSONGuard(r, input.MaxJSONToken), b)
 	}
 	if utf16 || errors.Is(err, errShowJSON) {
-		return loadShowJSON(ctx, path, workspace)
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		data, err := tfmap.ReadDocumentFrom(r, tfplan.MaxSize)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return loadShowJSON(data, path, workspace)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -79,16 +109,13 @@ func LoadState(ctx context.Context, path, workspace string) (*graph.Graph, error
 }
 
 // loadShowJSON reads `terraform show -json` output (a state, or a plan) via terraform-json.
-func loadShowJSON(ctx context.Context, path, workspace string) (*graph.Graph, error) {
-	data, err := tfmap.ReadDocument(path, tfplan.MaxSize)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+func loadShowJSON(data []byte, path, workspace string) (*graph.Graph, error) {
 	if isPlan(data) {
 		p, err := tfplan.Parse(data, path)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		planGaps(p, path)
 		return p.After, nil
 	}
 	var st tfjson.State
@@ -116,6 +143,7 @@ func LoadPlan(ctx context.Context, path string) (*graph.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	planGaps(p, path)
 	g := p.After
 	for _, c := range p.Changes {
 		if c.Deletes() {
@@ -124,6 +152,16 @@ func LoadPlan(ctx context.Context, path string) (*graph.Graph, error) {
 		g.Sources[0].Counts["changes"]++
 	}
 	return g, nil
+}
+
+// planGaps records what a plan leaves unread as gaps of its planned graph: a plan Terraform
+// marked "errored" (it stopped planning part way, so resources may be missing or wrong)
+// is incomplete, and an audit of it must fail closed as `check` does.
+func planGaps(p *tfplan.Plan, path string) {
+	if p.Errored {
+		p.After.AddGap(graph.Gap{Source: SourcePlan, What: path,
+			Reason: `terraform reported errors while planning ("errored": true): the plan is incomplete; fix the errors terraform printed and plan again`})
+	}
 }
 
 // LoadConfig reads .tf configuration from a directory (or one file).

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // stream reads one JSON document from an io.Reader value by value, with its own buffer:
@@ -59,6 +60,9 @@ func (s *stream) fill() bool {
 }
 
 func (s *stream) errEOF() error {
+	if errors.Is(s.rerr, input.ErrNotJSON) {
+		return fmt.Errorf("%w: %w", tfmap.ErrNotTerraform, s.rerr)
+	}
 	if s.rerr != nil {
 		return fmt.Errorf("read state: %w", s.rerr)
 	}
@@ -164,6 +168,9 @@ func (s *stream) value() ([]byte, error) {
 		s.val = append(s.val, s.buf[s.pos:s.end]...)
 		s.pos = s.end
 		if !s.fill() {
+			if s.rerr != nil { // a read error (or the input guard's refusal), not the end
+				return nil, s.errEOF()
+			}
 			if scalar && len(s.val) > 0 {
 				return s.check(start)
 			}

@@ -50,7 +50,8 @@ func scan(t *testing.T, src *workdir.Source) (*graph.Graph, string) {
 func tokenCount(g *graph.Graph) int { return len(g.ByKind(graph.Token)) }
 
 // TestBadInput: every kind of bad input is reported and skipped; the good file next to it
-// is still found; nothing is fatal and nothing hangs.
+// is still found; nothing is fatal and nothing hangs. What could hold a credential and was
+// not read (a huge file, a binary one, a FIFO) is a gap; links to nothing are warnings.
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "good/.env", "RAILWAY_API_TOKEN="+badToken+"\n")
@@ -104,11 +105,21 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("count %s = %d, want %d (counts %v)", k, counts[k], want, counts)
 		}
 	}
-	// The 1 GB file is a gap (it could hold anything); the rest are warnings.
-	if len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].What, "big.env") || !strings.Contains(g.Gaps[0].Reason, "1 MiB limit") {
+	// The 1 GB file, the binary one and the FIFO are gaps (each could hold a credential);
+	// the rest are warnings.
+	gaps := map[string]string{}
+	for _, gp := range g.Gaps {
+		gaps[strings.TrimPrefix(gp.What, filepath.ToSlash(dir)+"/")] = gp.Reason
+	}
+	for what, reason := range map[string]string{"big.env": "1 MiB limit", "bin/.env": "binary content", "pipe.env": "not a regular file"} {
+		if !strings.Contains(gaps[what], reason) {
+			t.Errorf("gap %s: %q, want %q (gaps %+v)", what, gaps[what], reason, g.Gaps)
+		}
+	}
+	if len(g.Gaps) != 3 {
 		t.Errorf("gaps: %+v", g.Gaps)
 	}
-	for _, w := range []string{"binary content", "symbolic link", "not a regular file", `odd\xff\xfe`, "too many levels"} {
+	for _, w := range []string{"symbolic link", `odd\xff\xfe`, "too many levels", "no such file"} {
 		if !strings.Contains(logs, w) {
 			t.Errorf("logs lack %q:\n%s", w, logs)
 		}
@@ -196,5 +207,86 @@ func TestInputErrors(t *testing.T) {
 	}
 	if _, err := (&workdir.Source{Root: "."}).Discover(context.Background()); !errors.Is(err, workdir.ErrNoSalt) {
 		t.Errorf("no salt: %v", err)
+	}
+}
+
+// TestSilentSkipsAreGaps: every way the walk can leave something that could hold a
+// credential unread makes the scan incomplete (a gap), with the reason: a directory deeper
+// than the walk goes, a symbolic link that cannot be followed for lack of permission, a
+// credential file that is not a regular file. Before, each was a warning and the scan was
+// complete.
+func TestSilentSkipsAreGaps(t *testing.T) {
+	deep := strings.Repeat("d/", 70) + ".env"
+	fsys := statErrFS{FS: fstest.MapFS{
+		".env":        {Data: []byte("RAILWAY_API_TOKEN=" + badToken + "\n")},
+		deep:          {Data: []byte("RAILWAY_TOKEN=" + badToken + "\n")},
+		"locked.env":  {Mode: fs.ModeSymlink},
+		"sock/.netrc": {Mode: fs.ModeSocket},
+	}, deny: "locked.env"}
+	g, _ := scan(t, &workdir.Source{Root: "w", FS: fsys})
+	reasons := map[string]string{}
+	for _, gp := range g.Gaps {
+		reasons[gp.What] = gp.Reason
+	}
+	for what, want := range map[string]string{
+		"w/" + strings.Repeat("d/", 65)[:len(strings.Repeat("d/", 65))-1]: "deeper than 64 directories",
+		"w/locked.env":  "permission denied",
+		"w/sock/.netrc": "not a regular file",
+	} {
+		if !strings.Contains(reasons[what], want) {
+			t.Errorf("gap %s = %q, want %q; gaps %+v", what, reasons[what], want, g.Gaps)
+		}
+	}
+	if g.Complete() {
+		t.Error("scan with skipped files is complete")
+	}
+}
+
+// statErrFS fails Stat of one name with EACCES, as a link into a directory the user may not
+// search does.
+type statErrFS struct {
+	fs.FS
+	deny string
+}
+
+func (e statErrFS) Stat(name string) (fs.FileInfo, error) {
+	if name == e.deny {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: syscall.EACCES}
+	}
+	return fs.Stat(e.FS, name)
+}
+
+func (e statErrFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(e.FS, name) }
+
+// TestDeepOS: the same for a real directory tree 70 levels deep (the CLI then exits 3).
+func TestDeepOS(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, strings.Repeat("d/", 70)+".env", "RAILWAY_TOKEN="+badToken+"\n")
+	g, _ := scan(t, &workdir.Source{Root: dir})
+	if len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].Reason, "deeper than 64") {
+		t.Errorf("gaps: %+v", g.Gaps)
+	}
+}
+
+// TestUTF16: a .env saved as UTF-16 (with a byte-order mark, as Windows editors do) is read
+// like UTF-8, not skipped as binary.
+func TestUTF16(t *testing.T) {
+	for name, bom := range map[string][]byte{"le": {0xFF, 0xFE}, "be": {0xFE, 0xFF}} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			b := append([]byte(nil), bom...)
+			for _, r := range "RAILWAY_API_TOKEN=" + badToken + "\r\n" {
+				if name == "le" {
+					b = append(b, byte(r), 0)
+				} else {
+					b = append(b, 0, byte(r))
+				}
+			}
+			write(t, dir, ".env", string(b))
+			g, _ := scan(t, &workdir.Source{Root: dir})
+			if tokenCount(g) != 1 || !g.Complete() {
+				t.Errorf("tokens %d, gaps %+v", tokenCount(g), g.Gaps)
+			}
+		})
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/bulkhead-dev/bulkhead/internal/atomicfile"
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // redacted is what a credential's value prints as, whatever the verb.
@@ -41,51 +44,59 @@ func Fingerprint(salt []byte, value string) string {
 // SaltSize is the size of a generated salt.
 const SaltSize = 32
 
+// minSalt and maxSalt bound a salt file that MachineSalt accepts.
+const minSalt, maxSalt = 16, 4096
+
+// ErrBadSalt is wrapped by MachineSalt's error for a salt file that exists but cannot be
+// used (empty, too short, too long, not a regular file). It is never replaced silently:
+// fingerprints made with it before would stop matching; the user decides.
+var ErrBadSalt = errors.New("unusable fingerprint salt")
+
 // MachineSalt returns this machine's fingerprint salt, creating it on first use in the
 // user's config directory (bulkhead/fingerprint-salt, mode 0600). One salt per machine
 // makes fingerprints stable across runs, so snapshots, diffs and baselines of the same
 // directory agree, while a fingerprint copied to another machine matches nothing there.
-// path says where the salt lives. When the directory cannot be written, the caller should
-// fall back to RunSalt and say that fingerprints will differ between runs.
+// path says where the salt lives. The salt is written atomically (it appears whole or not
+// at all). An existing salt file that cannot be used is an error wrapping ErrBadSalt. When
+// the salt cannot be created (no config directory, a read-only one, a full disk) the caller
+// should fall back to RunSalt and say that fingerprints will differ between runs.
 func MachineSalt() (salt []byte, path string, err error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return nil, "", fmt.Errorf("fingerprint salt: %w", err)
 	}
 	path = filepath.Join(dir, "bulkhead", "fingerprint-salt")
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if len(b) < 16 {
-			return nil, path, fmt.Errorf("fingerprint salt %s: too short (%d bytes); delete it to make a new one", path, len(b))
-		}
-		return b, path, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, path, fmt.Errorf("fingerprint salt: %w", err)
+	b, err := readSalt(path)
+	if err == nil || !errors.Is(err, os.ErrNotExist) {
+		return b, path, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, path, fmt.Errorf("fingerprint salt: %w", err)
 	}
 	b = RunSalt()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := atomicfile.WriteNew(path, b, 0o600); err != nil {
 		if errors.Is(err, os.ErrExist) { // another run made it first
-			b, err = os.ReadFile(path)
-			if err != nil {
-				return nil, path, fmt.Errorf("fingerprint salt: %w", err)
-			}
-			return b, path, nil
+			b, err = readSalt(path)
+			return b, path, err
 		}
 		return nil, path, fmt.Errorf("fingerprint salt: %w", err)
 	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return nil, path, fmt.Errorf("fingerprint salt: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, path, fmt.Errorf("fingerprint salt: %w", err)
-	}
 	return b, path, nil
+}
+
+func readSalt(path string) ([]byte, error) {
+	b, err := input.ReadAll(path, maxSalt)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, err
+	case errors.Is(err, input.ErrTooLarge), errors.Is(err, input.ErrNotRegular):
+		return nil, fmt.Errorf("%w: %w; move it away to make a new one (fingerprints made with the old salt will then differ)", ErrBadSalt, err)
+	case err != nil:
+		return nil, fmt.Errorf("fingerprint salt: %w", err)
+	case len(b) < minSalt:
+		return nil, fmt.Errorf("%w: %s is too short (%d bytes, at least %d); move it away to make a new one (fingerprints made with the old salt will then differ)", ErrBadSalt, path, len(b), minSalt)
+	}
+	return b, nil
 }
 
 // RunSalt is a fresh random salt for one run.

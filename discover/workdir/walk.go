@@ -19,7 +19,11 @@ type fileJob struct {
 }
 
 // problem is something the walk or a read could not do: a warning (counted and logged)
-// or, when gap is set, a hole in what was scanned.
+// or, when gap is set, a hole in what was scanned. Anything that could hold a credential
+// and was not read is a gap (a directory too deep or unreadable, a credential file too
+// large, unreadable, binary or not a regular file, a link that cannot be followed for a
+// reason other than pointing nowhere); warnings are only for what holds nothing to read (a
+// dangling link, a link loop, a directory already scanned through another path).
 type problem struct {
 	rel    string
 	count  string // SourceInfo.Counts key
@@ -56,7 +60,7 @@ func dirID(fi fs.FileInfo) ([2]uint64, bool) {
 // walk visits dir (slash-separated, "." for the root) in name order.
 func (w *walker) walk(dir string, depth int) {
 	if depth > maxDepth {
-		w.note(dir, "too_deep", "deeper than "+strconv.Itoa(maxDepth)+" directories", false)
+		w.note(dir, "too_deep", "not scanned: deeper than "+strconv.Itoa(maxDepth)+" directories", true)
 		return
 	}
 	entries, err := fs.ReadDir(w.fsys, dir)
@@ -72,6 +76,9 @@ func (w *walker) walk(dir string, depth int) {
 		if e.Name() == ".gitignore" && e.Type().IsRegular() {
 			if b, err := readBounded(w.fsys, join(dir, ".gitignore"), 1<<20); err == nil {
 				w.ignores = append(w.ignores, parseGitignore(dir, b)...)
+			} else {
+				// Only the "gitignored" note on findings depends on it: a warning.
+				w.note(join(dir, ".gitignore"), "gitignore_unread", "not read (files it names are shown as not gitignored): "+errText(err), false)
 			}
 		}
 	}
@@ -86,7 +93,10 @@ func (w *walker) walk(dir string, depth int) {
 		if mode&fs.ModeSymlink != 0 {
 			fi, err := fs.Stat(w.fsys, rel)
 			if err != nil {
-				w.note(rel, "broken_symlinks", "symbolic link does not resolve: "+errText(err), false)
+				// A link to nothing, or a loop of links, holds nothing an agent can read;
+				// any other failure (permission denied) may hide a directory or a file.
+				dangling := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP)
+				w.note(rel, "broken_symlinks", "symbolic link does not resolve: "+errText(err), !dangling)
 				continue
 			}
 			mode = fi.Mode().Type()
@@ -125,7 +135,9 @@ func (w *walker) walk(dir string, depth int) {
 		default:
 			w.counts["files_seen"]++
 			if classify(rel) != KindNone {
-				w.note(rel, "special_files", "not a regular file (device, pipe or socket): not read", false)
+				// A FIFO named .env is how some secret managers hand out credentials: an
+				// agent can read it, bulkhead does not (opening it could block).
+				w.note(rel, "special_files", "not read: not a regular file (device, pipe or socket)", true)
 			}
 		}
 	}

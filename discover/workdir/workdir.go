@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/bulkhead-dev/bulkhead/discover/workdir/assign"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -200,8 +201,11 @@ func (s *Source) read(ctx context.Context, fsys fs.FS, det *detector, root strin
 		res.prob = &problem{rel: job.rel, count: "unreadable", gap: true, reason: "cannot read: " + errText(err)}
 		return res
 	}
+	if u, ok := fromUTF16(b); ok {
+		b = u
+	}
 	if binary(b) {
-		res.prob = &problem{rel: job.rel, count: "binary", reason: "binary content: not read as text"}
+		res.prob = &problem{rel: job.rel, count: "binary", gap: true, reason: "not read: binary content (a NUL byte) in a " + string(job.kind) + " file"}
 		return res
 	}
 	res.bytes = len(b)
@@ -329,4 +333,27 @@ func sortFinds(fs []find, results []fileResult) {
 		}
 		return a.col < b.col
 	})
+}
+
+// fromUTF16 transcodes text with a UTF-16 byte-order mark (as Windows editors save it) to
+// UTF-8, so that it is scanned like any other file.
+func fromUTF16(b []byte) ([]byte, bool) {
+	if len(b) < 2 {
+		return nil, false
+	}
+	var hi, lo int // byte offsets of the high and low halves of a unit
+	switch {
+	case b[0] == 0xFF && b[1] == 0xFE:
+		hi, lo = 1, 0
+	case b[0] == 0xFE && b[1] == 0xFF:
+		hi, lo = 0, 1
+	default:
+		return nil, false
+	}
+	b = b[2:]
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i+hi])<<8 | uint16(b[2*i+lo])
+	}
+	return []byte(string(utf16.Decode(u))), true
 }

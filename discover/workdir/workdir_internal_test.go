@@ -50,3 +50,15 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Error("Value lost")
 	}
 }
+
+// FuzzGitignore: any .gitignore parses, and matching any path against it neither panics
+// nor hangs (patterns become regular expressions).
+func FuzzGitignore(f *testing.F) {
+	f.Add([]byte("# c\n.env*\n!.env.example\n/build/\n**/secrets/*.json\n*.tfstate\n"), "app/.env.staging")
+	f.Add([]byte("[a-\n\\\n***\n!\n/\n"), "a/b/c")
+	f.Fuzz(func(t *testing.T, data []byte, rel string) {
+		rules := parseGitignore("sub", data)
+		_ = ignored(rules, rel)
+		_ = ignored(rules, "sub/"+rel)
+	})
+}

@@ -173,7 +173,14 @@ type Builder struct {
 	strs                   map[string]string         // intern's table
 	byRes                  map[*graph.Resource]*Node // nodeOf's index, built on first use
 	done                   []doneNode                // the instances, once Graph has released their nodes
+	err                    error                     // the first instance refused (a name over MaxName); Graph returns it
 }
+
+// MaxName bounds the names of an instance that the graph keeps (type, name, module path,
+// address, index key, deposed key, together): real ones are short identifiers, and each is
+// copied into IDs, origins and labels. An instance past it is an input error, not truncated:
+// a shortened name could merge two resources into one.
+const MaxName = 64 << 10
 
 // NewBuilder starts a mapping for one source.
 func NewBuilder(opts Options) *Builder {
@@ -234,6 +241,16 @@ func (b *Builder) Count(key string, n int) { b.counts[key] += n }
 
 // Add maps one instance. Data sources are counted and skipped.
 func (b *Builder) Add(in *Instance) {
+	size := len(in.Type) + len(in.Name) + len(in.Module) + len(in.Address) + len(in.Deposed)
+	if key, ok := in.Index.(string); ok {
+		size += len(key)
+	}
+	if size > MaxName {
+		if b.err == nil {
+			b.err = fmt.Errorf("%w: a resource's type, name and address are %d KiB long, more than the %d KiB bulkhead keeps (starts %.40q)", ErrNotTerraform, size>>10, MaxName>>10, in.Type+"."+in.Name)
+		}
+		return
+	}
 	if in.Mode == Data {
 		b.counts["data_sources_skipped"]++
 		return
@@ -502,6 +519,9 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 // Graph finishes the mapping. Call it once: it releases the instances' attribute values
 // as it goes; afterwards only ResourceID and the counts remain meaningful.
 func (b *Builder) Graph() (*graph.Graph, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
 	b.linking = true
 	for _, n := range b.nodes {
 		if n.In.Type == "aws_backup_selection" {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"unicode/utf16"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
 // ErrUnsupportedFormat marks input in a Terraform format or format version bulkhead does
@@ -218,13 +219,19 @@ func resourceAddrs(deps []string, module string) []string {
 
 // ReadDocument reads a whole JSON file, transcoding UTF-16 (with a byte-order mark) to
 // UTF-8, and checks that it starts like a JSON object. limit bounds the size read.
+// A device, FIFO or directory is refused; "-" is standard input.
 func ReadDocument(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	return ReadDocumentFrom(f, limit)
+}
+
+// ReadDocumentFrom is ReadDocument from a reader.
+func ReadDocumentFrom(r io.Reader, limit int64) ([]byte, error) {
+	br := bufio.NewReader(r)
 	head, _ := br.Peek(4)
 	if err := sniff(head); err != nil {
 		return nil, err
@@ -236,7 +243,18 @@ func ReadDocument(path string, limit int64) ([]byte, error) {
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("file is larger than %d MiB; plans and `terraform show -json` output are read whole", limit>>20)
 	}
-	return ToUTF8(data)
+	if data, err = ToUTF8(data); err != nil {
+		return nil, err
+	}
+	// One string may be at most input.MaxJSONToken long, as in streamed inputs: a decoder
+	// holds several copies of each.
+	if _, err := io.Copy(io.Discard, input.JSONGuard(bytes.NewReader(data), input.MaxJSONToken)); err != nil {
+		if errors.Is(err, input.ErrNotJSON) {
+			err = fmt.Errorf("%w: %w", ErrNotTerraform, err)
+		}
+		return nil, err
+	}
+	return data, nil
 }
 
 // sniff rejects content that cannot be a JSON object early, before reading a large file.
