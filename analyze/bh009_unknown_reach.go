@@ -12,7 +12,7 @@ var UnknownReach = &Rule{
 	Doc: Doc{
 		Title: "A credential is readable here, but what it may delete could not be determined.",
 		Text: `bulkhead found a credential (in a file, a variable, a policy it could not evaluate) and could not
-learn what it is allowed to do: nothing was sent to the provider to ask. Unknown is never safe:
+learn what it is allowed to do (without --probe nothing is sent to ask). Unknown is never safe:
 a token in a staging .env may well be the account-wide one that deletes production.
 
 Fix: let bulkhead learn its reach: --probe asks the provider read-only what a found token can
@@ -38,7 +38,7 @@ credential from where it is readable.`,
 			// What would teach bulkhead the reach depends on where the credential was found.
 			switch src := t.Origin.Source; {
 			case src == "workdir":
-				f.Detail = "nothing was sent to the provider: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)"
+				f.Detail = "the provider was not asked, or could not answer: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)"
 			case src == "railway":
 				f.Detail = "the API does not say which token a variable holds: run with --scan-variable-values, or name it in a token block of bulkhead.hcl"
 			case strings.HasPrefix(src, "tf"):
