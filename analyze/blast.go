@@ -152,16 +152,7 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 	var destroyed []*graph.Resource
 	if r.Kind == graph.Token {
 		b.Credential = true
-		b.Advice, _ = r.Attr(graph.AttrAdvice)
-		for _, e := range p.Index.Out(r, graph.ExposedIn) {
-			to, _ := p.Index.Resource(e.To)
-			b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.placeName(to), Note: e.Note})
-		}
-		reach := p.Reach(r)
-		for _, e := range reach.Targets {
-			t, _ := p.Index.Resource(e.To)
-			b.Deletes = append(b.Deletes, p.blastRes(t))
-		}
+		reach := p.credentialHead(b, r)
 		destroyed = reach.Resources()
 		b.destroyed = reach.Destroyed()
 		if len(b.Deletes) == 0 {
@@ -175,10 +166,9 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 	return b
 }
 
-// blastSummary is a credential's blast from the counts of its reach: no lists of what it
-// destroys, and only the first data resources it leaves with no recovery point.
-func (p *Pass) blastSummary(r *graph.Resource) *Blast {
-	b := &Blast{Target: p.blastRes(r), Credential: true, Omitted: true, Destroyed: []EnvGroup{}, Data: []DataFate{}}
+// credentialHead fills what a credential's blast says before what it destroys: its
+// advice, where it is exposed, its direct delete targets. It returns its reach.
+func (p *Pass) credentialHead(b *Blast, r *graph.Resource) *Reach {
 	b.Advice, _ = r.Attr(graph.AttrAdvice)
 	for _, e := range p.Index.Out(r, graph.ExposedIn) {
 		to, _ := p.Index.Resource(e.To)
@@ -189,6 +179,14 @@ func (p *Pass) blastSummary(r *graph.Resource) *Blast {
 		t, _ := p.Index.Resource(e.To)
 		b.Deletes = append(b.Deletes, p.blastRes(t))
 	}
+	return reach
+}
+
+// blastSummary is a credential's blast from the counts of its reach: no lists of what it
+// destroys, and only the first data resources it leaves with no recovery point.
+func (p *Pass) blastSummary(r *graph.Resource) *Blast {
+	b := &Blast{Target: p.blastRes(r), Credential: true, Omitted: true, Destroyed: []EnvGroup{}, Data: []DataFate{}}
+	reach := p.credentialHead(b, r)
 	st := reach.Stats()
 	b.Summary = BlastSummary{Destroyed: st.Destroyed, DataHolders: st.Holders, ProductionData: st.AtRisk,
 		Unrecoverable: st.Unrecoverable, UnrecoverableProd: st.UnrecoverableRisk, RecoveryPointsLost: st.RecoveryPointsLost}
