@@ -37,7 +37,7 @@ func runLifecycle(p *Pass) ([]Finding, error) {
 		}
 		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), p.label(d))
 		f.Severity = High
-		if !p.MayBeProduction(d) {
+		if !p.AtRisk(d) {
 			f.Severity = Medium
 		}
 		f.Path = append(p.deleterHopsExtra(d, 1), p.GroupHop(lostVia(p, d, copies), copies))

@@ -19,7 +19,8 @@ a coding agent working in staging, holds the power to delete production data.
 bulkhead takes a token's purpose from the provider where it can, and from token blocks in
 bulkhead.hcl (token "domains-cli" { purpose = ["domains"] }). A purpose that does not involve
 data (anything but admin, data, backups, storage, volumes, databases, infrastructure) is narrow.
-Exposure in an environment of unknown tier counts as a lower environment: unknown is never safe.
+Exposure in an environment of unknown tier counts as a lower environment, and data of unknown
+tier counts as production data: unknown is never safe in either direction.
 One finding per credential counts the production data it can delete and shows the path to the
 worst (one with no surviving recovery point when there is one); past ten resources the JSON
 report names the groups that list them all.
@@ -75,13 +76,14 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		if len(why) == 0 {
 			continue
 		}
-		f := p.Finding(t, nil, "%s (%s) can delete %d production data %s", p.label(t), strings.Join(why, "; "), nProd, plural(nProd, "resource", "resources"))
+		noun := atRiskNoun(nProd, reach.Stats().Production)
+		f := p.Finding(t, nil, "%s (%s) can delete %d %s", p.label(t), strings.Join(why, "; "), nProd, noun)
 		prod := p.first(reach, groupAtRisk, GroupListMax)
 		f.Path = p.DeletePath(t, worst(p, prod, reach))
 		f.Detail = "its scope exceeds its purpose"
 		f.Advice, _ = t.Attr(graph.AttrAdvice)
 		if nProd > 1 {
-			f.Detail += " (the worst of " + itoa(nProd) + " production data resources shown)"
+			f.Detail += " (the worst of " + itoa(nProd) + " " + noun + " shown)"
 		}
 		for _, d := range prod {
 			f.Resources = append(f.Resources, d.ID)

@@ -15,7 +15,8 @@ var SingleCredentialWipe = &Rule{
 agent) can delete production data and every copy of it, so nothing is left to restore from. It
 compounds BH002 (backups that die with their source) and BH003 (a token stronger than it needs
 to be), but fires whenever the credential's delete reach covers the data and all its recovery
-points, including when there are none.
+points, including when there are none. Data of unknown tier counts as production (unknown is
+never safe), and the finding says which tier it is.
 
 Findings are grouped per credential: one finding names every production data resource the
 credential can destroy with all its recovery points ("can destroy 412 production data resources
@@ -50,19 +51,23 @@ func runWipe(p *Pass) ([]Finding, error) {
 		case m == 1:
 			f = p.Finding(t, shown, "%s can destroy %s, which has no recovery point", p.label(t), p.label(d))
 		default:
-			n := reach.AtRisk()
+			n, st := reach.AtRisk(), reach.Stats()
 			if m == n {
-				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d production data resources and every recovery point of each", p.label(t), m)
+				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d %s and every recovery point of each", p.label(t), m, atRiskNoun(m, st.UnrecoverableProd))
 			} else {
-				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d production data resources and every recovery point of %d of them", p.label(t), n, m)
+				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d %s and every recovery point of %d of them", p.label(t), n, atRiskNoun(n, st.Production), m)
 			}
+		}
+		what := "production data"
+		if p.Tier(d) != graph.Production {
+			what = "data of unknown tier (unknown counts as production)"
 		}
 		if len(copies) > 0 {
 			f.Path = append(p.deletePath(t, d, 1), p.GroupHop(lostVia(p, d, copies), copies))
-			f.Detail = "production data, no surviving recovery point"
+			f.Detail = what + ", no surviving recovery point"
 		} else {
 			f.Path = p.deletePath(t, d, 0)
-			f.Detail = "production data, no recovery point at all"
+			f.Detail = what + ", no recovery point at all"
 		}
 		if m > 1 {
 			f.Detail += alsoList(p, shown[1:], m-1)
@@ -100,6 +105,19 @@ func (p *Pass) groupFinding(t *graph.Resource, reach *Reach, kind groupKind, sho
 	}
 	f.Count, f.Groups = total, groups
 	return f
+}
+
+// atRiskNoun names n at-risk data resources of which prod are of production tier and the
+// rest of unknown tier (Pass.AtRisk), so that a finding never calls unknown-tier data
+// production, nor leaves it out.
+func atRiskNoun(n, prod int) string {
+	switch {
+	case prod == n:
+		return plural(n, "production data resource", "production data resources")
+	case prod == 0:
+		return plural(n, "data resource of unknown tier", "data resources of unknown tier")
+	}
+	return "data resources of production or unknown tier"
 }
 
 // alsoList names the other resources of a grouped finding after its verdict: "; also

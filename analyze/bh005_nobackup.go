@@ -17,7 +17,7 @@ backups) and keep at least one copy outside the resource's lifecycle (see BH002)
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, d := range p.Holders() {
-			if !p.MayBeProduction(d) || len(p.Copies(d)) > 0 {
+			if !p.AtRisk(d) || len(p.Copies(d)) > 0 {
 				continue
 			}
 			f := p.Finding(d, nil, "%s has no backup", p.label(d))

@@ -21,7 +21,7 @@ Fix: set deletion_protection = true on production data resources.`,
 		var out []Finding
 		for _, d := range p.Holders() {
 			on, offered := d.Bool(graph.AttrDeletionProtection)
-			if !offered || on || !p.MayBeProduction(d) {
+			if !offered || on || !p.AtRisk(d) {
 				continue
 			}
 			f := p.Finding(d, nil, "%s has deletion protection off", p.label(d))

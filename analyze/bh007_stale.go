@@ -30,7 +30,7 @@ func runStale(p *Pass) ([]Finding, error) {
 	var out []Finding
 	limit := p.Opts.Now.Add(-p.Opts.RPO)
 	for _, d := range p.Holders() {
-		if !p.MayBeProduction(d) {
+		if !p.AtRisk(d) {
 			continue
 		}
 		surviving := p.SurvivingOwnDelete(d)

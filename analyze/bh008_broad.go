@@ -15,7 +15,8 @@ var BroadCredential = &Rule{
 		Text: `Account and workspace tokens reach every project their owner can, in every environment, now and
 in the future. A credential that never expires stays dangerous long after the job it was made for
 is done. No expiry alone is reported only when the credential can delete production data: a
-staging-only token that never expires is a smaller problem. One finding per credential; it counts
+staging-only token that never expires is a smaller problem. Data of unknown tier counts as
+production (unknown is never safe). One finding per credential; it counts
 what the credential can delete rather than listing it.
 
 Fix: prefer project- or environment-scoped credentials; give every token an expiry and rotate it.`,
@@ -50,6 +51,9 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 			f.Detail = "it can delete " + strconv.Itoa(p.Reach(t).Len()) + " resources"
 			if prodReach > 0 {
 				f.Detail += ", " + strconv.Itoa(prodReach) + " of them production data"
+				if p.Reach(t).Stats().Production < prodReach {
+					f.Detail += " or data of unknown tier"
+				}
 			}
 			out = append(out, f)
 		}

@@ -190,7 +190,7 @@ func (p *Pass) blastSummary(r *graph.Resource) *Blast {
 	st := reach.Stats()
 	b.Summary = BlastSummary{Destroyed: st.Destroyed, DataHolders: st.Holders, ProductionData: st.AtRisk,
 		Unrecoverable: st.Unrecoverable, UnrecoverableProd: st.UnrecoverableRisk, RecoveryPointsLost: st.RecoveryPointsLost}
-	for _, d := range p.first(reach, groupLostRisk, BlastListMax) {
+	for _, d := range p.first(reach, groupWiped, BlastListMax) {
 		fate := DataFate{ID: d.ID, Label: d.Label(), Tier: p.Tier(d), Copies: len(p.Copies(d)), Surviving: []RecoveryPoint{}}
 		if env := p.blastEnv(d); env != nil {
 			fate.Environment = p.envName(env)
@@ -305,7 +305,7 @@ func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 		fate.Recoverable = len(fate.Surviving) > 0
 		b.Data = append(b.Data, fate)
 		b.Summary.DataHolders++
-		prod := p.MayBeProduction(d)
+		prod := p.AtRisk(d)
 		if prod {
 			b.Summary.ProductionData++
 		}

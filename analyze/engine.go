@@ -217,8 +217,11 @@ func (p *Pass) Env(r *graph.Resource) *graph.Resource { return p.Index.Environme
 // Tier is r's tier: its own, else its environment's, else Unknown.
 func (p *Pass) Tier(r *graph.Resource) graph.Tier { return p.Index.TierOf(r) }
 
-// MayBeProduction is true for production and for unknown tiers: unknown is never safe.
-func (p *Pass) MayBeProduction(r *graph.Resource) bool {
+// AtRisk is the one at-risk predicate every rule uses: true for production and for unknown
+// tiers, since unknown is never safe. "Production data" in a finding means data for which it
+// is true; a rule that deliberately asks something else (BH003's exposure in a lower
+// environment) says so in its Doc.
+func (p *Pass) AtRisk(r *graph.Resource) bool {
 	t := p.Tier(r)
 	return t == graph.Production || t == graph.Unknown
 }

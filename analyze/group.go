@@ -26,9 +26,8 @@ type Group struct {
 type groupKind uint8
 
 const (
-	groupAtRisk   groupKind = iota // production holders
-	groupWiped                     // production holders with no surviving recovery point
-	groupLostRisk                  // production or unknown tier holders with none
+	groupAtRisk groupKind = iota // at-risk holders (Pass.AtRisk)
+	groupWiped                   // at-risk holders with no surviving recovery point
 )
 
 type groupKey struct {
@@ -99,13 +98,9 @@ func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
 	chain := r.node.chain()
 	lists := make([][]int32, len(chain))
 	for i, n := range chain {
-		switch kind {
-		case groupAtRisk:
-			lists[i] = n.atRisk
-		case groupWiped:
+		lists[i] = n.atRisk
+		if kind == groupWiped {
 			lists[i] = n.wiped
-		default:
-			lists[i] = n.lostRisk
 		}
 	}
 	var out []*graph.Resource

@@ -26,10 +26,10 @@ type reachNode struct {
 	parent *reachNode
 	depth  int
 	delta  []int32 // destroyed here, not by the parent's union: resource numbers, sorted
-	// What this step adds, sorted by number: production data holders (atRisk), production
-	// holders that lose every recovery point here and not at the parent (wiped), and
-	// holders of production or unknown tier that do (lostRisk).
-	atRisk, wiped, lostRisk []int32
+	// What this step adds, sorted by number: at-risk data holders (Pass.AtRisk: production
+	// or unknown tier), and at-risk holders that lose every recovery point here and not at
+	// the parent (wiped).
+	atRisk, wiped []int32
 	stats                   ReachStats // over the whole union
 	// Order-free hashes of the union's at-risk and wiped sets (sums of their IDs' hashes:
 	// the sets' steps along a path are disjoint, so the sum does not depend on how the
@@ -104,8 +104,7 @@ func (f holderFate) unrecoverable() bool { return f.lost == f.copies }
 // fate is holder d's fate under the union at n: a recovery point is lost when it, or a
 // store it lives in, is destroyed.
 func (p *Pass) fate(n *reachNode, d *graph.Resource) holderFate {
-	t := p.Tier(d)
-	f := holderFate{prod: t == graph.Production, risk: t == graph.Production || t == graph.Unknown}
+	f := holderFate{prod: p.Tier(d) == graph.Production, risk: p.AtRisk(d)}
 	for _, c := range p.Copies(d) {
 		f.copies++
 		if n.has(p.Index.Num(c)) {
@@ -172,7 +171,7 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 		if p.IsHolder(r) {
 			f := p.fate(c, r)
 			c.stats.add(f, 1)
-			if f.prod {
+			if f.risk {
 				c.atRisk = append(c.atRisk, x)
 				c.atRiskSum += idHash(r.ID)
 			}
@@ -209,18 +208,14 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 		}
 	}
 	slices.Sort(c.wiped) // appended in delta order, then the candidates'
-	slices.Sort(c.lostRisk)
 	return c
 }
 
 // lostHere records that holder x loses every recovery point at step c.
 func (p *Pass) lostHere(c *reachNode, x int32, f holderFate) {
-	if f.prod {
+	if f.risk {
 		c.wiped = append(c.wiped, x)
 		c.wipedSum += idHash(p.Index.At(x).ID)
-	}
-	if f.risk {
-		c.lostRisk = append(c.lostRisk, x)
 	}
 }
 
@@ -305,17 +300,18 @@ func (r *Reach) Destroyed() map[string]bool {
 	return m
 }
 
-// AtRisk is the number of production data holders the credential may destroy.
-func (r *Reach) AtRisk() int { return r.Stats().Production }
+// AtRisk is the number of at-risk data holders (Pass.AtRisk: production or unknown tier)
+// the credential may destroy.
+func (r *Reach) AtRisk() int { return r.Stats().AtRisk }
 
 // AtRiskResources lists them, sorted by ID (made on each call: for one credential).
 func (r *Reach) AtRiskResources() []*graph.Resource {
 	return r.collect(func(n *reachNode) []int32 { return n.atRisk })
 }
 
-// Wiped is the number of production data holders the credential may destroy together with
+// Wiped is the number of at-risk data holders the credential may destroy together with
 // every one of their recovery points.
-func (r *Reach) Wiped() int { return r.Stats().UnrecoverableProd }
+func (r *Reach) Wiped() int { return r.Stats().UnrecoverableRisk }
 
 // WipedResources lists them, sorted by ID (made on each call: for one credential).
 func (r *Reach) WipedResources() []*graph.Resource {

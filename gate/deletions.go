@@ -72,7 +72,7 @@ func deletions(p *analyze.Pass, changes []Change, now time.Time) ([]Deletion, []
 				}
 				d.Survivors = append(d.Survivors, sv)
 			}
-			if len(surv) == 0 && p.MayBeProduction(h) {
+			if len(surv) == 0 && p.AtRisk(h) {
 				d.Fails = true
 				d.Tier = p.Tier(h)
 			}

@@ -230,7 +230,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 	for i := range ws {
 		w := &ws[i]
 		f := weakeningFinding(bp, ap, w)
-		if !ap.MayBeProduction(resourceIn(ap, bp, w.Resource)) && w.To != "unknown" {
+		if !ap.AtRisk(resourceIn(ap, bp, w.Resource)) && w.To != "unknown" {
 			rep.Notices = append(rep.Notices, analyze.Notice{Kind: "weakening", Location: w.Address,
 				Message: fmt.Sprintf("%s: %s %s → %s on %s tier", w.Label, w.Attribute, w.From, w.To, ap.Tier(resourceIn(ap, bp, w.Resource)))})
 			continue
