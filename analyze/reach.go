@@ -30,7 +30,7 @@ type reachNode struct {
 	// or unknown tier), and at-risk holders that lose every recovery point here and not at
 	// the parent (wiped).
 	atRisk, wiped []int32
-	stats                   ReachStats // over the whole union
+	stats         ReachStats // over the whole union
 	// Order-free hashes of the union's at-risk and wiped sets (sums of their IDs' hashes:
 	// the sets' steps along a path are disjoint, so the sum does not depend on how the
 	// union was split into steps). Grouped findings' fingerprints key on them.
