@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
 	"path"
 	"sort"
 	"strings"
@@ -74,8 +75,8 @@ func WaiverBlock(f Finding, resource string, expires time.Time) string {
 	if resource == "" {
 		resource = f.Resource
 	}
-	return fmt.Sprintf("waive %q {\n  resource = %q\n  reason   = \"TODO: why this is accepted\"\n  expires  = %q\n}\n",
-		f.Rule, resource, expires.UTC().Format(DateLayout))
+	return fmt.Sprintf("waive %s {\n  resource = %s\n  reason   = \"TODO: why this is accepted\"\n  expires  = %q\n}\n",
+		inert.HCLString(f.Rule), inert.HCLString(resource), expires.UTC().Format(DateLayout))
 }
 
 // Notice is something the user must see that is not a finding: an expired waiver, a

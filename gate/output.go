@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
 )
 
 // Schema tags the JSON output of bulkhead check.
@@ -154,7 +155,7 @@ func (r *Result) status(fp string) string {
 // what survives, why the gate fails, and the waive block to paste to accept it.
 func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "bulkhead check: %s\n%s\n", r.headline(failOn), r.changeLine())
+	fmt.Fprintf(b, "bulkhead check: %s\n%s\n", inert.Terminal(r.headline(failOn)), inert.Terminal(r.changeLine()))
 	if len(r.Deletions) > 0 {
 		fmt.Fprintf(b, "\nData destroyed by this plan:\n")
 		for _, d := range r.Deletions {
@@ -168,15 +169,15 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 					mark = st
 				}
 			}
-			fmt.Fprintf(b, "  %-8s %s %s: %s (%s)\n", mark, d.Action, d.Address, d.Label, d.Tier)
+			fmt.Fprintf(b, "  %-8s %s %s: %s (%s)\n", mark, d.Action, inert.Terminal(d.Address), inert.Terminal(d.Label), d.Tier)
 			for _, l := range d.Destroyed[1:] {
-				fmt.Fprintf(b, "           also destroyed (%s): %s\n", l.Via, l.Label)
+				fmt.Fprintf(b, "           also destroyed (%s): %s\n", l.Via, inert.Terminal(l.Label))
 			}
 			if len(d.Survivors) == 0 {
 				fmt.Fprintf(b, "           surviving recovery points: none\n")
 			}
 			for _, s := range d.Survivors {
-				fmt.Fprintf(b, "           survives: %s\n", survivorText(s))
+				fmt.Fprintf(b, "           survives: %s\n", inert.Terminal(survivorText(s)))
 			}
 		}
 	}
@@ -187,7 +188,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 			if name == "" {
 				name = x.Label
 			}
-			fmt.Fprintf(b, "  %s: %s %s → %s (%s)\n", name, x.Attribute, x.From, x.To, x.Why)
+			fmt.Fprintf(b, "  %s: %s %s → %s (%s)\n", inert.Terminal(name), inert.Terminal(x.Attribute), inert.Terminal(x.From), inert.Terminal(x.To), inert.Terminal(x.Why))
 		}
 	}
 	var introduced, waived []analyze.Finding
@@ -208,7 +209,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	if len(introduced) > 0 {
 		fmt.Fprintf(b, "\nFindings this plan introduces:\n")
 		for _, f := range introduced {
-			fmt.Fprintf(b, "  %s %-8s %s\n", f.Rule, f.Severity, f.Message)
+			fmt.Fprintf(b, "  %s %-8s %s\n", f.Rule, f.Severity, inert.Terminal(f.Message))
 		}
 	}
 	if n := r.Report.Summary.ByStatus[analyze.StatusExisting]; n > 0 {
@@ -217,19 +218,19 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\nFindings this plan fixes:\n")
 		for _, f := range r.Fixed {
-			fmt.Fprintf(b, "  %s %s\n", f.Rule, f.Message)
+			fmt.Fprintf(b, "  %s %s\n", f.Rule, inert.Terminal(f.Message))
 		}
 	}
 	if len(waived) > 0 {
 		fmt.Fprintf(b, "\nWaived (listed, not failing):\n")
 		for _, f := range waived {
-			fmt.Fprintf(b, "  %s %s: %s\n", f.Rule, f.Message, waiverText(f.Waived))
+			fmt.Fprintf(b, "  %s %s: %s\n", f.Rule, inert.Terminal(f.Message), inert.Terminal(waiverText(f.Waived)))
 		}
 	}
 	if len(r.Report.Gaps) > 0 {
 		fmt.Fprintf(b, "\nNot read (the gate fails closed):\n")
 		for _, g := range r.Report.Gaps {
-			fmt.Fprintf(b, "  %s: %s (%s)\n", g.Source, g.What, g.Reason)
+			fmt.Fprintf(b, "  %s: %s (%s)\n", inert.Terminal(g.Source), inert.Terminal(g.What), inert.Terminal(g.Reason))
 		}
 	}
 	for _, n := range r.Report.Notices {
@@ -238,9 +239,9 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 		}
 		loc := ""
 		if n.Location != "" {
-			loc = n.Location + ": "
+			loc = inert.Terminal(n.Location) + ": "
 		}
-		fmt.Fprintf(b, "note: %s%s\n", loc, n.Message)
+		fmt.Fprintf(b, "note: %s%s\n", loc, inert.Terminal(n.Message))
 	}
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
 		n := len(r.Failing(failOn))
@@ -332,9 +333,8 @@ func (r *Result) state(failOn analyze.Severity) State {
 	return s
 }
 
-var mdEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
-
-func mdEscape(s string) string { return mdEscaper.Replace(s) }
+// mdEscape keeps names from a plan inert in the PR comment (internal/inert).
+func mdEscape(s string) string { return inert.Markdown(s) }
 
 // WriteMarkdown writes the PR comment: the marker, the verdict, what is destroyed and what
 // survives, weakened safeguards, introduced and fixed findings, what this push fixed of
@@ -413,7 +413,7 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 				}
 				surv = strings.Join(ss, "<br>")
 			}
-			fmt.Fprintf(b, "| %s | %s `%s` (%s) | %s | %s |\n", mark, d.Action, d.Address, d.Tier, strings.Join(lost, "<br>"), surv)
+			fmt.Fprintf(b, "| %s | %s %s (%s) | %s | %s |\n", mark, d.Action, inert.MarkdownCode(d.Address, true), d.Tier, strings.Join(lost, "<br>"), surv)
 		}
 	}
 	if len(r.Weakenings) > 0 {
@@ -431,7 +431,7 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 			if !r.counts(x.Finding) {
 				mark = "⏸️"
 			}
-			fmt.Fprintf(b, "- %s `%s`: `%s` %s → **%s**: %s\n", mark, name, x.Attribute, mdEscape(x.From), mdEscape(x.To), mdEscape(x.Why))
+			fmt.Fprintf(b, "- %s %s: %s %s → **%s**: %s\n", mark, inert.MarkdownCode(name, false), inert.MarkdownCode(x.Attribute, false), mdEscape(x.From), mdEscape(x.To), mdEscape(x.Why))
 		}
 	}
 	var introduced, waived []analyze.Finding
@@ -499,7 +499,7 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		for _, n := range notes {
 			loc := ""
 			if n.Location != "" {
-				loc = "`" + n.Location + "`: "
+				loc = inert.MarkdownCode(n.Location, false) + ": "
 			}
 			fmt.Fprintf(b, "- %s%s\n", loc, mdEscape(n.Message))
 		}

@@ -34,13 +34,13 @@ func BlastText(w io.Writer, b *analyze.Blast, opts Options) error {
 
 func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 	if b.Credential {
-		fmt.Fprintf(w, "%s%s  %s\n", in, p.paint(ansiBold, b.Target.Label), p.paint(ansiDim, b.Target.ID))
+		fmt.Fprintf(w, "%s%s  %s\n", in, p.paint(ansiBold, tt(b.Target.Label)), p.paint(ansiDim, tt(b.Target.ID)))
 		for _, x := range b.Exposed {
 			note := ""
 			if x.Note != "" {
 				note = " (" + x.Note + ")"
 			}
-			fmt.Fprintf(w, "%s  found in %s%s\n", in, x.Place, note)
+			fmt.Fprintf(w, "%s  found in %s%s\n", in, tt(x.Place), tt(note))
 		}
 		if len(b.Deletes) == 0 {
 			switch {
@@ -57,9 +57,9 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		for _, d := range b.Deletes {
 			ds = append(ds, d.Label)
 		}
-		fmt.Fprintf(w, "%s  %s %s\n", in, p.paint(ansiRed, "may delete"), strings.Join(ds, ", "))
+		fmt.Fprintf(w, "%s  %s %s\n", in, p.paint(ansiRed, "may delete"), tt(strings.Join(ds, ", ")))
 	} else {
-		fmt.Fprintf(w, "%sdeleting %s  %s\n", in, p.paint(ansiBold, b.Target.Label), p.paint(ansiDim, b.Target.ID))
+		fmt.Fprintf(w, "%sdeleting %s  %s\n", in, p.paint(ansiBold, tt(b.Target.Label)), p.paint(ansiDim, tt(b.Target.ID)))
 	}
 	s := b.Summary
 	fmt.Fprintf(w, "%s  destroys %d %s", in, s.Destroyed, plural(s.Destroyed, "resource", "resources"))
@@ -69,7 +69,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 	}
 	fmt.Fprintln(w)
 	if b.Omitted {
-		fmt.Fprintf(w, "%s  %s\n", in, p.paint(ansiDim, fmt.Sprintf("lists omitted in a list of credentials (bulkhead blast %s lists every resource)", b.Target.ID)))
+		fmt.Fprintf(w, "%s  %s\n", in, p.paint(ansiDim, fmt.Sprintf("lists omitted in a list of credentials (bulkhead blast %s lists every resource)", tt(b.Target.ID))))
 	}
 	for gi, g := range b.Destroyed {
 		if gi == BlastGroupMax && len(b.Destroyed) > BlastGroupMax+1 {
@@ -85,7 +85,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 					if t == "" {
 						label = "no tier"
 					}
-					ts = append(ts, fmt.Sprintf("%d %s", tiers[t], label))
+					ts = append(ts, fmt.Sprintf("%d %s", tiers[t], tt(label)))
 				}
 			}
 			fmt.Fprintf(w, "%s  %s\n", in, p.paint(ansiDim, fmt.Sprintf("… and %d more groups (%s) with %d resources (--format json lists every one)", len(rest), strings.Join(ts, ", "), n)))
@@ -109,7 +109,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 				fmt.Fprintf(w, "%s      %s\n", in, p.paint(ansiDim, fmt.Sprintf("… and %d more (--format json lists every one)", len(g.Resources)-i)))
 				break
 			}
-			fmt.Fprintf(w, "%s      %-34s %s\n", in, r.Label, p.paint(ansiDim, r.ID))
+			fmt.Fprintf(w, "%s      %-34s %s\n", in, tt(r.Label), p.paint(ansiDim, tt(r.ID)))
 		}
 	}
 	if len(b.Data) > 0 {
@@ -127,7 +127,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		}
 		if d.Recoverable {
 			shownOK++
-			fmt.Fprintf(w, "%s    %s %s (%s): %d of %d survive\n", in, p.paint(ansiCyan, "ok  "), d.Label, where, len(d.Surviving), d.Copies)
+			fmt.Fprintf(w, "%s    %s %s (%s): %d of %d survive\n", in, p.paint(ansiCyan, "ok  "), tt(d.Label), tt(where), len(d.Surviving), d.Copies)
 			for _, rp := range d.Surviving {
 				extra := ""
 				if rp.CreatedAt != "" {
@@ -136,7 +136,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 				if len(rp.StoredIn) > 0 {
 					extra += ", stored in " + strings.Join(rp.StoredIn, ", ")
 				}
-				fmt.Fprintf(w, "%s           %s%s\n", in, rp.Label, p.paint(ansiDim, extra))
+				fmt.Fprintf(w, "%s           %s%s\n", in, tt(rp.Label), p.paint(ansiDim, tt(extra)))
 			}
 			continue
 		}
@@ -144,10 +144,10 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		if d.Copies > 0 {
 			why = fmt.Sprintf("all %d recovery %s destroyed too", d.Copies, plural(d.Copies, "point", "points"))
 		}
-		fmt.Fprintf(w, "%s    %s %s (%s): %s\n", in, p.paint(ansiBold+ansiRed, "LOST"), d.Label, where, why)
+		fmt.Fprintf(w, "%s    %s %s (%s): %s\n", in, p.paint(ansiBold+ansiRed, "LOST"), tt(d.Label), tt(where), tt(why))
 	}
 	if b.Advice != "" {
-		fmt.Fprintf(w, "%s  fix: %s\n", in, b.Advice)
+		fmt.Fprintf(w, "%s  fix: %s\n", in, tt(b.Advice))
 	}
 	fmt.Fprintln(w)
 }
@@ -166,7 +166,7 @@ func CredentialsText(w io.Writer, rep *analyze.CredentialsReport, opts Options) 
 		writeBlast(bw, p, b, "")
 	}
 	if rep.Worst != nil {
-		fmt.Fprintf(bw, "%s\n  %s\n", p.paint(ansiBold, "The single worst thing an agent here could do:"), rep.Worst.Sentence)
+		fmt.Fprintf(bw, "%s\n  %s\n", p.paint(ansiBold, "The single worst thing an agent here could do:"), tt(rep.Worst.Sentence))
 	}
 	return bw.Flush()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
 )
 
 func init() { Register("markdown", RendererFunc(Markdown)) }
@@ -81,7 +82,7 @@ func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
 func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
 	fmt.Fprintf(w, "### %s `%s` %s\n\n", sevBadge(f.Severity), f.Rule, mdEscape(f.Message))
 	if f.Location != "" {
-		fmt.Fprintf(w, "At `%s`.\n\n", f.Location)
+		fmt.Fprintf(w, "At %s.\n\n", inert.MarkdownCode(f.Location, false))
 	}
 	if len(f.Path) > 0 {
 		fmt.Fprintln(w, mdPath(f))
@@ -95,7 +96,7 @@ func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
 	}
 	res := make([]string, len(f.Resources))
 	for i, r := range f.Resources {
-		res[i] = "`" + r + "`"
+		res[i] = inert.MarkdownCode(r, false)
 	}
 	if len(res) > mdListFold {
 		fmt.Fprintf(w, "<details>\n<summary>%d resources involved</summary>\n\n- %s\n\n</details>\n\n", len(res), strings.Join(res, "\n- "))
@@ -107,25 +108,24 @@ func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
 
 // mdPath draws a finding's path as a fenced block, one hop per line, as the text report does.
 func mdPath(f analyze.Finding) string {
-	var b strings.Builder
-	b.WriteString("```\n")
+	lines := make([]string, len(f.Path))
 	for i, h := range f.Path {
 		label := h.Label
 		if h.Note != "" {
 			label += " (" + h.Note + ")"
 		}
 		if i == 0 {
-			b.WriteString(label + "\n")
+			lines[i] = inert.Line(label)
 			continue
 		}
 		branch := "├─"
 		if i == len(f.Path)-1 {
 			branch = "└─"
 		}
-		fmt.Fprintf(&b, "%s %s → %s\n", branch, h.Via, label)
+		lines[i] = inert.Line(fmt.Sprintf("%s %s → %s", branch, h.Via, label))
 	}
-	b.WriteString("```")
-	return b.String()
+	fence := inert.Fence(lines...)
+	return fence + "\n" + strings.Join(lines, "\n") + "\n" + fence
 }
 
 func sevBadge(s analyze.Severity) string {
@@ -140,16 +140,11 @@ func sevBadge(s analyze.Severity) string {
 	return "🔵 low"
 }
 
-// mdEscape keeps resource names from being read as Markdown or HTML.
-var mdReplacer = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "#", `\#`)
-
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+// mdEscape keeps resource names from being read as Markdown or HTML (internal/inert).
+func mdEscape(s string) string { return inert.Markdown(s) }
 
 // mdCell escapes a table cell (pipes and newlines too).
-func mdCell(s string) string {
-	s = strings.ReplaceAll(mdEscape(s), "|", `\|`)
-	return strings.Join(strings.Fields(s), " ")
-}
+func mdCell(s string) string { return strings.Join(strings.Fields(inert.MarkdownCell(s)), " ") }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
 )
 
 const (
@@ -57,7 +58,7 @@ func Text(w io.Writer, rep *analyze.Report, opts Options) error {
 	if len(rep.Gaps) > 0 {
 		fmt.Fprintf(bw, "%s\n", p.paint(ansiBold+ansiRed, "INCOMPLETE: these parts of the input could not be read, so findings may be missing"))
 		for _, g := range rep.Gaps {
-			fmt.Fprintf(bw, "  - %s: %s (%s)\n", g.Source, g.What, g.Reason)
+			fmt.Fprintf(bw, "  - %s: %s (%s)\n", tt(g.Source), tt(g.What), tt(g.Reason))
 		}
 		fmt.Fprintln(bw)
 	}
@@ -66,7 +67,7 @@ func Text(w io.Writer, rep *analyze.Report, opts Options) error {
 		if n.Location != "" {
 			loc = n.Location + ": "
 		}
-		fmt.Fprintf(bw, "%s %s%s\n", p.paint(ansiYel, "note:"), loc, n.Message)
+		fmt.Fprintf(bw, "%s %s%s\n", p.paint(ansiYel, "note:"), tt(loc), tt(n.Message))
 	}
 	if len(rep.Notices) > 0 {
 		fmt.Fprintln(bw)
@@ -76,9 +77,9 @@ func Text(w io.Writer, rep *analyze.Report, opts Options) error {
 }
 
 func writeFinding(w io.Writer, p painter, f analyze.Finding) {
-	fmt.Fprintf(w, "  %s %s  %s\n", p.paint(severityColor(f.Severity), f.Rule), p.paint(ansiDim, f.Name), f.Message)
+	fmt.Fprintf(w, "  %s %s  %s\n", p.paint(severityColor(f.Severity), f.Rule), p.paint(ansiDim, f.Name), tt(f.Message))
 	if f.Location != "" {
-		fmt.Fprintf(w, "      at %s\n", f.Location)
+		fmt.Fprintf(w, "      at %s\n", tt(f.Location))
 	}
 	for i, h := range f.Path {
 		label := h.Label
@@ -86,20 +87,20 @@ func writeFinding(w io.Writer, p painter, f analyze.Finding) {
 			label += p.paint(ansiDim, " ("+h.Note+")")
 		}
 		if i == 0 {
-			fmt.Fprintf(w, "      %s\n", label)
+			fmt.Fprintf(w, "      %s\n", tt(label))
 			continue
 		}
 		branch := "├─"
 		if i == len(f.Path)-1 {
 			branch = "└─"
 		}
-		fmt.Fprintf(w, "      %s %s %s\n", branch, p.paint(viaColor(h.Via), h.Via+" →"), label)
+		fmt.Fprintf(w, "      %s %s %s\n", branch, p.paint(viaColor(h.Via), tt(h.Via+" →")), tt(label))
 	}
 	if f.Detail != "" {
-		fmt.Fprintf(w, "      ⇒ %s\n", p.paint(ansiBold, f.Detail))
+		fmt.Fprintf(w, "      ⇒ %s\n", p.paint(ansiBold, tt(f.Detail)))
 	}
 	if f.Advice != "" {
-		fmt.Fprintf(w, "      fix: %s\n", f.Advice)
+		fmt.Fprintf(w, "      fix: %s\n", tt(f.Advice))
 	}
 	if st := statusLine(f); st != "" {
 		fmt.Fprintf(w, "      %s\n", p.paint(ansiCyan, st))
@@ -180,3 +181,7 @@ func Summary(rep *analyze.Report, opts Options) string {
 	}
 	return b.String()
 }
+
+// tt makes a string from the input (a name, an ID, a message quoting them) safe for a
+// terminal or a CI log: no line it adds, no escape sequence (internal/inert).
+func tt(s string) string { return inert.Terminal(s) }
