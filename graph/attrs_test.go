@@ -115,7 +115,7 @@ func TestAttrsSetGetDelete(t *testing.T) {
 			t.Errorf("MakeAttrs with an odd argument count did not panic")
 		}
 	}()
-	MakeAttrs("k")
+	MakeAttrs("k") //lint:ignore SA5012 the odd count is the point: it must panic
 }
 
 // TestResourceSize: Resource fits the 192-byte allocation size class (Attrs is 16 bytes for

@@ -485,7 +485,6 @@ type dotNode struct {
 	key       string
 	res       *graph.Resource // set for a single resource
 	cluster   string          // cluster key ("" for top level)
-	title     string          // summary title
 	members   int
 	kinds     map[graph.Kind]int
 	rules     map[string]bool

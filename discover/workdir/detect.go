@@ -57,6 +57,7 @@ func newDetector(ctx context.Context) (*detector, error) {
 
 // find returns gitleaks' findings in data. path is given to rules that look at names.
 func (t *detector) find(ctx context.Context, path string, data []byte) []hit {
+	//lint:ignore SA1019 sources.Fragment replaces it only in gitleaks v9, not released
 	fs := t.d.DetectContext(ctx, detect.Fragment{Raw: string(data), FilePath: path})
 	out := make([]hit, 0, len(fs))
 	for _, f := range fs {

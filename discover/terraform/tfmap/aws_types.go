@@ -72,14 +72,6 @@ func accountOf(arn string) string {
 	return ""
 }
 
-func regionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) == 6 {
-		return parts[3]
-	}
-	return ""
-}
-
 func setAccount(n *Node) {
 	if a := accountOf(n.In.Str("arn")); a != "" {
 		n.Res.SetAttr(graph.AttrAccount, a)
