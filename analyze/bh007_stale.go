@@ -86,10 +86,10 @@ func humanDuration(d time.Duration) string {
 // (point-in-time recovery, object versions: "continuous").
 func current(cs []*graph.Resource) bool {
 	for _, c := range cs {
-		if v, _ := c.Bool("taken_on_delete"); v {
+		if v, _ := c.Bool(graph.AttrTakenOnDelete); v {
 			return true
 		}
-		if v, _ := c.Bool("continuous"); v {
+		if v, _ := c.Bool(graph.AttrContinuous); v {
 			return true
 		}
 	}

@@ -29,8 +29,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 		for _, t := range p.Graph.ByKind(graph.Token) {
 			var why []string
 			level, _ := t.Attr(graph.AttrScopeLevel)
-			switch level {
-			case "account", "workspace", "organization":
+			if graph.WideScope(level) {
 				why = append(why, level+"-wide authority")
 			}
 			exp, _ := t.Attr(graph.AttrExpiresAt)

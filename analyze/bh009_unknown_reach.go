@@ -1,8 +1,6 @@
 package analyze
 
 import (
-	"strings"
-
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -26,7 +24,7 @@ credential from where it is readable.`,
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, t := range p.Graph.ByKind(graph.Token) {
-			if v, _ := t.Attr(graph.AttrReach); v != "unknown" || len(p.Index.Successors(t, graph.ScopedTo)) > 0 {
+			if v, _ := t.Attr(graph.AttrReach); v != graph.ReachUnknown || len(p.Index.Successors(t, graph.ScopedTo)) > 0 {
 				continue // known, or learned from another source (a joined Terraform key)
 			}
 			where := p.exposure(t)
@@ -35,15 +33,9 @@ credential from where it is readable.`,
 			}
 			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.label(t), where)
 			f.Path = []Hop{p.Hop("", t)}
-			// What would teach bulkhead the reach depends on where the credential was found.
-			switch src := t.Origin.Source; {
-			case src == "workdir":
-				f.Detail = "the provider was not asked, or could not answer: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)"
-			case src == "railway":
-				f.Detail = "the API does not say which token a variable holds: run with --scan-variable-values, or name it in a token block of bulkhead.hcl"
-			case strings.HasPrefix(src, "tf"):
-				f.Detail = "its policies are not in this input: give the state or configuration that attaches them"
-			default:
+			// What would teach bulkhead the reach is the discoverer's to say.
+			f.Detail, _ = t.Attr(graph.AttrReachHint)
+			if f.Detail == "" {
 				f.Detail = "no source said what it may do"
 			}
 			f.Advice, _ = t.Attr(graph.AttrAdvice)

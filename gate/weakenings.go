@@ -34,12 +34,8 @@ var safeguards = []safeguard{
 	{Attr: "skip_final_snapshot", Safe: false, Why: "no final snapshot is taken when it is deleted"},
 }
 
-// attrVaultLock is the graph attribute a discoverer sets on a backup vault that is locked
-// (the demo's convention: "governance" or "compliance").
-const attrVaultLock = "vault_lock"
-
 // scopeOrder ranks graph.AttrScopeLevel values from narrowest to broadest.
-var scopeOrder = map[string]int{"resource": 1, "environment": 2, "project": 3, "workspace": 4, "organization": 5, "account": 5}
+var scopeOrder = map[string]int{graph.ScopeResource: 1, graph.ScopeEnvironment: 2, graph.ScopeProject: 3, graph.ScopeWorkspace: 4, graph.ScopeOrganization: 5, graph.ScopeAccount: 5}
 
 func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 	var out []Weakening
@@ -111,13 +107,13 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 					Why: "one API call deletes it"})
 			}
 		}
-		if lock, _ := br.Attr(attrVaultLock); lock != "" {
-			if v, _ := ar.Attr(attrVaultLock); v == "" || v == "unknown" {
+		if lock, _ := br.Attr(graph.AttrVaultLock); lock != "" {
+			if v, _ := ar.Attr(graph.AttrVaultLock); v == "" || v == graph.VaultLockUnknown {
 				to := "removed"
 				if v == "unknown" {
 					to = "unknown"
 				}
-				add(Weakening{Address: addr, Resource: br.ID, Label: ar.Label(), Attribute: attrVaultLock, From: lock, To: to,
+				add(Weakening{Address: addr, Resource: br.ID, Label: ar.Label(), Attribute: graph.AttrVaultLock, From: lock, To: to,
 					Why: "any principal allowed to delete recovery points can empty the vault"})
 			}
 		}
@@ -143,8 +139,8 @@ func weakenings(bp, ap *analyze.Pass, changes []Change) []Weakening {
 // widened reports a credential that may delete more after the change than before: a
 // broader scope level, or existing resources it could not delete before.
 func widened(bp, ap *analyze.Pass, br, ar *graph.Resource, grew *targetGrowth) (Weakening, bool) {
-	if v, _ := ar.Attr(graph.AttrReach); v == "unknown" {
-		if bv, _ := br.Attr(graph.AttrReach); bv != "unknown" {
+	if v, _ := ar.Attr(graph.AttrReach); v == graph.ReachUnknown {
+		if bv, _ := br.Attr(graph.AttrReach); bv != graph.ReachUnknown {
 			return Weakening{Resource: br.ID, Label: ar.Label(), Attribute: "authority", From: "known", To: "unknown",
 				Why: "what it may delete after the change cannot be determined"}, true
 		}

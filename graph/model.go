@@ -155,11 +155,44 @@ const (
 	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
 	AttrAccount            = "account"             // the provider account a resource lives in
 	AttrAdvice             = "advice"              // a credential's narrower replacement, as text a user can act on
-	AttrReach              = "reach"               // "unknown" when a credential's authority could not be determined
+	AttrReach              = "reach"               // ReachUnknown when a credential's authority could not be determined
+	AttrReachReason        = "reach_reason"        // why the reach is unknown (a policy not in the input, a user not found)
+	AttrReachHint          = "reach_hint"          // what would let bulkhead learn an unknown reach, as text a user can act on
+	AttrTakenOnDelete      = "taken_on_delete"     // "true" on a recovery point made when its source is deleted (a final snapshot)
+	AttrContinuous         = "continuous"          // "true" on a recovery point that is always current (point-in-time recovery, object versions)
+	AttrRetentionDays      = "retention_days"      // how long a continuous recovery point reaches back
+	AttrVaultLock          = "vault_lock"          // a backup vault's lock mode (compliance, governance), VaultLockUnknown when known only after apply
 )
 
 // Never is the AttrExpiresAt value of a credential that does not expire.
 const Never = "never"
+
+// ReachUnknown is the AttrReach value of a credential whose authority could not be learned.
+// It is never safe: BH009 reports it.
+const ReachUnknown = "unknown"
+
+// Scope levels: the AttrScopeLevel values, narrowest first. ScopeUnknown is never safe.
+const (
+	ScopeResource     = "resource"
+	ScopeEnvironment  = "environment"
+	ScopeProject      = "project"
+	ScopeWorkspace    = "workspace"
+	ScopeOrganization = "organization"
+	ScopeAccount      = "account"
+	ScopeUnknown      = "unknown"
+)
+
+// WideScope reports whether a scope level reaches everything its owner can, now and later.
+func WideScope(level string) bool {
+	switch level {
+	case ScopeAccount, ScopeWorkspace, ScopeOrganization:
+		return true
+	}
+	return false
+}
+
+// VaultLockUnknown is the AttrVaultLock value of a lock known only after apply.
+const VaultLockUnknown = "unknown"
 
 // Range locates a resource in a file, like hcl.Range. Lines and columns start at 1.
 type Range struct {

@@ -293,7 +293,8 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		}
 		vid := "railway:variable:" + e.envID + ":" + svc + ":" + e.name
 		vr := add(&graph.Resource{ID: vid, Kind: graph.Token, Type: "railway.Variable", NativeID: e.name, Name: e.name,
-			Attrs: graph.MakeAttrs(graph.AttrReach, "unknown", graph.AttrScopeLevel, "unknown"), Origin: origin("Environment.variables")})
+			Attrs: graph.MakeAttrs(graph.AttrReach, graph.ReachUnknown, graph.AttrScopeLevel, graph.ScopeUnknown), Origin: origin("Environment.variables")})
+		vr.SetAttr(graph.AttrReachHint, "the API does not say which token a variable holds: run with --scan-variable-values, or name it in a token block of bulkhead.hcl")
 		vr.SetAttr(graph.AttrAdvice, "run with --scan-variable-values to identify which token this variable holds, or name it in a token block in bulkhead.hcl")
 		connect(vid, place, graph.ExposedIn, note)
 		counts["credential_variables"]++

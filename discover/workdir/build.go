@@ -28,7 +28,7 @@ type cred struct {
 const maxListed = 10
 
 // UnknownReach is the AttrReach value of a credential whose authority was not learned.
-const UnknownReach = "unknown"
+const UnknownReach = graph.ReachUnknown
 
 // FileType is the Type of the file resources this source creates (kind other).
 const FileType = "file"
@@ -95,6 +95,7 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		}
 		if reach == nil {
 			tok.SetAttr(graph.AttrReach, UnknownReach)
+			tok.SetAttr(graph.AttrReachHint, "the provider was not asked, or could not answer: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)")
 			info.Counts["reach_unknown"]++
 			if n := info.Counts["reach_unknown"]; n <= maxListed {
 				log.Warn("workdir: credential found, reach unknown", "at", c.where(results), "credential", c.typ.What)

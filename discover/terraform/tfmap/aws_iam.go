@@ -96,7 +96,7 @@ func (b *Builder) awsCredentials() {
 		if strings.HasPrefix(rp.vault.NativeID, "arn:") || strings.Contains(rp.vault.ID, ":arn:") {
 			arn = strings.TrimPrefix(rp.vault.ID, "aws:aws_backup_vault:")
 		}
-		switch lock, _ := rp.vault.Attr("vault_lock"); lock {
+		switch lock, _ := rp.vault.Attr(graph.AttrVaultLock); lock {
 		case "compliance":
 			rp.rec.SetAttr("locked", "compliance")
 		case "governance":
@@ -114,8 +114,9 @@ func (b *Builder) awsCredentials() {
 		}
 		users := b.FindAttr(k, "user", "aws_iam_user")
 		if len(users) == 0 {
-			k.Res.SetAttr(graph.AttrReach, "unknown")
-			k.Res.SetAttr("reach_reason", "user "+k.In.Str("user")+" is not in this source")
+			k.Res.SetAttr(graph.AttrReach, graph.ReachUnknown)
+			k.Res.SetAttr(graph.AttrReachHint, "its policies are not in this input: give the state or configuration that attaches them")
+			k.Res.SetAttr(graph.AttrReachReason, "user "+k.In.Str("user")+" is not in this source")
 			continue
 		}
 		u := users[0]
@@ -143,11 +144,12 @@ func (b *Builder) awsCredentials() {
 			b.edges.add(graph.Edge{From: k.Res.ID, To: gr.to.ID, Kind: graph.ScopedTo, Note: gr.note, Actions: []graph.Action{graph.Delete}})
 		}
 		if len(auth.unknown) > 0 {
-			k.Res.SetAttr(graph.AttrReach, "unknown")
-			k.Res.SetAttr("reach_reason", strings.Join(auth.unknown, "; "))
+			k.Res.SetAttr(graph.AttrReach, graph.ReachUnknown)
+			k.Res.SetAttr(graph.AttrReachHint, "its policies are not in this input: give the state or configuration that attaches them")
+			k.Res.SetAttr(graph.AttrReachReason, strings.Join(auth.unknown, "; "))
 		}
 		if auth.wide {
-			k.Res.SetAttr(graph.AttrScopeLevel, "account")
+			k.Res.SetAttr(graph.AttrScopeLevel, graph.ScopeAccount)
 		} else {
 			k.Res.SetAttr(graph.AttrScopeLevel, "resource")
 		}

@@ -101,7 +101,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		auto := b.Synth(&graph.Resource{
 			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
 			Name: ident + " automated backups", NativeID: ident,
-			Attrs:  graph.MakeAttrs("retention_days", strconv.FormatFloat(retention, 'f', -1, 64), "continuous", "true"),
+			Attrs:  graph.MakeAttrs(graph.AttrRetentionDays, strconv.FormatFloat(retention, 'f', -1, 64), graph.AttrContinuous, "true"),
 			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
 		})
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
@@ -124,7 +124,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		}
 		fin := b.Synth(&graph.Resource{
 			ID: id, Kind: graph.Backup, Type: kind + "_final_snapshot", Name: name, NativeID: fid,
-			Attrs:  graph.MakeAttrs("taken_on_delete", "true"),
+			Attrs:  graph.MakeAttrs(graph.AttrTakenOnDelete, "true"),
 			Origin: graph.Origin{Ref: in.Address + " (skip_final_snapshot = false)"},
 		})
 		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted (skip_final_snapshot = false)")
@@ -245,7 +245,7 @@ func init() {
 			Link: func(b *Builder, n *Node) {
 				if fs, _ := n.In.Bool("final_snapshot", false); fs {
 					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
-						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs("taken_on_delete", "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
+						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
 					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
 					// Only Terraform takes it: a DeleteVolume call does not.
 					b.awsTarget(fin, n.In.Str("arn"), "DeleteVolume outside Terraform takes no final snapshot", "ec2:DeleteVolume")
@@ -316,7 +316,7 @@ func init() {
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
 				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
 					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
-						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
+						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
 					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
 					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
 				}
@@ -386,7 +386,7 @@ func init() {
 				if _, ok := n.In.Num("changeable_for_days", 0); ok {
 					mode = "compliance"
 				}
-				v.Res.SetAttr("vault_lock", mode)
+				v.Res.SetAttr(graph.AttrVaultLock, mode)
 				if d := n.In.Str("min_retention_days"); d != "" {
 					v.Res.SetAttr("min_retention_days", d)
 				}
@@ -511,7 +511,7 @@ func s3Link(b *Builder, n *Node) {
 	}
 	if on, _ := n.Res.Bool("versioning"); on {
 		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
-			Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+			Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 		b.Edge(v, graph.BacksUp, n.Res, "versioning keeps noncurrent versions of overwritten and deleted objects")
 		mode, _ := n.Res.Attr("object_lock_mode")
 		switch {

@@ -80,7 +80,7 @@ func init() {
 				in := n.In
 				if on, _ := in.Bool("settings.0.backup_configuration.0.enabled", false); on {
 					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_backup_run",
-						Name: n.Res.Name + " automated backups", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
+						Name: n.Res.Name + " automated backups", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
 					b.Edge(bk, graph.BacksUp, n.Res, "Cloud SQL automated backups")
 					retain, _ := in.Bool("retain_backups_on_delete", false)
 					if r2, _ := in.Bool("settings.0.retain_backups_on_delete", false); r2 {
@@ -95,7 +95,7 @@ func init() {
 				}
 				if on, _ := in.Bool("settings.0.final_backup_config.0.enabled", false); on {
 					fb := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_final_backup:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_final_backup",
-						Name: n.Res.Name + " final backup", Attrs: graph.MakeAttrs("taken_on_delete", "true"), Origin: graph.Origin{Ref: in.Address + " (final_backup_config)"}})
+						Name: n.Res.Name + " final backup", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: in.Address + " (final_backup_config)"}})
 					b.Edge(fb, graph.BacksUp, n.Res, "final backup taken when the instance is deleted")
 					b.googleTarget(n, fb, sqlDeleters, "the delete call decides whether a final backup is taken")
 				}
@@ -144,7 +144,7 @@ func init() {
 			Link: func(b *Builder, n *Node) {
 				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
 					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
-						Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs("continuous", "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+						Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 					b.Edge(v, graph.BacksUp, n.Res, "object versioning keeps noncurrent versions")
 					if locked, _ := n.In.Bool("retention_policy.0.is_locked", false); locked {
 						v.SetAttr("locked", "retention policy")
@@ -252,8 +252,9 @@ func (b *Builder) googleCredentials() {
 			}
 		}
 		if len(sas) == 0 {
-			k.Res.SetAttr(graph.AttrReach, "unknown")
-			k.Res.SetAttr("reach_reason", "service account not in this source")
+			k.Res.SetAttr(graph.AttrReach, graph.ReachUnknown)
+			k.Res.SetAttr(graph.AttrReachHint, "its policies are not in this input: give the state or configuration that attaches them")
+			k.Res.SetAttr(graph.AttrReachReason, "service account not in this source")
 			continue
 		}
 		sa := sas[0]
@@ -296,7 +297,7 @@ func (b *Builder) googleCredentials() {
 			b.Edge(k.Res, graph.ScopedTo, to, note, graph.Delete)
 		}
 		if wide {
-			k.Res.SetAttr(graph.AttrScopeLevel, "account")
+			k.Res.SetAttr(graph.AttrScopeLevel, graph.ScopeAccount)
 		} else {
 			k.Res.SetAttr(graph.AttrScopeLevel, "resource")
 		}
