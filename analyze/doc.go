@@ -36,8 +36,8 @@ func FormatDocMarkdown(r *Rule) string {
 func RuleTable(doc string) string {
 	var b strings.Builder
 	b.WriteString("| ID | name | default severity | finding |\n| --- | --- | --- | --- |\n")
-	for _, r := range All {
-		fmt.Fprintf(&b, "| [%s](%s#%s) | %s | %s | %s |\n", r.ID, doc, strings.ToLower(r.ID+"-"+r.Name), r.Name, r.Severity, r.Doc.Title)
+	for _, r := range Catalogue() {
+		fmt.Fprintf(&b, "| [%s](%s#%s) | %s | %s | %s |\n", r.ID, doc, r.Anchor(), r.Name, r.Severity, r.Doc.Title)
 	}
 	return b.String()
 }

@@ -15,7 +15,7 @@ var All = []*Rule{
 
 // Lookup finds a rule (of All or PlanRules) by ID or name.
 func Lookup(idOrName string) (*Rule, bool) {
-	for _, r := range append(All[:len(All):len(All)], PlanRules...) {
+	for _, r := range Catalogue() {
 		if r.ID == idOrName || r.Name == idOrName {
 			return r, true
 		}

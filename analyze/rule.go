@@ -64,6 +64,15 @@ type Doc struct {
 	Since  string
 }
 
+// Anchor is the rule's heading anchor in docs/rules.md ("bh004-single-credential-wipe").
+func (r *Rule) Anchor() string { return strings.ToLower(r.ID + "-" + r.Name) }
+
+// HelpURL is the rule's page under a repository's web root.
+func (r *Rule) HelpURL(repo string) string { return repo + "/blob/main/docs/rules.md#" + r.Anchor() }
+
+// Catalogue is every rule, audit rules (All) then plan rules (PlanRules), in ID order.
+func Catalogue() []*Rule { return append(All[:len(All):len(All)], PlanRules...) }
+
 // Rule is one check of the catalogue.
 type Rule struct {
 	ID       string // BH001; stable, never reused

@@ -79,7 +79,7 @@ func sarifLog(rep *analyze.Report) (*sarif.Report, *sarif.Run, map[string]int, e
 			WithShortDescription(sarif.NewMultiformatMessageString(r.Doc.Title)).
 			WithFullDescription(sarif.NewMultiformatMessageString(r.Doc.Text)).
 			WithHelp(sarif.NewMultiformatMessageString(analyze.FormatDoc(r)).WithMarkdown(analyze.FormatDocMarkdown(r))).
-			WithHelpURI(InformationURI + "/blob/main/docs/rules.md#" + strings.ToLower(r.ID+"-"+r.Name)).
+			WithHelpURI(r.HelpURL(InformationURI)).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(r.Severity))).
 			WithProperties(props.Properties)
 	}
