@@ -55,9 +55,9 @@ func runStale(p *Pass) ([]Finding, error) {
 			f.Detail = "age of every surviving recovery point unknown"
 		case newestAt.Before(limit):
 			age := p.Opts.Now.Sub(newestAt)
-			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.label(d), humanDuration(age), humanDuration(p.Opts.RPO))
+			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.label(d), Age(age), Age(p.Opts.RPO))
 			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", newest)}
-			f.Detail = fmt.Sprintf("a delete now loses %s of data", humanDuration(age))
+			f.Detail = fmt.Sprintf("a delete now loses %s of data", Age(age))
 		default:
 			continue
 		}
@@ -70,9 +70,12 @@ func runStale(p *Pass) ([]Finding, error) {
 	return out, nil
 }
 
-// humanDuration prints 90d, 36h, 45m.
-func humanDuration(d time.Duration) string {
+// Age prints a duration the way every bulkhead output writes ages and windows: 45m, 36h,
+// 3d (days from 48 hours on; a negative age, a clock skew, is 0m).
+func Age(d time.Duration) string {
 	switch {
+	case d < 0:
+		return "0m"
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
 	case d >= time.Hour:

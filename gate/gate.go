@@ -395,15 +395,5 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// age prints a duration as people read recovery-point ages: 45m, 9h, 3d.
-func age(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0m"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 72*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
-}
+// age is analyze.Age: one way to write an age in every output.
+func age(d time.Duration) string { return analyze.Age(d) }
