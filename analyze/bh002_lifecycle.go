@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -77,5 +78,5 @@ func lostVia(p *Pass, d *graph.Resource, copies []*graph.Resource) string {
 // (appending copied them: the slice is the finding's own).
 func sortDedupe(f *Finding) {
 	sort.Strings(f.Resources)
-	f.Resources = dedupeInPlace(f.Resources)
+	f.Resources = slices.Compact(f.Resources)
 }

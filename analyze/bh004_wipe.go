@@ -113,9 +113,9 @@ func (p *Pass) groupFinding(t *graph.Resource, reach *Reach, kind groupKind, sho
 func atRiskNoun(n, prod int) string {
 	switch {
 	case prod == n:
-		return plural(n, "production data resource", "production data resources")
+		return Plural(n, "production data resource", "production data resources")
 	case prod == 0:
-		return plural(n, "data resource of unknown tier", "data resources of unknown tier")
+		return Plural(n, "data resource of unknown tier", "data resources of unknown tier")
 	}
 	return "data resources of production or unknown tier"
 }

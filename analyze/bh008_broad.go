@@ -60,7 +60,8 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 	},
 }
 
-func plural(n int, one, many string) string {
+// Plural picks the word for n: one or many. Every output uses it.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

@@ -440,19 +440,12 @@ func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 		switch {
 		case worst.Summary.UnrecoverableProd > 0:
 			s += fmt.Sprintf(", including %d production data %s with no surviving recovery point",
-				worst.Summary.UnrecoverableProd, pluralWord(worst.Summary.UnrecoverableProd, "resource", "resources"))
+				worst.Summary.UnrecoverableProd, Plural(worst.Summary.UnrecoverableProd, "resource", "resources"))
 		case worst.Summary.DataHolders > 0:
-			s += fmt.Sprintf(", including %d data %s (recoverable)", worst.Summary.DataHolders, pluralWord(worst.Summary.DataHolders, "resource", "resources"))
+			s += fmt.Sprintf(", including %d data %s (recoverable)", worst.Summary.DataHolders, Plural(worst.Summary.DataHolders, "resource", "resources"))
 		}
 		w.Sentence = s
 		rep.Worst = w
 	}
 	return rep
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

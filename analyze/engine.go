@@ -485,7 +485,7 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 		// The fingerprint's key is the others; the resources are all of them.
 		f.Fingerprint = fingerprint(p.rule.ID, primary.ID, key)
 		sort.Strings(ids)
-		f.Resources = dedupeInPlace(ids)
+		f.Resources = slices.Compact(ids)
 	}
 	if primary.Origin.Range != nil {
 		f.Location = primary.Origin.Range.String()
@@ -493,23 +493,5 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 	return f
 }
 
-func dedupe(sorted []string) []string {
-	out := sorted[:0:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// dedupeInPlace is dedupe reusing the slice.
-func dedupeInPlace(sorted []string) []string {
-	out := sorted[:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+// dedupe is a sorted slice without repeats, as a new slice (the input may be shared).
+func dedupe(sorted []string) []string { return slices.Compact(slices.Clone(sorted)) }

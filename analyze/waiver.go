@@ -174,7 +174,7 @@ func Triage(rep *Report, waivers []Waiver, base *Baseline, names Namer, now time
 		if gone > 0 {
 			rep.Notices = append(rep.Notices, Notice{Kind: NoticeBaselineFixed,
 				Message: fmt.Sprintf("%d %s in the baseline no longer %s: write a new baseline to lock the improvement in",
-					gone, plural(gone, "finding", "findings"), plural(gone, "occurs", "occur"))})
+					gone, Plural(gone, "finding", "findings"), Plural(gone, "occurs", "occur"))})
 		}
 	}
 	SortNotices(rep.Notices)

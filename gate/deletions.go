@@ -2,6 +2,7 @@ package gate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func deletionFinding(p *analyze.Pass, d *Deletion) (analyze.Finding, bool) {
 	}
 	what := r.Label()
 	if len(data) > 0 {
-		what += fmt.Sprintf(" and %d more data %s", len(data), plural(len(data), "resource", "resources"))
+		what += fmt.Sprintf(" and %d more data %s", len(data), analyze.Plural(len(data), "resource", "resources"))
 	}
 	msg := fmt.Sprintf("%s of %s destroys %s", d.Action, d.Address, what)
 	switch len(copies) {
@@ -137,7 +138,7 @@ func deletionFinding(p *analyze.Pass, d *Deletion) (analyze.Finding, bool) {
 		f.Resources = append(f.Resources, l.ID)
 	}
 	sort.Strings(f.Resources)
-	f.Resources = uniq(f.Resources)
+	f.Resources = slices.Compact(f.Resources)
 	f.Advice = "keep a recovery point outside its lifecycle (a manual snapshot, a recovery point in another vault, or skip_final_snapshot = false with a final_snapshot_identifier) before applying"
 	return f, true
 }
@@ -158,19 +159,9 @@ func deletionNotice(d *Deletion) analyze.Notice {
 			}
 			ss = append(ss, x)
 		}
-		fmt.Fprintf(&b, "; %d recovery %s survive: %s", len(ss), plural(len(ss), "point", "points"), strings.Join(ss, "; "))
+		fmt.Fprintf(&b, "; %d recovery %s survive: %s", len(ss), analyze.Plural(len(ss), "point", "points"), strings.Join(ss, "; "))
 	} else {
 		b.WriteString("; no recovery point survives, but it is not production data")
 	}
 	return analyze.Notice{Kind: "deletion", Location: d.Address, Message: b.String()}
-}
-
-func uniq(sorted []string) []string {
-	out := sorted[:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

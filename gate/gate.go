@@ -243,7 +243,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 	if len(unmapped) > 0 {
 		rep.Notices = append(rep.Notices, analyze.Notice{Kind: "unmapped_delete",
 			Message: fmt.Sprintf("%d deleted %s no node of %s own in the graph (a setting of another resource, judged through that resource, or a type bulkhead does not understand): %s",
-				len(unmapped), plural(len(unmapped), "resource has", "resources have"), plural(len(unmapped), "its", "their"), strings.Join(unmapped, ", "))})
+				len(unmapped), analyze.Plural(len(unmapped), "resource has", "resources have"), analyze.Plural(len(unmapped), "its", "their"), strings.Join(unmapped, ", "))})
 	}
 
 	for i := range rep.Findings {
@@ -386,13 +386,6 @@ func stripIndex(addr string) string {
 		return addr[:i]
 	}
 	return addr
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // age is analyze.Age: one way to write an age in every output.

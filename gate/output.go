@@ -122,7 +122,7 @@ func (r *Result) headline(failOn analyze.Severity) string {
 			}
 		}
 		if n > 0 {
-			why = append(why, fmt.Sprintf("introduces %d %s", n, plural(n, "finding", "findings")))
+			why = append(why, fmt.Sprintf("introduces %d %s", n, analyze.Plural(n, "finding", "findings")))
 		}
 		return "FAIL: this plan " + strings.Join(why, ", ")
 	}
@@ -213,7 +213,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 		}
 	}
 	if n := r.Report.Summary.ByStatus[analyze.StatusExisting]; n > 0 {
-		fmt.Fprintf(b, "\n%d %s existed before this plan and %s not fail it (bulkhead audit lists them).\n", n, plural(n, "finding", "findings"), plural(n, "does", "do"))
+		fmt.Fprintf(b, "\n%d %s existed before this plan and %s not fail it (bulkhead audit lists them).\n", n, analyze.Plural(n, "finding", "findings"), analyze.Plural(n, "does", "do"))
 	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\nFindings this plan fixes:\n")
@@ -246,7 +246,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
 		n := len(r.Failing(failOn))
 		fmt.Fprintf(b, "\nThe gate fails on %d %s at or above --fail-on %s. If the risk is accepted, add to bulkhead.hcl:\n\n",
-			n, plural(n, "finding", "findings"), failOnName(failOn))
+			n, analyze.Plural(n, "finding", "findings"), failOnName(failOn))
 		for _, bl := range blocks {
 			fmt.Fprintf(b, "%s\n", bl)
 		}

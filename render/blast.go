@@ -62,10 +62,10 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		fmt.Fprintf(w, "%sdeleting %s  %s\n", in, p.paint(ansiBold, tt(b.Target.Label)), p.paint(ansiDim, tt(b.Target.ID)))
 	}
 	s := b.Summary
-	fmt.Fprintf(w, "%s  destroys %d %s", in, s.Destroyed, plural(s.Destroyed, "resource", "resources"))
+	fmt.Fprintf(w, "%s  destroys %d %s", in, s.Destroyed, analyze.Plural(s.Destroyed, "resource", "resources"))
 	if s.DataHolders > 0 {
 		fmt.Fprintf(w, ", %d data %s (%d production or unknown tier), %d with no surviving recovery point",
-			s.DataHolders, plural(s.DataHolders, "resource", "resources"), s.ProductionData, s.Unrecoverable)
+			s.DataHolders, analyze.Plural(s.DataHolders, "resource", "resources"), s.ProductionData, s.Unrecoverable)
 	}
 	fmt.Fprintln(w)
 	if b.Omitted {
@@ -142,7 +142,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		}
 		why := "no recovery point at all"
 		if d.Copies > 0 {
-			why = fmt.Sprintf("all %d recovery %s destroyed too", d.Copies, plural(d.Copies, "point", "points"))
+			why = fmt.Sprintf("all %d recovery %s destroyed too", d.Copies, analyze.Plural(d.Copies, "point", "points"))
 		}
 		fmt.Fprintf(w, "%s    %s %s (%s): %s\n", in, p.paint(ansiBold+ansiRed, "LOST"), tt(d.Label), tt(where), tt(why))
 	}
@@ -161,7 +161,7 @@ func CredentialsText(w io.Writer, rep *analyze.CredentialsReport, opts Options) 
 		fmt.Fprintln(bw, "no credential found exposed anywhere in the graph (no exposed_in edges); name one: bulkhead blast token:NAME")
 		return bw.Flush()
 	}
-	fmt.Fprintf(bw, "%d %s found exposed:\n\n", len(rep.Credentials), plural(len(rep.Credentials), "credential", "credentials"))
+	fmt.Fprintf(bw, "%d %s found exposed:\n\n", len(rep.Credentials), analyze.Plural(len(rep.Credentials), "credential", "credentials"))
 	for _, b := range rep.Credentials {
 		writeBlast(bw, p, b, "")
 	}

@@ -54,7 +54,7 @@ func DiffText(w io.Writer, d *analyze.Diff, opts Options) error {
 	case d.Empty():
 		fmt.Fprintln(bw, "no change")
 	case d.Worse():
-		fmt.Fprintf(bw, "worse: %d new %s\n", len(d.FindingsAdded), plural(len(d.FindingsAdded), "finding", "findings"))
+		fmt.Fprintf(bw, "worse: %d new %s\n", len(d.FindingsAdded), analyze.Plural(len(d.FindingsAdded), "finding", "findings"))
 	}
 	return bw.Flush()
 }

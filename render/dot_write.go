@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -265,16 +266,16 @@ func (b *dotBuilder) summaryLabel(n *dotNode) (label, tooltip string) {
 	}
 	switch kind {
 	case "rest":
-		label = fmt.Sprintf("%d more %s", n.members, plural(n.members, "resource", "resources"))
+		label = fmt.Sprintf("%d more %s", n.members, analyze.Plural(n.members, "resource", "resources"))
 		tooltip = "summary of " + name(id) + " (" + id + ")"
 	case "env":
-		label = fmt.Sprintf("%s\n%d %s", name(id), n.members, plural(n.members, "resource", "resources"))
+		label = fmt.Sprintf("%s\n%d %s", name(id), n.members, analyze.Plural(n.members, "resource", "resources"))
 		tooltip = "summary of environment " + id
 	case "proj":
-		label = fmt.Sprintf("project %s\n%d %s", name(id), n.members, plural(n.members, "resource", "resources"))
+		label = fmt.Sprintf("project %s\n%d %s", name(id), n.members, analyze.Plural(n.members, "resource", "resources"))
 		tooltip = "summary of project " + id
 	case "coldproj":
-		label = fmt.Sprintf("%d other %s (no finding's path)\n%d %s", n.projCount, plural(n.projCount, "project", "projects"), n.members, plural(n.members, "resource", "resources"))
+		label = fmt.Sprintf("%d other %s (no finding's path)\n%d %s", n.projCount, analyze.Plural(n.projCount, "project", "projects"), n.members, analyze.Plural(n.members, "resource", "resources"))
 		if id != "" {
 			label += "\nin " + name(id)
 		}

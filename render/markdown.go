@@ -67,7 +67,7 @@ func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
 	for i, f := range rep.Findings {
 		if i == MarkdownInline {
 			n := len(rep.Findings) - MarkdownInline
-			fmt.Fprintf(bw, "<details>\n<summary>%d more %s</summary>\n\n", n, plural(n, "finding", "findings"))
+			fmt.Fprintf(bw, "<details>\n<summary>%d more %s</summary>\n\n", n, analyze.Plural(n, "finding", "findings"))
 		}
 		writeMarkdownFinding(bw, f)
 	}
@@ -145,10 +145,3 @@ func mdEscape(s string) string { return inert.Markdown(s) }
 
 // mdCell escapes a table cell (pipes and newlines too).
 func mdCell(s string) string { return strings.Join(strings.Fields(inert.MarkdownCell(s)), " ") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
