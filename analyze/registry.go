@@ -11,6 +11,7 @@ var All = []*Rule{
 	StaleRecoveryPoint,
 	BroadCredential,
 	UnknownReach,
+	ColocatedRecoveryPoints,
 }
 
 // Lookup finds a rule (of All or PlanRules) by ID or name.

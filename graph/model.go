@@ -154,6 +154,7 @@ const (
 	AttrScopeLevel         = "scope_level"         // account, workspace, project, environment, resource
 	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
 	AttrAccount            = "account"             // the provider account a resource lives in
+	AttrRegion             = "region"              // the provider region it lives in, where the provider offers copies to others
 	AttrAdvice             = "advice"              // a credential's narrower replacement, as text a user can act on
 	AttrReach              = "reach"               // ReachUnknown when a credential's authority could not be determined
 	AttrReachReason        = "reach_reason"        // why the reach is unknown (a policy not in the input, a user not found)

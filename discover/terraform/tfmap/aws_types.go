@@ -72,10 +72,41 @@ func accountOf(arn string) string {
 	return ""
 }
 
+// regionOf extracts the region from an ARN ("" for global services such as S3 and IAM).
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 {
+		return parts[3]
+	}
+	return ""
+}
+
+// setAccount records where a resource lives: account and region from its ARN, else the
+// region attribute (an S3 bucket's ARN names neither).
 func setAccount(n *Node) {
-	if a := accountOf(n.In.Str("arn")); a != "" {
+	arn := n.In.Str("arn")
+	if a := accountOf(arn); a != "" {
 		n.Res.SetAttr(graph.AttrAccount, a)
 	}
+	region := regionOf(arn)
+	if region == "" {
+		region = n.In.Str("region")
+	}
+	if region != "" {
+		n.Res.SetAttr(graph.AttrRegion, region)
+	}
+}
+
+// samePlace gives a recovery point the provider keeps beside its source (automated
+// backups, a final snapshot, point-in-time recovery, object versions) the source's account
+// and region: that is where AWS keeps them.
+func samePlace(rp, src *graph.Resource) *graph.Resource {
+	for _, k := range []string{graph.AttrAccount, graph.AttrRegion} {
+		if v, ok := src.Attr(k); ok {
+			rp.SetAttr(k, v)
+		}
+	}
+	return rp
 }
 
 func boolStr(v bool) string { return strconv.FormatBool(v) }
@@ -98,12 +129,12 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 	db.SetAttr("backup_retention_period", strconv.FormatFloat(retention, 'f', -1, 64))
 	if retention > 0 {
 		delAuto, _ := in.Bool("delete_automated_backups", true)
-		auto := b.Synth(&graph.Resource{
+		auto := samePlace(b.Synth(&graph.Resource{
 			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
 			Name: ident + " automated backups", NativeID: ident,
 			Attrs:  graph.MakeAttrs(graph.AttrRetentionDays, strconv.FormatFloat(retention, 'f', -1, 64), graph.AttrContinuous, "true"),
 			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
-		})
+		}), db)
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
 		if delAuto {
 			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
@@ -122,11 +153,11 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 			id = "aws:" + kind + "_final_snapshot:" + fid
 			name = fid
 		}
-		fin := b.Synth(&graph.Resource{
+		fin := samePlace(b.Synth(&graph.Resource{
 			ID: id, Kind: graph.Backup, Type: kind + "_final_snapshot", Name: name, NativeID: fid,
 			Attrs:  graph.MakeAttrs(graph.AttrTakenOnDelete, "true"),
 			Origin: graph.Origin{Ref: in.Address + " (skip_final_snapshot = false)"},
-		})
+		}), db)
 		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted (skip_final_snapshot = false)")
 		b.awsTarget(fin, in.Str("arn"), "the delete call may skip the final snapshot (SkipFinalSnapshot)", deleteAction, deleteSnapAction)
 	}
@@ -229,6 +260,12 @@ func init() {
 				rp := b.Synth(&graph.Resource{ID: "aws:aws_db_instance_automated_backups_replication:" + n.In.Address + ":" + idTail(db.Res.ID),
 					Kind: graph.Backup, Type: "aws_db_instance_automated_backups_replication", Name: db.Res.Name + " replicated automated backups",
 					Origin: graph.Origin{Ref: n.In.Address}})
+				if a, ok := db.Res.Attr(graph.AttrAccount); ok {
+					rp.SetAttr(graph.AttrAccount, a) // replication stays in the account
+				}
+				if g := regionOf(n.In.Str("id")); g != "" {
+					rp.SetAttr(graph.AttrRegion, g) // the destination region: its id is the replica's ARN
+				}
 				b.Edge(rp, graph.BacksUp, db.Res, "cross-region replicated automated backups, retained after the instance is deleted")
 				b.awsTarget(rp, "", "", "rds:DeleteDBInstanceAutomatedBackup")
 			},
@@ -244,8 +281,8 @@ func init() {
 			},
 			Link: func(b *Builder, n *Node) {
 				if fs, _ := n.In.Bool("final_snapshot", false); fs {
-					fin := b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
-						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}})
+					fin := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
+						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}}), n.Res)
 					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
 					// Only Terraform takes it: a DeleteVolume call does not.
 					b.awsTarget(fin, n.In.Str("arn"), "DeleteVolume outside Terraform takes no final snapshot", "ec2:DeleteVolume")
@@ -297,8 +334,8 @@ func init() {
 				if fs == nil || !strings.EqualFold(n.In.Str("backup_policy.0.status"), "ENABLED") {
 					return
 				}
-				rp := b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.Res.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
-					Name: fs.Res.Name + " automatic backups", Origin: graph.Origin{Ref: n.In.Address}})
+				rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.Res.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
+					Name: fs.Res.Name + " automatic backups", Origin: graph.Origin{Ref: n.In.Address}}), fs.Res)
 				b.Edge(rp, graph.BacksUp, fs.Res, "EFS automatic backups in aws/efs/automatic-backup-vault")
 				b.awsTarget(rp, "", "", "backup:DeleteRecoveryPoint")
 			},
@@ -315,8 +352,8 @@ func init() {
 				// automatically created and retained for 35 days."
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
 				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
-					rp := b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
-						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}})
+					rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
+						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}}), n.Res)
 					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
 					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
 				}
@@ -510,8 +547,8 @@ func s3Link(b *Builder, n *Node) {
 		arn = "arn:aws:s3:::" + n.In.Str("bucket")
 	}
 	if on, _ := n.Res.Bool("versioning"); on {
-		v := b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
-			Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
+		v := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_s3_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_s3_bucket_versions",
+			Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}}), n.Res)
 		b.Edge(v, graph.BacksUp, n.Res, "versioning keeps noncurrent versions of overwritten and deleted objects")
 		mode, _ := n.Res.Attr("object_lock_mode")
 		switch {
@@ -608,6 +645,9 @@ func (b *Builder) vault(nameOrARN string) *graph.Resource {
 	r := &graph.Resource{ID: "aws:aws_backup_vault:" + nameOrARN, Kind: graph.BackupVault, Type: "aws_backup_vault", Name: name, NativeID: name}
 	if a := accountOf(nameOrARN); a != "" {
 		r.SetAttr(graph.AttrAccount, a)
+	}
+	if g := regionOf(nameOrARN); g != "" {
+		r.SetAttr(graph.AttrRegion, g)
 	}
 	return b.Synth(r)
 }
