@@ -109,6 +109,7 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 			if s, ok := opts.Severity[r.ID]; ok {
 				f.Severity = s
 			}
+			p.noteUnresolved(&f)
 			if _, dup := set[f.Fingerprint]; dup {
 				continue
 			}
@@ -495,3 +496,19 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 
 // dedupe is a sorted slice without repeats, as a new slice (the input may be shared).
 func dedupe(sorted []string) []string { return slices.Compact(slices.Clone(sorted)) }
+
+// noteUnresolved says in a finding's detail which of its resource's input values could not
+// be resolved (graph.AttrUnresolved): the discoverer took their unsafe value, and the
+// reader should know the verdict rests on that.
+func (p *Pass) noteUnresolved(f *Finding) {
+	r, ok := p.Index.Resource(f.Resource)
+	if !ok {
+		return
+	}
+	if u, ok := r.Attr(graph.AttrUnresolved); ok && u != "" {
+		if f.Detail != "" {
+			f.Detail += "; "
+		}
+		f.Detail += "not resolved in the input, so taken at the unsafe value: " + strings.ReplaceAll(u, ",", ", ")
+	}
+}

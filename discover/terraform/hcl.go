@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -193,7 +194,7 @@ func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
 	r := blk.Range()
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
 	in.Address = in.ResourceAddress()
-	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, true)
+	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "")
 	deps := map[string]bool{}
 	hclsyntax.VisitAll(blk.Body, func(n hclsyntax.Node) hcl.Diagnostics {
 		if e, ok := n.(hclsyntax.Expression); ok {
@@ -231,8 +232,10 @@ func exprText(e hclsyntax.Expression) string {
 
 // bodyValues converts a block body's literal attributes and nested blocks to the JSON
 // shapes state uses. Non-literal values become Ref (a single reference) or are marked
-// unknown.
-func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, top bool) map[string]any {
+// unknown under their path ("versioning.0.enabled"); prefix is the body's own path, "" for
+// the resource block.
+func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string) map[string]any {
+	top := prefix == ""
 	out := map[string]any{}
 	for name, a := range body.Attributes {
 		if top && metaArgs[name] {
@@ -243,8 +246,8 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, top b
 		}
 		if v, ok := exprValue(a.Expr); ok {
 			out[name] = v
-		} else if top {
-			unknown[name] = true
+		} else {
+			unknown[prefix+name] = true
 		}
 	}
 	for _, blk := range body.Blocks {
@@ -252,7 +255,7 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, top b
 			continue
 		}
 		l, _ := out[blk.Type].([]any)
-		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, false))
+		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+"."))
 	}
 	return out
 }

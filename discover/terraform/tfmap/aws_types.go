@@ -123,12 +123,16 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 	in, db := n.In, n.Res
 	ident := db.Name
 	retention, set := in.Num("backup_retention_period", 1)
-	if !set && in.IsUnknown("backup_retention_period") {
+	unknownRetention := !set && in.IsUnknown("backup_retention_period")
+	if unknownRetention {
+		// Backups may exist; they are counted as dying with the instance (below), so
+		// an unknown retention never adds a recovery point that survives.
 		retention = 1
+		b.Unresolved(db, "backup_retention_period")
 	}
 	db.SetAttr("backup_retention_period", strconv.FormatFloat(retention, 'f', -1, 64))
 	if retention > 0 {
-		delAuto, _ := in.Bool("delete_automated_backups", true)
+		delAuto := b.Safeguard(n, "delete_automated_backups", true, true) || unknownRetention
 		auto := samePlace(b.Synth(&graph.Resource{
 			ID: "aws:" + kind + "_automated_backup:" + idTail(db.ID), Kind: graph.Backup, Type: kind + "_automated_backup",
 			Name: ident + " automated backups", NativeID: ident,
@@ -143,7 +147,7 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 		}
 		b.awsTarget(auto, in.Str("arn"), "the delete call removes automated backups unless told to retain them", deleteAction, deleteAutoAction)
 	}
-	skip, _ := in.Bool("skip_final_snapshot", false)
+	skip := b.Safeguard(n, "skip_final_snapshot", false, true)
 	db.SetAttr("skip_final_snapshot", boolStr(skip))
 	if !skip {
 		fid := in.Str("final_snapshot_identifier")
@@ -164,8 +168,8 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 	b.awsTarget(db, in.Str("arn"), "", deleteAction)
 }
 
-func protectionAttr(n *Node, attr string) {
-	v, _ := n.In.Bool(attr, false)
+func protectionAttr(b *Builder, n *Node, attr string) {
+	v := b.Safeguard(n, attr, false, false)
 	n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(v))
 }
 
@@ -185,7 +189,7 @@ func init() {
 			Keys: []string{"identifier", "resource_id"}, Names: []string{"identifier"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
-				protectionAttr(n, "deletion_protection")
+				protectionAttr(b, n, "deletion_protection")
 				if e := n.In.Str("engine"); e != "" {
 					n.Res.SetAttr("engine", e)
 				}
@@ -201,7 +205,7 @@ func init() {
 			Keys: []string{"cluster_identifier", "cluster_resource_id"}, Names: []string{"cluster_identifier"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
-				protectionAttr(n, "deletion_protection")
+				protectionAttr(b, n, "deletion_protection")
 				if e := n.In.Str("engine"); e != "" {
 					n.Res.SetAttr("engine", e)
 				}
@@ -280,7 +284,7 @@ func init() {
 				}
 			},
 			Link: func(b *Builder, n *Node) {
-				if fs, _ := n.In.Bool("final_snapshot", false); fs {
+				if b.Safeguard(n, "final_snapshot", false, false) {
 					fin := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
 						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}}), n.Res)
 					b.Edge(fin, graph.BacksUp, n.Res, "final_snapshot = true: Terraform snapshots the volume before deleting it")
@@ -345,13 +349,13 @@ func init() {
 			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
-				protectionAttr(n, "deletion_protection_enabled")
+				protectionAttr(b, n, "deletion_protection_enabled")
 			},
 			Link: func(b *Builder, n *Node) {
 				// "If you delete a table with point-in-time recovery enabled, a system backup is
 				// automatically created and retained for 35 days."
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
-				if on, _ := n.In.Bool("point_in_time_recovery.0.enabled", false); on {
+				if b.Safeguard(n, "point_in_time_recovery.0.enabled", false, false) {
 					rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
 						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}}), n.Res)
 					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
@@ -365,10 +369,10 @@ func init() {
 			Attrs: []string{"bucket", "versioning", "object_lock_enabled", "object_lock_configuration", "force_destroy"},
 			Keys:  []string{"bucket"}, Names: []string{"bucket"},
 			Setup: func(b *Builder, n *Node) {
-				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
+				if b.Safeguard(n, "versioning.0.enabled", false, false) {
 					n.Res.SetAttr("versioning", "true")
 				}
-				lock, _ := n.In.Bool("object_lock_enabled", false)
+				lock := b.Safeguard(n, "object_lock_enabled", false, false)
 				if strings.EqualFold(n.In.Str("object_lock_configuration.0.object_lock_enabled"), "Enabled") {
 					lock = true
 				}

@@ -503,6 +503,31 @@ func (l *edgeList) at(i int32) *graph.Edge { return &l.chunks[i/edgeChunk][i%edg
 
 // Synth adds a resource the source implies but does not list (RDS automated backups, a
 // final snapshot). A second call with the same ID returns the first resource.
+// Safeguard reads a boolean safeguard of n's input (Held.Safeguard): its value, or, when
+// the input sets it to something bulkhead cannot resolve, unsafe, recorded as unresolved
+// on n's resource so that findings say which value it was.
+func (b *Builder) Safeguard(n *Node, path string, def, unsafe bool) bool {
+	v, known := n.In.Safeguard(path, def)
+	if !known {
+		b.Unresolved(n.Res, path)
+		return unsafe
+	}
+	return v
+}
+
+// Unresolved records that r's input sets attr to a value bulkhead could not resolve and
+// that the table took its unsafe value instead: findings about r say so.
+func (b *Builder) Unresolved(r *graph.Resource, attr string) {
+	list := r.List(graph.AttrUnresolved)
+	if slices.Contains(list, attr) {
+		return
+	}
+	list = append(list, attr)
+	slices.Sort(list)
+	r.SetAttr(graph.AttrUnresolved, strings.Join(list, ","))
+	b.counts["unresolved_values"]++
+}
+
 func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 	if old, ok := b.ids[r.ID]; ok {
 		return old

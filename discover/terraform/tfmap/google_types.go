@@ -65,9 +65,9 @@ func init() {
 			Attrs: []string{"deletion_protection", "settings", "database_version", "retain_backups_on_delete", "connection_name"},
 			Keys:  []string{"connection_name"},
 			Setup: func(b *Builder, n *Node) {
-				api, _ := n.In.Bool("settings.0.deletion_protection_enabled", false)
+				api := b.Safeguard(n, "settings.0.deletion_protection_enabled", false, false)
 				n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(api))
-				tf, _ := n.In.Bool("deletion_protection", true)
+				tf := b.Safeguard(n, "deletion_protection", true, false)
 				n.Res.SetAttr("terraform_deletion_protection", boolStr(tf))
 				if v := n.In.Str("database_version"); v != "" {
 					n.Res.SetAttr("engine", v)
@@ -78,12 +78,12 @@ func init() {
 			},
 			Link: func(b *Builder, n *Node) {
 				in := n.In
-				if on, _ := in.Bool("settings.0.backup_configuration.0.enabled", false); on {
+				if b.Safeguard(n, "settings.0.backup_configuration.0.enabled", false, false) {
 					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_backup_run",
 						Name: n.Res.Name + " automated backups", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
 					b.Edge(bk, graph.BacksUp, n.Res, "Cloud SQL automated backups")
-					retain, _ := in.Bool("retain_backups_on_delete", false)
-					if r2, _ := in.Bool("settings.0.retain_backups_on_delete", false); r2 {
+					retain := b.Safeguard(n, "retain_backups_on_delete", false, false)
+					if b.Safeguard(n, "settings.0.retain_backups_on_delete", false, false) {
 						retain = true
 					}
 					if retain {
@@ -93,7 +93,7 @@ func init() {
 						b.Edge(n.Res, graph.DeletesWith, bk, "Cloud SQL deletes an instance's backups with it unless they are retained")
 					}
 				}
-				if on, _ := in.Bool("settings.0.final_backup_config.0.enabled", false); on {
+				if b.Safeguard(n, "settings.0.final_backup_config.0.enabled", false, false) {
 					fb := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_final_backup:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_final_backup",
 						Name: n.Res.Name + " final backup", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: in.Address + " (final_backup_config)"}})
 					b.Edge(fb, graph.BacksUp, n.Res, "final backup taken when the instance is deleted")
@@ -142,11 +142,11 @@ func init() {
 			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url"},
 			Keys:  []string{"url"},
 			Link: func(b *Builder, n *Node) {
-				if on, _ := n.In.Bool("versioning.0.enabled", false); on {
+				if b.Safeguard(n, "versioning.0.enabled", false, false) {
 					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
 						Name: n.Res.Name + " noncurrent versions", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (versioning)"}})
 					b.Edge(v, graph.BacksUp, n.Res, "object versioning keeps noncurrent versions")
-					if locked, _ := n.In.Bool("retention_policy.0.is_locked", false); locked {
+					if b.Safeguard(n, "retention_policy.0.is_locked", false, false) {
 						v.SetAttr("locked", "retention policy")
 					} else {
 						b.Edge(n.Res, graph.DeletesWith, v, "a bucket is deleted empty: noncurrent versions go first")

@@ -370,3 +370,43 @@ func (in *Held) Map(path string) map[string]string {
 
 // IsUnknown reports whether a top-level attribute is unknown until apply.
 func (in *Held) IsUnknown(attr string) bool { return in.Unknown[attr] }
+
+// unknownAt reports whether the value at path, or a block or attribute containing it, is
+// set to something bulkhead could not resolve (a variable, an expression, a value known
+// only after apply).
+func (in *Held) unknownAt(path string) bool {
+	if len(in.Unknown) == 0 {
+		return false
+	}
+	for p := path; ; {
+		if in.Unknown[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// Safeguard reads a boolean that protects data (deletion protection, a final snapshot,
+// versioning): the input's value when it states one, def (the provider's default) when the
+// input leaves it out, and known = false when the input sets it to something bulkhead
+// cannot resolve. The caller then takes the unsafe value and records it with
+// Builder.Unresolved: an unknown safeguard never counts as protection or as a recovery point.
+func (in *Held) Safeguard(path string, def bool) (v, known bool) {
+	x, present := in.raw(path)
+	if !present {
+		return def, !in.unknownAt(path)
+	}
+	switch b := x.(type) {
+	case bool:
+		return b, true
+	case string:
+		if p, err := strconv.ParseBool(b); err == nil {
+			return p, true
+		}
+	}
+	return def, false
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestUnresolvedSafeguardsAreUnsafe (issue 14): a safeguard set to a variable is not read as
+// the provider's default. skip_final_snapshot = var.x used to read as false, so a final
+// snapshot that may never be taken counted as a surviving recovery point and hid BH002;
+// now it counts as skipped, and each finding says which values it could not resolve. The
+// same database with literal safeguards is clean.
+func TestUnresolvedSafeguardsAreUnsafe(t *testing.T) {
+	findings := func(dir string) map[string]string {
+		out, errOut, _ := run(t, &IOStreams{ColorMode: "never"}, "audit", "--tf", "testdata/unresolved/"+dir, "--format", "json", "--now", checkNow)
+		var rep struct {
+			Findings []struct{ Rule, Detail string }
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%s%s", err, out, errOut)
+		}
+		m := map[string]string{}
+		for _, f := range rep.Findings {
+			m[f.Rule] = f.Detail
+		}
+		return m
+	}
+	got := findings("unknown")
+	for _, rule := range []string{"BH002", "BH006"} {
+		if !strings.Contains(got[rule], "not resolved in the input, so taken at the unsafe value: deletion_protection, skip_final_snapshot") {
+			t.Errorf("%s: detail %q does not name the unresolved values (findings: %v)", rule, got[rule], got)
+		}
+	}
+	if got := findings("literal"); len(got) != 0 {
+		t.Errorf("literal safeguards: findings %v, want none", got)
+	}
+}
