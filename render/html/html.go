@@ -398,6 +398,7 @@ type worstRow struct {
 	Index             int
 	Rule, Name, Sev   string
 	Message, Location string
+	Like              int // other findings of the same rule
 }
 
 type countRow struct {
@@ -415,19 +416,31 @@ type tileView struct {
 	Graph     bool
 }
 
-// worstShown is how many findings the summary names.
+// worstShown is how many rules the summary names a finding of.
 const worstShown = 8
 
 func (b *builder) pageData(opts Options) *pageData {
 	rep := b.rep
 	d := &pageData{Title: opts.Title, Resources: rep.Summary.Resources, Edges: rep.Summary.Edges, Finds: len(rep.Findings),
 		Complete: rep.Complete(), Gaps: rep.Gaps, Notices: rep.Notices, Sources: rep.Sources}
+	// The worst finding of each rule, worst first: ten copies of one shape say less than
+	// one of each, with a count of the rest.
+	perRule := map[string]int{}
+	for _, f := range rep.Findings {
+		perRule[f.Rule]++
+	}
+	shown := map[string]bool{}
 	for i, f := range rep.Findings {
-		if i >= worstShown {
-			d.More = len(rep.Findings) - worstShown
-			break
+		if shown[f.Rule] {
+			continue
 		}
-		d.Worst = append(d.Worst, worstRow{Index: i, Rule: f.Rule, Name: f.Name, Sev: f.Severity.String(), Message: f.Message, Location: f.Location})
+		shown[f.Rule] = true
+		if len(d.Worst) == worstShown {
+			d.More++
+			continue
+		}
+		d.Worst = append(d.Worst, worstRow{Index: i, Rule: f.Rule, Name: f.Name, Sev: f.Severity.String(), Message: f.Message,
+			Location: f.Location, Like: perRule[f.Rule] - 1})
 	}
 	sev := map[analyze.Severity]int{}
 	rules := map[string]int{}

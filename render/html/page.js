@@ -187,9 +187,6 @@
     if (f.location) d.appendChild(el("p", "note", "at " + f.location));
     if (f.status && f.status !== "new") d.appendChild(el("p", "note", "status: " + f.status + (f.waived ? " (waived: " + f.waived.reason + ")" : "")));
     d.appendChild(el("div", "path", pathText(f)));
-    var gbox = el("div", "gbox");
-    d.appendChild(gbox);
-    showGraph(gbox, x.g, x.gn);
     var rule = (index.rules || {})[f.rule] || {};
     d.appendChild(el("h4", null, "Fix"));
     if (f.advice) d.appendChild(el("p", "advice", f.advice));
@@ -200,6 +197,10 @@
       if (rule.after) { det.appendChild(el("p", "note", "fixed configuration:")); det.appendChild(el("pre", null, rule.after)); }
       d.appendChild(det);
     }
+    d.appendChild(el("h4", null, "Path"));
+    var gbox = el("div", "gbox");
+    d.appendChild(gbox);
+    showGraph(gbox, x.g, x.gn);
     d.appendChild(el("h4", null, "Accept the risk instead (bulkhead.hcl)"));
     d.appendChild(copyButton(x.w));
     d.appendChild(el("pre", "waive", x.w));
