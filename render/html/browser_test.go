@@ -21,7 +21,7 @@ import (
 // skip when none is installed, unless BULKHEAD_REQUIRE_CHROMIUM=1 (CI sets it), which makes
 // a missing browser a failure.
 
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{os.Getenv("BULKHEAD_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
 		if name == "" {
@@ -47,7 +47,7 @@ type browser struct {
 	problems []string
 }
 
-func newBrowser(t *testing.T, timeout time.Duration) *browser {
+func newBrowser(t testing.TB, timeout time.Duration) *browser {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -59,6 +59,7 @@ func newBrowser(t *testing.T, timeout time.Duration) *browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-dev-shm-usage", true), // small /dev/shm in CI containers
 		chromedp.WindowSize(1400, 1000),
 	)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

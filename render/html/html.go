@@ -308,9 +308,18 @@ func (b *builder) indexFindings() {
 			if isContainer(r.Kind) || r.Kind == graph.Token {
 				continue
 			}
-			tiers[string(b.x.TierOf(r))] = true
+			// A finding's tier is that of the data it is about (a production volume's
+			// copy in a vault of unknown tier is still a production finding).
+			if r.Kind.IsData() {
+				tiers[string(b.x.TierOf(r))] = true
+			}
 			if env := b.x.EnvironmentOf(r); env != nil {
 				envs[b.groupName[b.groupOf[env.ID]]+"/"+env.Name] = true
+			}
+		}
+		if len(tiers) == 0 {
+			if r, ok := b.x.Resource(f.Resource); ok && r.Kind != graph.Token && !isContainer(r.Kind) {
+				tiers[string(b.x.TierOf(r))] = true
 			}
 		}
 		fi := findingIndex{Projects: keys(projects), Envs: keys(envs), Tiers: keys(tiers), Credentials: keys(creds), Names: keys(names), Graph: -1,
