@@ -32,7 +32,7 @@ import (
 // Options choose what the page draws.
 type Options struct {
 	// Now is the reference time of the report: the waive blocks offered expire 30 days
-	// after it. The zero value gives blocks without a useful date; callers pass the audit's.
+	// after it. Zero means time.Now(), as for analyze.Options; pass the audit's.
 	Now time.Time
 	// PathBudget is the most nodes one finding's path graph lays out (0: 120).
 	PathBudget int
@@ -106,6 +106,9 @@ func Write(ctx context.Context, w io.Writer, g *graph.Graph, rep *analyze.Report
 	}
 	if opts.Title == "" {
 		opts.Title = "bulkhead report"
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now() // as analyze.Run does
 	}
 	var raw bytes.Buffer
 	if err := render.JSON(&raw, rep, render.Options{}); err != nil {
