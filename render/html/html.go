@@ -210,13 +210,25 @@ func (b *builder) assignTiles() {
 		if _, ok := b.groupOf[r.ID]; ok {
 			continue
 		}
-		key := "none"
+		// Outside any project: by account, and within it by environment (a Terraform
+		// state's resources hang off environments of its tiers, not projects).
+		key, name := "none", ""
 		if a, ok := r.Attr(graph.AttrAccount); ok && a != "" {
-			key = "a:" + a
-			b.groupName[key] = "account " + a
-		} else {
-			b.groupName[key] = "outside any project"
+			key, name = "a:"+a, "account "+a
 		}
+		env := r
+		if r.Kind != graph.Environment {
+			env = b.x.EnvironmentOf(r)
+		}
+		if env != nil {
+			key += "|e:" + env.ID
+			name = strings.TrimPrefix(name+" · ", " · ") + "environment " + env.Name
+		}
+		if name == "" {
+			name = "outside any project"
+		}
+		key = strings.ReplaceAll(key, "|", "/") // tile keys use "|" to split off the tier
+		b.groupName[key] = name
 		b.groupOf[r.ID] = key
 	}
 	for _, r := range b.g.Resources() {
