@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -21,14 +22,18 @@ var (
 	gvErr  error
 )
 
+// ErrNoPNG is returned for a PNG when no native Graphviz is installed.
+var ErrNoPNG = errors.New("PNG needs a native Graphviz `dot` on PATH (apt-get install graphviz, brew install graphviz); " +
+	"without it use --format svg (the same picture, from the embedded Graphviz) or `bulkhead report -o report.html`")
+
 // ImageFormats are the formats Graph can lay out and draw.
 var ImageFormats = []string{"dot", "svg", "png"}
 
 // LayoutDOT lays out DOT text with Graphviz's dot and writes it as svg or png ("dot"
 // copies the text unchanged, for `dot` or another tool to lay out). SVG comes from the
-// embedded Graphviz, so it is the same on every machine. PNG comes from a native `dot`
-// when one is installed (the embedded PNG renderer draws no outlines, HTML labels or
-// symbols), else from the embedded one, with a notice saying so.
+// embedded Graphviz, so it is the same on every machine. PNG needs a native `dot`: the
+// embedded PNG renderer drew edges as filled blobs, and then nothing at all (an image of
+// transparent pixels), so without one LayoutDOT returns ErrNoPNG rather than a wrong picture.
 func LayoutDOT(ctx context.Context, w io.Writer, dot []byte, format string) (notice string, err error) {
 	switch format {
 	case "dot":
@@ -47,7 +52,7 @@ func LayoutDOT(ctx context.Context, w io.Writer, dot []byte, format string) (not
 			_, err := w.Write(out.Bytes())
 			return "", err
 		}
-		notice = "no native Graphviz `dot` on PATH: the embedded PNG renderer is approximate (no outlines or legend); use --format svg, or install graphviz"
+		return "", ErrNoPNG
 	default:
 		return "", fmt.Errorf("unknown image format %q (valid: dot, svg, png)", format)
 	}

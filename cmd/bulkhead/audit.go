@@ -22,6 +22,7 @@ type AuditOptions struct {
 	RPO     time.Duration
 	Now     string
 	SVG     string // --svg FILE: also write the findings view (cmd_render.go)
+	HTML    string // --html FILE: also write the HTML page (cmd_report.go)
 
 	Baseline      string // --baseline FILE: only findings not in it fail
 	WriteBaseline string // --write-baseline FILE: accept today's findings
@@ -55,6 +56,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
 	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
+	cmd.Flags().StringVar(&opts.HTML, "html", "", "also write the report as a self-contained HTML page to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "only findings not in this baseline file fail (see --write-baseline)")
 	cmd.Flags().StringVar(&opts.WriteBaseline, "write-baseline", "", "write today's findings to this baseline file and exit 0")
@@ -133,6 +135,11 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	}
 	if opts.SVG != "" {
 		if err := writeGraph(cmd, opts.IO, g, rep, render.GraphOptions{View: render.ViewFindings}, "svg", opts.SVG); err != nil {
+			return err
+		}
+	}
+	if opts.HTML != "" {
+		if err := writeHTML(cmd, opts.IO, g, rep, aopts.Now, "--html", opts.HTML); err != nil {
 			return err
 		}
 	}

@@ -34,9 +34,10 @@ func NewCmdRender(f *Factory, runF func(*cobra.Command, *RenderOptions) error) *
 	cmd := &cobra.Command{
 		Use:   "render [--view findings|all|project NAME|blast TARGET]",
 		Short: "Draw the graph as SVG, PNG or DOT: findings, the whole estate, one project, or one blast",
-		Long: `Draw the graph with Graphviz (embedded; no install needed). Environments are boxes, production
-has a thick red frame, edges are styled by kind, and resources on a finding's path are outlined in
-red with the rule IDs (SVG class "finding BH004"). Hover a node for its canonical ID and origin.
+		Long: `Draw the graph with Graphviz (embedded for SVG: no install needed; PNG needs a native Graphviz
+dot on PATH). Environments are boxes, production has a thick red frame, edges are styled by
+kind, and resources on a finding's path are outlined in red with the rule IDs (SVG class
+"finding BH004"). Hover a node for its canonical ID and origin.
 
 Views:
   findings        (default) only resources on a finding's path, in their environments
@@ -180,7 +181,7 @@ func writeGraph(cmd *cobra.Command, io_ *IOStreams, g *graph.Graph, rep *analyze
 		return render.DOT(w, g, rep, gopts)
 	})
 	if err != nil {
-		if errors.Is(err, render.ErrView) {
+		if errors.Is(err, render.ErrView) || errors.Is(err, render.ErrNoPNG) {
 			return inputError(err)
 		}
 		return err
