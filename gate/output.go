@@ -97,24 +97,28 @@ func (r *Result) changeLine() string {
 	return s
 }
 
+// headline is the verdict line. Whatever --fail-on says, it tells the truth about what the
+// plan destroys and weakens: a PASS because nothing is at or above --fail-on says so, and
+// still names what would have failed.
 func (r *Result) headline(failOn analyze.Severity) string {
-	switch r.Verdict(failOn) {
-	case Incomplete:
+	verdict := r.Verdict(failOn)
+	if verdict == Incomplete {
 		return "INCOMPLETE: part of the plan could not be read, so the gate fails closed"
-	case Fail:
-		var why []string
-		for _, d := range r.Deletions {
-			if d.Fails && r.counts(d.Finding) {
-				why = append(why, "destroys "+string(d.Tier)+" data with no surviving recovery point")
-				break
-			}
+	}
+	var why []string
+	for _, d := range r.Deletions {
+		if d.Fails && r.counts(d.Finding) {
+			why = append(why, "destroys "+string(d.Tier)+" data with no surviving recovery point")
+			break
 		}
-		for _, w := range r.Weakenings {
-			if r.counts(w.Finding) {
-				why = append(why, "weakens protection")
-				break
-			}
+	}
+	for _, w := range r.Weakenings {
+		if r.counts(w.Finding) {
+			why = append(why, "weakens protection")
+			break
 		}
+	}
+	if verdict == Fail {
 		n := 0
 		for _, f := range r.Failing(failOn) {
 			if f.Rule != analyze.PlanDestroysData.ID && f.Rule != analyze.PlanWeakensProtection.ID {
@@ -125,6 +129,13 @@ func (r *Result) headline(failOn analyze.Severity) string {
 			why = append(why, fmt.Sprintf("introduces %d %s", n, analyze.Plural(n, "finding", "findings")))
 		}
 		return "FAIL: this plan " + strings.Join(why, ", ")
+	}
+	if len(why) > 0 {
+		because := "nothing it does is at or above --fail-on " + failOnName(failOn)
+		if failOnName(failOn) == "none" {
+			because = "--fail-on none fails nothing"
+		}
+		return "PASS only because " + because + ": this plan " + strings.Join(why, ", ")
 	}
 	return "PASS: this plan destroys no data without a surviving recovery point and introduces no finding at or above --fail-on " + failOnName(failOn)
 }

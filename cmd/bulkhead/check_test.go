@@ -188,3 +188,24 @@ func TestAuditBaselineRoundTrip(t *testing.T) {
 		t.Errorf("bad baseline: exit %d %s", code, errOut)
 	}
 }
+
+// TestCheckVerdictTellsTheTruth (issue 14): whatever --fail-on says, the verdict line says
+// what the plan destroys; the exit code follows --fail-on (0 with none, 1 at or below the
+// finding's severity).
+func TestCheckVerdictTellsTheTruth(t *testing.T) {
+	plan := checkFixtures + "rds_replace_automated_only.json"
+	for _, c := range []struct {
+		failOn string
+		code   int
+		line   string
+	}{
+		{"none", 0, "bulkhead check: PASS only because --fail-on none fails nothing: this plan destroys production data with no surviving recovery point"},
+		{"critical", 1, "bulkhead check: FAIL: this plan destroys production data with no surviving recovery point"},
+		{"low", 1, "bulkhead check: FAIL: this plan destroys production data with no surviving recovery point"},
+	} {
+		code, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow, "--fail-on", c.failOn)
+		if first, _, _ := strings.Cut(errOut, "\n"); code != c.code || first != c.line {
+			t.Errorf("--fail-on %s: exit %d, verdict %q; want %d, %q", c.failOn, code, first, c.code, c.line)
+		}
+	}
+}
