@@ -27,6 +27,9 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, t := range p.Graph.ByKind(graph.Token) {
+			if _, can := p.CanAct(t); !can {
+				continue // expired or disabled: broad on paper, able to do nothing
+			}
 			var why []string
 			level, _ := t.Attr(graph.AttrScopeLevel)
 			if graph.WideScope(level) {

@@ -27,6 +27,9 @@ credential from where it is readable.`,
 			if v, _ := t.Attr(graph.AttrReach); v != graph.ReachUnknown || len(p.Index.Successors(t, graph.ScopedTo)) > 0 {
 				continue // known, or learned from another source (a joined Terraform key)
 			}
+			if _, can := p.CanAct(t); !can {
+				continue // expired or disabled: whatever it was allowed, it acts on nothing
+			}
 			where := p.exposure(t)
 			if where == "" {
 				where = "found by " + t.Origin.String()

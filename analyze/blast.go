@@ -155,7 +155,7 @@ func (p *Pass) blast(r *graph.Resource) *Blast {
 		reach := p.credentialHead(b, r)
 		destroyed = reach.Resources()
 		b.destroyed = reach.Destroyed()
-		if len(b.Deletes) == 0 {
+		if len(b.Deletes) == 0 && b.Reach == "" {
 			b.Reach, _ = r.Attr(graph.AttrReach)
 		}
 	} else {
@@ -175,6 +175,9 @@ func (p *Pass) credentialHead(b *Blast, r *graph.Resource) *Reach {
 		b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.placeName(to), Note: e.Note})
 	}
 	reach := p.Reach(r)
+	if reach.CannotAct != "" {
+		b.Reach = "none: " + reach.CannotAct
+	}
 	for _, e := range reach.Targets {
 		t, _ := p.Index.Resource(e.To)
 		b.Deletes = append(b.Deletes, p.blastRes(t))

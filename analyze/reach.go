@@ -3,6 +3,7 @@ package analyze
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -234,10 +235,11 @@ func (p *Pass) reachOrder(parts []int32) {
 // Reach is what a credential may delete: the resources its scoped_to edges allow it to
 // delete, and the cascade closure of those deletes, kept shared with other credentials.
 type Reach struct {
-	Targets []*graph.Edge // scoped_to edges with the delete action, sorted
-	p       *Pass
-	node    *reachNode // nil: no delete target
-	direct  map[string]bool
+	Targets   []*graph.Edge // scoped_to edges with the delete action, sorted
+	CannotAct string        // why the credential cannot act (expired, disabled): its reach is empty
+	p         *Pass
+	node      *reachNode // nil: no delete target
+	direct    map[string]bool
 }
 
 // Len is the number of resources the credential may destroy.
@@ -340,6 +342,11 @@ func (p *Pass) Reach(t *graph.Resource) *Reach {
 		return r
 	}
 	r := &Reach{p: p, direct: map[string]bool{}}
+	if why, can := p.CanAct(t); !can {
+		r.CannotAct = why // no reach: expired or disabled credentials act on nothing
+		p.reach[t] = r
+		return r
+	}
 	var parts []int32
 	for _, e := range p.Index.Out(t, graph.ScopedTo) {
 		if !e.Allows(graph.Delete) {
@@ -371,4 +378,20 @@ func idHash(id string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// CanAct reports whether credential t can act at the pass's reference time, and why not: a
+// credential past its expiry, or one its discoverer says is disabled (graph.AttrDisabled),
+// has no reach, whatever its scope says. An expiry that cannot be read is not treated as
+// past: unknown is never safe.
+func (p *Pass) CanAct(t *graph.Resource) (why string, can bool) {
+	if d, ok := t.Attr(graph.AttrDisabled); ok && d != "" {
+		return "disabled: " + d, false
+	}
+	if exp, ok := t.Attr(graph.AttrExpiresAt); ok && exp != graph.Never {
+		if at, err := time.Parse(time.RFC3339, exp); err == nil && at.Before(p.Opts.Now) {
+			return "expired on " + at.UTC().Format(DateLayout), false
+		}
+	}
+	return "", true
 }

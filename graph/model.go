@@ -162,6 +162,7 @@ const (
 	AttrTakenOnDelete      = "taken_on_delete"     // "true" on a recovery point made when its source is deleted (a final snapshot)
 	AttrContinuous         = "continuous"          // "true" on a recovery point that is always current (point-in-time recovery, object versions)
 	AttrRetentionDays      = "retention_days"      // how long a continuous recovery point reaches back
+	AttrDisabled           = "disabled"            // why a credential cannot act (an inactive or disabled key); absent when it can
 	AttrUnresolved         = "unresolved"          // comma-separated input attributes bulkhead could not resolve; each was taken at its unsafe value
 	AttrVaultLock          = "vault_lock"          // a backup vault's lock mode (compliance, governance), VaultLockUnknown when known only after apply
 )

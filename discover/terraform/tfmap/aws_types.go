@@ -509,6 +509,9 @@ func init() {
 				createdAt(n, "create_date")
 				if s := n.In.Str("status"); s != "" {
 					n.Res.SetAttr("status", s)
+					if strings.EqualFold(s, "Inactive") {
+						n.Res.SetAttr(graph.AttrDisabled, "status = Inactive: AWS rejects its requests until it is made active")
+					}
 				}
 				u := n.In.Str("user")
 				if r, ok := n.In.RefOf("user"); ok && u == "" {

@@ -164,6 +164,9 @@ func init() {
 			Attrs: []string{"service_account_id", "valid_after", "valid_before"},
 			Setup: func(b *Builder, n *Node) {
 				n.Res.SetAttr(graph.AttrExpiresAt, graph.Never)
+				if on, known := n.In.Safeguard("disabled", false); on && known {
+					n.Res.SetAttr(graph.AttrDisabled, "disabled = true: Google rejects it until it is enabled")
+				}
 				if vb := n.In.Str("valid_before"); vb != "" && !strings.HasPrefix(vb, "9999") {
 					n.Res.SetAttr(graph.AttrExpiresAt, vb)
 				}
