@@ -267,6 +267,7 @@ func (r *run) orgProjects(ctx context.Context, o rawOrg) {
 			r.st.gap(what, fmt.Errorf("GET %s: answer without pagination: cannot tell whether every project was listed", path))
 			return
 		}
+		fresh := 0
 		r.st.mu.Lock()
 		for _, p := range page.Projects {
 			if !refRe.MatchString(p.Ref) {
@@ -275,6 +276,7 @@ func (r *run) orgProjects(ctx context.Context, o rawOrg) {
 			}
 			if _, dup := r.st.projects[p.Ref]; !dup {
 				r.st.projects[p.Ref] = &projectState{raw: p, org: o.Slug}
+				fresh++
 			}
 		}
 		r.st.mu.Unlock()
@@ -283,8 +285,8 @@ func (r *run) orgProjects(ctx context.Context, o rawOrg) {
 		if seen >= count {
 			return
 		}
-		if len(page.Projects) == 0 {
-			r.st.gap(what, fmt.Errorf("GET %s: listed %d of %d projects, then an empty page", path, seen, count))
+		if fresh == 0 { // an empty or repeated page: the listing does not advance
+			r.st.gap(what, fmt.Errorf("GET %s: listed %d of %d projects, then a page with no new project", path, seen, count))
 			return
 		}
 		offset += len(page.Projects)
