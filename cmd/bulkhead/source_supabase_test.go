@@ -121,3 +121,18 @@ func TestAuditSupabaseStartFaults(t *testing.T) {
 		t.Errorf("no token: exit %d\n%s", code, errOut)
 	}
 }
+
+// bulkhead.hcl names the tier of a project whose name says nothing: "hobby" is
+// development, so its missing backup (BH005) is no longer treated as production's.
+func TestAuditSupabaseTierFromConfig(t *testing.T) {
+	_, _, url := supabaseFake(t)
+	cfg := filepath.Join(t.TempDir(), "bulkhead.hcl")
+	if err := os.WriteFile(cfg, []byte("tier \"development\" {\n  match = [\"hobby\"]\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := runMain(t, "audit", "--supabase", "--supabase-endpoint", url)
+	_, after, errOut := runMain(t, "audit", "--supabase", "--supabase-endpoint", url, "--config", cfg)
+	if !strings.Contains(before, `BH005 no-backup  database "hobby" has no backup`) || strings.Contains(after, `database "hobby"`) {
+		t.Errorf("before:\n%s\nafter:\n%s\n%s", before, after, errOut)
+	}
+}

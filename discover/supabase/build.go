@@ -54,8 +54,13 @@ func origin(ref string) graph.Origin { return graph.Origin{Source: "supabase", R
 // ProjectID is the canonical ID of a Supabase project (or branch project) by its ref.
 func ProjectID(ref string) string { return "supabase:project:" + ref }
 
-// TokenID is the canonical ID of the token in hand, by where it was read from (never by value).
-func TokenID(env string) string { return "supabase:access_token:" + env }
+// TokenID is the canonical ID of the token in hand, by its kind and where it was read
+// from, never by its value: switching SUPABASE_ACCESS_TOKEN from a classic to a scoped
+// token changes the findings' fingerprints.
+func TokenID(kind CredentialKind, env string) string {
+	k := map[CredentialKind]string{Classic: "classic", OAuth: "oauth", Scoped: "scoped"}[kind]
+	return "supabase:access_token:" + k + ":" + env
+}
 
 func (st *state) build(cred Credential, endpoint string) (*graph.Graph, error) {
 	g := graph.New()
@@ -232,7 +237,7 @@ func (st *state) build(cred Credential, endpoint string) (*graph.Graph, error) {
 	// The token in hand.
 	if cred.kind != 0 {
 		typ := map[CredentialKind]string{Classic: "supabase.PersonalAccessToken", OAuth: "supabase.OAuthToken", Scoped: "supabase.ScopedAccessToken"}[cred.kind]
-		tr := add(&graph.Resource{ID: TokenID(cred.env), Kind: graph.Token, Type: typ, NativeID: cred.env, Name: cred.env, Origin: origin("credential in " + cred.env),
+		tr := add(&graph.Resource{ID: TokenID(cred.kind, cred.env), Kind: graph.Token, Type: typ, NativeID: cred.env, Name: cred.env, Origin: origin("credential in " + cred.env),
 			Attrs: graph.MakeAttrs("credential", cred.kind.What(),
 				"expiry", "unknown: the Management API does not describe personal access tokens")})
 		switch cred.kind {

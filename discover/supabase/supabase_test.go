@@ -107,8 +107,8 @@ func TestIncidentGraph(t *testing.T) {
 		{supabase.ProjectID(prod), "supabase:pitr:" + prod, graph.DeletesWith},
 		{supabase.ProjectID(prod), supabase.ProjectID(prev), graph.DeletesWith},
 		{supabase.ProjectID(prev), supabase.ProjectID(prod), graph.BacksUp},
-		{supabase.TokenID("given"), "supabase:organization:acme", graph.ScopedTo},
-		{supabase.TokenID("given"), "supabase:organization:side-projects", graph.ScopedTo},
+		{supabase.TokenID(supabase.Classic, "given"), "supabase:organization:acme", graph.ScopedTo},
+		{supabase.TokenID(supabase.Classic, "given"), "supabase:organization:side-projects", graph.ScopedTo},
 		{"supabase:api_key:" + prod + ":service_role", supabase.ProjectID(prod), graph.ScopedTo},
 	} {
 		e := edge(g, want.from, want.to, want.kind)
@@ -152,7 +152,7 @@ func TestRulesFireOnTheIncident(t *testing.T) {
 		}
 		return false
 	}
-	tok := supabase.TokenID("given")
+	tok := supabase.TokenID(supabase.Classic, "given")
 	for _, w := range [][2]string{{"BH002", prod}, {"BH004", tok}, {"BH008", tok}} {
 		if !has(w[0], w[1]) {
 			t.Errorf("no %s on %s; findings:\n%s", w[0], w[1], findings(rep))
@@ -207,7 +207,7 @@ func TestScopedTokenSeesOnlyWhatItNames(t *testing.T) {
 		t.Errorf("the scoped token's graph holds acme's production project")
 	}
 	side := supabase.ProjectID(sc.Projects[3].Ref)
-	if edge(g, "supabase:scope:given", side, graph.Contains) == nil || edge(g, supabase.TokenID("given"), "supabase:scope:given", graph.ScopedTo) == nil {
+	if edge(g, "supabase:scope:given", side, graph.Contains) == nil || edge(g, supabase.TokenID(supabase.Scoped, "given"), "supabase:scope:given", graph.ScopedTo) == nil {
 		t.Errorf("scoped token not scoped to what it sees")
 	}
 }
