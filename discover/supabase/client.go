@@ -27,7 +27,7 @@ const PerMinute = 120
 type ClientOptions struct {
 	Endpoint    string        // default DefaultEndpoint
 	HTTP        *http.Client  // default: a client without a global timeout (Timeout applies per attempt)
-	Concurrency int           // requests in flight at once (default 4)
+	Concurrency int           // requests in flight at once (default 8)
 	PerMinute   int           // requests started per scope per minute at most (default PerMinute)
 	Timeout     time.Duration // per attempt (default 30s)
 	MaxAttempts int           // per request, retries included (default 5)
@@ -45,6 +45,10 @@ type Client struct {
 
 	mu     sync.Mutex
 	scopes map[string]*budget
+	// paused: a 429 pauses every scope until its Retry-After. Requests are paced per scope
+	// (the documented budget), but should the API count some scopes together, a 429 on
+	// one of them then holds back all of them rather than drawing a 429 for each.
+	paused time.Time
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -63,7 +67,7 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 	}
 	o.Endpoint = strings.TrimRight(o.Endpoint, "/")
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = 8
 	}
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Transport: &http.Transport{
@@ -220,6 +224,8 @@ func (c *Client) pace(ctx context.Context, scope string) error {
 		}
 		var until time.Time
 		switch {
+		case now.Before(c.paused):
+			until = c.paused
 		case now.Before(b.blocked):
 			until = b.blocked
 		case len(b.starts) >= c.o.PerMinute:
@@ -319,6 +325,11 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 		if wait == 0 {
 			wait = time.Second
 		}
+		c.mu.Lock()
+		if t := time.Now().Add(wait); t.After(c.paused) {
+			c.paused = t
+		}
+		c.mu.Unlock()
 		return wait, &RequestError{Op: op, Status: st, Reason: "rate limited (HTTP 429)", Transient: true}
 	case st >= 500:
 		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st), Transient: true}
