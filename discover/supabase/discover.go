@@ -197,9 +197,12 @@ func startError(err error) error {
 		return fmt.Errorf("%w: %v", discover.ErrIncomplete, err)
 	}
 	if errors.As(err, &re) && re.Refused {
-		return fmt.Errorf("supabase: the Management API refused the credential in %s: %v", EnvVar, err)
+		return fmt.Errorf("the Management API refused the credential in %s: %v", EnvVar, err)
 	}
-	return fmt.Errorf("supabase: %w", err)
+	if errors.As(err, &re) && re.Status == 404 {
+		return fmt.Errorf("%v (is the endpoint the Supabase Management API?)", err)
+	}
+	return err
 }
 
 func (r *run) discover(ctx context.Context) error {
