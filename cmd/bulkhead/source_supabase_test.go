@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,35 @@ func TestAuditSupabaseTierFromConfig(t *testing.T) {
 	_, after, errOut := runMain(t, "audit", "--supabase", "--supabase-endpoint", url, "--config", cfg)
 	if !strings.Contains(before, `BH005 no-backup  database "hobby" has no backup`) || strings.Contains(after, `database "hobby"`) {
 		t.Errorf("before:\n%s\nafter:\n%s\n%s", before, after, errOut)
+	}
+}
+
+// Names from the API are text: an escape sequence or Markdown link in a project name
+// comes out inert in the terminal and Markdown reports.
+func TestAuditSupabaseHostileNames(t *testing.T) {
+	sc := sbfake.Incident(time.Now())
+	sc.Projects[0].Name = "shop-production\x1b[2J\x1b]8;;https://evil.example\x07[click](https://evil.example)"
+	srv, err := sbfake.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	t.Setenv(supabase.EnvVar, sbfake.IncidentClassic)
+	for _, format := range []string{"text", "markdown"} {
+		code, out, errOut := runMain(t, "audit", "--supabase", "--supabase-endpoint", ts.URL, "--format", format)
+		if code != exitFindings {
+			t.Fatalf("%s: exit %d\n%s", format, code, errOut)
+		}
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("%s: a raw control character in the output:\n%q", format, out)
+		}
+		if format == "markdown" {
+			// Outside code blocks, the link's brackets are escaped (inert).
+			prose := regexp.MustCompile("(?s)```.*?```").ReplaceAllString(out, "")
+			if strings.Contains(prose, "click](") {
+				t.Errorf("a live Markdown link:\n%s", prose)
+			}
+		}
 	}
 }
