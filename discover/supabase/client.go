@@ -1,0 +1,374 @@
+package supabase
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultEndpoint is the Management API (openapi.json; supabase docs "Management API").
+const DefaultEndpoint = "https://api.supabase.com"
+
+// PerMinute is the documented budget: 120 requests per minute per user per scope
+// (X-RateLimit-Limit: 120 in the recorded answers; docs api_rate_limits.mdx).
+const PerMinute = 120
+
+// ClientOptions tune the HTTP client. Zero values take the defaults.
+type ClientOptions struct {
+	Endpoint    string        // default DefaultEndpoint
+	HTTP        *http.Client  // default: a client without a global timeout (Timeout applies per attempt)
+	Concurrency int           // requests in flight at once (default 8)
+	PerMinute   int           // requests started per scope per minute at most (default PerMinute)
+	Timeout     time.Duration // per attempt (default 30s)
+	MaxAttempts int           // per request, retries included (default 5)
+	MaxWait     time.Duration // the longest Retry-After honoured before giving up (default 60s)
+	Backoff     time.Duration // first backoff after a 5xx or timeout; doubles each attempt (default 500ms)
+	Logger      *slog.Logger
+}
+
+// Client sends read-only requests to the Management API. Every request goes through Guard
+// first; a refused request never reaches the network.
+type Client struct {
+	cred Credential
+	o    ClientOptions
+	sem  chan struct{}
+
+	mu     sync.Mutex
+	scopes map[string]*budget
+	// paused: a 429 pauses every scope until its Retry-After. Requests are paced per scope
+	// (the documented budget), but should the API count some scopes together, a 429 on
+	// one of them then holds back all of them rather than drawing a 429 for each.
+	paused time.Time
+
+	requests atomic.Int64
+	retries  atomic.Int64
+}
+
+// budget is one rate-limit scope's recent request starts and the server's last word.
+type budget struct {
+	starts  []time.Time // within the last minute, oldest first
+	blocked time.Time   // the server said the scope's budget is spent until then
+}
+
+// NewClient returns a client for the credential.
+func NewClient(cred Credential, o ClientOptions) *Client {
+	if o.Endpoint == "" {
+		o.Endpoint = DefaultEndpoint
+	}
+	o.Endpoint = strings.TrimRight(o.Endpoint, "/")
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: o.Concurrency,
+			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
+		}}
+	}
+	hc := *o.HTTP
+	hc.CheckRedirect = sameHostRedirect(hc.CheckRedirect)
+	o.HTTP = &hc
+	if o.PerMinute <= 0 {
+		o.PerMinute = PerMinute
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 60 * time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency), scopes: map[string]*budget{}}
+}
+
+// Requests is the number of HTTP requests sent so far (retries included).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Retries is the number of attempts that were retries.
+func (c *Client) Retries() int64 { return c.retries.Load() }
+
+// ErrCrossHostRedirect is a redirect to another host, refused so that the token is only
+// ever sent to the endpoint.
+var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the credential is only ever sent to the endpoint)")
+
+func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return ErrCrossHostRedirect
+		}
+		if req.Method != http.MethodGet {
+			return fmt.Errorf("%w: a redirect turned the request into a %s", ErrNotReadOnly, req.Method)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// RedactURL returns u without user info, query values or fragment; a URL that does not
+// parse is not shown at all.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "[unparsable URL, not shown]"
+	}
+	if p.User != nil {
+		p.User = url.User("[redacted]")
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k := range q {
+			q[k] = []string{"[redacted]"}
+		}
+		p.RawQuery = q.Encode()
+	}
+	p.Fragment, p.RawFragment, p.Opaque = "", "", ""
+	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(p.String())
+}
+
+// RequestError is a request that failed after its retries, or could not be retried.
+type RequestError struct {
+	Op        string
+	Attempts  int
+	Status    int
+	Reason    string
+	Transient bool // network, rate limit, server fault or deadline: discovery is incomplete
+	Refused   bool // HTTP 401 or 403
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("%s: %s after %d attempts", e.Op, e.Reason, e.Attempts)
+	}
+	return fmt.Sprintf("%s: %s", e.Op, e.Reason)
+}
+
+// Get guards, sends and decodes one read into out. scope is the rate-limit scope
+// ("user", "org:<slug>", "project:<ref>").
+func (c *Client) Get(ctx context.Context, scope, path string, query url.Values, out any) error {
+	op := "GET " + path
+	if err := Guard(http.MethodGet, path, query); err != nil {
+		return err
+	}
+	u := c.o.Endpoint + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var last *RequestError
+	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
+		if attempt > 1 {
+			c.retries.Add(1)
+		}
+		wait, rerr := c.attempt(ctx, op, scope, u, out)
+		if rerr == nil {
+			return nil
+		}
+		rerr.Attempts = attempt
+		last = rerr
+		if !rerr.Transient || ctx.Err() != nil || wait < 0 || attempt == c.o.MaxAttempts {
+			return rerr
+		}
+		if wait == 0 {
+			wait = min(c.o.Backoff<<(attempt-1), 10*time.Second)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
+			return rerr
+		}
+		c.o.Logger.Debug("supabase: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return &RequestError{Op: op, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
+		case <-time.After(wait):
+		}
+	}
+	return last
+}
+
+// pace waits until the scope may start another request: fewer than PerMinute starts in
+// the last minute, and past any time the server said the budget was spent until.
+func (c *Client) pace(ctx context.Context, scope string) error {
+	for {
+		c.mu.Lock()
+		b := c.scopes[scope]
+		if b == nil {
+			b = &budget{}
+			c.scopes[scope] = b
+		}
+		now := time.Now()
+		for len(b.starts) > 0 && now.Sub(b.starts[0]) >= time.Minute {
+			b.starts = b.starts[1:]
+		}
+		var until time.Time
+		switch {
+		case now.Before(c.paused):
+			until = c.paused
+		case now.Before(b.blocked):
+			until = b.blocked
+		case len(b.starts) >= c.o.PerMinute:
+			until = b.starts[0].Add(time.Minute)
+		default:
+			b.starts = append(b.starts, now)
+			c.mu.Unlock()
+			return nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Until(until)):
+		}
+	}
+}
+
+// note records the server's X-RateLimit-Remaining/Reset for the scope.
+func (c *Client) note(scope string, h http.Header) {
+	rem, err1 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	reset, err2 := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Reset")))
+	if err1 != nil || err2 != nil || rem > 0 || reset <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if b := c.scopes[scope]; b != nil {
+		b.blocked = time.Now().Add(time.Duration(min(reset, 3600)) * time.Second)
+	}
+	c.mu.Unlock()
+}
+
+// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429);
+// wait < 0 says the server asked for longer than MaxWait.
+func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (time.Duration, *RequestError) {
+	if err := c.pace(ctx, scope); err != nil {
+		return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+	}
+	defer func() { <-c.sem }()
+	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, &RequestError{Op: op, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "bulkhead (read-only discovery)")
+	c.cred.set(req.Header)
+	c.requests.Add(1)
+	res, err := c.o.HTTP.Do(req)
+	if err != nil {
+		var ue *url.Error
+		switch {
+		case errors.Is(err, ErrCrossHostRedirect) || errors.Is(err, ErrNotReadOnly):
+			reason := ErrCrossHostRedirect.Error()
+			if errors.Is(err, ErrNotReadOnly) {
+				reason = ErrNotReadOnly.Error()
+			}
+			return 0, &RequestError{Op: op, Reason: reason}
+		case ctx.Err() != nil:
+			return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+		case actx.Err() != nil:
+			return 0, &RequestError{Op: op, Reason: fmt.Sprintf("timeout after %s", c.o.Timeout), Transient: true}
+		case errors.As(err, &ue):
+			return 0, &RequestError{Op: op, Reason: "network error: " + c.cred.redact(ue.Err.Error()), Transient: true}
+		}
+		return 0, &RequestError{Op: op, Reason: "network error", Transient: true}
+	}
+	defer res.Body.Close()
+	c.note(scope, res.Header)
+	data, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		reason := "reading response: " + c.cred.redact(err.Error())
+		if actx.Err() != nil {
+			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
+		}
+		if ctx.Err() != nil {
+			reason = ctxReason(ctx)
+		}
+		return 0, &RequestError{Op: op, Reason: reason, Transient: true}
+	}
+	switch st := res.StatusCode; {
+	case st == http.StatusTooManyRequests:
+		wait := retryAfter(res.Header.Get("Retry-After"))
+		if wait == 0 {
+			wait = retryAfter(res.Header.Get("X-RateLimit-Reset"))
+		}
+		if wait > c.o.MaxWait {
+			return -1, &RequestError{Op: op, Status: st, Transient: true,
+				Reason: fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)}
+		}
+		if wait == 0 {
+			wait = time.Second
+		}
+		c.mu.Lock()
+		if t := time.Now().Add(wait); t.After(c.paused) {
+			c.paused = t
+		}
+		c.mu.Unlock()
+		return wait, &RequestError{Op: op, Status: st, Reason: "rate limited (HTTP 429)", Transient: true}
+	case st >= 500:
+		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st), Transient: true}
+	case st == http.StatusUnauthorized || st == http.StatusForbidden:
+		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d: credential refused", st), Refused: true}
+	case st != http.StatusOK:
+		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st)}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return 0, &RequestError{Op: op, Status: http.StatusOK, Reason: "malformed JSON response", Transient: true}
+	}
+	return 0, nil
+}
+
+func ctxReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if dl, ok := ctx.Deadline(); ok {
+			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
+		}
+	}
+	if ctx.Err() == nil {
+		return "stopped"
+	}
+	return ctx.Err().Error()
+}
+
+// retryAfter parses Retry-After (or X-RateLimit-Reset): delay-seconds or an HTTP date.
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
