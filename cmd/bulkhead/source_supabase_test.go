@@ -63,7 +63,7 @@ func TestAuditSupabaseIncident(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
 	for _, want := range []string{
-		`BH004 single-credential-wipe  token "SUPABASE_ACCESS_TOKEN" can destroy database "shop-production" and all 4 of its recovery points`,
+		`BH004 single-credential-wipe  token "SUPABASE_ACCESS_TOKEN" can destroy 2 data resources of production or unknown tier and every recovery point of each`, // shop-production with its 4, and hobby (unknown tier) with none
 		`BH002 backup-lifecycle  4 of 4 recovery points of database "shop-production" are deleted with it`,
 		`BH008 broad-credential  token "SUPABASE_ACCESS_TOKEN" has account-wide authority`,
 	} {
@@ -85,7 +85,7 @@ func TestAuditSupabaseExposedInStaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runMain(t, "audit", "--supabase", "--supabase-endpoint", url, "--config", cfg)
-	if code != exitFindings || !strings.Contains(out, `BH003 token-exceeds-purpose  token "SUPABASE_ACCESS_TOKEN" (exposed in shop-staging) can delete 1 production data resource`) {
+	if code != exitFindings || !strings.Contains(out, `BH003 token-exceeds-purpose  token "SUPABASE_ACCESS_TOKEN" (exposed in shop-staging) can delete 2 data resources of production or unknown tier`) {
 		t.Errorf("exit %d, out:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
