@@ -34,7 +34,7 @@ func fake(t *testing.T, sc *server.Scenario, opts ...server.Option) (*server.Ser
 			if r.Method != "GET" || !r.Validated {
 				t.Errorf("request %s %s: validated %v: %s", r.Method, r.Path, r.Validated, r.Problem)
 			}
-			if r.Status == 200 && !r.ResponseOK {
+			if r.Status == 200 && !r.ResponseOK && !strings.HasPrefix(r.Problem, "fault") {
 				t.Errorf("fake answer to %s does not match the description: %s", r.Path, r.Problem)
 			}
 		}
@@ -265,5 +265,3 @@ func TestKeyNeverOut(t *testing.T) {
 		t.Errorf("refused key: %v", err)
 	}
 }
-
-
