@@ -21,7 +21,7 @@ import (
 
 var fixedNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 
-func fake(t *testing.T, sc *server.Scenario, opts ...server.Option) (*server.Server, string) {
+func fake(t testing.TB, sc *server.Scenario, opts ...server.Option) (*server.Server, string) {
 	t.Helper()
 	srv, err := server.New(sc, opts...)
 	if err != nil {
