@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,4 +115,46 @@ func TestNeonRefusedKey(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	noNeonKey(t, errOut)
+}
+
+// TestNeonHostileNames: names from the API are text in every format: no terminal escape,
+// no Markdown link or HTML element comes out of a project or branch name.
+var (
+	fenced   = regexp.MustCompile("(?s)```.*?```")
+	liveLink = regexp.MustCompile(`[^\\]\]\(http`)
+)
+
+func TestNeonHostileNames(t *testing.T) {
+	sc := neonfake.Shared(time.Now())
+	sc.Projects[0].Name = "shop\x1b[31m[click](http://evil.example)<img src=x onerror=alert(1)>"
+	sc.Projects[0].Branches[1].Name = "staging\x1b]8;;http://evil.example\x07x"
+	srv, err := neonfake.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, url := srv.Start()
+	defer ts.Close()
+	t.Setenv(neon.EnvVar, neonfake.OrgValue)
+	for _, format := range []string{"text", "markdown", "json", "sarif", "text-gap", "markdown-gap"} {
+		want := exitFindings
+		if f, ok := strings.CutSuffix(format, "-gap"); ok {
+			// A gap names the hostile project and branch too.
+			format, want = f, exitIncomplete
+			srv.SetFaults(neonfake.Fault{Kind: neonfake.FaultForbidden, Match: "/databases"})
+		}
+		code, out, errOut := runMain(t, "audit", "--neon", "--neon-endpoint", url, "--format", format)
+		if code != want {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		if strings.ContainsAny(out, "\x1b\x07") {
+			i := strings.IndexAny(out, "\x1b\x07"); t.Errorf("%s: a raw terminal escape came out of a name: %q", format, out[max(0, i-200):min(len(out), i+40)])
+		}
+		if format == "markdown" {
+			// Outside fenced blocks (where text is inert), no live link and no HTML element.
+			prose := fenced.ReplaceAllString(out, "")
+			if liveLink.MatchString(prose) || strings.Contains(prose, "<img") {
+				t.Errorf("markdown: a hostile name came out as markup:\n%s", prose)
+			}
+		}
+	}
 }

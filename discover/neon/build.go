@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -61,7 +63,7 @@ func origin(ref string) graph.Origin { return graph.Origin{Source: "neon", Ref: 
 var tierRank = map[graph.Tier]int{graph.Production: 0, graph.Unknown: 1, graph.Staging: 2, graph.Development: 3, graph.Preview: 4}
 
 func branchTier(b rawBranch) (graph.Tier, string) {
-	t, why := graph.GuessTier(b.Name)
+	t, why := graph.GuessTier(text(b.Name))
 	if why == "" {
 		return graph.Unknown, fmt.Sprintf("branch name %q matches no tier", b.Name)
 	}
@@ -97,7 +99,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 	orgID := func(id string) string { return "neon:organization:" + id }
 	for _, id := range slices.Sorted(maps.Keys(s.orgs)) {
 		o := s.orgs[id]
-		name := o.Name
+		name := text(o.Name)
 		if name == "" {
 			name = id
 		}
@@ -109,7 +111,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 	for _, pid := range slices.Sorted(maps.Keys(s.projects)) {
 		ps := s.projects[pid]
 		p := ps.raw
-		name := p.Name
+		name := text(p.Name)
 		if name == "" {
 			name = pid
 		}
@@ -138,7 +140,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 		for _, b := range branches {
 			t, _ := branchTier(b)
 			if best == "" || tierRank[t] < tierRank[best] {
-				best, bestWhy = t, fmt.Sprintf("holds branch %s (%s)", b.Name, t)
+				best, bestWhy = t, fmt.Sprintf("holds branch %q (%s)", text(b.Name), t)
 			}
 			protected = protected || b.Protected
 		}
@@ -169,11 +171,11 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 		sort.Slice(eps, func(i, j int) bool { return eps[i].ID < eps[j].ID })
 		for _, b := range branches {
 			tier, why := branchTier(b)
-			env := add(&graph.Resource{ID: "neon:branch:" + b.ID, Kind: graph.Environment, Type: "neon.Branch", NativeID: b.ID, Name: b.Name,
+			env := add(&graph.Resource{ID: "neon:branch:" + b.ID, Kind: graph.Environment, Type: "neon.Branch", NativeID: b.ID, Name: text(b.Name),
 				Tier: tier, TierWhy: why, Origin: origin("GET /projects/{project_id}/branches")})
 			connect(pr.ID, env.ID, graph.Contains, "")
 			data := add(&graph.Resource{ID: "neon:branch_data:" + b.ID, Kind: graph.Database, Type: "neon.BranchData", NativeID: b.ID,
-				Name: name + "/" + b.Name, Attrs: graph.MakeAttrs(graph.AttrDeletionProtection, strconv.FormatBool(b.Protected),
+				Name: name + "/" + text(b.Name), Attrs: graph.MakeAttrs(graph.AttrDeletionProtection, strconv.FormatBool(b.Protected),
 					"default", strconv.FormatBool(b.Default), "project_id", pid), Origin: origin("GET /projects/{project_id}/branches")})
 			setOpt(data, "parent_id", b.ParentID)
 			setOpt(data, "parent_timestamp", b.ParentTimestamp)
@@ -182,7 +184,11 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 				data.SetAttr(graph.AttrExpiresAt, *b.ExpiresAt)
 			}
 			if dbs, ok := ps.databases[b.ID]; ok {
-				data.SetAttr("databases", strings.Join(slices.Sorted(slices.Values(dbs)), ","))
+				clean := make([]string, len(dbs))
+				for i, d := range dbs {
+					clean[i] = text(d)
+				}
+				data.SetAttr("databases", strings.Join(slices.Sorted(slices.Values(clean)), ","))
 			}
 			connect(env.ID, data.ID, graph.Contains, "")
 			connect(st.ID, data.ID, graph.DeletesWith, noteShared)
@@ -192,7 +198,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 			counts["branches"]++
 		}
 		for _, e := range eps {
-			n := e.Name
+			n := text(e.Name)
 			if n == "" {
 				n = e.ID
 			}
@@ -205,7 +211,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 		snaps := slices.Clone(ps.snapshots)
 		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
 		for _, sn := range snaps {
-			n := sn.Name
+			n := text(sn.Name)
 			if n == "" {
 				n = sn.ID
 			}
@@ -228,7 +234,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 	// Keys: names and scope, never values (the API lists none).
 	keyRes := func(k rawKey, typ, level, ref string) *graph.Resource {
 		r := add(&graph.Resource{ID: "neon:api_key:" + strconv.FormatInt(k.ID, 10), Kind: graph.Token, Type: typ,
-			NativeID: strconv.FormatInt(k.ID, 10), Name: k.Name, Origin: origin(ref)})
+			NativeID: strconv.FormatInt(k.ID, 10), Name: text(k.Name), Origin: origin(ref)})
 		r.SetAttr(graph.AttrExpiresAt, graph.Never)
 		r.SetAttr(graph.AttrScopeLevel, level)
 		setOpt(r, graph.AttrCreatedAt, k.CreatedAt)
@@ -315,4 +321,36 @@ func human(d time.Duration) string {
 		return fmt.Sprintf("%dh", d/time.Hour)
 	}
 	return d.String()
+}
+
+// text makes a name from the API inert before it enters the graph: control characters
+// (terminal escapes, BEL) and bidirectional overrides become visible \x / \u escapes.
+// Renderers quote names too; this also covers messages that join names without quoting.
+func text(s string) string {
+	clean := true
+	for _, r := range s {
+		if unsafeRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x100 && unsafeRune(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == utf8.RuneError
 }

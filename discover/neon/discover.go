@@ -354,7 +354,7 @@ func (r *run) project(ctx context.Context, id string) {
 	r.st.mu.Lock()
 	ps := r.st.projects[id]
 	r.st.mu.Unlock()
-	label := fmt.Sprintf("project %s (%s)", ps.raw.Name, id)
+	label := fmt.Sprintf("project %s (%s)", text(ps.raw.Name), id)
 	base := "/projects/" + id
 	if ps.raw.HistoryRetention == nil {
 		var full struct {
@@ -416,7 +416,7 @@ func (r *run) project(ctx context.Context, id string) {
 			Databases []rawDatabase `json:"databases"`
 		}
 		if err := r.c.Get(ctx, base+"/branches/"+b.ID+"/databases", nil, &dbs); err != nil {
-			r.st.gap(fmt.Sprintf("databases of branch %s (%s) of %s (GET /projects/{project_id}/branches/{branch_id}/databases)", b.Name, b.ID, label), errText(err))
+			r.st.gap(fmt.Sprintf("databases of branch %s (%s) of %s (GET /projects/{project_id}/branches/{branch_id}/databases)", text(b.Name), b.ID, label), errText(err))
 			continue
 		}
 		names := make([]string, 0, len(dbs.Databases))
