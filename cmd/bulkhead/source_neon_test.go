@@ -2,8 +2,8 @@ package main
 
 import (
 	"os"
-	"regexp"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -147,7 +147,8 @@ func TestNeonHostileNames(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s", format, code, errOut)
 		}
 		if strings.ContainsAny(out, "\x1b\x07") {
-			i := strings.IndexAny(out, "\x1b\x07"); t.Errorf("%s: a raw terminal escape came out of a name: %q", format, out[max(0, i-200):min(len(out), i+40)])
+			i := strings.IndexAny(out, "\x1b\x07")
+			t.Errorf("%s: a raw terminal escape came out of a name: %q", format, out[max(0, i-200):min(len(out), i+40)])
 		}
 		if format == "markdown" {
 			// Outside fenced blocks (where text is inert), no live link and no HTML element.

@@ -33,7 +33,8 @@ var readPaths = []string{
 }
 
 // Guard accepts a request only if its method is GET and its path (below the API base, no
-// query) is one of the read operations above, with no empty, "." or ".." segment. The
+// query) is one of the read operations above, with no empty, "." or ".." segment, and every
+// ID in it of the form the description gives IDs (^[a-z0-9-]{1,60}$). The
 // client calls it on every request before a byte leaves the process; there is no other way
 // to send one.
 func Guard(method, path string) error {
@@ -53,7 +54,7 @@ func Guard(method, path string) error {
 		}
 		ok := true
 		for i := range ts {
-			if ts[i] != "{}" && ts[i] != segs[i] {
+			if ts[i] == "{}" && !idRE.MatchString(segs[i]) || ts[i] != "{}" && ts[i] != segs[i] {
 				ok = false
 				break
 			}
