@@ -74,6 +74,7 @@ func TestAuditNeon(t *testing.T) {
 	if t.Failed() {
 		t.Log(out)
 	}
+	golden(t, "neon_shared_audit.golden", out)
 	noNeonKey(t, out, errOut)
 }
 
