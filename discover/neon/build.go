@@ -39,7 +39,9 @@ import (
 //     branch can switch it off, so it does not narrow what a key may delete.
 //   - Keys (docs manage/api-keys.md): a personal key reaches every project of every
 //     organization its user belongs to and the user's own projects (scoped_to one scope per
-//     user that contains them); an organization key every project of the organization
+//     user that contains them), but "only Admins can delete organization projects" (docs
+//     manage/user-permissions.md): in an organization where the user is a member (its keys
+//     may not be listed), the key may delete branches, not projects; an organization key every project of the organization
 //     (scoped_to the organization); a project-scoped key has member access to one project
 //     and "cannot delete the project": scoped_to the project for read and write, and to each
 //     branch for delete. No Neon key expires.
@@ -49,6 +51,7 @@ const (
 	noteSnapshot   = "snapshots belong to the project"
 	notePersonal   = "personal key: every project of every organization of its user, and the user's own"
 	noteOrg        = "organization key: every project of the organization"
+	noteMember     = "personal key of a member (not an admin): may not delete the organization's projects, may delete their branches"
 	noteProjectKey = "project-scoped key: member access, cannot delete the project"
 	noteProjectBr  = "project-scoped key: may delete branches (protection and the default flag can be switched off by any key that may update the branch)"
 	recoveryWindow = "168h"
@@ -245,13 +248,34 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 		return r
 	}
 	if len(s.personal) > 0 {
+		// What the user may delete: the projects of organizations it administers (or whose
+		// role is unknown) and its own; in organizations where it is a member, branches only.
 		scope := add(&graph.Resource{ID: "neon:scope:user:" + s.accountID, Kind: graph.Scope, Type: "neon.UserScope", NativeID: s.accountID,
-			Name: "every project of user " + s.accountID, Origin: origin("GET /auth")})
+			Name: "every project user " + text(s.accountID) + " may delete", Origin: origin("GET /auth")})
+		var memberOrgs []string
 		for _, id := range slices.Sorted(maps.Keys(s.orgs)) {
-			connect(scope.ID, orgID(id), graph.Contains, "the user is a member")
+			if s.member[id] {
+				memberOrgs = append(memberOrgs, id)
+				continue
+			}
+			connect(scope.ID, orgID(id), graph.Contains, "the user is an admin (or its role is unknown)")
 		}
 		for _, id := range personalProjects {
 			connect(scope.ID, id, graph.Contains, "the user's own project")
+		}
+		var branches *graph.Resource
+		if len(memberOrgs) > 0 {
+			branches = add(&graph.Resource{ID: "neon:scope:user-branches:" + s.accountID, Kind: graph.Scope, Type: "neon.UserMemberScope", NativeID: s.accountID,
+				Name: "every branch of the organizations where user " + text(s.accountID) + " is a member", Origin: origin("GET /organizations/{org_id}/api_keys")})
+			for _, pid := range slices.Sorted(maps.Keys(s.projects)) {
+				ps := s.projects[pid]
+				if !slices.Contains(memberOrgs, ps.raw.OrgID) {
+					continue
+				}
+				for _, b := range ps.branches {
+					connect(branches.ID, "neon:branch:"+b.ID, graph.Contains, "")
+				}
+			}
 		}
 		keys := slices.Clone(s.personal)
 		sort.Slice(keys, func(i, j int) bool { return keys[i].ID < keys[j].ID })
@@ -259,6 +283,12 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 			r := keyRes(k, "neon.PersonalApiKey", "account", "GET /api_keys")
 			r.SetAttr(graph.AttrAdvice, "replace with a project-scoped key of the one project its job needs (it cannot delete that project)")
 			connect(r.ID, scope.ID, graph.ScopedTo, notePersonal, all...)
+			for _, o := range memberOrgs {
+				connect(r.ID, orgID(o), graph.ScopedTo, noteMember, graph.Read, graph.Write)
+			}
+			if branches != nil {
+				connect(r.ID, branches.ID, graph.ScopedTo, noteMember, graph.Delete)
+			}
 		}
 	}
 	for _, oid := range slices.Sorted(maps.Keys(s.orgKeys)) {

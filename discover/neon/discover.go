@@ -163,8 +163,12 @@ type state struct {
 	orgs      map[string]rawOrg
 	personal  []rawKey            // the calling user's personal keys
 	orgKeys   map[string][]rawKey // org ID -> organization and project-scoped keys
-	projects  map[string]*projectState
-	gaps      []graph.Gap
+	// member: organizations where the personal key's user is known to be a member, not an
+	// admin (listing the organization's keys was refused with 403): "only Admins can delete
+	// organization projects" (docs manage/user-permissions.md). Unknown counts as admin.
+	member   map[string]bool
+	projects map[string]*projectState
+	gaps     []graph.Gap
 }
 
 func (s *state) gap(what, reason string) {
@@ -231,6 +235,7 @@ func (r *run) discover(ctx context.Context) error {
 		return fmt.Errorf("neon: GET /auth says the caller authenticated by %q, not an API key: set NEON_API_KEY to a personal, organization or project-scoped key", auth.AuthMethod)
 	}
 	r.st.orgKeys = map[string][]rawKey{}
+	r.st.member = map[string]bool{}
 	for _, id := range orgIDs {
 		var keys []rawKey
 		err := r.c.Get(ctx, "/organizations/"+id+"/api_keys", nil, &keys)
@@ -244,6 +249,11 @@ func (r *run) discover(ctx context.Context) error {
 			// (docs manage/api-keys.md). Its organization's keys stay unknown.
 			r.st.caller = CallerProject
 			r.st.gap("API keys of organization "+id+" (GET /organizations/{org_id}/api_keys)", errText(err)+" (the calling key is project-scoped: member access)")
+		case errors.As(err, &re) && re.Forbidden() && r.st.caller == CallerPersonal:
+			// Listing an organization's keys is for its admins: the user is a member, whose
+			// keys cannot delete the organization's projects. Its keys stay unknown.
+			r.st.member[id] = true
+			r.st.gap("API keys of organization "+id+" (GET /organizations/{org_id}/api_keys)", errText(err)+" (the key's user is a member, not an admin)")
 		default:
 			r.st.gap("API keys of organization "+id+" (GET /organizations/{org_id}/api_keys)", errText(err))
 		}

@@ -265,3 +265,28 @@ func TestKeyNeverOut(t *testing.T) {
 		t.Errorf("refused key: %v", err)
 	}
 }
+
+// TestPersonalKeyOfMember: "only Admins can delete organization projects". A personal key
+// whose user is a member (its organization's keys may not be listed) reaches branches, not
+// projects: no BH004 while the project's history survives, and a gap for the unlisted keys.
+func TestPersonalKeyOfMember(t *testing.T) {
+	sc := server.Shared(fixedNow)
+	sc.User.AdminOf = nil
+	_, url := fake(t, sc)
+	g, st := discoverWith(t, url, server.PersonalValue)
+	if st.Caller != neon.CallerPersonal || len(g.Gaps) != 1 {
+		t.Fatalf("caller %s, gaps %v", st.Caller, g.Gaps)
+	}
+	for _, e := range g.Edges() {
+		if e.From == "neon:api_key:101" && e.Kind == graph.ScopedTo && e.To == "neon:organization:org-acme-1" && e.Allows(graph.Delete) {
+			t.Error("a member's personal key may delete the organization's projects")
+		}
+	}
+	got := findings(t, g)
+	if has(got, "BH004", "neon:api_key:101", "") {
+		t.Errorf("BH004 for a member's personal key:\n%s", strings.Join(got, "\n"))
+	}
+	if !has(got, "BH008", "neon:api_key:101", "") {
+		t.Errorf("no BH008 for a member's personal key (it never expires):\n%s", strings.Join(got, "\n"))
+	}
+}
