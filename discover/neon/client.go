@@ -113,6 +113,16 @@ func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*htt
 	}
 }
 
+// ValidateEndpoint accepts an http or https base URL with a host and no query or fragment
+// (the API paths are appended to it). Its errors show the URL redacted.
+func ValidateEndpoint(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" {
+		return fmt.Errorf("neon: endpoint %s: want an http(s) base URL such as %s, without query or fragment", RedactURL(u), DefaultEndpoint)
+	}
+	return nil
+}
+
 // RedactURL returns u without user info, query values or fragment; a URL that does not
 // parse is not shown at all.
 func RedactURL(u string) string {

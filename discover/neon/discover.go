@@ -77,6 +77,11 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 	if !s.opts.Key.Set() {
 		return nil, Stats{}, ErrNoKey
 	}
+	if s.opts.Client.Endpoint != "" {
+		if err := ValidateEndpoint(s.opts.Client.Endpoint); err != nil {
+			return nil, Stats{}, err
+		}
+	}
 	c := NewClient(s.opts.Key, s.opts.Client)
 	r := &run{opts: s.opts, c: c, st: &state{projects: map[string]*projectState{}, orgs: map[string]rawOrg{}}}
 	err := r.discover(ctx)

@@ -193,3 +193,25 @@ func FuzzAnswers(f *testing.F) {
 }
 
 func jsonValid(b []byte) bool { return json.Valid(b) }
+
+// TestEndpointRedacted: a bad endpoint is refused before anything is sent, and whatever
+// credential the URL holds is in no error; a good one with user info is redacted in the
+// snapshot's source.
+func TestEndpointRedacted(t *testing.T) {
+	const secret = "urlcanary-5b7e"
+	for _, u := range []string{"http://bob:" + secret + "@127.0.0.1:1/api/v2?token=" + secret, "ftp://" + secret + "@host/", "http://[::1", "/api/v2", "http://h/api#" + secret} {
+		_, err := neon.New(neon.Options{Key: neon.NewKey("napi_x"), Client: neon.ClientOptions{Endpoint: u}}).Discover(context.Background())
+		if err == nil || strings.Contains(err.Error(), secret) || errors.Is(err, discover.ErrIncomplete) {
+			t.Errorf("%q: err %v", u, err)
+		}
+	}
+	_, url := fake(t, server.Shared(fixedNow))
+	o := quick(strings.Replace(url, "http://", "http://bob:"+secret+"@", 1), server.OrgValue)
+	g, err := neon.New(o).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tgt := g.Sources[0].Target; strings.Contains(tgt, secret) || !strings.Contains(tgt, "[redacted]") {
+		t.Errorf("target %q", tgt)
+	}
+}
