@@ -118,7 +118,7 @@ func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*htt
 func ValidateEndpoint(u string) error {
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" {
-		return fmt.Errorf("neon: endpoint %s: want an http(s) base URL such as %s, without query or fragment", RedactURL(u), DefaultEndpoint)
+		return fmt.Errorf("endpoint %s: want an http(s) base URL such as %s, without query or fragment", RedactURL(u), DefaultEndpoint)
 	}
 	return nil
 }

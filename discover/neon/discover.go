@@ -237,7 +237,7 @@ func (r *run) discover(ctx context.Context) error {
 		orgIDs = []string{o.ID}
 		r.st.caller = CallerOrganization
 	default:
-		return fmt.Errorf("neon: GET /auth says the caller authenticated by %q, not an API key: set NEON_API_KEY to a personal, organization or project-scoped key", auth.AuthMethod)
+		return fmt.Errorf("GET /auth says the caller authenticated by %q, not an API key: set NEON_API_KEY to a personal, organization or project-scoped key", auth.AuthMethod)
 	}
 	r.st.orgKeys = map[string][]rawKey{}
 	r.st.member = map[string]bool{}
@@ -470,8 +470,8 @@ func startError(err error) error {
 			return fmt.Errorf("%w: %v", discover.ErrIncomplete, err)
 		}
 		if re.Refused() {
-			return fmt.Errorf("neon: the key was refused (GET /auth: %s)", re.Reason)
+			return fmt.Errorf("the key was refused (GET /auth: %s)", re.Reason)
 		}
 	}
-	return fmt.Errorf("neon: %w", err)
+	return err
 }
