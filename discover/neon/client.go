@@ -1,0 +1,385 @@
+package neon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultEndpoint is the Neon API v2 (openapi.json "servers").
+const DefaultEndpoint = "https://console.neon.tech/api/v2"
+
+// DefaultRPM is Neon's documented limit: 700 requests a minute per account, 40 a second in
+// bursts per route (docs reference/api/key-concepts.md).
+const DefaultRPM = 700
+
+// ClientOptions tune the HTTP client. Zero values take the defaults.
+type ClientOptions struct {
+	Endpoint    string        // default DefaultEndpoint
+	HTTP        *http.Client  // default: a client without a global timeout (Timeout applies per attempt)
+	Concurrency int           // requests in flight at once (default 4)
+	RPM         float64       // requests started per minute at most (default 665: 5% under DefaultRPM)
+	Timeout     time.Duration // per attempt (default 30s)
+	MaxAttempts int           // per request, retries included (default 5)
+	MaxWait     time.Duration // the longest Retry-After honoured before giving up (default 60s)
+	Backoff     time.Duration // first backoff after a 423, 5xx or timeout; doubles each attempt (default 500ms)
+	Logger      *slog.Logger  // diagnostics (default slog.Default())
+}
+
+// Client sends read-only requests to the Neon API. Every request goes through Guard
+// first; a refused request never reaches the network.
+type Client struct {
+	key Key
+	o   ClientOptions
+	sem chan struct{}
+
+	paceMu sync.Mutex
+	next   time.Time
+
+	requests atomic.Int64
+	retries  atomic.Int64
+}
+
+// NewClient returns a client for the key.
+func NewClient(key Key, o ClientOptions) *Client {
+	if o.Endpoint == "" {
+		o.Endpoint = DefaultEndpoint
+	}
+	o.Endpoint = strings.TrimRight(o.Endpoint, "/")
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: o.Concurrency,
+			ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second,
+		}}
+	}
+	// Whatever client is given, the key never follows a redirect to another host.
+	hc := *o.HTTP
+	hc.CheckRedirect = sameHostRedirect(hc.CheckRedirect)
+	o.HTTP = &hc
+	if o.RPM <= 0 {
+		o.RPM = DefaultRPM * 0.95
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 60 * time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Client{key: key, o: o, sem: make(chan struct{}, o.Concurrency)}
+}
+
+// ErrCrossHostRedirect is a redirect to another host (or from https to http), refused so
+// that the key is never sent anywhere but the endpoint.
+var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the key is only ever sent to the endpoint)")
+
+func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("%w: %s", ErrCrossHostRedirect, RedactURL(req.URL.String()))
+		}
+		if req.Method != http.MethodGet {
+			return ErrNotReadOnly
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// ValidateEndpoint accepts an http or https base URL with a host and no query or fragment
+// (the API paths are appended to it). Its errors show the URL redacted.
+func ValidateEndpoint(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" || p.Fragment != "" || p.Opaque != "" {
+		return fmt.Errorf("endpoint %s: want an http(s) base URL such as %s, without query or fragment", RedactURL(u), DefaultEndpoint)
+	}
+	return nil
+}
+
+// RedactURL returns u without user info, query values or fragment; a URL that does not
+// parse is not shown at all.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "[unparsable URL, not shown]"
+	}
+	if p.User != nil {
+		p.User = url.User("[redacted]")
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k := range q {
+			q[k] = []string{"[redacted]"}
+		}
+		p.RawQuery = q.Encode()
+	}
+	p.Fragment, p.RawFragment, p.Opaque = "", "", ""
+	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(p.String())
+}
+
+// Requests is the number of HTTP requests sent so far (retries included).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Retries is the number of attempts that were retries.
+func (c *Client) Retries() int64 { return c.retries.Load() }
+
+// RequestError is a request that failed after its retries, or could not be retried.
+type RequestError struct {
+	Path      string
+	Attempts  int
+	Status    int    // HTTP status, 0 when there was no answer
+	Reason    string // "HTTP 503", "timeout after 30s", "rate limited (HTTP 429)"
+	Transient bool   // network, rate limit, lock or server fault: discovery is incomplete, not wrong input
+}
+
+func (e *RequestError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("GET %s: %s after %d attempts", e.Path, e.Reason, e.Attempts)
+	}
+	return fmt.Sprintf("GET %s: %s", e.Path, e.Reason)
+}
+
+// Refused reports whether the key itself was not accepted (HTTP 401).
+func (e *RequestError) Refused() bool { return e.Status == http.StatusUnauthorized }
+
+// Forbidden reports whether the key may not read this (HTTP 403).
+func (e *RequestError) Forbidden() bool { return e.Status == http.StatusForbidden }
+
+// Get sends one GET and decodes its JSON answer into out.
+func (c *Client) Get(ctx context.Context, path string, q url.Values, out any) error {
+	return c.Do(ctx, http.MethodGet, path, q, out)
+}
+
+// Do guards, sends and decodes one request. Only GET passes the guard.
+func (c *Client) Do(ctx context.Context, method, path string, q url.Values, out any) error {
+	if err := Guard(method, path); err != nil {
+		return err
+	}
+	target := c.o.Endpoint + path
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	var last *RequestError
+	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
+		if attempt > 1 {
+			c.retries.Add(1)
+		}
+		wait, rerr := c.attempt(ctx, path, target, out)
+		if rerr == nil {
+			return nil
+		}
+		rerr.Attempts = attempt
+		last = rerr
+		if !rerr.Transient || ctx.Err() != nil || wait < 0 {
+			return rerr
+		}
+		if wait == 0 {
+			wait = min(c.o.Backoff<<(attempt-1), 10*time.Second)
+		}
+		if attempt == c.o.MaxAttempts {
+			break
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
+			return rerr
+		}
+		c.o.Logger.Debug("neon: retrying", "path", path, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return &RequestError{Path: path, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
+		case <-time.After(wait):
+		}
+	}
+	return last
+}
+
+// pace spaces request starts to at most RPM a minute.
+func (c *Client) pace(ctx context.Context) error {
+	c.paceMu.Lock()
+	now := time.Now()
+	at := c.next
+	if at.Before(now) {
+		at = now
+	}
+	c.next = at.Add(time.Duration(float64(time.Minute) / c.o.RPM))
+	c.paceMu.Unlock()
+	if d := time.Until(at); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return nil
+}
+
+// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429),
+// wait < 0 says the server asked for longer than MaxWait.
+func (c *Client) attempt(ctx context.Context, path, target string, out any) (time.Duration, *RequestError) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, &RequestError{Path: path, Reason: ctxReason(ctx), Transient: true}
+	}
+	res, data, rerr := c.roundTrip(ctx, path, target)
+	<-c.sem
+	if rerr != nil {
+		return 0, rerr
+	}
+	return c.decode(path, res, data, out)
+}
+
+func (c *Client) roundTrip(ctx context.Context, path, target string) (*http.Response, []byte, *RequestError) {
+	if err := c.pace(ctx); err != nil {
+		return nil, nil, &RequestError{Path: path, Reason: ctxReason(ctx), Transient: true}
+	}
+	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, nil, &RequestError{Path: path, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "bulkhead (read-only discovery)")
+	c.key.set(req.Header)
+	c.requests.Add(1)
+	res, err := c.o.HTTP.Do(req)
+	if err != nil {
+		if errors.Is(err, ErrCrossHostRedirect) || errors.Is(err, ErrNotReadOnly) {
+			reason := ErrCrossHostRedirect.Error()
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				reason = c.key.redact(ue.Err.Error())
+			}
+			return nil, nil, &RequestError{Path: path, Reason: reason}
+		}
+		reason := "network error"
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			reason = "network error: " + c.key.redact(ue.Err.Error())
+		}
+		if actx.Err() != nil {
+			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
+		}
+		if ctx.Err() != nil {
+			reason = ctxReason(ctx)
+		}
+		return nil, nil, &RequestError{Path: path, Reason: reason, Transient: true}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		reason := "reading response: " + c.key.redact(err.Error())
+		switch {
+		case ctx.Err() != nil:
+			reason = ctxReason(ctx)
+		case actx.Err() != nil:
+			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
+		}
+		return nil, nil, &RequestError{Path: path, Reason: reason, Transient: true}
+	}
+	return res, data, nil
+}
+
+// apiError is Neon's GeneralError body.
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// decode maps an answer to a decoded body, a wait before retrying, or an error.
+func (c *Client) decode(path string, res *http.Response, data []byte, out any) (time.Duration, *RequestError) {
+	msg := func() string {
+		var e apiError
+		if json.Unmarshal(data, &e) == nil && e.Message != "" {
+			m := c.key.redact(e.Message)
+			if len(m) > 200 {
+				m = m[:200] + "..."
+			}
+			return ": " + strconv.Quote(m)
+		}
+		return ""
+	}
+	st := res.StatusCode
+	switch {
+	case st == http.StatusTooManyRequests:
+		wait := retryAfter(res.Header.Get("Retry-After"))
+		if wait > c.o.MaxWait {
+			return -1, &RequestError{Path: path, Status: st, Transient: true,
+				Reason: fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)}
+		}
+		if wait == 0 {
+			wait = time.Second
+		}
+		return wait, &RequestError{Path: path, Status: st, Reason: "rate limited (HTTP 429)", Transient: true}
+	case st == http.StatusLocked: // "safe to retry": another operation holds the project
+		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 423: locked by a running operation" + msg(), Transient: true}
+	case st >= 500:
+		return 0, &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg(), Transient: true}
+	case st == http.StatusUnauthorized:
+		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 401: the key was refused" + msg()}
+	case st == http.StatusForbidden:
+		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 403: the key may not read this" + msg()}
+	case st != http.StatusOK:
+		return 0, &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg()}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return 0, &RequestError{Path: path, Status: st, Reason: "malformed JSON response", Transient: true}
+	}
+	return 0, nil
+}
+
+func ctxReason(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if dl, ok := ctx.Deadline(); ok {
+			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
+		}
+	}
+	if ctx.Err() == nil {
+		return "stopped"
+	}
+	return ctx.Err().Error()
+}
+
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
