@@ -491,6 +491,7 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 	if primary.Origin.Range != nil {
 		f.Location = primary.Origin.Range.String()
 	}
+	f.Address, _ = primary.Attr(graph.AttrAddress)
 	return f
 }
 

@@ -110,6 +110,7 @@ type Finding struct {
 	Path        []Hop    `json:"path,omitempty"`
 	Detail      string   `json:"detail,omitempty"` // the verdict after the path
 	Location    string   `json:"location,omitempty"`
+	Address     string   `json:"address,omitempty"` // the primary resource's name in its source (a Terraform address)
 	Advice      string   `json:"advice,omitempty"` // what to do instead, when the source knows
 	Fingerprint string   `json:"fingerprint"`
 	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new

@@ -155,6 +155,7 @@ const (
 	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
 	AttrAccount            = "account"             // the provider account a resource lives in
 	AttrRegion             = "region"              // the provider region it lives in, where the provider offers copies to others
+	AttrAddress            = "address"             // the name the owner writes it by in the source: a Terraform address
 	AttrAdvice             = "advice"              // a credential's narrower replacement, as text a user can act on
 	AttrReach              = "reach"               // ReachUnknown when a credential's authority could not be determined
 	AttrReachReason        = "reach_reason"        // why the reach is unknown (a policy not in the input, a user not found)

@@ -81,8 +81,11 @@ func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
 
 func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
 	fmt.Fprintf(w, "### %s `%s` %s\n\n", sevBadge(f.Severity), f.Rule, mdEscape(f.Message))
-	if f.Location != "" {
-		fmt.Fprintf(w, "At %s.\n\n", inert.MarkdownCode(f.Location, false))
+	switch {
+	case f.Location != "" && f.Address != "":
+		fmt.Fprintf(w, "At %s (%s).\n\n", inert.MarkdownCode(f.Location, false), inert.MarkdownCode(f.Address, false))
+	case f.Location != "" || f.Address != "":
+		fmt.Fprintf(w, "At %s.\n\n", inert.MarkdownCode(f.Location+f.Address, false))
 	}
 	if len(f.Path) > 0 {
 		fmt.Fprintln(w, mdPath(f))

@@ -78,8 +78,8 @@ func Text(w io.Writer, rep *analyze.Report, opts Options) error {
 
 func writeFinding(w io.Writer, p painter, f analyze.Finding) {
 	fmt.Fprintf(w, "  %s %s  %s\n", p.paint(severityColor(f.Severity), f.Rule), p.paint(ansiDim, f.Name), tt(f.Message))
-	if f.Location != "" {
-		fmt.Fprintf(w, "      at %s\n", tt(f.Location))
+	if f.Location != "" || f.Address != "" {
+		fmt.Fprintf(w, "      at %s\n", tt(locationText(f)))
 	}
 	for i, h := range f.Path {
 		label := h.Label
@@ -185,3 +185,15 @@ func Summary(rep *analyze.Report, opts Options) string {
 // tt makes a string from the input (a name, an ID, a message quoting them) safe for a
 // terminal or a CI log: no line it adds, no escape sequence (internal/inert).
 func tt(s string) string { return inert.Terminal(s) }
+
+// locationText is where a finding's resource is written: its file and line, its name in
+// the source (a Terraform address), or both.
+func locationText(f analyze.Finding) string {
+	switch {
+	case f.Location != "" && f.Address != "":
+		return f.Location + " (" + f.Address + ")"
+	case f.Location != "":
+		return f.Location
+	}
+	return f.Address
+}

@@ -389,6 +389,7 @@ func (b *Builder) makeResource(n *Node, src *Instance) {
 		ID: id, Kind: n.T.Kind, Type: in.Type, NativeID: native, Name: name,
 		Origin: graph.Origin{Source: b.opts.Source, Ref: in.Address, Range: in.Range},
 	}
+	r.SetAttr(graph.AttrAddress, in.Address)
 	if arn := in.Str("arn"); arn != "" {
 		r.Aliases = append(r.Aliases, arn)
 	}
@@ -534,6 +535,12 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 	}
 	if r.Origin.Source == "" {
 		r.Origin.Source = b.opts.Source
+	}
+	if _, ok := r.Attr(graph.AttrAddress); !ok && r.Origin.Ref != "" {
+		// A resource the table made for a block (its automated backups, a final snapshot)
+		// is configured in that block: its Ref is the block's address and why.
+		addr, _, _ := strings.Cut(r.Origin.Ref, " (")
+		r.SetAttr(graph.AttrAddress, addr)
 	}
 	b.ids[r.ID] = r
 	b.synth = append(b.synth, r)
