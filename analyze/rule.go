@@ -111,7 +111,7 @@ type Finding struct {
 	Detail      string   `json:"detail,omitempty"` // the verdict after the path
 	Location    string   `json:"location,omitempty"`
 	Address     string   `json:"address,omitempty"` // the primary resource's name in its source (a Terraform address)
-	Advice      string   `json:"advice,omitempty"` // what to do instead, when the source knows
+	Advice      string   `json:"advice,omitempty"`  // what to do instead, when the source knows
 	Fingerprint string   `json:"fingerprint"`
 	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
 	Waived      *Waiver  `json:"waived,omitempty"` // the waiver that accepts it
