@@ -139,7 +139,8 @@ func Judge(g *graph.Graph, op string, targets []Target, opts analyze.Options) *V
 	for _, t := range targets {
 		rs, err := Find(g, t)
 		if err != nil {
-			j := Judged{Target: t, Decision: Ask, Why: fmt.Sprintf("could not verify %q: it names nothing in bulkhead's graph; unknown is never safe", t.Ref)}
+			shownT := Target{Ref: Shown(t.Ref), Kinds: t.Kinds}
+			j := Judged{Target: shownT, Decision: Ask, Why: fmt.Sprintf("could not verify %q: it names nothing in bulkhead's graph; unknown is never safe", shownT.Ref)}
 			v.Targets = append(v.Targets, j)
 			continue
 		}
@@ -147,7 +148,7 @@ func Judge(g *graph.Graph, op string, targets []Target, opts analyze.Options) *V
 			j := judgeOne(g, pass, t, r, opts)
 			if len(rs) > 1 && j.Decision == Allow {
 				j.Decision = Ask
-				j.Why = fmt.Sprintf("%q matches %d resources; %s", t.Ref, len(rs), j.Why)
+				j.Why = fmt.Sprintf("%q matches %d resources; %s", Shown(t.Ref), len(rs), j.Why)
 			}
 			v.Targets = append(v.Targets, j)
 		}
@@ -388,4 +389,16 @@ func copyNames(g *graph.Graph, p *analyze.Pass, id string) string {
 		names = append(names, c.Label()+" "+c.ID)
 	}
 	return strings.Join(names, ", ")
+}
+
+// Shown is a target as an answer repeats it. A target bulkhead could not resolve may be
+// anything the caller pasted, a credential's value included: past 16 characters, only
+// its first 8 are repeated, unless it has the shape of an address (a dot or a colon:
+// Terraform addresses, ARNs, canonical IDs), which no token value has.
+func Shown(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if len(ref) <= 16 || strings.ContainsAny(ref, ".:") {
+		return ref
+	}
+	return ref[:8] + "…"
 }

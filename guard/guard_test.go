@@ -212,6 +212,8 @@ func TestCanary(t *testing.T) {
 		`curl "https://backboard.railway.app/graphql/v2?token=` + canary + `" -d @body.json`,
 		`env RAILWAY_API_TOKEN=` + canary + ` terraform destroy`,
 		`AWS_SECRET_ACCESS_KEY=` + canary + ` aws rds delete-db-instance --db-instance-identifier nope`,
+		`railway volume delete --volume ` + canary, // pasted where a target goes
+		`curl -d '{"query":"mutation { volumeDelete(volumeId: \"` + canary + `\") }"}' https://backboard.railway.app/graphql/v2`,
 	}
 	for _, c := range cmds {
 		for _, proto := range []string{guard.ProtocolClaude, guard.ProtocolCursor} {
