@@ -481,6 +481,11 @@ func terraformCLI(args []string) []Op {
 		sub = f.pos[1]
 	}
 	destroy := sub == "destroy" || (sub == "apply" && f.has("destroy"))
+	if sub == "apply" && !destroy {
+		// What an apply deletes or replaces is in its plan, which bulkhead cannot read from
+		// the command line: the call is unverifiable here (bulkhead check --plan judges it).
+		return []Op{{Name: "terraform apply (its plan may delete or replace data; check it first with: terraform show -json PLAN > plan.json && bulkhead check --plan plan.json)"}}
+	}
 	if !destroy {
 		return nil
 	}
@@ -490,7 +495,7 @@ func terraformCLI(args []string) []Op {
 	}
 	for _, t := range f.vals["target"] {
 		if t != "" {
-			op.Targets = append(op.Targets, Target{Ref: t})
+			op.Targets = append(op.Targets, Target{Ref: t, Address: true})
 		}
 	}
 	if len(op.Targets) == 0 {

@@ -49,6 +49,10 @@ type Target struct {
 	// Kinds, when set, are the kinds the caller's operation can delete (a volume delete
 	// names a volume): a name shared by a volume and its instances then means the volume.
 	Kinds []graph.Kind `json:"kinds,omitempty"`
+	// Address marks a Terraform address given to -target: it deletes every resource at or
+	// under the address (module.db, aws_db_instance.main[0], a nested block) and everything
+	// that depends on them, so every match is a delete, not an ambiguity.
+	Address bool `json:"address,omitempty"`
 }
 
 func (t Target) String() string { return t.Ref }
@@ -90,6 +94,9 @@ func Find(g *graph.Graph, t Target) ([]*graph.Resource, error) {
 		if match {
 			cands = append(cands, r)
 		}
+	}
+	if t.Address {
+		cands = addressed(g, ref, cands)
 	}
 	if len(cands) == 0 {
 		if r, err := analyze.Resolve(g, ref); err == nil && ok(r) {
@@ -146,7 +153,7 @@ func Judge(g *graph.Graph, op string, targets []Target, opts analyze.Options) *V
 		}
 		for _, r := range rs {
 			j := judgeOne(g, pass, t, r, opts)
-			if len(rs) > 1 && j.Decision == Allow {
+			if len(rs) > 1 && j.Decision == Allow && !t.Address {
 				j.Decision = Ask
 				j.Why = fmt.Sprintf("%q matches %d resources; %s", Shown(t.Ref), len(rs), j.Why)
 			}
@@ -401,4 +408,34 @@ func Shown(ref string) string {
 		return ref
 	}
 	return ref[:8] + "…"
+}
+
+// addressed adds to cands what terraform destroy -target=ref destroys: every resource whose
+// Terraform address is ref or lies under it, and, transitively, whatever depends on them.
+func addressed(g *graph.Graph, ref string, cands []*graph.Resource) []*graph.Resource {
+	seen := map[string]bool{}
+	for _, c := range cands {
+		seen[c.ID] = true
+	}
+	for _, r := range g.Resources() {
+		a := r.Origin.Ref
+		if seen[r.ID] || a == "" {
+			continue
+		}
+		if a == ref || strings.HasPrefix(a, ref+".") || strings.HasPrefix(a, ref+"[") || strings.HasPrefix(a, ref+" ") {
+			seen[r.ID] = true
+			cands = append(cands, r)
+		}
+	}
+	idx := g.Index()
+	for i := 0; i < len(cands); i++ {
+		for _, d := range idx.Predecessors(cands[i], graph.DependsOn) {
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				cands = append(cands, d)
+			}
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].ID < cands[j].ID })
+	return cands
 }

@@ -73,6 +73,8 @@ func TestShell(t *testing.T) {
 		{"railway status", `railway status`, guard.Allow, nil},
 		{"graphql query", `curl -d '{"query":"query { me { id } }"}' https://backboard.railway.app/graphql/v2`, guard.Allow, nil},
 		{"terraform plan", `terraform plan -out plan.tfplan`, guard.Allow, nil},
+		{"terraform apply", `terraform apply -auto-approve plan.tfplan`, guard.Ask, []string{"bulkhead check --plan"}},
+		{"terraform destroy -target", `terraform destroy -target=aws_db_instance.billing -auto-approve`, guard.Ask, []string{"aws_db_instance.billing"}},
 		{"s3 rm one object", `aws s3 rm s3://acme-archive/x.tar`, guard.Allow, nil},
 		{"grep for the word", `grep -r "volumeDelete" src/`, guard.Allow, nil},
 	}

@@ -225,3 +225,23 @@ func BenchmarkHookDecision(b *testing.B) {
 		}
 	}
 }
+
+// TestHookTerraform: over the incident as Terraform state, a targeted destroy of the
+// service whose nested volume block holds production's data is denied, as is a destroy of
+// everything; an apply (whose plan bulkhead cannot see) asks.
+func TestHookTerraform(t *testing.T) {
+	state := filepath.Join("testdata", "railway_incident.tfstate")
+	for cmd, want := range map[string]string{
+		"terraform destroy -target=railway_service.postgres":                   "deny",
+		"terraform destroy -auto-approve":                                      "deny",
+		"terraform -chdir=infra apply -destroy -target 'railway_project.shop'": "deny",
+		"terraform apply -auto-approve tfplan":                                 "ask",
+		"terraform plan -destroy -out tfplan":                                  "allow",
+	} {
+		ev, _ := json.Marshal(map[string]any{"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": map[string]any{"command": cmd}})
+		out, errOut, code := hookIn(t, string(ev), "hook", "--tfstate", state)
+		if got, reason := decision(t, out); code != exitOK || got != want {
+			t.Errorf("%s: exit %d, %s, want %s: %s %s", cmd, code, got, want, reason, errOut)
+		}
+	}
+}
