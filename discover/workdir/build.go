@@ -40,7 +40,10 @@ func FileID(shown string) string { return "workdir:file:" + shown }
 // CredentialID is the canonical ID of a credential known only by its fingerprint.
 func CredentialID(fp string) string { return "workdir:credential:" + fp }
 
-func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceInfo, results []fileResult, log *slog.Logger) error {
+// build adds the credentials to g. It returns the graphs probes discovered (Reach.Graph),
+// for the caller to merge once g is complete.
+func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceInfo, results []fileResult, log *slog.Logger) ([]*graph.Graph, error) {
+	var seen []*graph.Graph
 	groups := map[string]*cred{}
 	var order []string
 	for i := range results {
@@ -104,34 +107,42 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		adv := advice(c, results, reach)
 		if reach != nil {
 			if err := applyReach(g, tok, reach); err != nil {
-				return fmt.Errorf("workdir: %w", err)
+				return nil, fmt.Errorf("workdir: %w", err)
 			}
 			if reach.Advice != "" {
 				adv = reach.Advice
+			}
+			if reach.Graph != nil {
+				for i := range reach.Graph.Gaps { // whatever the prober did
+					gp := &reach.Graph.Gaps[i]
+					gp.What, gp.Reason = scrub(gp.What, c.value), scrub(gp.Reason, c.value)
+				}
+				seen = append(seen, reach.Graph)
+				info.Counts["probe_discoveries"]++
 			}
 		}
 		if adv != "" {
 			tok.SetAttr(graph.AttrAdvice, adv)
 		}
 		if err := addOnce(g, tok); err != nil {
-			return fmt.Errorf("workdir: %w", err)
+			return nil, fmt.Errorf("workdir: %w", err)
 		}
 		if reach != nil {
 			for _, sc := range reach.Scopes {
 				if err := g.Connect(graph.Edge{From: tok.ID, To: sc.To, Kind: graph.ScopedTo, Actions: sc.Actions, Note: sc.Note}); err != nil {
-					return fmt.Errorf("workdir: probe of %s: %w", tok.ID, err)
+					return nil, fmt.Errorf("workdir: probe of %s: %w", tok.ID, err)
 				}
 			}
 		}
 		if err := c.expose(g, tok, results); err != nil {
-			return fmt.Errorf("workdir: %w", err)
+			return nil, fmt.Errorf("workdir: %w", err)
 		}
 	}
 	if n := info.Counts["reach_unknown"]; n > 0 && len(s.Probers) == 0 {
 		log.Warn("workdir: reach of found credentials is unknown: nothing was sent to any provider; use --probe to ask them, read-only",
 			"credentials", n, "listed", min(n, maxListed))
 	}
-	return nil
+	return seen, nil
 }
 
 // probeParallel is how many credentials are probed at once. Each probe presents its own

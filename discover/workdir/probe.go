@@ -71,6 +71,11 @@ type Reach struct {
 	Edges []graph.Edge
 	// Advice, when set, replaces the advice derived from the file.
 	Advice string
+	// Graph, when set, is a read-only discovery of everything the credential can see (the
+	// projects, volumes and backups inside the workspaces it may delete), merged into the
+	// source's graph by identity, so that its blast counts what those deletes take with
+	// them. Its gaps are kept: what the probe could not look at is never reported as absent.
+	Graph *graph.Graph
 }
 
 // Scope is one scoped_to edge learned by a probe.

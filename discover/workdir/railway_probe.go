@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/discover/railway"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -20,8 +21,16 @@ import (
 // token it is; a project token answers with its own identity, project and environment
 // (Query.projectToken). A value refused in the header its variable name implies is tried
 // in the other one, since variables are misnamed in practice; both are reads.
+//
+// An account or workspace token that Railway accepts is then used for a read-only
+// discovery of what it can see (the Railway discoverer itself, same client and guard as
+// --railway), returned as Reach.Graph: the probe's worst case is what deleting each
+// workspace takes with it, not the workspace alone. What that discovery could not read
+// stays a gap.
 type RailwayProber struct {
 	Client railway.ClientOptions
+	// Shallow skips the discovery: the reach names the workspaces only.
+	Shallow bool
 }
 
 // Provider implements Prober.
@@ -47,10 +56,28 @@ func (p RailwayProber) Probe(ctx context.Context, c Credential) (Reach, error) {
 			return Reach{}, err
 		}
 		if ok {
+			if kind == railway.APIToken && !p.Shallow {
+				r.Graph = p.discover(ctx, c)
+			}
 			return r, nil
 		}
 	}
 	return Reach{Rejected: true}, nil
+}
+
+// discover reads, read-only, everything an accepted API token can see. A discovery that
+// fails outright becomes a gap in an otherwise empty graph: the probe's reach stands, and
+// the run fails closed on what it could not look at.
+func (p RailwayProber) discover(ctx context.Context, c Credential) *graph.Graph {
+	src := railway.New(railway.Options{Credential: railway.NewCredential(railway.APIToken, c.Value()), Client: p.Client})
+	g, err := src.Discover(ctx)
+	if err == nil || (errors.Is(err, discover.ErrIncomplete) && g != nil) {
+		return g
+	}
+	g = graph.New()
+	g.AddGap(graph.Gap{Source: "workdir", What: "what " + c.String() + " can see (probe discovery)",
+		Reason: "not read: " + scrub(err.Error(), c.Value())})
+	return g
 }
 
 const probeAPIDoc = `query BulkheadProbe {

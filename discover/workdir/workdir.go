@@ -181,11 +181,21 @@ func (s *Source) Discover(ctx context.Context) (*graph.Graph, error) {
 			log.Warn("workdir: skipped", "path", shown, "reason", p.reason)
 		}
 	}
-	if err := s.build(ctx, g, &info, results, log); err != nil {
+	seen, err := s.build(ctx, g, &info, results, log)
+	if err != nil {
 		return nil, err
 	}
 	g.Sources = []graph.SourceInfo{info}
-	return g, nil
+	if len(seen) == 0 {
+		return g, nil
+	}
+	// What the probed credentials can see joins the files' view by identity: the token a
+	// probe identified is the same resource as the token a discovery lists.
+	merged, err := graph.Merge(append([]*graph.Graph{g}, seen...)...)
+	if err != nil {
+		return nil, fmt.Errorf("workdir: merge what the probes discovered: %w", err)
+	}
+	return merged, nil
 }
 
 // read reads and scans one file. It never returns an error: problems are recorded.
