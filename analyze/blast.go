@@ -120,6 +120,9 @@ type Blast struct {
 	// BlastInlineMax: Summary counts everything, Destroyed is empty and Data holds only the
 	// first data resources with no surviving recovery point. `bulkhead blast ID` lists all.
 	Omitted bool `json:"omitted,omitempty"`
+	// AtLeast is set when discovery was incomplete: the counts are what was measured in
+	// the parts that could be read, lower bounds of the truth, never the whole of it.
+	AtLeast bool `json:"at_least,omitempty"`
 
 	destroyed map[string]bool
 }
@@ -148,7 +151,7 @@ func (p *Pass) blastRes(r *graph.Resource) BlastResource {
 }
 
 func (p *Pass) blast(r *graph.Resource) *Blast {
-	b := &Blast{Target: p.blastRes(r)}
+	b := &Blast{Target: p.blastRes(r), AtLeast: !p.Graph.Complete()}
 	var destroyed []*graph.Resource
 	if r.Kind == graph.Token {
 		b.Credential = true
@@ -188,7 +191,7 @@ func (p *Pass) credentialHead(b *Blast, r *graph.Resource) *Reach {
 // blastSummary is a credential's blast from the counts of its reach: no lists of what it
 // destroys, and only the first data resources it leaves with no recovery point.
 func (p *Pass) blastSummary(r *graph.Resource) *Blast {
-	b := &Blast{Target: p.blastRes(r), Credential: true, Omitted: true, Destroyed: []EnvGroup{}, Data: []DataFate{}}
+	b := &Blast{Target: p.blastRes(r), Credential: true, Omitted: true, Destroyed: []EnvGroup{}, Data: []DataFate{}, AtLeast: !p.Graph.Complete()}
 	reach := p.credentialHead(b, r)
 	st := reach.Stats()
 	b.Summary = BlastSummary{Destroyed: st.Destroyed, DataHolders: st.Holders, ProductionData: st.AtRisk,
@@ -439,7 +442,11 @@ func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 		if len(where) > 0 {
 			s += ", readable from " + strings.Join(where, ", ") + ","
 		}
-		s += fmt.Sprintf(" delete %s: that destroys %d resources", w.Delete.Label, worst.Summary.Destroyed)
+		atLeast := ""
+		if worst.AtLeast {
+			atLeast = "at least " // discovery was incomplete: never a count that was not measured
+		}
+		s += fmt.Sprintf(" delete %s: that destroys %s%d resources", w.Delete.Label, atLeast, worst.Summary.Destroyed)
 		switch {
 		case worst.Summary.UnrecoverableProd > 0:
 			s += fmt.Sprintf(", including %d production data %s with no surviving recovery point",

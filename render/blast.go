@@ -62,7 +62,11 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		fmt.Fprintf(w, "%sdeleting %s  %s\n", in, p.paint(ansiBold, tt(b.Target.Label)), p.paint(ansiDim, tt(b.Target.ID)))
 	}
 	s := b.Summary
-	fmt.Fprintf(w, "%s  destroys %d %s", in, s.Destroyed, analyze.Plural(s.Destroyed, "resource", "resources"))
+	atLeast := ""
+	if b.AtLeast {
+		atLeast = "at least " // discovery was incomplete: the counts are lower bounds
+	}
+	fmt.Fprintf(w, "%s  destroys %s%d %s", in, atLeast, s.Destroyed, analyze.Plural(s.Destroyed, "resource", "resources"))
 	if s.DataHolders > 0 {
 		fmt.Fprintf(w, ", %d data %s (%d production or unknown tier), %d with no surviving recovery point",
 			s.DataHolders, analyze.Plural(s.DataHolders, "resource", "resources"), s.ProductionData, s.Unrecoverable)

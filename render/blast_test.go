@@ -136,3 +136,42 @@ func TestBlastTextCapsLongLists(t *testing.T) {
 		}
 	}
 }
+
+// TestBlastOnIncompleteGraphSaysAtLeast (issue 18): when discovery could not read
+// everything, a blast never prints a count it did not measure: the counts are lower bounds
+// and say so, in the text, in JSON and in the worst-case sentence.
+func TestBlastOnIncompleteGraphSaysAtLeast(t *testing.T) {
+	g := fixtures.Demo()
+	g.AddGap(graph.Gap{Source: "railway", What: "volumes of project shop", Reason: "HTTP 500 after 5 attempts"})
+	opts := analyze.Options{Now: fixtures.DemoNow}
+	r, err := analyze.Resolve(g, "token:domains-cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, js bytes.Buffer
+	if err := render.BlastText(&text, analyze.BlastOf(g, r, opts), render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.BlastJSON(&js, analyze.BlastOf(g, r, opts)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "destroys at least ") || !strings.Contains(js.String(), `"at_least": true`) {
+		t.Errorf("an incomplete blast reads as complete:\n%s\n%s", text.String(), js.String())
+	}
+	if w := analyze.ExposedCredentials(g, opts).Worst; w == nil || !strings.Contains(w.Sentence, "that destroys at least ") {
+		t.Errorf("worst sentence: %+v", w)
+	}
+	// Complete: no "at least".
+	text.Reset()
+	full := fixtures.Demo()
+	r, err = analyze.Resolve(full, "token:domains-cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := render.BlastText(&text, analyze.BlastOf(full, r, opts), render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "at least") {
+		t.Errorf("a complete blast says at least:\n%s", text.String())
+	}
+}
