@@ -165,6 +165,7 @@ type Pass struct {
 	Opts  Options
 
 	rule     *Rule
+	gapsOf   map[string][]graph.Gap // gaps by the resource they name (noteUnresolved)
 	reach    map[*graph.Resource]*Reach
 	holders  []*graph.Resource
 	expo     map[*graph.Resource]string
@@ -511,5 +512,21 @@ func (p *Pass) noteUnresolved(f *Finding) {
 			f.Detail += "; "
 		}
 		f.Detail += "not resolved in the input, so taken at the unsafe value: " + strings.ReplaceAll(u, ",", ", ")
+	}
+	// A part of the resource that could not be read (its backups, say): the finding may
+	// understate, and "no backup" may only mean "none could be read".
+	if p.gapsOf == nil {
+		p.gapsOf = map[string][]graph.Gap{}
+		for _, g := range p.Graph.Gaps {
+			if g.Resource != "" {
+				p.gapsOf[g.Resource] = append(p.gapsOf[g.Resource], g)
+			}
+		}
+	}
+	for _, g := range p.gapsOf[r.ID] {
+		if f.Detail != "" {
+			f.Detail += "; "
+		}
+		f.Detail += "could not read " + g.What + " (" + g.Reason + "), so this may understate it"
 	}
 }

@@ -330,6 +330,9 @@ type Gap struct {
 	Source string `json:"source"`
 	What   string `json:"what"`   // "backups of volume instance vi-1"
 	Reason string `json:"reason"` // "HTTP 429 after 5 attempts"
+	// Resource is the resource whose part could not be read (its backups, its keys), when
+	// the source knows it: findings about that resource say they may understate.
+	Resource string `json:"resource,omitempty"`
 }
 
 // SourceInfo describes one discovery run merged into the graph.

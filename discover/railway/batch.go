@@ -13,12 +13,15 @@ import (
 // An item is one root field of a query, written with %[1]s standing for its alias, so that
 // many items share one request ("aliased batching"). Its handler gets the alias's data.
 type item struct {
-	queue  string            // which batch it joins
-	field  string            // e.g. `project(id: $%[1]s_id) { id name }`
-	vars   map[string]any    // variable values, names without the alias prefix
-	types  map[string]string // variable GraphQL types
-	what   string            // for gaps: "project shop (p1)"
-	handle func(json.RawMessage) error
+	queue string            // which batch it joins
+	field string            // e.g. `project(id: $%[1]s_id) { id name }`
+	vars  map[string]any    // variable values, names without the alias prefix
+	types map[string]string // variable GraphQL types
+	what  string            // for gaps: "project shop (p1)"
+	// resource is the canonical ID of the resource whose part the item reads (a volume
+	// instance's backups), when there is one: its gap names it.
+	resource string
+	handle   func(json.RawMessage) error
 }
 
 // queueSpec is one kind of batch: its operation name and how many items fit in a request.
@@ -35,7 +38,7 @@ type batcher struct {
 	ctx    context.Context
 	client *Client
 	specs  map[string]queueSpec
-	onGap  func(what, reason string)
+	onGap  func(it *item, reason string)
 	onDone func(op string, n int)
 
 	mu      sync.Mutex
@@ -179,15 +182,15 @@ func (b *batcher) send(items []*item) {
 		raw, ok := data[alias]
 		switch {
 		case len(mine) > 0:
-			b.onGap(it.what, errorsText(mine, it))
+			b.onGap(it, errorsText(mine, it))
 			if ok && string(raw) != "null" {
 				_ = it.handle(raw) // keep what was read; the gap says what was not
 			}
 		case !ok || string(raw) == "null":
-			b.onGap(it.what, "no data in the answer")
+			b.onGap(it, "no data in the answer")
 		default:
 			if err := it.handle(raw); err != nil {
-				b.onGap(it.what, err.Error())
+				b.onGap(it, err.Error())
 			}
 		}
 		b.wg.Done()
@@ -211,7 +214,7 @@ func (b *batcher) split(items []*item) {
 
 func (b *batcher) failAll(items []*item, reason string) {
 	for _, it := range items {
-		b.onGap(it.what, reason)
+		b.onGap(it, reason)
 		b.wg.Done()
 	}
 }

@@ -172,7 +172,7 @@ func (r *run) discover(ctx context.Context) error {
 		"projects": {op: "BulkheadProjects", max: 2 * r.opts.ProjectBatch},
 		"lists":    {op: "BulkheadLists", max: r.opts.ListBatch},
 	}, r.client.o.Concurrency)
-	r.b.onGap = r.st.gap
+	r.b.onGap = func(it *item, reason string) { r.st.gapFor(it.resource, it.what, reason) }
 	r.b.onDone = func(string, int) { r.progress() }
 
 	// The first request decides whether the credential works at all: a refusal is an
@@ -556,11 +556,12 @@ func (r *run) envConnPage(e rawEnv, label, conn, sel, after string) {
 func (r *run) volumeLists(vi rawVI, envLabel string) {
 	what := fmt.Sprintf("volume instance %s of %s", vi.ID, envLabel)
 	r.b.add(&item{
-		queue: "lists",
-		field: `volumeInstanceBackupList(volumeInstanceId: $%[1]s_v) { ` + backupSel + ` }`,
-		vars:  map[string]any{"v": vi.ID},
-		types: map[string]string{"v": "String!"},
-		what:  "backups of " + what,
+		queue:    "lists",
+		field:    `volumeInstanceBackupList(volumeInstanceId: $%[1]s_v) { ` + backupSel + ` }`,
+		vars:     map[string]any{"v": vi.ID},
+		types:    map[string]string{"v": "String!"},
+		what:     "backups of " + what,
+		resource: "railway:volume_instance:" + vi.ID,
 		handle: func(raw json.RawMessage) error {
 			var bs []rawBackup
 			if err := json.Unmarshal(raw, &bs); err != nil {
@@ -575,7 +576,8 @@ func (r *run) volumeLists(vi rawVI, envLabel string) {
 		field: `volumeInstanceBackupScheduleList(volumeInstanceId: $%[1]s_v) { ` + scheduleSel + ` }`,
 		vars:  map[string]any{"v": vi.ID},
 		types: map[string]string{"v": "String!"},
-		what:  "backup schedules of " + what,
+		what:     "backup schedules of " + what,
+		resource: "railway:volume_instance:" + vi.ID,
 		handle: func(raw json.RawMessage) error {
 			var ss []rawSchedule
 			if err := json.Unmarshal(raw, &ss); err != nil {

@@ -153,10 +153,13 @@ func newState() *state {
 	}
 }
 
-func (s *state) gap(what, reason string) {
+func (s *state) gap(what, reason string) { s.gapFor("", what, reason) }
+
+// gapFor records a gap about one resource's part (resource "" when it is not one's).
+func (s *state) gapFor(resource, what, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.gaps = append(s.gaps, graph.Gap{Source: "railway", What: what, Reason: reason})
+	s.gaps = append(s.gaps, graph.Gap{Source: "railway", What: what, Reason: reason, Resource: resource})
 }
 
 func (s *state) addWorkspace(w rawWorkspace) {

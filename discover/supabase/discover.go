@@ -134,9 +134,12 @@ type projectState struct {
 	keysRead bool
 }
 
-func (st *state) gap(what string, err error) {
+func (st *state) gap(what string, err error) { st.gapFor("", what, err) }
+
+// gapFor records a gap about one resource's part (resource "" when it is not one's).
+func (st *state) gapFor(resource, what string, err error) {
 	st.mu.Lock()
-	st.gaps = append(st.gaps, graph.Gap{Source: "supabase", What: what, Reason: err.Error()})
+	st.gaps = append(st.gaps, graph.Gap{Source: "supabase", What: what, Reason: err.Error(), Resource: resource})
 	st.mu.Unlock()
 }
 
@@ -330,12 +333,12 @@ func (r *run) backups(ctx context.Context, p *projectState) {
 	path := "/v1/projects/" + p.raw.Ref + "/database/backups"
 	var b rawBackups
 	if err := r.c.Get(ctx, "project:"+p.raw.Ref, path, nil, &b); err != nil {
-		r.st.gap(fmt.Sprintf("database backups of project %s (%s)", p.raw.Name, p.raw.Ref), err)
+		r.st.gapFor(ProjectID(p.raw.Ref), fmt.Sprintf("database backups of project %s (%s)", p.raw.Name, p.raw.Ref), err)
 		return
 	}
 	r.progress()
 	if b.PITREnabled == nil || b.WALGEnabled == nil {
-		r.st.gap(fmt.Sprintf("database backups of project %s (%s)", p.raw.Name, p.raw.Ref), fmt.Errorf("GET %s: answer without pitr_enabled or walg_enabled", path))
+		r.st.gapFor(ProjectID(p.raw.Ref), fmt.Sprintf("database backups of project %s (%s)", p.raw.Name, p.raw.Ref), fmt.Errorf("GET %s: answer without pitr_enabled or walg_enabled", path))
 		return
 	}
 	r.st.mu.Lock()
