@@ -572,10 +572,10 @@ func (r *run) volumeLists(vi rawVI, envLabel string) {
 		},
 	})
 	r.b.add(&item{
-		queue: "lists",
-		field: `volumeInstanceBackupScheduleList(volumeInstanceId: $%[1]s_v) { ` + scheduleSel + ` }`,
-		vars:  map[string]any{"v": vi.ID},
-		types: map[string]string{"v": "String!"},
+		queue:    "lists",
+		field:    `volumeInstanceBackupScheduleList(volumeInstanceId: $%[1]s_v) { ` + scheduleSel + ` }`,
+		vars:     map[string]any{"v": vi.ID},
+		types:    map[string]string{"v": "String!"},
 		what:     "backup schedules of " + what,
 		resource: "railway:volume_instance:" + vi.ID,
 		handle: func(raw json.RawMessage) error {
