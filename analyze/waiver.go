@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"github.com/bulkhead-dev/bulkhead/internal/inert"
+	"golang.org/x/text/unicode/norm"
 	"path"
 	"sort"
 	"strings"
@@ -54,14 +55,18 @@ func (w Waiver) Matches(rule string, names []string) bool {
 	if !strings.EqualFold(w.Rule, rule) {
 		return false
 	}
+	res := norm.NFC.String(w.Resource)
 	for _, n := range names {
 		if n == "" {
 			continue
 		}
-		if n == w.Resource {
+		// HCL normalises string literals to NFC, so a waive block pasted from the verdict
+		// holds the NFC form of a name the plan wrote decomposed: compare in that form.
+		n = norm.NFC.String(n)
+		if n == res {
 			return true
 		}
-		if ok, _ := path.Match(w.Resource, n); ok {
+		if ok, _ := path.Match(res, n); ok {
 			return true
 		}
 	}

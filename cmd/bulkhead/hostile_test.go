@@ -125,7 +125,8 @@ func TestHostileNamesAreInert(t *testing.T) {
 // hostile name (quotes, control characters, "${...}" that HCL would interpolate) is valid
 // HCL that, pasted as printed, waives exactly that finding.
 func TestHostileWaiverBlockPastes(t *testing.T) {
-	name := hostileName + ` ${file("/etc/passwd")} %{ if true }x%{ endif }`
+	// A\u0325 is decomposed: HCL reads it back composed (NFC), and the waiver still matches.
+	name := hostileName + ` ${file("/etc/passwd")} %{ if true }x%{ endif } ` + "A\u0325"
 	plan := hostilePlan(t, name)
 	t.Chdir(t.TempDir())
 	_, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow)
