@@ -57,7 +57,11 @@ func runPurpose(p *Pass) ([]Finding, error) {
 				}
 			}
 			if narrow {
-				why = append(why, "created for "+strings.Join(purposes, ", "))
+				s := "created for " + strings.Join(purposes, ", ")
+				if r, ok := t.Attr(graph.AttrPurposeReason); ok && r != "" {
+					s += ", " + r
+				}
+				why = append(why, s)
 			}
 		}
 		var lower []string

@@ -308,3 +308,18 @@ func TestBetween(t *testing.T) {
 		t.Errorf("an unknown resource has no edges: %v", got)
 	}
 }
+
+// TestGuessPurpose: names that say a credential is not for data (issue 14's examples), and
+// names that say nothing, or say deploy/ci (not guessed: those may well need data).
+func TestGuessPurpose(t *testing.T) {
+	for name, want := range map[string]string{
+		"route53-sync": "domains", "netlify-domains": "domains", "domains-cli": "domains",
+		"backup-reader": "read-only", "grafana_metrics": "monitoring", "gha-preview": "preview",
+		"Read Only": "read-only", "acm-certs": "certificates",
+		"deploy": "", "ci": "", "admin": "", "terraform": "", "dnsmasq-db": "", "": "",
+	} {
+		if got, why := graph.GuessPurpose(name); got != want || (got != "" && !strings.Contains(why, name)) {
+			t.Errorf("GuessPurpose(%q) = %q, %q; want %q", name, got, why, want)
+		}
+	}
+}

@@ -151,6 +151,7 @@ const (
 	AttrCreatedAt          = "created_at"          // RFC 3339
 	AttrExpiresAt          = "expires_at"          // RFC 3339, or "never"
 	AttrPurpose            = "purpose"             // comma-separated purposes of a credential
+	AttrPurposeReason      = "purpose_reason"      // where a guessed purpose comes from (name "route53-sync" says dns)
 	AttrScopeLevel         = "scope_level"         // account, workspace, project, environment, resource
 	AttrRestoreWindow      = "restore_window"      // grace period after deletion (a Go duration); not a backup
 	AttrAccount            = "account"             // the provider account a resource lives in
@@ -374,4 +375,38 @@ func GuessTier(name string) (Tier, string) {
 		}
 	}
 	return Unknown, ""
+}
+
+// purposeWords are the words in a credential's name, path or tags that say what it is for,
+// when that is not data: a credential made for one of these has no business deleting data
+// (BH003). Only purposes that clearly exclude data are guessed; "deploy" or "ci" are not.
+var purposeWords = []struct{ word, purpose string }{
+	{"domain", "domains"}, {"domains", "domains"}, {"dns", "domains"}, {"route53", "domains"},
+	{"netlify", "domains"}, {"cloudflare", "domains"}, {"cert", "certificates"}, {"certs", "certificates"},
+	{"acm", "certificates"}, {"letsencrypt", "certificates"}, {"tls", "certificates"},
+	{"readonly", "read-only"}, {"reader", "read-only"}, {"viewer", "read-only"}, {"ro", "read-only"},
+	{"monitoring", "monitoring"}, {"metrics", "monitoring"}, {"grafana", "monitoring"},
+	{"datadog", "monitoring"}, {"logs", "monitoring"}, {"email", "email"}, {"smtp", "email"},
+	{"ses", "email"}, {"preview", "preview"},
+}
+
+// GuessPurpose reads what a credential is for from its name (or path, or a tag value), as
+// GuessTier reads a tier: the first word that names a purpose, with the reason. It returns
+// "" when no word does. "read only" is also recognised as two words.
+func GuessPurpose(name string) (purpose, why string) {
+	lower := strings.ToLower(name)
+	words := strings.FieldsFunc(lower, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	for i, w := range words {
+		if w == "read" && i+1 < len(words) && words[i+1] == "only" {
+			return "read-only", fmt.Sprintf("from the name %q", name)
+		}
+		for _, pw := range purposeWords {
+			if w == pw.word {
+				return pw.purpose, fmt.Sprintf("from the name %q", name)
+			}
+		}
+	}
+	return "", ""
 }

@@ -53,7 +53,7 @@ func TestAuditRailwayIncident(t *testing.T) {
 	for _, want := range []string{
 		`BH001 shared-across-environments  volume "pg-data" is shared by 2 environments (production, staging)`,
 		`BH002 backup-lifecycle  3 of 3 recovery points of volume instance "pg-data" are deleted with it`,
-		`BH003 token-exceeds-purpose  token "domains-cli" (exposed in staging/web) can delete 1 production data resource`,
+		`BH003 token-exceeds-purpose  token "domains-cli" (created for domains, from the name "domains-cli"; exposed in staging/web) can delete 1 production data resource`,
 		`BH004 single-credential-wipe  token "domains-cli" can destroy volume instance "pg-data" and all 3 of its recovery points`,
 		`fix: replace with a project token for environment staging of project shop`,
 	} {

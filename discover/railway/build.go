@@ -219,6 +219,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		t := s.apiTokens[id]
 		r := add(&graph.Resource{ID: "railway:api_token:" + id, Kind: graph.Token, Type: "railway.ApiToken", NativeID: id, Name: t.Name, Origin: origin("Query.apiTokens")})
 		r.SetAttr(graph.AttrExpiresAt, expiry(t.ExpiresAt))
+		guessPurpose(r)
 		if t.WorkspaceID == nil || *t.WorkspaceID == "" {
 			r.SetAttr(graph.AttrScopeLevel, "account")
 			for _, w := range wsIDs {
@@ -236,6 +237,7 @@ func (s *state) build(o Options, endpoint string) (*graph.Graph, error) {
 		r := add(&graph.Resource{ID: "railway:project_token:" + id, Kind: graph.Token, Type: "railway.ProjectToken", NativeID: id, Name: t.Name, Origin: origin("Query.projectTokens")})
 		r.SetAttr(graph.AttrScopeLevel, "environment")
 		r.SetAttr(graph.AttrExpiresAt, graph.Never) // ProjectToken has no expiry in the schema
+		guessPurpose(r)
 		if t.CreatedAt != "" {
 			r.SetAttr(graph.AttrCreatedAt, t.CreatedAt)
 		}
@@ -372,4 +374,13 @@ func sortBackups(bs []rawBackup) []rawBackup {
 	out := append([]rawBackup(nil), bs...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// guessPurpose gives a token the purpose its name states (graph.GuessPurpose), with the
+// reason; a token block in bulkhead.hcl overrides it.
+func guessPurpose(r *graph.Resource) {
+	if p, why := graph.GuessPurpose(r.Name); p != "" {
+		r.SetAttr(graph.AttrPurpose, p)
+		r.SetAttr(graph.AttrPurposeReason, why)
+	}
 }

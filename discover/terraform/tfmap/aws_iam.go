@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -126,6 +127,17 @@ func (b *Builder) awsCredentials() {
 		for _, key := range slices.Sorted(maps.Keys(tags)) {
 			if strings.EqualFold(key, "purpose") && tags[key] != "" {
 				k.Res.SetAttr(graph.AttrPurpose, tags[key])
+				k.Res.SetAttr(graph.AttrPurposeReason, "from the tag "+key+" = "+strconv.Quote(tags[key])+" of user "+u.Res.Name)
+			}
+		}
+		if _, ok := k.Res.Attr(graph.AttrPurpose); !ok {
+			// The user's name or path says what it is for (route53-sync, /automation/dns/).
+			for _, s := range []string{u.Res.Name, u.In.Str("path")} {
+				if p, why := graph.GuessPurpose(s); p != "" {
+					k.Res.SetAttr(graph.AttrPurpose, p)
+					k.Res.SetAttr(graph.AttrPurposeReason, why+" of its user")
+					break
+				}
 			}
 		}
 		if label, t, why := tagTier(u.In); t != "" {
