@@ -490,6 +490,7 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 	if primary.Origin.Range != nil {
 		f.Location = primary.Origin.Range.String()
 	}
+	f.Origin = primary.Origin.Source
 	return f
 }
 

@@ -14,14 +14,15 @@ import (
 
 // AuditOptions are the flags of `bulkhead audit`.
 type AuditOptions struct {
-	IO      *IOStreams
-	Sources sourceOptions
-	Format  string
-	FailOn  string
-	Output  string
-	RPO     time.Duration
-	Now     string
-	SVG     string // --svg FILE: also write the findings view (cmd_render.go)
+	IO        *IOStreams
+	Sources   sourceOptions
+	Format    string
+	FailOn    string
+	Output    string
+	RPO       time.Duration
+	Now       string
+	SVG       string // --svg FILE: also write the findings view (cmd_render.go)
+	SARIFRoot string // --sarif-root DIR (sarif_root.go)
 
 	Baseline      string // --baseline FILE: only findings not in it fail
 	WriteBaseline string // --write-baseline FILE: accept today's findings
@@ -54,6 +55,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low or none")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
+	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
 	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "only findings not in this baseline file fail (see --write-baseline)")
@@ -112,11 +114,18 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if opts.WriteBaseline != "" {
 		return writeBaseline(opts.IO, opts.WriteBaseline, rep)
 	}
+	ropts := render.Options{Width: opts.IO.Width(), FailOn: failOn}
+	if opts.Format == "sarif" {
+		if ropts.SARIF, err = sarifOptions(opts.SARIFRoot, opts.Sources.configPath); err != nil {
+			return err
+		}
+	}
 	out, err := opts.IO.openOutput(opts.Output)
 	if err != nil {
 		return err
 	}
-	if err := renderer.Render(out, rep, render.Options{Color: out.Color, Width: opts.IO.Width(), FailOn: failOn}); err != nil {
+	ropts.Color = out.Color
+	if err := renderer.Render(out, rep, ropts); err != nil {
 		out.Close()
 		return fmt.Errorf("render %s: %w", opts.Format, err)
 	}

@@ -30,6 +30,7 @@ type CheckOptions struct {
 	Format          string
 	Output          string
 	SARIF           string
+	SARIFRoot       string
 	FailOn          string
 	Baseline        string
 	PreviousComment string
@@ -75,6 +76,7 @@ gate fails closed).`,
 	fl.StringVar(&opts.Format, "format", "text", "stdout format: "+strings.Join(checkFormats(), ", ")+" (text: the verdict on stderr only)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the --format output to this file instead of stdout")
 	fl.StringVar(&opts.SARIF, "sarif", "", "also write a SARIF report to this file (for code scanning)")
+	fl.StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
 	fl.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a new finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file (bulkhead audit --write-baseline) do not fail")
 	fl.StringVar(&opts.PreviousComment, "previous-comment", "", "the previous run's markdown comment, so this one can say what a push fixed (missing file: first run)")
@@ -171,6 +173,12 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return err
 		}
 	}
+	ropts := render.Options{Width: opts.IO.Width(), FailOn: failOn}
+	if sarif != nil || opts.Format == "sarif" {
+		if ropts.SARIF, err = sarifOptions(opts.SARIFRoot, opts.ConfigPath); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	switch opts.Format {
 	case "text":
@@ -179,7 +187,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	case "json":
 		err = res.WriteJSON(&buf, failOn)
 	default:
-		err = renderer.Render(&buf, res.Report, render.Options{Width: opts.IO.Width(), FailOn: failOn})
+		err = renderer.Render(&buf, res.Report, ropts)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", opts.Format, err)
@@ -189,7 +197,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	if sarif != nil {
 		var sb bytes.Buffer
-		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn}); err != nil {
+		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn, SARIF: ropts.SARIF}); err != nil {
 			return fmt.Errorf("render sarif: %w", err)
 		}
 		if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
