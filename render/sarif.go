@@ -34,9 +34,29 @@ const GitHubResultLimit = 25000
 func SARIFWarnings(rep *analyze.Report) []string {
 	if n := len(rep.Findings); n > GitHubResultLimit {
 		return []string{fmt.Sprintf("the SARIF run has %d results; GitHub code scanning rejects runs of more than %d "+
-			"and shows only the top 5,000 by severity: audit each source in its own run (one upload category each)", n, GitHubResultLimit)}
+			"and shows only the top 5,000 by severity: cut it with --severity (%s), "+
+			"or audit each source in its own run and upload each with its own category", n, GitHubResultLimit, cutHint(rep))}
 	}
 	return nil
+}
+
+// cutHint is the --severity value that brings a report under GitHub's limit, when one
+// does: the highest severities whose findings together are at most the limit.
+func cutHint(rep *analyze.Report) string {
+	var keep []string
+	n := 0
+	for _, s := range []analyze.Severity{analyze.Critical, analyze.High, analyze.Medium, analyze.Low} {
+		c := rep.Summary.BySeverity[s.String()]
+		if n+c > GitHubResultLimit {
+			break
+		}
+		n += c
+		keep = append(keep, s.String())
+	}
+	if len(keep) == 0 {
+		return "even critical alone is over the limit"
+	}
+	return fmt.Sprintf("--severity %s keeps %d", strings.Join(keep, ","), n)
 }
 
 // SARIF writes the report as SARIF 2.1.0 (one run; one rule per bulkhead rule, with its

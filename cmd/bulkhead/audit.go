@@ -23,6 +23,7 @@ type AuditOptions struct {
 	Now       string
 	SVG       string // --svg FILE: also write the findings view (cmd_render.go)
 	SARIFRoot string // --sarif-root DIR (sarif_root.go)
+	Severity  severityFlag
 
 	Baseline      string // --baseline FILE: only findings not in it fail
 	WriteBaseline string // --write-baseline FILE: accept today's findings
@@ -56,6 +57,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
 	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
+	opts.Severity.add(cmd.Flags())
 	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "only findings not in this baseline file fail (see --write-baseline)")
@@ -91,6 +93,10 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--format: %w", err))
 	}
+	keep, err := opts.Severity.parse()
+	if err != nil {
+		return err
+	}
 	g, ref, err := opts.Sources.load(cmd.Context(), opts.IO)
 	if err != nil {
 		return err
@@ -114,6 +120,7 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if opts.WriteBaseline != "" {
 		return writeBaseline(opts.IO, opts.WriteBaseline, rep)
 	}
+	rep = filterReport(rep, keep)
 	ropts := render.Options{Width: opts.IO.Width(), FailOn: failOn}
 	if opts.Format == "sarif" {
 		if ropts.SARIF, err = sarifOptions(opts.SARIFRoot, opts.Sources.configPath); err != nil {

@@ -31,6 +31,7 @@ type CheckOptions struct {
 	Output          string
 	SARIF           string
 	SARIFRoot       string
+	Severity        severityFlag
 	FailOn          string
 	Baseline        string
 	PreviousComment string
@@ -77,6 +78,7 @@ gate fails closed).`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the --format output to this file instead of stdout")
 	fl.StringVar(&opts.SARIF, "sarif", "", "also write a SARIF report to this file (for code scanning)")
 	fl.StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
+	opts.Severity.add(fl)
 	fl.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a new finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file (bulkhead audit --write-baseline) do not fail")
 	fl.StringVar(&opts.PreviousComment, "previous-comment", "", "the previous run's markdown comment, so this one can say what a push fixed (missing file: first run)")
@@ -120,6 +122,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		if renderer, err = render.Lookup(opts.Format); err != nil {
 			return inputError(fmt.Errorf("--format: unknown format %q (valid: %s)", opts.Format, strings.Join(checkFormats(), ", ")))
 		}
+	}
+	keep, err := opts.Severity.parse()
+	if err != nil {
+		return err
 	}
 	var sarif render.Renderer
 	if opts.SARIF != "" {
@@ -168,6 +174,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	res.Report = filterReport(res.Report, keep, analyze.PlanRules...)
 	if !opts.Quiet {
 		if err := res.WriteText(opts.IO.ErrOut, failOn); err != nil {
 			return err

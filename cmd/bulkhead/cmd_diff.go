@@ -21,6 +21,7 @@ type DiffOptions struct {
 	Format   string
 	Now      string
 	FailOn   string
+	Severity severityFlag
 }
 
 // NewCmdDiff builds `bulkhead diff OLD.json NEW.json`.
@@ -50,6 +51,7 @@ did not at or above that severity, and 3 when either snapshot is incomplete (fai
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now)")
+	opts.Severity.add(cmd.Flags())
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when findings new since the old snapshot are at or above: critical, high, medium, low or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
@@ -80,6 +82,10 @@ func diffRun(opts *DiffOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
+	keep, err := opts.Severity.parse()
+	if err != nil {
+		return err
+	}
 	aopts, err := analyzeOptions(&sourceOptions{}, timeNow(), opts.Now)
 	if err != nil {
 		return err
@@ -96,6 +102,7 @@ func diffRun(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
+	d.FindingsAdded, d.FindingsRemoved = filterFindings(d.FindingsAdded, keep), filterFindings(d.FindingsRemoved, keep)
 	if opts.Format == "json" {
 		err = render.BlastJSON(opts.IO.Out, d)
 	} else {
