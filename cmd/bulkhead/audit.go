@@ -43,7 +43,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 		Example: `  bulkhead audit --demo
   bulkhead audit --snapshot prod.json --snapshot aws.json --format json
   bulkhead audit --demo --fail-on critical`,
-		Args: cobra.NoArgs,
+		Args: noSourceArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -54,7 +54,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	addSourceFlags(cmd.Flags(), &opts.Sources)
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(render.Formats(), ", "))
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low or none")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout (- is stdout)")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
 	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
 	opts.Severity.add(cmd.Flags())
@@ -103,9 +103,9 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	}
 	aopts := analyze.Options{Now: ref, RPO: opts.RPO}
 	if opts.Now != "" {
-		t, err := time.Parse(time.RFC3339, opts.Now)
+		t, err := parseNow(opts.Now)
 		if err != nil {
-			return inputError(fmt.Errorf("--now: %w", err))
+			return err
 		}
 		aopts.Now = t
 	}
@@ -144,7 +144,7 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 			slog.Warn(w)
 		}
 	}
-	if opts.Output != "" {
+	if opts.Output != "" && opts.Output != "-" {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
 	}
 	if opts.SVG != "" {

@@ -135,8 +135,8 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	ao := analyze.Options{RPO: opts.RPO}
 	if opts.Now != "" {
-		if ao.Now, err = time.Parse(time.RFC3339, opts.Now); err != nil {
-			return inputError(fmt.Errorf("--now: %w", err))
+		if ao.Now, err = parseNow(opts.Now); err != nil {
+			return err
 		}
 	}
 	var prev *gate.State
@@ -207,7 +207,11 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn, SARIF: ropts.SARIF}); err != nil {
 			return fmt.Errorf("render sarif: %w", err)
 		}
-		if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
+		if opts.SARIF == "-" {
+			if _, err := opts.IO.Out.Write(sb.Bytes()); err != nil {
+				return err
+			}
+		} else if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
 			return inputError(fmt.Errorf("--sarif: %w", err))
 		}
 	}
@@ -221,7 +225,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 }
 
 func writeOut(stdout io.Writer, path string, b []byte) error {
-	if path == "" {
+	if path == "" || path == "-" {
 		_, err := stdout.Write(b)
 		return err
 	}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConventions: what people expect of a scanner's command line, from the cases seen
+// when trying bulkhead as a new user.
+func TestConventions(t *testing.T) {
+	t.Run("dash is stdout", func(t *testing.T) {
+		code, out, errOut := runMain(t, "audit", "--demo", "--format", "json", "-o", "-")
+		if code != exitFindings || !strings.HasPrefix(out, "{") || strings.Contains(errOut, "findings (") {
+			t.Errorf("-o -: exit %d, stdout %.80q, stderr %q", code, out, errOut)
+		}
+		if _, err := os.Stat("-"); err == nil {
+			os.Remove("-")
+			t.Error("-o - wrote a file named -")
+		}
+		_, out, _ = runMain(t, "check", "--plan", "testdata/check/rds_replace_automated_only.json", "-q", "--sarif", "-")
+		if !strings.Contains(out, `"ruleId": "BH101"`) {
+			t.Errorf("check --sarif -: no SARIF on stdout:\n%.300s", out)
+		}
+	})
+	t.Run("BULKHEAD_ variables", func(t *testing.T) {
+		t.Setenv("BULKHEAD_FORMAT", "json")
+		t.Setenv("BULKHEAD_FAIL_ON", "none")
+		code, out, _ := runMain(t, "audit", "--demo")
+		if code != 0 || !strings.Contains(out, `"schema": "bulkhead.report/v1"`) {
+			t.Errorf("BULKHEAD_FORMAT=json BULKHEAD_FAIL_ON=none: exit %d\n%.200s", code, out)
+		}
+		if code, out, _ := runMain(t, "audit", "--demo", "--format", "text", "--fail-on", "low"); code != exitFindings || strings.HasPrefix(out, "{") {
+			t.Errorf("the command line does not win over the environment: exit %d", code)
+		}
+		t.Setenv("BULKHEAD_CONFIG", filepath.Join(t.TempDir(), "missing.hcl"))
+		if code, _, errOut := runMain(t, "audit", "--demo"); code != exitInput || !strings.Contains(errOut, "missing.hcl") {
+			t.Errorf("BULKHEAD_CONFIG to a missing file: exit %d, %s", code, errOut)
+		}
+	})
+	t.Run("NO_COLOR and TERM", func(t *testing.T) {
+		for _, c := range []struct {
+			noColor, term string
+			want          bool
+		}{{"", "xterm", false}, {"1", "xterm", true}, {"", "dumb", true}} {
+			t.Setenv("NO_COLOR", c.noColor)
+			t.Setenv("TERM", c.term)
+			if got := System().NoColor; got != c.want {
+				t.Errorf("NO_COLOR=%q TERM=%s: NoColor %v, want %v", c.noColor, c.term, got, c.want)
+			}
+		}
+	})
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"--now yesterday", []string{"audit", "--demo", "--now", "yesterday"}, "RFC 3339 time (2026-01-31T09:00:00Z"},
+		{"audit .", []string{"audit", "."}, "--tf . (Terraform files)"},
+		{"check --plan DIR", []string{"check", "--plan", "testdata"}, "it is a directory"},
+		{"typo", []string{"audti"}, "Did you mean this?\n\taudit"},
+	} {
+		code, _, errOut := runMain(t, c.args...)
+		if code != exitInput || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", c.name, code, errOut, c.want)
+		}
+	}
+	if code, _, errOut := runMain(t, "audit", "--demo", "--now", "2026-01-31", "--fail-on", "none"); code != 0 {
+		t.Errorf("--now 2026-01-31: exit %d, %s", code, errOut)
+	}
+}
