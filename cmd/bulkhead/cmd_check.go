@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -78,7 +79,7 @@ gate fails closed).`,
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the --format output to this file instead of stdout")
 	fl.StringVar(&opts.SARIF, "sarif", "", "also write a SARIF report to this file (for code scanning)")
 	fl.StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
-	opts.Severity.add(fl)
+	opts.Severity.add(cmd)
 	fl.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a new finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file (bulkhead audit --write-baseline) do not fail")
 	fl.StringVar(&opts.PreviousComment, "previous-comment", "", "the previous run's markdown comment, so this one can say what a push fixed (missing file: first run)")
@@ -206,6 +207,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		var sb bytes.Buffer
 		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn, SARIF: ropts.SARIF}); err != nil {
 			return fmt.Errorf("render sarif: %w", err)
+		}
+		for _, w := range render.SARIFWarnings(res.Report) {
+			slog.Warn(w)
 		}
 		if opts.SARIF == "-" {
 			if _, err := opts.IO.Out.Write(sb.Bytes()); err != nil {

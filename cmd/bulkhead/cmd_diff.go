@@ -51,7 +51,7 @@ did not at or above that severity, and 3 when either snapshot is incomplete (fai
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now)")
-	opts.Severity.add(cmd.Flags())
+	opts.Severity.add(cmd)
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when findings new since the old snapshot are at or above: critical, high, medium, low or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))

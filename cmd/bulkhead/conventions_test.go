@@ -70,3 +70,20 @@ func TestConventions(t *testing.T) {
 		t.Errorf("--now 2026-01-31: exit %d, %s", code, errOut)
 	}
 }
+
+// TestCompletion: shell completion offers every rule ID (the plan rules too) and every
+// severity for --severity.
+func TestCompletion(t *testing.T) {
+	_, out, _ := runMain(t, "__complete", "rules", "")
+	for _, id := range []string{"BH001", "BH101", "BH102"} {
+		if !strings.Contains(out, id+"\t") {
+			t.Errorf("completion of rules lacks %s:\n%s", id, out)
+		}
+	}
+	for _, cmd := range []string{"audit", "check", "diff"} {
+		_, out, _ := runMain(t, "__complete", cmd, "--severity", "")
+		if !strings.Contains(out, "critical\nhigh\nmedium\nlow\n") {
+			t.Errorf("completion of %s --severity:\n%s", cmd, out)
+		}
+	}
+}

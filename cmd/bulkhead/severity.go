@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 )
@@ -17,8 +17,9 @@ import (
 // upload); unread input still exits 3.
 type severityFlag struct{ list []string }
 
-func (s *severityFlag) add(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&s.list, "severity", nil, "report only findings of these severities, comma-separated: critical,high,medium,low (default: all)")
+func (s *severityFlag) add(cmd *cobra.Command) {
+	cmd.Flags().StringSliceVar(&s.list, "severity", nil, "report only findings of these severities, comma-separated: critical,high,medium,low (default: all)")
+	_ = cmd.RegisterFlagCompletionFunc("severity", fixedCompletion("critical", "high", "medium", "low"))
 }
 
 // parse is the set of severities to keep, or nil for all.
