@@ -24,6 +24,7 @@ type AuditOptions struct {
 	SVG       string // --svg FILE: also write the findings view (cmd_render.go)
 	SARIFRoot string // --sarif-root DIR (sarif_root.go)
 	Severity  severityFlag
+	Quiet     bool
 
 	Baseline      string // --baseline FILE: only findings not in it fail
 	WriteBaseline string // --write-baseline FILE: accept today's findings
@@ -58,6 +59,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
 	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
 	opts.Severity.add(cmd)
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "do not write the summary on stderr (written with -o FILE); the exit code still tells")
 	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "only findings not in this baseline file fail (see --write-baseline)")
@@ -144,7 +146,7 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 			slog.Warn(w)
 		}
 	}
-	if opts.Output != "" && opts.Output != "-" {
+	if opts.Output != "" && opts.Output != "-" && !opts.Quiet {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
 	}
 	if opts.SVG != "" {

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestConventions: what people expect of a scanner's command line, from the cases seen
@@ -86,4 +92,33 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("completion of %s --severity:\n%s", cmd, out)
 		}
 	}
+}
+
+// TestProgress: a discovery that runs longer than progressEvery logs that it is running,
+// at info level; stop ends the lines.
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	old, oldEvery := slog.Default(), progressEvery
+	t.Cleanup(func() { slog.SetDefault(old); progressEvery = oldEvery })
+	slog.SetDefault(slog.New(slog.NewTextHandler(&syncWriter{w: &buf}, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	progressEvery = 10 * time.Millisecond
+	stop := startProgress(context.Background(), 2)
+	time.Sleep(55 * time.Millisecond)
+	stop()
+	n := strings.Count(buf.String(), "msg=discovering sources=2")
+	time.Sleep(30 * time.Millisecond)
+	if n < 2 || strings.Count(buf.String(), "msg=discovering") != n {
+		t.Errorf("%d progress lines in 55ms every 10ms, or lines after stop:\n%s", n, buf.String())
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
