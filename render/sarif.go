@@ -98,16 +98,20 @@ type SARIFOptions struct {
 
 // sarifPlacer gives each result its physical location.
 type sarifPlacer struct {
-	opts   SARIFOptions
-	files  map[string]string // source name → the one file it read
-	config string
+	opts      SARIFOptions
+	files     map[string]string // source name → the one file it read
+	configURI string            // where results without a file go
 }
 
 func newSARIFPlacer(rep *analyze.Report, opts SARIFOptions) *sarifPlacer {
-	pl := &sarifPlacer{opts: opts, files: map[string]string{}, config: opts.Config}
-	if pl.config == "" {
-		pl.config = "bulkhead.hcl"
+	pl := &sarifPlacer{opts: opts, files: map[string]string{}}
+	config := opts.Config
+	if config == "" {
+		config = "bulkhead.hcl"
 	}
+	// The configuration file need not exist (it is where a waiver would go): it is placed
+	// in Base either way.
+	pl.configURI = pl.uriIn(config, false)
 	seen := map[string]int{}
 	for _, s := range rep.Sources {
 		seen[s.Name]++
@@ -139,22 +143,25 @@ func (pl *sarifPlacer) place(f analyze.Finding) *sarif.PhysicalLocation {
 		}
 		return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(pl.uri(file))).WithRegion(region)
 	}
-	file, ok := pl.files[f.Origin]
-	if !ok {
-		file = pl.config
+	uri := pl.configURI
+	if file, ok := pl.files[f.Origin]; ok {
+		uri = pl.uri(file)
 	}
-	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(pl.uri(file)))
+	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 }
 
 // uri is a file path as a SARIF artifact URI: relative to Root, slash-separated and
 // percent-encoded (a space is %20, # is %23), or an absolute file: URI for a file outside
 // Root. A relative path that names no file here is written as it is.
-func (pl *sarifPlacer) uri(file string) string {
+func (pl *sarifPlacer) uri(file string) string { return pl.uriIn(file, true) }
+
+// uriIn is uri; onDisk says a relative path that names no file is written as it is.
+func (pl *sarifPlacer) uriIn(file string, onDisk bool) string {
 	path := file
 	if pl.opts.Root != "" {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(pl.opts.Base, path)
-			if _, err := os.Stat(path); err != nil {
+			if _, err := os.Stat(path); err != nil && onDisk {
 				// Not a file on this disk (the demo's embedded working directory): the
 				// path is written as the report has it.
 				return escapePath(filepath.ToSlash(filepath.Clean(file)))

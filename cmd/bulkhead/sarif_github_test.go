@@ -244,4 +244,11 @@ func TestSARIFRoot(t *testing.T) {
 	if code, _, errOut := runMain(t, "audit", "--demo", "--format", "sarif", "--sarif-root", filepath.Join(dir, "nope")); code != exitInput || !strings.Contains(errOut, "not a directory") {
 		t.Errorf("--sarif-root to nowhere: exit %d, %s", code, errOut)
 	}
+	// From a subdirectory, a result without a file of its own goes to the bulkhead.hcl
+	// that would be read there, whether or not it exists yet.
+	t.Chdir(sub)
+	_, out, _ = runMain(t, "audit", "--demo", "--format", "sarif", "--sarif-root", dir)
+	if !strings.Contains(out, `"uri": "my%20infra%20%231/bulkhead.hcl"`) {
+		t.Errorf("from %s: the config's URI is not relative to the root:\n%.3000s", sub, out)
+	}
 }
