@@ -101,10 +101,11 @@ type sarifPlacer struct {
 	opts      SARIFOptions
 	files     map[string]string // source name → the one file it read
 	configURI string            // where results without a file go
+	uris      map[string]string // file → URI, so a file is looked at once
 }
 
 func newSARIFPlacer(rep *analyze.Report, opts SARIFOptions) *sarifPlacer {
-	pl := &sarifPlacer{opts: opts, files: map[string]string{}}
+	pl := &sarifPlacer{opts: opts, files: map[string]string{}, uris: map[string]string{}}
 	config := opts.Config
 	if config == "" {
 		config = "bulkhead.hcl"
@@ -153,7 +154,14 @@ func (pl *sarifPlacer) place(f analyze.Finding) *sarif.PhysicalLocation {
 // uri is a file path as a SARIF artifact URI: relative to Root, slash-separated and
 // percent-encoded (a space is %20, # is %23), or an absolute file: URI for a file outside
 // Root. A relative path that names no file here is written as it is.
-func (pl *sarifPlacer) uri(file string) string { return pl.uriIn(file, true) }
+func (pl *sarifPlacer) uri(file string) string {
+	u, ok := pl.uris[file]
+	if !ok {
+		u = pl.uriIn(file, true)
+		pl.uris[file] = u
+	}
+	return u
+}
 
 // uriIn is uri; onDisk says a relative path that names no file is written as it is.
 func (pl *sarifPlacer) uriIn(file string, onDisk bool) string {
