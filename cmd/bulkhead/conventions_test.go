@@ -122,3 +122,26 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// TestVersion: bulkhead version and SARIF's tool.driver.version are the build's version
+// (-ldflags -X main.Version wins; else the module version from the build information;
+// else devel, with the commit when the build recorded one), never a hard-coded string.
+func TestVersion(t *testing.T) {
+	v := version()
+	if v == "" || v == "0.1.0-dev" {
+		t.Errorf("version() = %q", v)
+	}
+	if _, out, _ := runMain(t, "version"); out != "bulkhead "+v+"\n" {
+		t.Errorf("bulkhead version: %q, want bulkhead %s", out, v)
+	}
+	_, out, _ := runMain(t, "audit", "--demo", "--format", "sarif")
+	if !strings.Contains(out, `"version": "`+v+`"`) {
+		t.Errorf("SARIF has no tool.driver.version %q", v)
+	}
+	old := Version
+	t.Cleanup(func() { Version = old })
+	Version = "v1.2.3"
+	if version() != "v1.2.3" {
+		t.Errorf("-X main.Version=v1.2.3: version() = %q", version())
+	}
+}
