@@ -104,20 +104,21 @@ type Finding struct {
 	// Count and Groups are set on a finding about a credential whose set of resources is
 	// longer than GroupListMax: Count is its size, Resources lists the first of them, and
 	// the report's groups named by Groups hold all of them.
-	Count    int      `json:"count,omitempty"`
-	Groups   []string `json:"groups,omitempty"`
-	Message  string   `json:"message"`
-	Path     []Hop    `json:"path,omitempty"`
-	Detail   string   `json:"detail,omitempty"` // the verdict after the path
-	Location string   `json:"location,omitempty"`
+	Count       int      `json:"count,omitempty"`
+	Groups      []string `json:"groups,omitempty"`
+	Message     string   `json:"message"`
+	Path        []Hop    `json:"path,omitempty"`
+	Detail      string   `json:"detail,omitempty"` // the verdict after the path
+	Location    string   `json:"location,omitempty"`
+	Advice      string   `json:"advice,omitempty"` // what to do instead, when the source knows
+	Fingerprint string   `json:"fingerprint"`
+	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
+	Waived      *Waiver  `json:"waived,omitempty"` // the waiver that accepts it
+
 	// Origin is the name of the source the primary resource came from ("tfstate",
 	// "tfplan", "railway"), for a renderer that must place a finding in a file the source
 	// read (SARIF's physical location). It is not part of the JSON report.
-	Origin      string  `json:"-"`
-	Advice      string  `json:"advice,omitempty"` // what to do instead, when the source knows
-	Fingerprint string  `json:"fingerprint"`
-	Status      string  `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
-	Waived      *Waiver `json:"waived,omitempty"` // the waiver that accepts it
+	Origin string `json:"-"`
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource
