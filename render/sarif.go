@@ -60,9 +60,8 @@ func cutHint(rep *analyze.Report) string {
 }
 
 // SARIF writes the report as SARIF 2.1.0 (one run; one rule per bulkhead rule, with its
-// help text; one result per finding). A finding whose resource came from a file (.tf) is
-// located at file:line; every result also carries a logical location named by the
-// resource's canonical ID, which is all a finding from an API has.
+// help text; one result per finding). Every result carries a logical location named by
+// the resource's canonical ID and a physical location.
 //
 // GitHub code scanning rejects an upload with a result that has no physical location, so
 // every result has one, in this order: the file range the resource was found at (a .tf
