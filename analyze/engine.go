@@ -493,6 +493,7 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 		f.Location = primary.Origin.Range.String()
 	}
 	f.Address, _ = primary.Attr(graph.AttrAddress)
+	f.Origin = primary.Origin.Source
 	return f
 }
 

@@ -115,6 +115,11 @@ type Finding struct {
 	Fingerprint string   `json:"fingerprint"`
 	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
 	Waived      *Waiver  `json:"waived,omitempty"` // the waiver that accepts it
+
+	// Origin is the name of the source the primary resource came from ("tfstate",
+	// "tfplan", "railway"), for a renderer that must place a finding in a file the source
+	// read (SARIF's physical location). It is not part of the JSON report.
+	Origin string `json:"-"`
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource

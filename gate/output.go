@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -351,7 +352,36 @@ func mdEscape(s string) string { return inert.Markdown(s) }
 // survives, weakened safeguards, introduced and fixed findings, what this push fixed of
 // what an earlier push broke (from prev, the state of the previous comment), the waive
 // blocks to paste, and the hidden state for the next push.
+//
+// Each list stops at MarkdownLimit items; when the comment would still be longer than
+// MarkdownMaxBytes (GitHub takes 65,536 characters), it is written again with shorter
+// lists, down to counts alone, so it always fits.
 func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State) error {
+	var buf bytes.Buffer
+	for lim := MarkdownLimit; ; lim /= 2 {
+		buf.Reset()
+		if err := r.writeMarkdown(&buf, failOn, prev, lim); err != nil {
+			return err
+		}
+		if buf.Len() <= MarkdownMaxBytes || lim == 0 {
+			break
+		}
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// MarkdownMaxBytes bounds the PR comment: GitHub rejects one of more than 65,536
+// characters (a byte is at most one character), and a CI step may add a line.
+const MarkdownMaxBytes = 60000
+
+// mdMore is the line that ends a list cut at its limit: a paragraph of its own (after a
+// blank line), so Markdown does not read it as part of the last item.
+func mdMore(b io.Writer, n int) {
+	fmt.Fprintf(b, "\n_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", n)
+}
+
+func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State, lim int) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintln(b, Marker)
 	icon := map[string]string{Pass: "✅", Fail: "❌", Incomplete: "⚠️"}[r.Verdict(failOn)]
@@ -375,13 +405,21 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		}
 		if len(accepted) > 0 {
 			fmt.Fprintf(b, "\n### ⏸️ Accepted since an earlier push (waived or baselined, not fixed)\n\n")
-			for _, e := range accepted {
+			for i, e := range accepted {
+				if i == lim {
+					mdMore(b, len(accepted)-i)
+					break
+				}
 				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, mdEscape(e.Message), r.finding(e.Fingerprint).Status)
 			}
 		}
 		if len(fixed) > 0 {
 			fmt.Fprintf(b, "\n### ✅ This push fixes what an earlier push broke\n\n")
-			for _, e := range fixed {
+			for i, e := range fixed {
+				if i == lim {
+					mdMore(b, len(fixed)-i)
+					break
+				}
 				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, mdEscape(e.Message))
 			}
 			if prev.Total > len(prev.Failing) {
@@ -397,8 +435,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		dels := append([]Deletion(nil), r.Deletions...)
 		sort.SliceStable(dels, func(i, j int) bool { return dels[i].Fails && !dels[j].Fails }) // failing rows first
 		for i, d := range dels {
-			if i == MarkdownLimit {
-				fmt.Fprintf(b, "\n_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Deletions)-i)
+			if i == lim {
+				mdMore(b, len(r.Deletions)-i)
 				break
 			}
 			mark := "✅"
@@ -430,8 +468,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	if len(r.Weakenings) > 0 {
 		fmt.Fprintf(b, "\n### Protection weakened\n\n")
 		for i, x := range r.Weakenings {
-			if i == MarkdownLimit {
-				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Weakenings)-i)
+			if i == lim {
+				mdMore(b, len(r.Weakenings)-i)
 				break
 			}
 			name := x.Address
@@ -458,8 +496,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	if len(introduced) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan introduces\n\n")
 		for i, f := range introduced {
-			if i == MarkdownLimit {
-				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(introduced)-i)
+			if i == lim {
+				mdMore(b, len(introduced)-i)
 				break
 			}
 			mark := "❌"
@@ -476,8 +514,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan fixes\n\n")
 		for i, f := range r.Fixed {
-			if i == MarkdownLimit {
-				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(r.Fixed)-i)
+			if i == lim {
+				mdMore(b, len(r.Fixed)-i)
 				break
 			}
 			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, mdEscape(f.Message))
@@ -486,8 +524,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	if len(waived) > 0 {
 		fmt.Fprintf(b, "\n### Waived\n\n")
 		for i, f := range waived {
-			if i == MarkdownLimit {
-				fmt.Fprintf(b, "_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", len(waived)-i)
+			if i == lim {
+				mdMore(b, len(waived)-i)
 				break
 			}
 			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, mdEscape(f.Message), mdEscape(waiverText(f.Waived)))
@@ -495,7 +533,11 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(r.Report.Gaps) > 0 {
 		fmt.Fprintf(b, "\n### ⚠️ Not read: the gate fails closed\n\n")
-		for _, g := range r.Report.Gaps {
+		for i, g := range r.Report.Gaps {
+			if i == lim {
+				mdMore(b, len(r.Report.Gaps)-i)
+				break
+			}
 			fmt.Fprintf(b, "- %s: %s (%s)\n", mdEscape(g.Source), mdEscape(g.What), mdEscape(g.Reason))
 		}
 	}
@@ -507,7 +549,11 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(notes) > 0 {
 		fmt.Fprintf(b, "\n### Notes\n\n")
-		for _, n := range notes {
+		for i, n := range notes {
+			if i == lim {
+				mdMore(b, len(notes)-i)
+				break
+			}
 			loc := ""
 			if n.Location != "" {
 				loc = inert.MarkdownCode(n.Location, false) + ": "
@@ -516,8 +562,8 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		}
 	}
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
-		if len(blocks) > MarkdownLimit {
-			blocks = append(blocks[:MarkdownLimit:MarkdownLimit], fmt.Sprintf("# …and %d more: the job log has them all\n", len(blocks)-MarkdownLimit))
+		if len(blocks) > lim {
+			blocks = append(blocks[:lim:lim], fmt.Sprintf("# …and %d more: the job log has them all\n", len(blocks)-lim))
 		}
 		fmt.Fprintf(b, "\n<details><summary>Accept the risk: waive blocks for bulkhead.hcl</summary>\n\n```hcl\n%s```\n\n</details>\n", strings.Join(blocks, "\n"))
 	}

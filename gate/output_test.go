@@ -112,3 +112,33 @@ func TestJSONOutput(t *testing.T) {
 	}
 	golden(t, "replace_fails.json", b.Bytes())
 }
+
+// TestMarkdownCommentFits: a plan whose every list is long and whose names are long still
+// writes a comment under MarkdownMaxBytes (GitHub takes 65,536 characters), its lists cut
+// shorter with a count, each count a paragraph of its own rather than part of the last item.
+func TestMarkdownCommentFits(t *testing.T) {
+	r := failing(t)
+	long := strings.Repeat("very-long-resource-name-", 40) // ~1 KB a name
+	for i := 0; i < 500; i++ {
+		name := long + strings.Repeat("x", i)
+		r.Report.Findings = append(r.Report.Findings, analyze.Finding{Rule: "BH002", Severity: analyze.High, Status: analyze.StatusNew,
+			Message: "no recovery point survives deleting " + name, Detail: name, Fingerprint: strings.Repeat("0", 12) + string(rune('a'+i%26)) + strings.Repeat("f", 3)})
+		r.Weakenings = append(r.Weakenings, Weakening{Address: "aws_db_instance." + name, Attribute: "deletion_protection", From: "true", To: "false", Why: name})
+	}
+	var b bytes.Buffer
+	if err := r.WriteMarkdown(&b, analyze.Low, nil); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if b.Len() > MarkdownMaxBytes {
+		t.Errorf("comment of %d bytes, want at most %d", b.Len(), MarkdownMaxBytes)
+	}
+	if _, err := ReadState(b.Bytes()); err != nil || !strings.Contains(md, stateOpen) {
+		t.Errorf("the hidden state is lost: %v", err)
+	}
+	n := strings.Count(md, "_…and ")
+	if n < 2 || strings.Count(md, "\n\n_…and ") != n {
+		t.Errorf("%d …and N more lines, %d after a blank line:\n%.3000s", n, strings.Count(md, "\n\n_…and "), md)
+	}
+	t.Logf("comment of %d bytes", b.Len())
+}

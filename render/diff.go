@@ -17,7 +17,11 @@ func DiffText(w io.Writer, d *analyze.Diff, opts Options) error {
 	fmt.Fprintf(bw, "findings: %d → %d (%s new, %s resolved)\n", d.Old.Findings, d.New.Findings,
 		p.paint(ansiBold+ansiRed, fmt.Sprint(len(d.FindingsAdded))), p.paint(ansiCyan, fmt.Sprint(len(d.FindingsRemoved))))
 	for _, f := range d.FindingsAdded {
-		fmt.Fprintf(bw, "  %s %s %s  %s\n", p.paint(ansiRed, "+"), p.paint(severityColor(f.Severity), strings.ToUpper(f.Severity.String())), f.Rule, tt(f.Message))
+		status := ""
+		if !f.Counts() { // accepted by a waiver or the baseline: shown, not failing --fail-on
+			status = p.paint(ansiDim, " ("+f.Status+")")
+		}
+		fmt.Fprintf(bw, "  %s %s %s  %s%s\n", p.paint(ansiRed, "+"), p.paint(severityColor(f.Severity), strings.ToUpper(f.Severity.String())), f.Rule, tt(f.Message), status)
 		if len(f.Path) > 0 {
 			fmt.Fprintf(bw, "      %s\n", p.paint(ansiDim, tt(PathText(f))))
 		}

@@ -33,6 +33,7 @@ type junitSuite struct {
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"` // GitLab's test report shows it
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
 }
@@ -141,7 +142,8 @@ func junitCases(id, name string, fs []analyze.Finding, resources int) []junitCas
 			}
 			body.WriteString("fingerprint " + f.Fingerprint + "\n")
 		}
-		out = append(out, junitCase{Name: id + " " + res, ClassName: class, Failure: &junitFailure{
+		file, _, _, _ := splitLocation(group[0].Location)
+		out = append(out, junitCase{Name: id + " " + res, ClassName: class, File: file, Failure: &junitFailure{
 			Message: strings.Join(msgs, "; "), Type: group[0].Severity.String(), Text: body.String()}})
 	}
 	return out

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -19,15 +20,31 @@ const MarkdownInline = 5
 // mdListFold is how many resources a finding lists before folding them.
 const mdListFold = 5
 
+// MarkdownMaxBytes bounds a Markdown report: GitHub rejects a comment of more than 65,536
+// characters (a byte is at most one character), and a CI step may add a line or two. Past
+// it, findings stop with a count and a pointer to the full report.
+const MarkdownMaxBytes = 60000
+
+// mdGapsMax is how many unread parts a Markdown report lists.
+const mdGapsMax = 20
+
+// mdFullReport is where the findings a Markdown report leaves out are.
+const mdFullReport = "the full report (`--format text`, `json` or `sarif`) has them all"
+
 // Markdown writes the report as a pull-request comment: a verdict line, a summary table
 // (one row per rule that fired), then each finding with its path. Findings past the first
 // MarkdownInline, and long resource lists, fold into <details> blocks.
 func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
-	bw := bufio.NewWriter(w)
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriter(cw)
 	fmt.Fprintf(bw, "## bulkhead: %s\n\n", mdEscape(Summary(rep, opts)))
 	if !rep.Complete() {
 		fmt.Fprintf(bw, "> [!WARNING]\n> **Incomplete input**: %d parts could not be read, so findings may be missing. This is not a clean bill of health.\n", len(rep.Gaps))
-		for _, g := range rep.Gaps {
+		for i, g := range rep.Gaps {
+			if i == mdGapsMax {
+				fmt.Fprintf(bw, ">\n> _…and %d more: %s._\n", len(rep.Gaps)-i, mdFullReport)
+				break
+			}
 			fmt.Fprintf(bw, "> - %s: %s (%s)\n", mdEscape(g.Source), mdEscape(g.What), mdEscape(g.Reason))
 		}
 		fmt.Fprintln(bw)
@@ -64,19 +81,48 @@ func Markdown(w io.Writer, rep *analyze.Report, opts Options) error {
 		fmt.Fprintf(bw, "| %s | `%s` %s | %d | %s |\n", sevBadge(r.sev), r.rule, r.name, r.n, mdCell(r.title))
 	}
 	fmt.Fprintln(bw)
+	// Findings are written while the report stays under MarkdownMaxBytes, with room kept
+	// for what closes it.
+	footer := "<sub>Run `bulkhead rules ID` for what a rule means and how to fix it; `bulkhead blast TARGET` for what one delete or credential destroys.</sub>\n"
+	room := MarkdownMaxBytes - int(cw.n) - bw.Buffered() - len(footer) - 400
+	var fb bytes.Buffer
+	shown := 0
 	for i, f := range rep.Findings {
+		fb.Reset()
 		if i == MarkdownInline {
 			n := len(rep.Findings) - MarkdownInline
-			fmt.Fprintf(bw, "<details>\n<summary>%d more %s</summary>\n\n", n, analyze.Plural(n, "finding", "findings"))
+			fmt.Fprintf(&fb, "<details>\n<summary>%d more %s</summary>\n\n", n, analyze.Plural(n, "finding", "findings"))
 		}
-		writeMarkdownFinding(bw, f)
+		writeMarkdownFinding(&fb, f)
+		if fb.Len() > room {
+			break
+		}
+		room -= fb.Len()
+		bw.Write(fb.Bytes())
+		shown++
 	}
-	if len(rep.Findings) > MarkdownInline {
+	if shown > MarkdownInline {
 		fmt.Fprintln(bw, "</details>")
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, "<sub>Run `bulkhead rules ID` for what a rule means and how to fix it; `bulkhead blast TARGET` for what one delete or credential destroys.</sub>")
+	if n := len(rep.Findings) - shown; n > 0 {
+		fmt.Fprintf(bw, "_…and %d more %s not shown, to keep this under GitHub's 65,536-character limit for a comment: %s._\n\n",
+			n, analyze.Plural(n, "finding", "findings"), mdFullReport)
+	}
+	bw.WriteString(footer)
 	return bw.Flush()
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
@@ -101,8 +147,17 @@ func writeMarkdownFinding(w io.Writer, f analyze.Finding) {
 	for i, r := range f.Resources {
 		res[i] = inert.MarkdownCode(r, false)
 	}
-	if len(res) > mdListFold {
-		fmt.Fprintf(w, "<details>\n<summary>%d resources involved</summary>\n\n- %s\n\n</details>\n\n", len(res), strings.Join(res, "\n- "))
+	more := ""
+	if f.Count > len(f.Resources) {
+		// A blank line first, so the count is not read as part of the last item.
+		more = fmt.Sprintf("\n\n_…and %d more: %s._", f.Count-len(f.Resources), mdFullReport)
+	}
+	if len(res) > mdListFold || more != "" {
+		n := len(res)
+		if f.Count > n {
+			n = f.Count
+		}
+		fmt.Fprintf(w, "<details>\n<summary>%d resources involved</summary>\n\n- %s%s\n\n</details>\n\n", n, strings.Join(res, "\n- "), more)
 	} else {
 		fmt.Fprintf(w, "Resources: %s\n\n", strings.Join(res, ", "))
 	}

@@ -19,6 +19,9 @@ type Options struct {
 	Width int
 	// FailOn is the --fail-on threshold (0: none), so a summary can say why it fails.
 	FailOn analyze.Severity
+	// SARIF places results in files for code scanning (sarif.go); the zero value writes
+	// paths as the report has them.
+	SARIF SARIFOptions
 }
 
 // Renderer writes a report in one format.

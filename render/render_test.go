@@ -262,7 +262,12 @@ func TestSARIFWarnsOverGitHubLimit(t *testing.T) {
 		t.Errorf("at the limit: %q", w)
 	}
 	rep.Findings = append(rep.Findings, analyze.Finding{})
-	if w := render.SARIFWarnings(rep); len(w) != 1 || !strings.Contains(w[0], "25001 results") {
+	rep.Summary.BySeverity = map[string]int{"critical": 100, "high": 20000, "medium": 4901}
+	if w := render.SARIFWarnings(rep); len(w) != 1 || !strings.Contains(w[0], "25001 results") || !strings.Contains(w[0], "--severity critical,high keeps 20100") {
 		t.Errorf("over the limit: %q", w)
+	}
+	rep.Summary.BySeverity = map[string]int{"critical": 25001}
+	if w := render.SARIFWarnings(rep); len(w) != 1 || !strings.Contains(w[0], "own category") || strings.Contains(w[0], "keeps") {
+		t.Errorf("over the limit with critical alone: %q", w)
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -31,21 +34,177 @@ const GitHubResultLimit = 25000
 func SARIFWarnings(rep *analyze.Report) []string {
 	if n := len(rep.Findings); n > GitHubResultLimit {
 		return []string{fmt.Sprintf("the SARIF run has %d results; GitHub code scanning rejects runs of more than %d "+
-			"and shows only the top 5,000 by severity: audit each source in its own run (one upload category each)", n, GitHubResultLimit)}
+			"and shows only the top 5,000 by severity: cut it with --severity (%s), "+
+			"or audit each source in its own run and upload each with its own category", n, GitHubResultLimit, cutHint(rep))}
 	}
 	return nil
 }
 
+// cutHint is the --severity value that brings a report under GitHub's limit, when one
+// does: the highest severities whose findings together are at most the limit.
+func cutHint(rep *analyze.Report) string {
+	var keep []string
+	n := 0
+	for _, s := range []analyze.Severity{analyze.Critical, analyze.High, analyze.Medium, analyze.Low} {
+		c := rep.Summary.BySeverity[s.String()]
+		if n+c > GitHubResultLimit {
+			break
+		}
+		n += c
+		keep = append(keep, s.String())
+	}
+	if len(keep) == 0 {
+		return "even critical alone is over the limit"
+	}
+	return fmt.Sprintf("--severity %s keeps %d", strings.Join(keep, ","), n)
+}
+
 // SARIF writes the report as SARIF 2.1.0 (one run; one rule per bulkhead rule, with its
-// help text; one result per finding). A finding whose resource came from a file (.tf) is
-// located at file:line; every result also carries a logical location named by the
-// resource's canonical ID, which is all a finding from an API has.
-func SARIF(w io.Writer, rep *analyze.Report, _ Options) error {
+// help text; one result per finding). Every result carries a logical location named by
+// the resource's canonical ID and a physical location.
+//
+// GitHub code scanning rejects an upload with a result that has no physical location, so
+// every result has one, in this order: the file range the resource was found at (a .tf
+// block, the line of a credential in a working directory); else the file its source read
+// (the state or plan file), when exactly one source of that name read a file; else the
+// configuration file (bulkhead.hcl), which is where a finding from an API is waived.
+func SARIF(w io.Writer, rep *analyze.Report, opts Options) error {
 	log, run, index, err := sarifLog(rep)
 	if err != nil {
 		return err
 	}
-	return writeSARIF(w, log, run, len(rep.Findings), func(i int) *sarif.Result { return sarifResult(rep, rep.Findings[i], index) })
+	if v := opts.SARIF.Version; v != "" {
+		run.Tool.Driver.WithVersion(v)
+	}
+	pl := newSARIFPlacer(rep, opts.SARIF)
+	return writeSARIF(w, log, run, len(rep.Findings), func(i int) *sarif.Result { return sarifResult(rep, rep.Findings[i], index, pl) })
+}
+
+// SARIFOptions say where the files of a SARIF report are.
+type SARIFOptions struct {
+	// Root is the directory artifact URIs are relative to (code scanning resolves them
+	// against the repository root); Base is the directory the report's relative paths are
+	// relative to (the working directory). Both absolute. A file outside Root is written
+	// as an absolute file: URI, never as a relative one. With Root empty, paths are
+	// written as the report has them.
+	Root, Base string
+	// Config is the configuration file a result with no file of its own is placed in;
+	// default "bulkhead.hcl" (in Base).
+	Config string
+	// Version is tool.driver.version.
+	Version string
+}
+
+// sarifPlacer gives each result its physical location.
+type sarifPlacer struct {
+	opts      SARIFOptions
+	files     map[string]string // source name → the one file it read
+	configURI string            // where results without a file go
+	uris      map[string]string // file → URI, so a file is looked at once
+}
+
+func newSARIFPlacer(rep *analyze.Report, opts SARIFOptions) *sarifPlacer {
+	pl := &sarifPlacer{opts: opts, files: map[string]string{}, uris: map[string]string{}}
+	config := opts.Config
+	if config == "" {
+		config = "bulkhead.hcl"
+	}
+	// The configuration file need not exist (it is where a waiver would go): it is placed
+	// in Base either way.
+	pl.configURI = pl.uriIn(config, false)
+	seen := map[string]int{}
+	for _, s := range rep.Sources {
+		seen[s.Name]++
+		if s.Target == "" || s.Target == "-" {
+			continue
+		}
+		path := s.Target
+		if !filepath.IsAbs(path) && opts.Base != "" {
+			path = filepath.Join(opts.Base, path)
+		}
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			pl.files[s.Name] = s.Target
+		}
+	}
+	for name, n := range seen {
+		if n > 1 { // two states: which one holds the resource is not known here
+			delete(pl.files, name)
+		}
+	}
+	return pl
+}
+
+// place is the finding's file and, when known, its region.
+func (pl *sarifPlacer) place(f analyze.Finding) *sarif.PhysicalLocation {
+	if file, line, col, ok := splitLocation(f.Location); ok {
+		region := sarif.NewRegion().WithStartLine(line)
+		if col > 0 {
+			region.WithStartColumn(col)
+		}
+		return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(pl.uri(file))).WithRegion(region)
+	}
+	uri := pl.configURI
+	if file, ok := pl.files[f.Origin]; ok {
+		uri = pl.uri(file)
+	}
+	return sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+}
+
+// uri is a file path as a SARIF artifact URI: relative to Root, slash-separated and
+// percent-encoded (a space is %20, # is %23), or an absolute file: URI for a file outside
+// Root. A relative path that names no file here is written as it is.
+func (pl *sarifPlacer) uri(file string) string {
+	u, ok := pl.uris[file]
+	if !ok {
+		u = pl.uriIn(file, true)
+		pl.uris[file] = u
+	}
+	return u
+}
+
+// uriIn is uri; onDisk says a relative path that names no file is written as it is.
+func (pl *sarifPlacer) uriIn(file string, onDisk bool) string {
+	path := file
+	if pl.opts.Root != "" {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(pl.opts.Base, path)
+			if _, err := os.Stat(path); err != nil && onDisk {
+				// Not a file on this disk (the demo's embedded working directory): the
+				// path is written as the report has it.
+				return escapePath(filepath.ToSlash(filepath.Clean(file)))
+			}
+		}
+		rel, err := filepath.Rel(pl.opts.Root, path)
+		if err != nil || !filepath.IsLocal(rel) {
+			return fileURI(path)
+		}
+		path = rel
+	} else if filepath.IsAbs(path) {
+		return fileURI(path)
+	}
+	return escapePath(filepath.ToSlash(filepath.Clean(path)))
+}
+
+// fileURI is an absolute path as a file: URI.
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x → /C:/x
+	}
+	return "file://" + escapePath(p)
+}
+
+// escapePath percent-encodes each segment of a slash-separated path, and a colon in the
+// first segment, which would otherwise read as a URI scheme.
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	if len(segs) > 0 && !strings.HasPrefix(p, "/") {
+		segs[0] = strings.ReplaceAll(segs[0], ":", "%3A")
+	}
+	return strings.Join(segs, "/")
 }
 
 // sarifLog is the report as a SARIF log without its results, and each rule's position in
@@ -131,7 +290,7 @@ func writeSARIF(w io.Writer, log *sarif.Report, run *sarif.Run, n int, result fu
 
 // sarifResult is one finding as a SARIF result; index gives each rule's position in the
 // run's rule list.
-func sarifResult(rep *analyze.Report, f analyze.Finding, index map[string]int) *sarif.Result {
+func sarifResult(rep *analyze.Report, f analyze.Finding, index map[string]int, pl *sarifPlacer) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule).
 		WithLevel(level(f.Severity)).
 		WithMessage(sarif.NewTextMessage(sarifMessage(f)).WithMarkdown(sarifMarkdown(f)))
@@ -141,17 +300,15 @@ func sarifResult(rep *analyze.Report, f analyze.Finding, index map[string]int) *
 	loc := sarif.NewLocation().WithLogicalLocations([]*sarif.LogicalLocation{
 		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithName(f.Resource).WithKind("resource"),
 	})
-	if file, line, col, ok := splitLocation(f.Location); ok {
-		region := sarif.NewRegion().WithStartLine(line)
-		if col > 0 {
-			region.WithStartColumn(col)
-		}
-		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).
-			WithRegion(region))
-	}
+	loc.WithPhysicalLocation(pl.place(f))
 	res.AddLocation(loc)
-	res.WithPartialFingerPrints(map[string]interface{}{"bulkhead/v1": f.Fingerprint})
+	// GitHub tracks an alert across runs by primaryLocationLineHash, and computes one from
+	// the file's text when the upload has none; bulkhead's fingerprint names the finding,
+	// not a line of a state file that changes with every apply, so it is given as both.
+	res.WithPartialFingerPrints(map[string]interface{}{
+		"bulkhead/v1":             f.Fingerprint,
+		"primaryLocationLineHash": f.Fingerprint + ":1",
+	})
 	// Waived findings are suppressed, not hidden: code scanning shows them as dismissed
 	// with the waiver's reason. Baseline states let it tell new findings from old ones.
 	switch f.Status {

@@ -36,7 +36,7 @@ func TestSARIFWrittenAsWhole(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range r.Findings {
-			run.AddResult(sarifResult(r, f, index))
+			run.AddResult(sarifResult(r, f, index, newSARIFPlacer(r, SARIFOptions{})))
 		}
 		if len(r.Findings) == 0 {
 			// A clean scan has an empty results array (SARIF: "it must be present, but may

@@ -14,15 +14,18 @@ import (
 
 // AuditOptions are the flags of `bulkhead audit`.
 type AuditOptions struct {
-	IO      *IOStreams
-	Sources sourceOptions
-	Format  string
-	FailOn  string
-	Output  string
-	RPO     time.Duration
-	Now     string
-	SVG     string // --svg FILE: also write the findings view (cmd_render.go)
-	HTML    string // --html FILE: also write the HTML page (cmd_report.go)
+	IO        *IOStreams
+	Sources   sourceOptions
+	Format    string
+	FailOn    string
+	Output    string
+	RPO       time.Duration
+	Now       string
+	SVG       string // --svg FILE: also write the findings view (cmd_render.go)
+	HTML      string // --html FILE: also write the HTML page (cmd_report.go)
+	SARIFRoot string // --sarif-root DIR (sarif_root.go)
+	Severity  severityFlag
+	Quiet     bool
 
 	Baseline      string // --baseline FILE: only findings not in it fail
 	WriteBaseline string // --write-baseline FILE: accept today's findings
@@ -42,7 +45,7 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 		Example: `  bulkhead audit --demo
   bulkhead audit --snapshot prod.json --snapshot aws.json --format json
   bulkhead audit --demo --fail-on critical`,
-		Args: cobra.NoArgs,
+		Args: noSourceArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -53,8 +56,11 @@ error; 3 discovery incomplete (some part of the input could not be read; never "
 	addSourceFlags(cmd.Flags(), &opts.Sources)
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(render.Formats(), ", "))
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low or none")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of stdout (- is stdout)")
 	cmd.Flags().DurationVar(&opts.RPO, "rpo", 0, "recovery-point objective for BH007 (default 24h, or rule \"BH007\" { objective } in bulkhead.hcl)")
+	cmd.Flags().StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
+	opts.Severity.add(cmd)
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "do not write the summary on stderr (written with -o FILE); the exit code still tells")
 	cmd.Flags().StringVar(&opts.SVG, "svg", "", "also write the findings view as SVG to this file")
 	cmd.Flags().StringVar(&opts.HTML, "html", "", "also write the report as a self-contained HTML page to this file")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now; the demo's own date with --demo)")
@@ -91,15 +97,19 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--format: %w", err))
 	}
+	keep, err := opts.Severity.parse()
+	if err != nil {
+		return err
+	}
 	g, ref, err := opts.Sources.load(cmd.Context(), opts.IO)
 	if err != nil {
 		return err
 	}
 	aopts := analyze.Options{Now: ref, RPO: opts.RPO}
 	if opts.Now != "" {
-		t, err := time.Parse(time.RFC3339, opts.Now)
+		t, err := parseNow(opts.Now)
 		if err != nil {
-			return inputError(fmt.Errorf("--now: %w", err))
+			return err
 		}
 		aopts.Now = t
 	}
@@ -114,11 +124,19 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if opts.WriteBaseline != "" {
 		return writeBaseline(opts.IO, opts.WriteBaseline, rep)
 	}
+	rep = filterReport(rep, keep)
+	ropts := render.Options{Width: opts.IO.Width(), FailOn: failOn}
+	if opts.Format == "sarif" {
+		if ropts.SARIF, err = sarifOptions(opts.SARIFRoot, opts.Sources.configPath); err != nil {
+			return err
+		}
+	}
 	out, err := opts.IO.openOutput(opts.Output)
 	if err != nil {
 		return err
 	}
-	if err := renderer.Render(out, rep, render.Options{Color: out.Color, Width: opts.IO.Width(), FailOn: failOn}); err != nil {
+	ropts.Color = out.Color
+	if err := renderer.Render(out, rep, ropts); err != nil {
 		out.Close()
 		return fmt.Errorf("render %s: %w", opts.Format, err)
 	}
@@ -130,7 +148,7 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 			slog.Warn(w)
 		}
 	}
-	if opts.Output != "" {
+	if opts.Output != "" && opts.Output != "-" && !opts.Quiet {
 		fmt.Fprintln(opts.IO.ErrOut, render.Summary(rep, render.Options{FailOn: failOn}))
 	}
 	if opts.SVG != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -30,6 +31,8 @@ type CheckOptions struct {
 	Format          string
 	Output          string
 	SARIF           string
+	SARIFRoot       string
+	Severity        severityFlag
 	FailOn          string
 	Baseline        string
 	PreviousComment string
@@ -75,6 +78,8 @@ gate fails closed).`,
 	fl.StringVar(&opts.Format, "format", "text", "stdout format: "+strings.Join(checkFormats(), ", ")+" (text: the verdict on stderr only)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the --format output to this file instead of stdout")
 	fl.StringVar(&opts.SARIF, "sarif", "", "also write a SARIF report to this file (for code scanning)")
+	fl.StringVar(&opts.SARIFRoot, "sarif-root", "", sarifRootHelp)
+	opts.Severity.add(cmd)
 	fl.StringVar(&opts.FailOn, "fail-on", "low", "exit 1 when a new finding is at or above: critical, high, medium, low or none")
 	fl.StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file (bulkhead audit --write-baseline) do not fail")
 	fl.StringVar(&opts.PreviousComment, "previous-comment", "", "the previous run's markdown comment, so this one can say what a push fixed (missing file: first run)")
@@ -119,6 +124,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return inputError(fmt.Errorf("--format: unknown format %q (valid: %s)", opts.Format, strings.Join(checkFormats(), ", ")))
 		}
 	}
+	keep, err := opts.Severity.parse()
+	if err != nil {
+		return err
+	}
 	var sarif render.Renderer
 	if opts.SARIF != "" {
 		if sarif, err = render.Lookup("sarif"); err != nil {
@@ -127,8 +136,8 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	ao := analyze.Options{RPO: opts.RPO}
 	if opts.Now != "" {
-		if ao.Now, err = time.Parse(time.RFC3339, opts.Now); err != nil {
-			return inputError(fmt.Errorf("--now: %w", err))
+		if ao.Now, err = parseNow(opts.Now); err != nil {
+			return err
 		}
 	}
 	var prev *gate.State
@@ -166,8 +175,15 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	res.Report = filterReport(res.Report, keep, analyze.PlanRules...)
 	if !opts.Quiet {
 		if err := res.WriteText(opts.IO.ErrOut, failOn); err != nil {
+			return err
+		}
+	}
+	ropts := render.Options{Width: opts.IO.Width(), FailOn: failOn}
+	if sarif != nil || opts.Format == "sarif" {
+		if ropts.SARIF, err = sarifOptions(opts.SARIFRoot, opts.ConfigPath); err != nil {
 			return err
 		}
 	}
@@ -179,7 +195,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	case "json":
 		err = res.WriteJSON(&buf, failOn)
 	default:
-		err = renderer.Render(&buf, res.Report, render.Options{Width: opts.IO.Width(), FailOn: failOn})
+		err = renderer.Render(&buf, res.Report, ropts)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", opts.Format, err)
@@ -189,10 +205,17 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	if sarif != nil {
 		var sb bytes.Buffer
-		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn}); err != nil {
+		if err := sarif.Render(&sb, res.Report, render.Options{FailOn: failOn, SARIF: ropts.SARIF}); err != nil {
 			return fmt.Errorf("render sarif: %w", err)
 		}
-		if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
+		for _, w := range render.SARIFWarnings(res.Report) {
+			slog.Warn(w)
+		}
+		if opts.SARIF == "-" {
+			if _, err := opts.IO.Out.Write(sb.Bytes()); err != nil {
+				return err
+			}
+		} else if err := atomicfile.WriteFile(opts.SARIF, sb.Bytes(), 0o644); err != nil {
 			return inputError(fmt.Errorf("--sarif: %w", err))
 		}
 	}
@@ -206,7 +229,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 }
 
 func writeOut(stdout io.Writer, path string, b []byte) error {
-	if path == "" {
+	if path == "" || path == "-" {
 		_, err := stdout.Write(b)
 		return err
 	}

@@ -21,6 +21,9 @@ type DiffOptions struct {
 	Format   string
 	Now      string
 	FailOn   string
+	Severity severityFlag
+	Config   string // --config: waivers, baselines and tiers, as audit reads them
+	Baseline string
 }
 
 // NewCmdDiff builds `bulkhead diff OLD.json NEW.json`.
@@ -50,6 +53,9 @@ did not at or above that severity, and 3 when either snapshot is incomplete (fai
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or json")
 	cmd.Flags().StringVar(&opts.Now, "now", "", "reference time for recovery-point ages, RFC 3339 (default: now)")
+	opts.Severity.add(cmd)
+	cmd.Flags().StringVar(&opts.Config, "config", "", "bulkhead.hcl to read (default: ./bulkhead.hcl when it exists): its waivers do not fail --fail-on")
+	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file do not fail --fail-on")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when findings new since the old snapshot are at or above: critical, high, medium, low or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
@@ -80,8 +86,19 @@ func diffRun(opts *DiffOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
-	aopts, err := analyzeOptions(&sourceOptions{}, timeNow(), opts.Now)
+	keep, err := opts.Severity.parse()
 	if err != nil {
+		return err
+	}
+	so := &sourceOptions{configPath: opts.Config}
+	if so.config, err = so.loadConfig(); err != nil {
+		return err
+	}
+	aopts, err := analyzeOptions(so, timeNow(), opts.Now)
+	if err != nil {
+		return err
+	}
+	if aopts.Baseline, err = readBaseline(opts.Baseline); err != nil {
 		return err
 	}
 	old, err := readSnapshotFile(opts.Old)
@@ -92,10 +109,16 @@ func diffRun(opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
+	for i, g := range []*graph.Graph{old, nw} {
+		if err := applyConfig(opts.IO, so.config, g, i == 1); err != nil {
+			return err
+		}
+	}
 	d, err := analyze.DiffGraphs(old, nw, aopts)
 	if err != nil {
 		return err
 	}
+	d.FindingsAdded, d.FindingsRemoved = filterFindings(d.FindingsAdded, keep), filterFindings(d.FindingsRemoved, keep)
 	if opts.Format == "json" {
 		err = render.BlastJSON(opts.IO.Out, d)
 	} else {
@@ -108,13 +131,14 @@ func diffRun(opts *DiffOptions) error {
 }
 
 // diffVerdict is the exit contract of diff as a gate: an incomplete snapshot fails closed,
-// then any finding new since the old snapshot at or above failOn fails.
+// then any finding new since the old snapshot at or above failOn fails, unless a waiver or
+// the baseline accepts it.
 func diffVerdict(d *analyze.Diff, failOn analyze.Severity) error {
 	if !d.Old.Complete || !d.New.Complete {
 		return silentExit(exitIncomplete)
 	}
 	for _, f := range d.FindingsAdded {
-		if f.Severity >= failOn {
+		if f.Severity >= failOn && f.Counts() {
 			return silentExit(exitFindings)
 		}
 	}

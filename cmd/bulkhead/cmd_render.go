@@ -119,9 +119,9 @@ func imageFormat(format, output string) (string, error) {
 func analyzeOptions(o *sourceOptions, ref time.Time, now string) (analyze.Options, error) {
 	aopts := analyze.Options{Now: ref}
 	if now != "" {
-		t, err := time.Parse(time.RFC3339, now)
+		t, err := parseNow(now)
 		if err != nil {
-			return aopts, inputError(fmt.Errorf("--now: %w", err))
+			return aopts, err
 		}
 		aopts.Now = t
 	}

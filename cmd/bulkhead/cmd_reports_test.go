@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -156,6 +157,15 @@ func TestDiffFailOn(t *testing.T) {
 	empty := write("empty.json", `{"schema": "bulkhead.snapshot/v1", "resources": [], "edges": []}`)
 	gap := write("gap.json", `{"schema": "bulkhead.snapshot/v1", "gaps": [{"source": "railway", "what": "volumes of project p", "reason": "HTTP 503"}], "resources": [], "edges": []}`)
 	now := "--now=2026-11-20T12:00:00Z"
+	var hcl strings.Builder
+	for _, id := range []string{"BH001", "BH002", "BH003", "BH004", "BH005", "BH006", "BH007", "BH008", "BH009", "BH010"} {
+		fmt.Fprintf(&hcl, "waive %q {\n  resource = \"*\"\n  reason = \"accepted for the test\"\n}\n", id)
+	}
+	waiveAll := write("waive.hcl", hcl.String())
+	base := filepath.Join(dir, "base.json")
+	if code, _, errOut := runCLI(t, "audit", "--demo", now, "--write-baseline", base); code != exitOK {
+		t.Fatalf("write-baseline: %d %s", code, errOut)
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -168,6 +178,9 @@ func TestDiffFailOn(t *testing.T) {
 		{"incomplete old snapshot", []string{gap, empty, "--fail-on", "low"}, exitIncomplete},
 		{"incomplete, no --fail-on", []string{gap, empty}, exitOK},
 		{"bad level", []string{demo, demo, "--fail-on", "severe"}, exitInput},
+		{"new findings all waived", []string{empty, demo, "--fail-on", "low", "--config", waiveAll}, exitOK},
+		{"new findings all in the baseline", []string{empty, demo, "--fail-on", "low", "--baseline", base}, exitOK},
+		{"new critical findings, --severity low", []string{empty, demo, "--fail-on", "low", "--severity", "low"}, exitOK},
 	} {
 		code, out, errOut := runCLI(t, append([]string{"diff", now}, c.args...)...)
 		if code != c.want {

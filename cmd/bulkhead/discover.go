@@ -27,7 +27,7 @@ A snapshot never holds a credential's value.
 
 Exits 3 when some part of a source could not be read; the snapshot then lists the gaps.`,
 		Example: `  bulkhead discover --demo -o demo.json`,
-		Args:    cobra.NoArgs,
+		Args:    noSourceArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)

@@ -18,14 +18,15 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	OutTTY, ErrTTY bool
-	NoColor        bool // NO_COLOR is set
+	NoColor        bool // NO_COLOR is set and not empty, or TERM=dumb
 	ColorMode      string
 	TermWidth      int
 }
 
 // System returns the process's streams.
 func System() *IOStreams {
-	_, noColor := os.LookupEnv("NO_COLOR")
+	// NO_COLOR set and not empty disables colour (no-color.org); so does a dumb terminal.
+	noColor := os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		OutTTY:  isatty.IsTerminal(os.Stdout.Fd()),
@@ -74,9 +75,9 @@ func (s *IOStreams) openOutput(path string) (*output, error) {
 	return s.openFile("--output", path)
 }
 
-// openFile is openOutput for the file of another flag (--svg, --sarif).
+// openFile is openOutput for the file of another flag (--svg, --sarif). "-" is stdout.
 func (s *IOStreams) openFile(flag, path string) (*output, error) {
-	if path == "" {
+	if path == "" || path == "-" {
 		return &output{Writer: s.Out, Color: s.ColorOut(), flag: flag}, nil
 	}
 	f, err := atomicfile.Create(path, 0o644)

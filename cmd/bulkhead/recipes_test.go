@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,4 +163,72 @@ func shellSplit(s string) (args []string, rest string) {
 		args = append(args, cur.String())
 	}
 	return args, ""
+}
+
+// TestRecipeGitLabArtifacts: the GitLab recipe publishes the findings as a JUnit report
+// that one of its bulkhead commands writes, and keeps no plan (it holds sensitive values
+// in plain text) as an artifact.
+func TestRecipeGitLabArtifacts(t *testing.T) {
+	gl := readYAML(t, "../../docs/ci/gitlab-ci.yml")
+	job := gl["bulkhead-check"].(map[string]any)
+	art, _ := job["artifacts"].(map[string]any)
+	reports, _ := art["reports"].(map[string]any)
+	junit, _ := reports["junit"].(string)
+	if junit == "" {
+		t.Fatal("gitlab-ci.yml: no artifacts:reports:junit")
+	}
+	for _, p := range art["paths"].([]any) {
+		if s := p.(string); strings.Contains(s, "plan") {
+			t.Errorf("gitlab-ci.yml keeps %s as an artifact", s)
+		}
+	}
+	var script strings.Builder
+	for _, s := range job["script"].([]any) {
+		script.WriteString(s.(string) + "\n")
+	}
+	written := false
+	for _, args := range bulkheadCommands(script.String()) {
+		for i, a := range args {
+			if (a == "-o" || a == "--output") && i+1 < len(args) && args[i+1] == junit && slices.Contains(args, "junit") {
+				written = true
+			}
+		}
+	}
+	if !written {
+		t.Errorf("gitlab-ci.yml: no bulkhead command writes %s in JUnit", junit)
+	}
+}
+
+// TestRecipesLint runs actionlint on the GitHub recipe and shellcheck on the GitLab job's
+// script and the pre-apply hook, when they are installed (.ci/run installs actionlint).
+func TestRecipesLint(t *testing.T) {
+	if p, err := exec.LookPath("actionlint"); err == nil {
+		if out, err := exec.Command(p, "../../docs/ci/github-actions.yml").CombinedOutput(); err != nil {
+			t.Errorf("actionlint github-actions.yml: %v\n%s", err, out)
+		}
+	} else {
+		t.Log("actionlint not installed: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12")
+	}
+	sc, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck not installed")
+	}
+	gl := readYAML(t, "../../docs/ci/gitlab-ci.yml")
+	job := gl["bulkhead-check"].(map[string]any)
+	var script strings.Builder
+	script.WriteString("#!/bin/bash\nset -eo pipefail\n") // as GitLab's runner runs a job's script
+	for _, k := range []string{"before_script", "script"} {
+		for _, s := range job[k].([]any) {
+			script.WriteString(s.(string) + "\n")
+		}
+	}
+	f := filepath.Join(t.TempDir(), "gitlab-job.sh")
+	os.WriteFile(f, []byte(script.String()), 0o644)
+	// SC2154: the job's variables come from GitLab, not the script.
+	if out, err := exec.Command(sc, "-e", "SC2154", f).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck of gitlab-ci.yml's job: %v\n%s\n%s", err, out, script.String())
+	}
+	if out, err := exec.Command(sc, "../../docs/ci/pre-apply-hook.sh").CombinedOutput(); err != nil {
+		t.Errorf("shellcheck pre-apply-hook.sh: %v\n%s", err, out)
+	}
 }

@@ -12,8 +12,9 @@ type Factory struct {
 	IO *IOStreams
 }
 
-// Version is set at build time with -ldflags "-X main.Version=...".
-var Version = "0.1.0-dev"
+// Version overrides the version from the build information (version() in sarif_root.go)
+// when set at build time with -ldflags "-X main.Version=...".
+var Version string
 
 // NewCmdRoot builds the command tree.
 func NewCmdRoot(f *Factory) *cobra.Command {
@@ -40,13 +41,13 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
 				return inputError(fmt.Errorf("--log-level must be debug, info, warn or error, not %q", logLevel))
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: lvl})))
-			return nil
+			return applyEnv(cmd.Flags()) // BULKHEAD_FORMAT, ... (conventions.go)
 		},
 	}
 	root.PersistentFlags().StringVar(&f.IO.ColorMode, "color", "auto", "colour output: auto, always or never (auto honours NO_COLOR)")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "diagnostics on stderr: debug, info, warn or error")
 	root.SetVersionTemplate("bulkhead {{.Version}}\n")
-	root.Version = Version
+	root.Version = version()
 	usageErrors(root)
 	for _, c := range []*cobra.Command{
 		NewCmdAudit(f, nil),
@@ -76,7 +77,7 @@ func NewCmdVersion(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use: "version", Short: "Print bulkhead's version", Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(f.IO.Out, "bulkhead %s\n", Version)
+			fmt.Fprintf(f.IO.Out, "bulkhead %s\n", version())
 			return nil
 		},
 	}

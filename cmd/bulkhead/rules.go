@@ -19,7 +19,7 @@ func NewCmdRules(f *Factory) *cobra.Command {
 		Args: cobra.MaximumNArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			var ids []string
-			for _, r := range analyze.All {
+			for _, r := range analyze.Catalogue() { // BH101/BH102 too
 				ids = append(ids, r.ID+"\t"+r.Doc.Title)
 			}
 			return ids, cobra.ShellCompDirectiveNoFileComp

@@ -82,7 +82,9 @@ func (o *sourceOptions) load(ctx context.Context, io *IOStreams) (*graph.Graph, 
 		dctx, cancel = context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 	}
+	stop := startProgress(dctx, len(all)) // progress.go
 	g, err := discover.All(dctx, all)
+	stop()
 	if ctx.Err() == nil && errors.Is(dctx.Err(), context.DeadlineExceeded) {
 		// Whatever was read is partial: nothing is reported from it.
 		dl, _ := dctx.Deadline()
