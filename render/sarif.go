@@ -297,8 +297,14 @@ func sarifResult(rep *analyze.Report, f analyze.Finding, index map[string]int, p
 	if i, ok := index[f.Rule]; ok {
 		res.WithRuleIndex(i)
 	}
+	// The logical location's name is the one its owner writes (a Terraform address) when
+	// there is one; the fully qualified name stays the canonical ID.
+	name := f.Resource
+	if f.Address != "" {
+		name = f.Address
+	}
 	loc := sarif.NewLocation().WithLogicalLocations([]*sarif.LogicalLocation{
-		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithName(f.Resource).WithKind("resource"),
+		sarif.NewLogicalLocation().WithFullyQualifiedName(f.Resource).WithName(name).WithKind("resource"),
 	})
 	loc.WithPhysicalLocation(pl.place(f))
 	res.AddLocation(loc)

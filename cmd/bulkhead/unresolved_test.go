@@ -36,3 +36,21 @@ func TestUnresolvedSafeguardsAreUnsafe(t *testing.T) {
 		t.Errorf("literal safeguards: findings %v, want none", got)
 	}
 }
+
+// TestFindingsCarryTheAddress (issue 14): a finding from Terraform names its resource the
+// way its owner does, in every format: JSON's address, text and Markdown's "at FILE (ADDRESS)",
+// SARIF's logical location name.
+func TestFindingsCarryTheAddress(t *testing.T) {
+	args := []string{"audit", "--tf", "testdata/unresolved/unknown", "--now", checkNow}
+	for format, want := range map[string]string{
+		"json":     `"address": "aws_db_instance.orders"`,
+		"text":     `main.tf:8:1 (aws_db_instance.orders)`,
+		"markdown": "(`aws_db_instance.orders`)",
+		"sarif":    `"name": "aws_db_instance.orders"`,
+	} {
+		out, errOut, _ := run(t, &IOStreams{ColorMode: "never"}, append(args, "--format", format)...)
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: no %q in:\n%s%s", format, want, out, errOut)
+		}
+	}
+}
