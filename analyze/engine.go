@@ -530,4 +530,25 @@ func (p *Pass) noteUnresolved(f *Finding) {
 		}
 		f.Detail += "could not read " + g.What + " (" + g.Reason + "), so this may understate it"
 	}
+	// A provider undo window on the way (Railway's 48-hour volume queue, Neon's 7-day
+	// project recovery) is said, never counted: it is the provider's, not a recovery point
+	// the owner controls, and the finding keeps its severity.
+	for _, h := range f.Path {
+		if len(h.IDs) != 1 {
+			continue
+		}
+		x, ok := p.Index.Resource(h.IDs[0])
+		if !ok {
+			continue
+		}
+		if w, ok := x.Attr(graph.AttrRestoreWindow); ok {
+			if d, err := time.ParseDuration(w); err == nil && d > 0 {
+				if f.Detail != "" {
+					f.Detail += "; "
+				}
+				f.Detail += x.Label() + " stays restorable by the provider for " + Age(d) + " after a delete (an undo window, not a backup); nothing survives after that"
+				break
+			}
+		}
+	}
 }
