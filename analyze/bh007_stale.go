@@ -15,8 +15,9 @@ var StaleRecoveryPoint = &Rule{
 		Text: `Only recovery points that outlive the data count: backups deleted with the source are BH002.
 If the newest surviving copy is three months old, a delete today loses three months of data.
 The objective defaults to 24 hours; set it in bulkhead.hcl (rule "BH007" { objective = "6h" })
-or with --rpo. A surviving copy without a known creation time is reported too: an unknown age is
-not a fresh one.
+or with --rpo. Without a creation time, a known schedule bounds the newest copy's age (an AWS
+Backup rule that runs daily: at most a day old) and is judged against the objective; a copy with
+neither is reported at low severity: an unknown age is not a fresh one, nor a stale one.
 
 Fix: schedule copies outside the source's lifecycle at least as often as the objective.`,
 		Before: `last off-site dump of "uploads": 90 days ago`,
@@ -40,17 +41,30 @@ func runStale(p *Pass) ([]Finding, error) {
 		if current(surviving) {
 			continue
 		}
-		var newest *graph.Resource
+		var newest, scheduled *graph.Resource
 		var newestAt time.Time
+		var bound time.Duration // the shortest schedule among the survivors: the newest is at most this old
 		for _, c := range surviving {
 			if at, ok := c.Time(graph.AttrCreatedAt); ok && at.After(newestAt) {
 				newest, newestAt = c, at
 			}
+			if v, ok := c.Attr(graph.AttrInterval); ok {
+				if every, err := time.ParseDuration(v); err == nil && every > 0 && (scheduled == nil || every < bound) {
+					scheduled, bound = c, every
+				}
+			}
 		}
 		var f Finding
 		switch {
+		case newest == nil && scheduled != nil && bound <= p.Opts.RPO:
+			continue // a schedule at least as frequent as the objective bounds the age
+		case newest == nil && scheduled != nil:
+			f = p.Finding(d, nil, "newest surviving recovery point of %s may be up to %s old (it is made every %s; objective %s)", p.label(d), Age(bound), Age(bound), Age(p.Opts.RPO))
+			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", scheduled)}
+			f.Detail = fmt.Sprintf("a delete just before the next run loses up to %s of data", Age(bound))
 		case newest == nil:
-			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time", p.label(d))
+			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time or schedule", p.label(d))
+			f.Severity = Low // unknown is not fresh, but nothing says it is stale either
 			f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up by", surviving)}
 			f.Detail = "age of every surviving recovery point unknown"
 		case newestAt.Before(limit):

@@ -2,9 +2,11 @@ package tfmap
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -629,6 +631,9 @@ func backupSelectionLink(b *Builder, n *Node) {
 					Name:   fmt.Sprintf("%s recovery points (%s, %s)", d.Res.Name, plan.Res.Name, vault.Name),
 					Attrs:  graph.MakeAttrs("schedule", plan.In.Str(rp+"schedule")),
 					Origin: graph.Origin{Ref: n.In.Address}})
+				if every, ok := awsScheduleInterval(plan.In.Str(rp + "schedule")); ok {
+					rec.SetAttr(graph.AttrInterval, every.String())
+				}
 				b.Edge(rec, graph.BacksUp, d.Res, "AWS Backup plan "+plan.Res.Name)
 				b.Edge(rec, graph.StoredIn, vault, "")
 				b.aws.recovery = append(b.aws.recovery, recoveryPoint{rec: rec, vault: vault})
@@ -674,4 +679,88 @@ func (b *Builder) nodeOf(r *graph.Resource) []*Node {
 		return n.self[:]
 	}
 	return nil
+}
+
+// awsScheduleInterval reads how often an AWS Backup rule runs from its schedule expression
+// (https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html: AWS
+// cron "cron(min hour day-of-month month day-of-week year)" or "rate(N unit)"). Only shapes
+// whose interval is plain are read: every N hours, daily, weekly on given days, monthly on
+// one day. Anything else is not read (ok false): the age stays unknown.
+func awsScheduleInterval(expr string) (time.Duration, bool) {
+	expr = strings.TrimSpace(expr)
+	if inner, ok := strings.CutPrefix(expr, "rate("); ok {
+		f := strings.Fields(strings.TrimSuffix(inner, ")"))
+		if len(f) != 2 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(f[0])
+		if err != nil || n <= 0 {
+			return 0, false
+		}
+		unit := map[string]time.Duration{"minute": time.Minute, "minutes": time.Minute, "hour": time.Hour, "hours": time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour}[f[1]]
+		if unit == 0 {
+			return 0, false
+		}
+		return time.Duration(n) * unit, true
+	}
+	inner, ok := strings.CutPrefix(expr, "cron(")
+	if !ok {
+		return 0, false
+	}
+	f := strings.Fields(strings.TrimSuffix(inner, ")"))
+	if len(f) != 6 {
+		return 0, false
+	}
+	hour, dom, month, dow := f[1], f[2], f[3], f[4]
+	any := func(s string) bool { return s == "*" || s == "?" }
+	if !any(month) {
+		return 0, false
+	}
+	switch {
+	case strings.HasPrefix(hour, "0/") || strings.HasPrefix(hour, "*/"):
+		n, err := strconv.Atoi(hour[2:])
+		if err != nil || n <= 0 || !any(dom) || !any(dow) {
+			return 0, false
+		}
+		return time.Duration(n) * time.Hour, true
+	case hour == "*":
+		if !any(dom) || !any(dow) {
+			return 0, false
+		}
+		return time.Hour, true
+	}
+	if _, err := strconv.Atoi(hour); err != nil {
+		return 0, false
+	}
+	switch {
+	case any(dom) && any(dow):
+		return 24 * time.Hour, true
+	case any(dom):
+		// The longest gap between two listed days (MON,THU: Thursday to Monday, 4 days).
+		if strings.ContainsAny(dow, "-#L/") {
+			return 0, false
+		}
+		names := map[string]int{"SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+		var days []int
+		for _, d := range strings.Split(strings.ToUpper(dow), ",") {
+			x, ok := names[d]
+			if !ok {
+				return 0, false
+			}
+			days = append(days, x)
+		}
+		slices.Sort(days)
+		days = slices.Compact(days)
+		gap := 7 - days[len(days)-1] + days[0]
+		for i := 1; i < len(days); i++ {
+			gap = max(gap, days[i]-days[i-1])
+		}
+		return time.Duration(gap) * 24 * time.Hour, true
+	case any(dow):
+		if _, err := strconv.Atoi(dom); err != nil {
+			return 0, false
+		}
+		return 31 * 24 * time.Hour, true
+	}
+	return 0, false
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -205,6 +206,30 @@ func BenchmarkBackupSelections(b *testing.B) {
 		}
 		if i == 0 {
 			b.ReportMetric(float64(g.EdgeCount()), "edges")
+		}
+	}
+}
+
+// TestAWSScheduleInterval: the schedule shapes AWS Backup documents, and the ones left
+// unread (their age stays unknown).
+func TestAWSScheduleInterval(t *testing.T) {
+	for expr, want := range map[string]time.Duration{
+		"cron(0 5 ? * * *)":       24 * time.Hour,
+		"cron(0 0/4 ? * * *)":     4 * time.Hour,
+		"cron(0 * ? * * *)":       time.Hour,
+		"cron(0 5 ? * MON *)":     7 * 24 * time.Hour,
+		"cron(0 5 ? * MON,THU *)": 4 * 24 * time.Hour,
+		"cron(0 5 1 * ? *)":       31 * 24 * time.Hour,
+		"rate(12 hours)":          12 * time.Hour,
+		"cron(0 5 ? 1 * *)":       0, // one month a year: not read
+		"cron(0 5 ? * MON-FRI *)": 0, // a range: not read
+		"cron(0 5 L * ? *)":       0,
+		"":                        0,
+		"every day":               0,
+	} {
+		got, ok := awsScheduleInterval(expr)
+		if got != want || ok != (want != 0) {
+			t.Errorf("awsScheduleInterval(%q) = %v, %v; want %v", expr, got, ok, want)
 		}
 	}
 }
