@@ -39,6 +39,8 @@ func TestRuleFixtures(t *testing.T) {
 	}{
 		{"bh001_railway_shared_volume", "BH001", true, "railway:volume:railway_service.postgres.volume", "shared by 2 environments (production, staging)"},
 		{"bh001_railway_single_env", "BH001", false, "", ""},
+		// issue 14: the project's default environment, named in .tf but not yet applied.
+		{"bh001_railway_default_env", "BH001", true, "railway:volume:railway_service.db.volume", "shared by 2 environments"},
 		{"bh002_rds_auto_backups_only", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},
 		{"bh002_rds_locked_vault", "BH002", false, "", ""},
 		{"bh002_rds_selection_by_tag", "BH002", false, "", ""},

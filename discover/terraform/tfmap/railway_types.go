@@ -57,11 +57,7 @@ func init() {
 					w := b.Synth(&graph.Resource{ID: "railway:workspace:" + ws, Kind: graph.Workspace, Type: "railway.Workspace", NativeID: ws, Name: ws})
 					b.Edge(w, graph.Contains, n.Res, "")
 				}
-				if id := n.In.Str("default_environment.id"); id != "" {
-					e := b.Synth(&graph.Resource{ID: "railway:environment:" + id, Kind: graph.Environment, Type: "railway.Environment", NativeID: id, Name: n.In.Str("default_environment.name")})
-					if e.Tier == "" {
-						e.Tier, e.TierWhy = envTier(e.Name)
-					}
+				if e := railwayDefaultEnv(b, n); e != nil {
 					b.Edge(n.Res, graph.Contains, e, "")
 				}
 			},
@@ -169,11 +165,7 @@ func railwayEnvironments(b *Builder, prj *graph.Resource) []*graph.Resource {
 				seen[n.Res.ID] = n.Res
 			}
 		case n.In.Type == "railway_project" && n.Res != nil && n.Res.ID == prj.ID:
-			if id := n.In.Str("default_environment.id"); id != "" {
-				e := b.Synth(&graph.Resource{ID: "railway:environment:" + id, Kind: graph.Environment, Type: "railway.Environment", NativeID: id, Name: n.In.Str("default_environment.name")})
-				if e.Tier == "" {
-					e.Tier, e.TierWhy = envTier(e.Name)
-				}
+			if e := railwayDefaultEnv(b, n); e != nil {
 				seen[e.ID] = e
 			}
 		}
@@ -183,4 +175,34 @@ func railwayEnvironments(b *Builder, prj *graph.Resource) []*graph.Resource {
 		out = append(out, seen[k])
 	}
 	return out
+}
+
+// railwayDefaultEnv is the environment a railway_project creates with it
+// (default_environment). In state it has an id; in .tf it has only a name until it is applied
+// (default_environment = { name = "production" }), and it exists all the same: a service
+// volume deployed to every environment then has an instance in it too. Without an id it is
+// known by the project's address.
+func railwayDefaultEnv(b *Builder, n *Node) *graph.Resource {
+	de := "default_environment"
+	if len(n.In.List(de)) > 0 { // written as a block: HCL gives blocks as lists
+		de += ".0"
+	}
+	id, name := n.In.Str(de+".id"), n.In.Str(de+".name")
+	if id == "" && name == "" {
+		if _, set := n.In.raw("default_environment"); !set {
+			return nil
+		}
+	}
+	native := id
+	if id == "" {
+		if name == "" {
+			name = "production" // the provider's default name for it
+		}
+		id = n.In.Address + ".default_environment"
+	}
+	e := b.Synth(&graph.Resource{ID: "railway:environment:" + id, Kind: graph.Environment, Type: "railway.Environment", NativeID: native, Name: name})
+	if e.Tier == "" {
+		e.Tier, e.TierWhy = envTier(e.Name)
+	}
+	return e
 }
