@@ -1,0 +1,58 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+)
+
+// TestAzureFixtures runs the catalogue on Azure fixtures: for each row of the azurerm table
+// that changes a verdict, a fixture where the rule fires and one where it must not.
+func TestAzureFixtures(t *testing.T) {
+	cases := []struct {
+		fixture, rule string
+		fires         bool
+		resource      string
+		message       string
+	}{
+		{"az_bh002_postgres_only_own_backups", "BH002", true, "azurerm:azurerm_postgresql_flexible_server:azurerm_postgresql_flexible_server.main", "1 of 1 recovery points"},
+		{"az_bh002_postgres_backup_vault", "BH002", false, "", ""},
+		{"az_bh002_mssql_pitr_only", "BH002", true, "azurerm:azurerm_mssql_database:azurerm_mssql_database.billing", "1 of 1 recovery points"},
+		{"az_bh002_mssql_ltr", "BH002", false, "", ""},
+		{"az_bh002_storage_versions", "BH002", true, "azurerm:azurerm_storage_account:azurerm_storage_account.main", "1 of 1 recovery points"},
+		{"az_bh002_storage_immutable", "BH002", false, "", ""},
+		{"az_bh004_owner_subscription", "BH004", true, "azuread:azuread_application_password:azuread_application_password.ci", "production data"},
+		{"az_bh004_reader_subscription", "BH004", false, "", ""},
+		{"az_bh005_disk_no_snapshot", "BH005", true, "azurerm:azurerm_managed_disk:azurerm_managed_disk.data", "has no backup"},
+		{"az_bh005_disk_snapshot", "BH005", false, "", ""},
+		{"az_bh006_no_lock", "BH006", true, "azurerm:azurerm_key_vault:azurerm_key_vault.main", "deletion protection off"},
+		{"az_bh006_rg_lock", "BH006", false, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			g := loadFixture(t, c.fixture)
+			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			found := false
+			for _, f := range rep.Findings {
+				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
+				if f.Rule != c.rule {
+					continue
+				}
+				if !c.fires {
+					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
+				}
+				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
+					found = true
+				}
+			}
+			if c.fires && !found {
+				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
+			}
+		})
+	}
+}
