@@ -1,10 +1,12 @@
 package terraform
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // TestAzureFixtures runs the catalogue on Azure fixtures: for each row of the azurerm table
@@ -28,6 +30,8 @@ func TestAzureFixtures(t *testing.T) {
 		{"az_bh005_disk_snapshot", "BH005", false, "", ""},
 		{"az_bh006_no_lock", "BH006", true, "azurerm:azurerm_key_vault:azurerm_key_vault.main", "deletion protection off"},
 		{"az_bh006_rg_lock", "BH006", false, "", ""},
+		{"az_bh004_contributor_rg_state", "BH004", true, "azuread:azuread_service_principal_password:/servicePrincipals/9a8b7c6d-0000-4000-8000-00000000abcd/password/k1", "can destroy database \"orders-pg\""},
+		{"az_bh004_contributor_locked_state", "BH004", false, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {
@@ -54,5 +58,26 @@ func TestAzureFixtures(t *testing.T) {
 				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
 			}
 		})
+	}
+}
+
+// TestAzureSecretNeverRead: a client secret's value in the state never reaches the graph.
+func TestAzureSecretNeverRead(t *testing.T) {
+	g := loadFixture(t, "az_bh004_contributor_rg_state")
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("CANARY")) {
+		t.Fatal("the client secret's value is in the snapshot")
+	}
+	rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Message+f.Detail, "CANARY") {
+			t.Fatal("the client secret's value is in a finding")
+		}
 	}
 }

@@ -189,7 +189,8 @@ func window(d float64) string { return strconv.FormatFloat(d*24, 'f', -1, 64) + 
 // backups (snapshots and logs, backup_retention_days) belong to the server. "If you delete
 // a server, all databases that belong to the server are also deleted and can't be
 // recovered"; geo-redundant backup copies them to the paired region against a regional
-// outage, not against a delete. A deleted PostgreSQL server's backup is retained five
+// outage, not against a delete. The backups cannot be deleted on their own: they are no
+// target of their own (the server's delete takes them). A deleted PostgreSQL server's backup is retained five
 // days (restoreDays): an undo window, not a recovery point that survives.
 func flexibleServer(doc, engine, action string, restoreDays float64, backupDoc string) *TypeInfo {
 	return &TypeInfo{
@@ -202,7 +203,7 @@ func flexibleServer(doc, engine, action string, restoreDays float64, backupDoc s
 			}
 		},
 		Link: func(b *Builder, n *Node) {
-			p := b.azureData(n, nil, action)
+			b.azureData(n, nil, action)
 			ret, _ := n.In.Num("backup_retention_days", 7)
 			geo := b.Safeguard(n, "geo_redundant_backup_enabled", false, false)
 			bk := azSynth(b, "azurerm:"+n.In.Type+"_backups:"+idTail(n.Res.ID), n.In.Type+"_backup", n.Res.Name+" automated backups",
@@ -213,7 +214,6 @@ func flexibleServer(doc, engine, action string, restoreDays float64, backupDoc s
 			}
 			b.Edge(bk, graph.BacksUp, n.Res, "automated backups, "+days(ret)+" days")
 			b.Edge(n.Res, graph.DeletesWith, bk, "deleting the server deletes its backups, geo-redundant copies included ("+backupDoc+")")
-			b.azureRecovery(bk, p, false, "the server's backups go with it", action)
 		},
 	}
 }
@@ -275,7 +275,6 @@ func init() {
 				if server != nil && server.Res != nil {
 					b.Edge(server.Res, graph.DeletesWith, pitr, "deleting the server deletes its databases' backups")
 				}
-				b.azureRecovery(pitr, p, false, "", "Microsoft.Sql/servers/databases/delete", "sql server contributor", "sql db contributor")
 				var ltr []string
 				for _, k := range []string{"weekly_retention", "monthly_retention", "yearly_retention"} {
 					if v := n.In.Str("long_term_retention_policy.0." + k); v != "" && v != "PT0S" {
@@ -301,7 +300,7 @@ func init() {
 			Attrs: []string{"resource_group_name", "location", "backup", "kind"},
 			Setup: func(b *Builder, n *Node) { n.Res.SetAttr("engine", "cosmosdb") },
 			Link: func(b *Builder, n *Node) {
-				p := b.azureData(n, nil, "Microsoft.DocumentDB/databaseAccounts/delete", "documentdb account contributor")
+				b.azureData(n, nil, "Microsoft.DocumentDB/databaseAccounts/delete", "documentdb account contributor")
 				mode := n.In.Str("backup.0.type")
 				if mode == "" {
 					mode = "Periodic"
@@ -324,7 +323,6 @@ func init() {
 				}
 				samePlace(bk, n.Res)
 				b.Edge(n.Res, graph.DeletesWith, bk, "the account's backups are managed by Cosmos DB and go with the account")
-				b.azureRecovery(bk, p, false, "", "Microsoft.DocumentDB/databaseAccounts/delete", "documentdb account contributor")
 			},
 		},
 		"azurerm_storage_account": {
