@@ -66,6 +66,17 @@ func armPlace(id string) (sub, rg string) {
 	return sub, rg
 }
 
+// rgNameOf is the resource group segment of an ARM ID, as written.
+func rgNameOf(id string) string {
+	parts := strings.Split(strings.Trim(id, "/"), "/")
+	for i := 0; i+1 < len(parts); i += 2 {
+		if strings.EqualFold(parts[i], "resourceGroups") {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
 // azurePlace finds where n lives: from its ARM ID, its resource_group_name (a literal or a
 // reference to a resource group) or, for a child resource, from its parent.
 func (b *Builder) azurePlace(n *Node, parent *Node) azPlace {
@@ -93,6 +104,8 @@ func (b *Builder) azurePlace(n *Node, parent *Node) azPlace {
 			if p.rg == "" {
 				p.rg = strings.ToLower(name)
 			}
+		} else if name := rgNameOf(n.In.Str("id")); name != "" {
+			rgs = b.Find(name, "azurerm_resource_group") // a child resource: its ID names the group
 		}
 		for _, g := range rgs {
 			gs, _ := armPlace(g.In.Str("id"))
