@@ -9,8 +9,9 @@ import (
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
-// TestAzureFixtures runs the catalogue on Azure fixtures: for each row of the azurerm table
-// that changes a verdict, a fixture where the rule fires and one where it must not.
+// TestAzureFixtures runs the catalogue on the fixtures of issue 15's rows (Azure, and the AWS
+// and Google types added with them): for each row that changes a verdict, a fixture where
+// the rule fires and one where it must not.
 func TestAzureFixtures(t *testing.T) {
 	cases := []struct {
 		fixture, rule string
@@ -32,6 +33,19 @@ func TestAzureFixtures(t *testing.T) {
 		{"az_bh006_rg_lock", "BH006", false, "", ""},
 		{"az_bh004_contributor_rg_state", "BH004", true, "azuread:azuread_service_principal_password:/servicePrincipals/9a8b7c6d-0000-4000-8000-00000000abcd/password/k1", "can destroy database \"orders-pg\""},
 		{"az_bh004_contributor_locked_state", "BH004", false, "", ""},
+		// Issue 15's AWS and Google rows.
+		{"i15_bh002_docdb_no_final", "BH002", true, "aws:aws_docdb_cluster:aws_docdb_cluster.main", "1 of 1 recovery points"},
+		{"i15_bh002_docdb_final", "BH002", false, "", ""},
+		{"i15_bh002_redis_auto_only", "BH002", true, "aws:aws_elasticache_replication_group:aws_elasticache_replication_group.sessions", "1 of 1 recovery points"},
+		{"i15_bh002_redis_final", "BH002", false, "", ""},
+		{"i15_bh005_memcached", "BH005", false, "", ""},
+		{"i15_bh005_ebs_copy", "BH005", false, "", ""},
+		{"i15_bh002_s3_replicated", "BH002", false, "", ""},
+		{"i15_bh005_bigquery_dataset", "BH005", true, "google:google_bigquery_dataset:google_bigquery_dataset.analytics", "has no backup"},
+		{"i15_bh005_filestore_none", "BH005", true, "google:google_filestore_instance:google_filestore_instance.share", "has no backup"},
+		{"i15_bh005_filestore_backup", "BH005", false, "", ""},
+		{"i15_bh006_spanner_unprotected", "BH006", true, "google:google_spanner_database:google_spanner_database.orders", "deletion protection off"},
+		{"i15_bh006_spanner_protected", "BH006", false, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {
