@@ -29,6 +29,7 @@ func TestAzureFixtures(t *testing.T) {
 		{"az_bh004_reader_subscription", "BH004", false, "", ""},
 		{"az_bh005_disk_no_snapshot", "BH005", true, "azurerm:azurerm_managed_disk:azurerm_managed_disk.data", "has no backup"},
 		{"az_bh005_disk_snapshot", "BH005", false, "", ""},
+		{"az_bh005_disk_vm_backup", "BH005", false, "", ""},
 		{"az_bh006_no_lock", "BH006", true, "azurerm:azurerm_key_vault:azurerm_key_vault.main", "deletion protection off"},
 		{"az_bh006_rg_lock", "BH006", false, "", ""},
 		{"az_bh004_contributor_rg_state", "BH004", true, "azuread:azuread_service_principal_password:/servicePrincipals/9a8b7c6d-0000-4000-8000-00000000abcd/password/k1", "can destroy database \"orders-pg\""},

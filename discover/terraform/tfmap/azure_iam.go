@@ -298,18 +298,27 @@ func (b *Builder) azurePrincipalOf(k *Node) *Node {
 	if cid == "" {
 		cid = app.In.Str("application_id")
 	}
-	for _, sp := range b.nodes {
-		if sp.In.Type != "azuread_service_principal" {
-			continue
-		}
-		for _, a := range []string{"client_id", "application_id"} {
-			if r, ok := sp.In.RefOf(a); ok && r.Address == app.In.Address {
-				return sp
+	if b.azure.spByApp == nil {
+		// Service principals by the application they belong to, indexed once.
+		b.azure.spByApp = map[string]*Node{}
+		for _, sp := range b.nodes {
+			if sp.In.Type != "azuread_service_principal" {
+				continue
 			}
-			if cid != "" && sp.In.Str(a) == cid {
-				return sp
+			for _, a := range []string{"client_id", "application_id"} {
+				if r, ok := sp.In.RefOf(a); ok {
+					b.azure.spByApp["address:"+r.Address] = sp
+				} else if v := sp.In.Str(a); v != "" {
+					b.azure.spByApp[v] = sp
+				}
 			}
 		}
+	}
+	if sp := b.azure.spByApp["address:"+app.In.Address]; sp != nil {
+		return sp
+	}
+	if cid != "" {
+		return b.azure.spByApp[cid]
 	}
 	return nil
 }
@@ -403,7 +412,7 @@ func (b *Builder) azureGrant(a azAssignment) ([]*azTarget, bool) {
 	}
 	var ts []*azTarget
 	unknown := false
-	for i := range b.azure.targets {
+	for _, i := range b.azureCandidates(a.scope) {
 		t := &b.azure.targets[i]
 		if !a.scope.covers(*t) {
 			continue
@@ -421,6 +430,33 @@ func (b *Builder) azureGrant(a azAssignment) ([]*azTarget, bool) {
 	}
 	b.azure.scopes[key] = &azGrant{ts: ts, unknown: unknown}
 	return ts, unknown
+}
+
+// azureCandidates are the targets a scope may cover: those of its resource group when it
+// names one (a group, or a resource in a group), else every target. Indexed once, so that
+// an assignment per group costs the group's targets, not the whole source's.
+func (b *Builder) azureCandidates(sc azScope) []int32 {
+	if b.azure.byRG == nil {
+		b.azure.byRG = map[string][]int32{}
+		b.azure.all = make([]int32, len(b.azure.targets))
+		for i := range b.azure.targets {
+			b.azure.all[i] = int32(i)
+			rg := b.azure.targets[i].place.rg
+			b.azure.byRG[rg] = append(b.azure.byRG[rg], int32(i))
+		}
+	}
+	rg := sc.rg
+	if rg == "" && sc.id != "" {
+		_, rg = armPlace(sc.id)
+	}
+	if rg == "" && sc.node != nil {
+		rg = b.azurePlace(sc.node, nil).rg
+	}
+	if rg == "" {
+		return b.azure.all
+	}
+	// Targets without a known group may be in this one: they stay candidates.
+	return append(append([]int32(nil), b.azure.byRG[rg]...), b.azure.byRG[""]...)
 }
 
 // azureScopeNode is the shared scope node of an assignment's targets, made once.

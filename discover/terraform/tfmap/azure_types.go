@@ -50,6 +50,13 @@ type azureState struct {
 	places  map[*Node]azPlace
 	creds   []*Node
 	scopes  map[string]*azGrant
+	spByApp map[string]*Node   // service principals by application (client ID or address)
+	vmDisks map[string][]*Node // data disk attachments by VM (ID or address)
+	byRG    map[string][]int32 // targets by resource group ("": not known), for azureGrant
+	// locks by resource group, for azureLocked (every lock is recorded before the first
+	// target asks: locks are relations, linked first)
+	locksByRG map[string][]int32
+	all       []int32
 }
 
 // armPlace reads the subscription and resource group of an ARM ID.
@@ -170,9 +177,40 @@ func (b *Builder) azureData(n *Node, parent *Node, action string, roles ...strin
 
 // azureLocked names the management lock that covers a target, or "".
 func (b *Builder) azureLocked(t azTarget) string {
-	for _, l := range b.azure.locks {
-		if l.scope.covers(t) {
-			return l.from
+	if len(b.azure.locks) == 0 {
+		return ""
+	}
+	if b.azure.locksByRG == nil {
+		// Locks by the resource group they sit in ("": a subscription or wider), indexed
+		// once: a lock per group costs each target the locks of its own group.
+		b.azure.locksByRG = map[string][]int32{}
+		for i, l := range b.azure.locks {
+			rg := l.scope.rg
+			if rg == "" && l.scope.id != "" {
+				_, rg = armPlace(l.scope.id)
+			}
+			if rg == "" && l.scope.node != nil {
+				rg = b.azurePlace(l.scope.node, nil).rg
+			}
+			b.azure.locksByRG[rg] = append(b.azure.locksByRG[rg], int32(i))
+		}
+	}
+	for _, rg := range []string{"", t.place.rg} {
+		for _, i := range b.azure.locksByRG[rg] {
+			if l := b.azure.locks[i]; l.scope.covers(t) {
+				return l.from
+			}
+		}
+		if t.place.rg == "" {
+			break
+		}
+	}
+	if t.place.rg == "" {
+		// A target whose group is not known may be under any group's lock.
+		for _, l := range b.azure.locks {
+			if l.scope.covers(t) {
+				return l.from
+			}
 		}
 	}
 	return ""
@@ -298,7 +336,7 @@ func init() {
 					rp := samePlace(azSynth(b, "azurerm:azurerm_mssql_database_ltr:"+idTail(n.Res.ID), "azurerm_mssql_database_ltr", n.Res.Name+" long-term retention backups",
 						n.In.Address+" (long_term_retention_policy)", "schedule", strings.Join(ltr, ",")), n.Res)
 					b.Edge(rp, graph.BacksUp, n.Res, "long-term retention backups ("+strings.Join(ltr, ", ")+"): kept when the database or its server is deleted")
-					b.azureRecovery(rp, azPlace{sub: p.sub}, false, "LTR backups are deleted one by one",
+					b.azureRecovery(rp, azPlace{sub: p.sub, rg: p.rg}, false, "LTR backups are deleted one by one (also through the resource group's API)",
 						"Microsoft.Sql/locations/longTermRetentionServers/longTermRetentionDatabases/longTermRetentionBackups/delete", "sql server contributor")
 				}
 			},
@@ -446,7 +484,7 @@ func init() {
 			return t
 		}(),
 		"azurerm_virtual_machine_data_disk_attachment": {
-			Relation: true, Doc: azureDocs + "virtual_machine_data_disk_attachment",
+			Relation: true, Doc: azureDocs + "virtual_machine_data_disk_attachment", Read: true,
 			Attrs: []string{"managed_disk_id", "virtual_machine_id"},
 		},
 		"azurerm_backup_protected_vm": {
@@ -457,16 +495,16 @@ func init() {
 			Relation: true, Late: true, Doc: azureDocs + "backup_protected_vm",
 			Attrs: []string{"recovery_vault_name", "source_vm_id", "backup_policy_id", "resource_group_name"},
 			Link: func(b *Builder, n *Node) {
-				var disks []*Node
-				vm, _ := n.In.raw("source_vm_id")
-				for _, a := range b.nodes {
-					if a.In.Type != "azurerm_virtual_machine_data_disk_attachment" {
-						continue
-					}
-					if v, ok := a.In.raw("virtual_machine_id"); ok && sameValue(v, vm) {
-						disks = append(disks, b.FindAttr(a, "managed_disk_id", "azurerm_managed_disk")...)
+				if b.azure.vmDisks == nil {
+					b.azure.vmDisks = map[string][]*Node{}
+					for _, a := range b.nodes {
+						if a.In.Type == "azurerm_virtual_machine_data_disk_attachment" {
+							k := vmKey(a, "virtual_machine_id")
+							b.azure.vmDisks[k] = append(b.azure.vmDisks[k], b.FindAttr(a, "managed_disk_id", "azurerm_managed_disk")...)
+						}
 					}
 				}
+				disks := b.azure.vmDisks[vmKey(n, "source_vm_id")]
 				vault := firstNode(b.FindAttr(n, "recovery_vault_name", "azurerm_recovery_services_vault"))
 				for _, d := range disks {
 					azureVaultPoint(b, n, d, vault, "Azure Backup (VM)")
@@ -596,18 +634,16 @@ func firstNode(ns []*Node) *Node {
 	return nil
 }
 
-// sameValue reports whether two attribute values name the same thing: equal strings, or
-// references to the same address.
-func sameValue(a, b any) bool {
-	switch x := a.(type) {
-	case string:
-		y, ok := b.(string)
-		return ok && x != "" && strings.EqualFold(x, y)
-	case Ref:
-		y, ok := b.(Ref)
-		return ok && x.Address == y.Address
+// vmKey names the VM an attribute refers to: its address for a reference, else its ID in
+// lower case ("" when neither).
+func vmKey(n *Node, attr string) string {
+	if r, ok := n.In.RefOf(attr); ok {
+		return "address:" + r.Address
 	}
-	return false
+	if s := n.In.Str(attr); s != "" {
+		return strings.ToLower(s)
+	}
+	return "none:" + n.In.Address
 }
 
 func azurePolicy(doc string) *TypeInfo {
