@@ -34,6 +34,9 @@ func TestAzureFixtures(t *testing.T) {
 		{"az_bh006_rg_lock", "BH006", false, "", ""},
 		{"az_bh004_contributor_rg_state", "BH004", true, "azuread:azuread_service_principal_password:/servicePrincipals/9a8b7c6d-0000-4000-8000-00000000abcd/password/k1", "can destroy database \"orders-pg\""},
 		{"az_bh004_contributor_locked_state", "BH004", false, "", ""},
+		{"az_bh004_contributor_rg_with_locked_resource", "BH004", false, "", ""},
+		{"az_bh009_unknown_role", "BH009", true, "azuread:azuread_application_password:azuread_application_password.ci", "reach is unknown"},
+		{"az_bh004_owner_subscription", "BH009", false, "", ""},
 		// Issue 15's AWS and Google rows.
 		{"i15_bh002_docdb_no_final", "BH002", true, "aws:aws_docdb_cluster:aws_docdb_cluster.main", "1 of 1 recovery points"},
 		{"i15_bh002_docdb_final", "BH002", false, "", ""},

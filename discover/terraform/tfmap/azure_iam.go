@@ -326,6 +326,22 @@ func (b *Builder) azurePrincipalOf(k *Node) *Node {
 // azureCredentials gives every client secret the delete authority of its principal's role
 // assignments, through one shared scope node per (scope, role).
 func (b *Builder) azureCredentials() {
+	// "You can't delete a resource group that contains a locked resource": a group holding
+	// a locked target is as locked as the target for whoever cannot remove locks.
+	// https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources
+	lockedIn := map[*Node]string{}
+	for _, t := range b.azure.targets {
+		if t.locked != "" && t.place.rgNode != nil && t.node != t.place.rgNode {
+			if _, seen := lockedIn[t.place.rgNode]; !seen {
+				lockedIn[t.place.rgNode] = t.locked + " on " + t.res.Name
+			}
+		}
+	}
+	for i := range b.azure.targets {
+		if t := &b.azure.targets[i]; t.locked == "" && t.node != nil && lockedIn[t.node] != "" {
+			t.locked = lockedIn[t.node]
+		}
+	}
 	for _, k := range b.azure.creds {
 		if k.Res == nil {
 			continue
