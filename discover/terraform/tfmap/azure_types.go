@@ -440,7 +440,11 @@ func init() {
 				if p.sub != "" {
 					n.Res.SetAttr(graph.AttrAccount, p.sub)
 				}
-				b.azure.targets = append(b.azure.targets, azTarget{res: n.Res, node: n, place: p, action: "Microsoft.Compute/snapshots/delete"})
+				t := azTarget{res: n.Res, node: n, place: p, action: "Microsoft.Compute/snapshots/delete"}
+				if t.locked = b.azureLocked(t); t.locked != "" {
+					n.Res.SetAttr("management_lock", t.locked)
+				}
+				b.azure.targets = append(b.azure.targets, t)
 			},
 		},
 		"azurerm_recovery_services_vault": {
