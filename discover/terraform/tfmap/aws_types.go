@@ -764,3 +764,230 @@ func awsScheduleInterval(expr string) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// Issue 15: AWS types that hold data, and those that do not but were reported as not
+// understood. Rows here follow the ones above.
+func init() {
+	register(map[string]*TypeInfo{
+		// DocumentDB and Neptune clusters are managed through the RDS API (rds:DeleteDBCluster)
+		// with RDS clusters' semantics: deleting a cluster deletes its automated backups (there
+		// is no option to retain them), a final snapshot is taken unless skip_final_snapshot.
+		// https://docs.aws.amazon.com/documentdb/latest/developerguide/db-cluster-delete.html
+		// https://docs.aws.amazon.com/neptune/latest/userguide/manage-console-instances-delete.html
+		"aws_docdb_cluster":            rdsLikeCluster("aws_docdb_cluster", "docdb"),
+		"aws_neptune_cluster":          rdsLikeCluster("aws_neptune_cluster", "neptune"),
+		"aws_docdb_cluster_snapshot":   clusterSnapshot("aws_docdb_cluster_snapshot", "aws_docdb_cluster"),
+		"aws_neptune_cluster_snapshot": clusterSnapshot("aws_neptune_cluster_snapshot", "aws_neptune_cluster"),
+		// "If you delete a cluster, all of its automatic backups are also deleted. If you
+		// delete a replication group, all of the automatic backups from the clusters in that
+		// group are also deleted." A final snapshot (final_snapshot_identifier) survives.
+		// https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-deleting.html
+		"aws_elasticache_replication_group": {
+			Kind: graph.Database, Doc: awsDocs + "elasticache_replication_group",
+			Attrs: []string{"replication_group_id", "engine", "snapshot_retention_limit", "final_snapshot_identifier"},
+			Keys:  []string{"replication_group_id"}, Names: []string{"replication_group_id"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				engine := n.In.Str("engine")
+				if engine == "" {
+					engine = "redis"
+				}
+				n.Res.SetAttr("engine", engine)
+			},
+			Link: func(b *Builder, n *Node) {
+				cacheSnapshots(b, n, "snapshot_retention_limit", "final_snapshot_identifier", "elasticache:DeleteReplicationGroup", "elasticache:DeleteSnapshot")
+			},
+		},
+		"aws_elasticache_cluster": {
+			// Memcached keeps its data in memory only and has no backups: it holds no durable
+			// data (a service). A Redis or Valkey cluster in a replication group is a member
+			// of the group (the group holds the data); a standalone one is a database.
+			Kind: graph.Database, Doc: awsDocs + "elasticache_cluster",
+			Attrs: []string{"cluster_id", "engine", "replication_group_id", "snapshot_retention_limit", "final_snapshot_identifier"},
+			Keys:  []string{"cluster_id"}, Names: []string{"cluster_id"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				engine := n.In.Str("engine")
+				_, ref := n.In.RefOf("replication_group_id")
+				member := ref || n.In.Str("replication_group_id") != ""
+				switch {
+				case engine != "":
+					n.Res.SetAttr("engine", engine)
+				case !member:
+					b.Unresolved(n.Res, "engine") // unknown: taken as a store that holds data
+				}
+				if strings.EqualFold(engine, "memcached") || member {
+					n.Res.Kind = graph.Service
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				if g := linkFirst(b, n, "replication_group_id", "aws_elasticache_replication_group"); g != nil {
+					b.Edge(n.Res, graph.Attached, g.Res, "member of the replication group")
+				}
+				if n.Res.Kind == graph.Database {
+					cacheSnapshots(b, n, "snapshot_retention_limit", "final_snapshot_identifier", "elasticache:DeleteCacheCluster", "elasticache:DeleteSnapshot")
+				}
+			},
+		},
+		"aws_memorydb_cluster": {
+			// MemoryDB is durable (a multi-AZ transaction log). Automatic snapshots are deleted
+			// with the cluster; final_snapshot_name keeps one.
+			// https://docs.aws.amazon.com/memorydb/latest/devguide/snapshots-deleting.html
+			Kind: graph.Database, Doc: awsDocs + "memorydb_cluster",
+			Attrs: []string{"engine", "snapshot_retention_limit", "final_snapshot_name"},
+			Setup: func(b *Builder, n *Node) { setAccount(n); n.Res.SetAttr("engine", "memorydb") },
+			Link: func(b *Builder, n *Node) {
+				cacheSnapshots(b, n, "snapshot_retention_limit", "final_snapshot_name", "memorydb:DeleteCluster", "memorydb:DeleteSnapshot")
+			},
+		},
+		"aws_ebs_snapshot_copy": {
+			// A copy is an independent snapshot (often in another region): it outlives the
+			// source snapshot and the volume. https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html
+			Kind: graph.Backup, Doc: awsDocs + "ebs_snapshot_copy",
+			Attrs: []string{"source_snapshot_id", "source_region", "start_time"},
+			Setup: func(b *Builder, n *Node) { setAccount(n); createdAt(n, "start_time") },
+			Link: func(b *Builder, n *Node) {
+				if s := linkFirst(b, n, "source_snapshot_id", "aws_ebs_snapshot"); s != nil {
+					if v := linkFirst(b, s, "volume_id", "aws_ebs_volume"); v != nil {
+						b.Edge(n.Res, graph.BacksUp, v.Res, "copy of snapshot "+s.Res.Name+": kept when the volume and the source snapshot are deleted")
+					}
+				}
+				b.awsTarget(n.Res, n.In.Str("arn"), "", "ec2:DeleteSnapshot")
+			},
+		},
+		"aws_s3_bucket_replication_configuration": {
+			// Replication copies new objects to the destination bucket (possibly in another
+			// account); the copies outlive the source bucket. Deletes are replicated only as
+			// delete markers when delete_marker_replication is Enabled, and never as deletes
+			// of versions. https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html
+			Relation: true, Doc: awsDocs + "s3_bucket_replication_configuration",
+			Attrs: []string{"bucket", "rule"},
+			Link: func(b *Builder, n *Node) {
+				src := linkFirst(b, n, "bucket", "aws_s3_bucket")
+				if src == nil {
+					return
+				}
+				for i := range n.In.List("rule") {
+					p := "rule." + strconv.Itoa(i) + "."
+					if st := n.In.Str(p + "status"); st != "" && !strings.EqualFold(st, "Enabled") {
+						continue
+					}
+					dest := n.In.Str(p + "destination.0.bucket")
+					var to *graph.Resource
+					toName := dest[strings.LastIndex(dest, ":")+1:]
+					if d := linkFirst(b, n, p+"destination.0.bucket", "aws_s3_bucket"); d != nil {
+						to, dest, toName = d.Res, d.In.Str("arn"), d.Res.Name
+					}
+					if to == nil && dest == "" {
+						continue
+					}
+					// A destination outside this source gets no node of its own (it would be a
+					// data resource bulkhead knows nothing else about): the replica names it.
+					id := "aws:aws_s3_bucket_replica:" + idTail(src.Res.ID) + "->" + dest
+					if to != nil {
+						id = "aws:aws_s3_bucket_replica:" + idTail(src.Res.ID) + "->" + to.ID
+					}
+					rp := b.Synth(&graph.Resource{ID: id, Kind: graph.Backup, Type: "aws_s3_bucket_replica",
+						Name: src.Res.Name + " replicas in " + toName, Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address}})
+					if a := n.In.Str(p + "destination.0.account"); a != "" {
+						rp.SetAttr(graph.AttrAccount, a)
+					} else if to != nil {
+						if a, ok := to.Attr(graph.AttrAccount); ok {
+							rp.SetAttr(graph.AttrAccount, a)
+						}
+					}
+					b.Edge(rp, graph.BacksUp, src.Res, "S3 replication: copies in "+toName+" outlive the source bucket")
+					b.Edge(rp, graph.StoredIn, to, "")
+					b.awsTarget(rp, dest+"/*", "", "s3:DeleteObjectVersion")
+				}
+			},
+		},
+		// Not data resources: understood, and kept as "other" with what a delete costs.
+		"aws_kms_key": {
+			// Deleting a key is scheduled: deletion_window_in_days (7-30, default 30) is an undo
+			// window. Once deleted, data encrypted under it cannot be decrypted: the key is a
+			// dependency of that data, not data of its own.
+			// https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+			Kind: graph.Other, Doc: awsDocs + "kms_key",
+			Attrs: []string{"deletion_window_in_days", "key_id"}, Keys: []string{"key_id"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				d, _ := n.In.Num("deletion_window_in_days", 30)
+				n.Res.SetAttr(graph.AttrRestoreWindow, strconv.FormatFloat(d*24, 'f', -1, 64)+"h")
+			},
+		},
+		"aws_secretsmanager_secret": {
+			// A credential or setting, re-issued rather than restored: not a data resource.
+			// A delete waits recovery_window_in_days (default 30; 0 deletes at once).
+			// https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_delete-secret.html
+			Kind: graph.Other, Doc: awsDocs + "secretsmanager_secret",
+			Attrs: []string{"recovery_window_in_days"},
+			Setup: func(b *Builder, n *Node) {
+				setAccount(n)
+				if d, _ := n.In.Num("recovery_window_in_days", 30); d > 0 {
+					n.Res.SetAttr(graph.AttrRestoreWindow, strconv.FormatFloat(d*24, 'f', -1, 64)+"h")
+				}
+			},
+		},
+		// Configuration (values never read), transient messages (at most 14 days), and logs
+		// that expire by retention_in_days: none is a store of record. Their rows make them
+		// understood; they are "other" nodes.
+		"aws_ssm_parameter":        {Kind: graph.Other, Doc: awsDocs + "ssm_parameter", Setup: func(b *Builder, n *Node) { setAccount(n) }},
+		"aws_sqs_queue":            {Kind: graph.Other, Doc: awsDocs + "sqs_queue", Setup: func(b *Builder, n *Node) { setAccount(n) }},
+		"aws_cloudwatch_log_group": {Kind: graph.Other, Doc: awsDocs + "cloudwatch_log_group", Setup: func(b *Builder, n *Node) { setAccount(n) }},
+	})
+}
+
+// rdsLikeCluster is a DocumentDB or Neptune cluster: an RDS cluster by the RDS API.
+func rdsLikeCluster(typ, engine string) *TypeInfo {
+	return &TypeInfo{
+		Kind: graph.Database, Doc: awsDocs + strings.TrimPrefix(typ, "aws_"),
+		Attrs: []string{"cluster_identifier", "deletion_protection", "skip_final_snapshot", "final_snapshot_identifier", "backup_retention_period", "engine"},
+		Keys:  []string{"cluster_identifier", "cluster_resource_id"}, Names: []string{"cluster_identifier"},
+		Setup: func(b *Builder, n *Node) {
+			setAccount(n)
+			protectionAttr(b, n, "deletion_protection")
+			n.Res.SetAttr("engine", engine)
+		},
+		Link: func(b *Builder, n *Node) {
+			rdsBackups(b, n, typ, "rds:DeleteDBCluster", "rds:DeleteDBClusterAutomatedBackup", "rds:DeleteDBClusterSnapshot")
+		},
+	}
+}
+
+func clusterSnapshot(typ, cluster string) *TypeInfo {
+	return &TypeInfo{
+		Kind: graph.Backup, Doc: awsDocs + strings.TrimPrefix(typ, "aws_"),
+		Attrs: []string{"db_cluster_identifier", "db_cluster_snapshot_identifier", "db_cluster_snapshot_arn", "snapshot_create_time"},
+		Keys:  []string{"db_cluster_snapshot_identifier", "db_cluster_snapshot_arn"}, Names: []string{"db_cluster_snapshot_identifier"},
+		ID:    arnAttrID("db_cluster_snapshot_arn"),
+		Setup: func(b *Builder, n *Node) { createdAt(n, "snapshot_create_time") },
+		Link: func(b *Builder, n *Node) {
+			if db := linkFirst(b, n, "db_cluster_identifier", cluster); db != nil {
+				b.Edge(n.Res, graph.BacksUp, db.Res, "manual cluster snapshot: kept when the cluster is deleted")
+			}
+			b.awsTarget(n.Res, n.In.Str("db_cluster_snapshot_arn"), "", "rds:DeleteDBClusterSnapshot")
+		},
+	}
+}
+
+// cacheSnapshots adds an ElastiCache or MemoryDB store's automatic snapshots (deleted with
+// it) and its final snapshot (kept; the delete call may omit it).
+func cacheSnapshots(b *Builder, n *Node, retentionAttr, finalAttr, deleteAction, deleteSnapAction string) {
+	in, db := n.In, n.Res
+	if keep, _ := in.Num(retentionAttr, 0); keep > 0 || in.IsUnknown(retentionAttr) {
+		auto := samePlace(b.Synth(&graph.Resource{ID: "aws:" + in.Type + "_automatic_snapshots:" + idTail(db.ID), Kind: graph.Backup, Type: in.Type + "_snapshot",
+			Name: db.Name + " automatic snapshots", Attrs: graph.MakeAttrs(graph.AttrRetentionDays, strconv.FormatFloat(keep, 'f', -1, 64)),
+			Origin: graph.Origin{Ref: in.Address + " (" + retentionAttr + ")"}}), db)
+		b.Edge(auto, graph.BacksUp, db, "automatic snapshots")
+		b.Edge(db, graph.DeletesWith, auto, "automatic snapshots are deleted with it")
+		b.awsTarget(auto, in.Str("arn"), "", deleteAction, deleteSnapAction)
+	}
+	if f := in.Str(finalAttr); f != "" {
+		fin := samePlace(b.Synth(&graph.Resource{ID: "aws:" + in.Type + "_final_snapshot:" + f, Kind: graph.Backup, Type: in.Type + "_snapshot",
+			Name: f, NativeID: f, Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: in.Address + " (" + finalAttr + ")"}}), db)
+		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted ("+finalAttr+")")
+		b.awsTarget(fin, in.Str("arn"), "the delete call may omit the final snapshot", deleteAction, deleteSnapAction)
+	}
+	b.awsTarget(db, in.Str("arn"), "", deleteAction)
+}

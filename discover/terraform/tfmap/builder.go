@@ -165,6 +165,7 @@ type Builder struct {
 
 	aws    awsState
 	google googleState
+	azure  azureState
 	wants  map[string]map[string]bool
 	resIDs map[instKey]string // ResourceID's index, built on first use
 	// linking is set once Graph starts; tagSelections then says whether the source has an
@@ -592,6 +593,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	b.aws.sel = nil
 	b.awsCredentials()
 	b.googleCredentials()
+	b.azureCredentials()
 	// The attribute values are read by links and credentials only: release them before
 	// the edges of dependencies and environments are made.
 	for _, n := range b.nodes {
@@ -626,6 +628,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	b.byKey, b.byAddr, b.wants, b.strs = nodeIndex{}, nodeIndex{}, map[string]map[string]bool{}, map[string]string{}
 	b.aws = awsState{account: b.aws.account}
 	b.google = googleState{}
+	b.azure = azureState{}
 
 	g := graph.New()
 	info := graph.SourceInfo{Name: b.opts.Source, Target: b.opts.Target, Counts: map[string]int{}}

@@ -374,3 +374,133 @@ func contains(s []string, x string) bool {
 }
 
 var _ = strconv.Itoa
+
+// Issue 15: BigQuery, Bigtable, Spanner, Filestore. Roles holding the delete permission of
+// each (bigquery.datasets.delete / bigquery.tables.delete, bigtable.instances.delete,
+// spanner.databases.drop, file.instances.delete / file.backups.delete), from
+// https://cloud.google.com/iam/docs/understanding-roles.
+var (
+	bigqueryDatasetDeleters = []string{"roles/owner", "roles/editor", "roles/bigquery.admin", "roles/bigquery.dataOwner"}
+	bigqueryTableDeleters   = []string{"roles/owner", "roles/editor", "roles/bigquery.admin", "roles/bigquery.dataOwner", "roles/bigquery.dataEditor"}
+	bigtableDeleters        = []string{"roles/owner", "roles/editor", "roles/bigtable.admin"}
+	spannerDeleters         = []string{"roles/owner", "roles/editor", "roles/spanner.admin", "roles/spanner.databaseAdmin"}
+	filestoreDeleters       = []string{"roles/owner", "roles/editor", "roles/file.editor"}
+)
+
+// timeTravel: a deleted BigQuery table or dataset can be restored within the dataset's
+// time travel window (max_time_travel_hours, 168 by default): an undo window, not a
+// recovery point. https://cloud.google.com/bigquery/docs/time-travel
+func timeTravel(n *Node, hours float64) {
+	n.Res.SetAttr(graph.AttrRestoreWindow, strconv.FormatFloat(hours, 'f', -1, 64)+"h")
+}
+
+func init() {
+	register(map[string]*TypeInfo{
+		"google_bigquery_dataset": {
+			// delete_contents_on_destroy is Terraform's own: without it terraform destroy
+			// refuses a dataset that has tables; the API's delete with deleteContents does not.
+			Kind: graph.Database, Doc: googleDocs + "bigquery_dataset", Read: true,
+			Attrs: []string{"dataset_id", "max_time_travel_hours", "delete_contents_on_destroy", "location"},
+			Keys:  []string{"dataset_id"}, Names: []string{"dataset_id"},
+			Setup: func(b *Builder, n *Node) {
+				h, _ := n.In.Num("max_time_travel_hours", 168)
+				timeTravel(n, h)
+				n.Res.SetAttr("terraform_delete_contents_on_destroy", boolStr(b.Safeguard(n, "delete_contents_on_destroy", false, true)))
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) { b.googleTarget(n, n.Res, bigqueryDatasetDeleters, "") },
+		},
+		"google_bigquery_table": {
+			// deletion_protection (default true) is Terraform's own guard.
+			Kind: graph.Database, Doc: googleDocs + "bigquery_table",
+			Attrs: []string{"dataset_id", "table_id", "deletion_protection"},
+			Names: []string{"table_id"},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr("terraform_deletion_protection", boolStr(b.Safeguard(n, "deletion_protection", true, false)))
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				h := 168.0
+				for _, d := range b.FindAttr(n, "dataset_id", "google_bigquery_dataset") {
+					if d.In.Str("project") != "" && n.In.Str("project") != "" && d.In.Str("project") != n.In.Str("project") {
+						continue
+					}
+					b.Edge(d.Res, graph.Contains, n.Res, "deleting a dataset with its contents deletes its tables")
+					h, _ = d.In.Num("max_time_travel_hours", 168)
+					break
+				}
+				timeTravel(n, h)
+				b.googleTarget(n, n.Res, bigqueryTableDeleters, "")
+			},
+		},
+		"google_bigtable_instance": {
+			// deletion_protection (default true) is Terraform's own guard; deleting an instance
+			// deletes its tables and their backups (backups live in a cluster of the instance).
+			// https://cloud.google.com/bigtable/docs/backups
+			Kind: graph.Database, Doc: googleDocs + "bigtable_instance",
+			Attrs: []string{"deletion_protection"},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr("terraform_deletion_protection", boolStr(b.Safeguard(n, "deletion_protection", true, false)))
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) { b.googleTarget(n, n.Res, bigtableDeleters, "") },
+		},
+		"google_spanner_instance": {
+			// An instance holds its databases and their backups ("the backup resides in the
+			// same instance ... as its source database"): deleting it deletes both.
+			// https://cloud.google.com/spanner/docs/backup
+			Kind: graph.Service, Doc: googleDocs + "spanner_instance", Read: true,
+			Link: func(b *Builder, n *Node) { b.googleTarget(n, n.Res, spannerDeleters, "") },
+		},
+		"google_spanner_database": {
+			// enable_drop_protection is the API's guard; deletion_protection (default true) is
+			// Terraform's. version_retention_period is point-in-time recovery, part of the
+			// database. https://cloud.google.com/spanner/docs/prevent-database-deletion
+			Kind: graph.Database, Doc: googleDocs + "spanner_database",
+			Attrs: []string{"instance", "enable_drop_protection", "deletion_protection", "version_retention_period"},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(b.Safeguard(n, "enable_drop_protection", false, false)))
+				n.Res.SetAttr("terraform_deletion_protection", boolStr(b.Safeguard(n, "deletion_protection", true, false)))
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				if i := linkFirst(b, n, "instance", "google_spanner_instance"); i != nil {
+					b.Edge(i.Res, graph.Contains, n.Res, "deleting an instance deletes its databases")
+				}
+				b.googleTarget(n, n.Res, spannerDeleters, "")
+			},
+		},
+		"google_filestore_instance": {
+			// Filestore backups are separate resources that outlive the instance.
+			// https://cloud.google.com/filestore/docs/backups
+			Kind: graph.Volume, Doc: googleDocs + "filestore_instance",
+			Attrs: []string{"deletion_protection_enabled", "tier"},
+			Setup: func(b *Builder, n *Node) {
+				n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(b.Safeguard(n, "deletion_protection_enabled", false, false)))
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) { b.googleTarget(n, n.Res, filestoreDeleters, "") },
+		},
+		"google_filestore_backup": {
+			Kind: graph.Backup, Doc: googleDocs + "filestore_backup",
+			Attrs: []string{"source_instance", "create_time"},
+			Setup: func(b *Builder, n *Node) { createdAt(n, "create_time") },
+			Link: func(b *Builder, n *Node) {
+				for _, i := range b.FindAttr(n, "source_instance", "google_filestore_instance") {
+					b.Edge(n.Res, graph.BacksUp, i.Res, "Filestore backup: kept when the instance is deleted")
+				}
+				b.googleTarget(n, n.Res, filestoreDeleters, "")
+			},
+		},
+	})
+}
