@@ -98,7 +98,11 @@ func (s *Source) build(ctx context.Context, g *graph.Graph, info *graph.SourceIn
 		}
 		if reach == nil {
 			tok.SetAttr(graph.AttrReach, UnknownReach)
-			tok.SetAttr(graph.AttrReachHint, "the provider was not asked, or could not answer: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)")
+			hint := "the provider was not asked, or could not answer: run with --probe to ask it, read-only, or give the state that manages the key (--tfstate)"
+			if c.typ.Hint != "" {
+				hint = c.typ.Hint
+			}
+			tok.SetAttr(graph.AttrReachHint, hint)
 			info.Counts["reach_unknown"]++
 			if n := info.Counts["reach_unknown"]; n <= maxListed {
 				log.Warn("workdir: credential found, reach unknown", "at", c.where(results), "credential", c.typ.What)

@@ -15,6 +15,7 @@ type credType struct {
 	Type     string // the token resource's Type
 	What     string // for people: "Railway account or workspace token"
 	Role     role   // how it combines with neighbours (AWS key ID + secret)
+	Hint     string // how to learn its reach when --probe cannot ask (graph.AttrReachHint)
 }
 
 type role int
@@ -38,6 +39,12 @@ var (
 	awsSTSKeyID    = credType{Provider: "aws", Type: "aws_sts_credentials", What: "AWS temporary credentials", Role: roleAWSKeyID}
 	awsSecret      = credType{Provider: "aws", Type: "aws_iam_access_key", What: "AWS secret access key", Role: roleAWSSecret}
 	awsSession     = credType{Provider: "aws", Type: "aws_sts_credentials", What: "AWS session token", Role: roleAWSSession}
+	// Supabase reads SUPABASE_ACCESS_TOKEN (a Management API token, "sbp_…": a classic one
+	// carries its user's whole account); Neon's CLI and API clients read NEON_API_KEY
+	// ("napi_…": personal and organization keys never expire and can delete every project
+	// they see). docs/supabase.md, docs/neon.md.
+	supabaseToken = credType{Provider: "supabase", Type: "supabase.AccessToken", What: "Supabase access token (Management API)", Hint: "run bulkhead audit --supabase with SUPABASE_ACCESS_TOKEN set to it (read-only) to learn what it can delete"}
+	neonKey       = credType{Provider: "neon", Type: "neon.ApiKey", What: "Neon API key", Hint: "run bulkhead audit --neon with NEON_API_KEY set to it (read-only) to learn what it can delete"}
 )
 
 // byName maps a normalised variable name (upper case, letters and digits only) to a type.
@@ -51,6 +58,8 @@ var byName = map[string]credType{
 	"SECRETKEY":           awsSecret, // Terraform's aws provider argument
 	"AWSSESSIONTOKEN":     awsSession,
 	"AWSSECURITYTOKEN":    awsSession,
+	"SUPABASEACCESSTOKEN": supabaseToken,
+	"NEONAPIKEY":          neonKey,
 }
 
 // AWS access key IDs: AKIA (long-lived IAM user key), ASIA (temporary STS credentials).
@@ -58,6 +67,10 @@ var byName = map[string]credType{
 var (
 	awsKeyIDValue  = regexp.MustCompile(`^(?:AKIA|ASIA)[A-Z2-7]{16}$`)
 	awsSecretValue = regexp.MustCompile(`^[A-Za-z0-9/+=]{40}$`)
+	// Token shapes the discoverers document: "sbp_" + hex (classic) or "sbp_oauth_"/scoped
+	// forms; "napi_" + key material.
+	supabaseTokenValue = regexp.MustCompile(`^sbp_[0-9a-zA-Z_]{20,}$`)
+	neonKeyValue       = regexp.MustCompile(`^napi_[0-9a-zA-Z]{20,}$`)
 )
 
 func normName(k string) string {
@@ -74,6 +87,12 @@ func normName(k string) string {
 // own knowledge says nothing about it (the detector may still flag it).
 func typeOf(fk FileKind, a assign.Assignment) (credType, bool) {
 	v := strings.TrimSpace(a.Value)
+	switch {
+	case supabaseTokenValue.MatchString(v):
+		return supabaseToken, true
+	case neonKeyValue.MatchString(v):
+		return neonKey, true
+	}
 	if awsKeyIDValue.MatchString(v) {
 		if strings.HasPrefix(v, "ASIA") {
 			return awsSTSKeyID, true
