@@ -48,6 +48,9 @@ func TestRuleFixtures(t *testing.T) {
 		{"bh002_rds_selection_tag_mismatch", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},
 		{"bh003_staging_key", "BH003", true, "aws:aws_iam_access_key:aws_iam_access_key.ci", "exposed in staging"},
 		{"bh003_describe_only", "BH003", false, "", ""},
+		// issue 14: a role GitHub Actions assumes from pull requests is a credential exposed there.
+		{"bh003_oidc_pull_request", "BH003", true, "aws:oidc_role:token.actions.githubusercontent.com:aws_iam_role.ci", "exposed in GitHub Actions pull requests of acme/shop"},
+		{"bh003_oidc_production_env", "BH003", false, "", ""},
 		{"bh004_key_deletes_db", "BH004", true, "aws:aws_iam_access_key:aws_iam_access_key.ops", "all 2 of its recovery points"},
 		{"bh004_key_vs_locked_vault", "BH004", false, "", ""},
 		{"bh004_google_project_role", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "can destroy 2 production data resources"},

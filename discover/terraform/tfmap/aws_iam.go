@@ -108,6 +108,7 @@ func (b *Builder) awsCredentials() {
 	}
 	b.aws.index()
 	ev := &grantEval{b: b, memo: map[string]*grantScope{}, nodes: map[string]*graph.Resource{}}
+	defer b.oidcRoles(ev) // roles CI assumes are credentials too (aws_oidc.go)
 	byUser := map[*Node]*keyAuthority{}
 	for _, k := range b.nodes {
 		if k.In.Type != "aws_iam_access_key" || k.Res == nil {

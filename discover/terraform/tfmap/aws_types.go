@@ -454,7 +454,7 @@ func init() {
 			Attrs: []string{"plan_id", "resources", "selection_tag", "not_resources"}, Link: backupSelectionLink},
 		// An access key's purpose and exposure come from its user's tags (awsCredentials).
 		"aws_iam_user":   {Kind: graph.Principal, Doc: awsDocs + "iam_user", Attrs: []string{"force_destroy"}, TagsRead: true},
-		"aws_iam_role":   {Kind: graph.Principal, Doc: awsDocs + "iam_role"},
+		"aws_iam_role":   {Kind: graph.Principal, Doc: awsDocs + "iam_role", Attrs: []string{"assume_role_policy"}, Read: true}, // the credential pass reads its trust policy (aws_oidc.go)
 		"aws_iam_group":  {Kind: graph.Principal, Doc: awsDocs + "iam_group"},
 		"aws_iam_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_policy", Attrs: []string{"policy"}, Read: true},
 		"aws_iam_user_policy": {Kind: graph.Policy, Doc: awsDocs + "iam_user_policy", Attrs: []string{"user", "policy"},
