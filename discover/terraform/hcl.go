@@ -2,10 +2,12 @@ package terraform
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,8 +16,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -52,35 +52,77 @@ func (e *ConfigError) Error() string {
 // are bounded too (internal/hclguard).
 var MaxConfigFileSize = input.TFFile
 
-// maxModuleDepth bounds how deep local module calls are followed.
+// maxModuleDepth bounds how deep module calls are followed.
 const maxModuleDepth = 8
 
-// ReadConfig reads the .tf files of dir (and of the local modules they call) into b:
-// resources with their literal attributes, references between resources (as Ref values
-// and depends_on), and each block's source range.
-func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder) (map[string]*hcl.File, error) {
-	p := hclparse.NewParser()
-	if err := readModule(ctx, p, dir, "", b, 0); err != nil {
-		return p.Files(), err
-	}
-	return p.Files(), nil
+// ConfigOptions are the inputs of a configuration besides its directory.
+type ConfigOptions struct {
+	// VarFiles are variable files read after terraform.tfvars and *.auto.tfvars, in order,
+	// as terraform's -var-file (later files win).
+	VarFiles []string
 }
 
-func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *tfmap.Builder, depth int) error {
-	if err := ctx.Err(); err != nil {
+// Config is what ReadConfig read: the parsed files (for diagnostics) and, by resource
+// address, the meta-arguments whose value could not be resolved ("count", "for_each",
+// "module.db count"): each such block stands for one instance and findings say so.
+type Config struct {
+	Files      map[string]*hcl.File
+	Unresolved map[string][]string
+}
+
+// ReadConfig reads the .tf files of dir (and of the modules they call that are on disk)
+// into b, evaluating what is statically known (variables, locals, count, for_each, module
+// inputs): resources with their attributes, references between resources (as Ref values
+// and depends_on), and each block's source range.
+func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOptions) (*Config, error) {
+	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles,
+		cfg: &Config{Unresolved: map[string][]string{}}}
+	r.manifest = readManifest(dir)
+	err := r.module(dir, "", "", nil, 0, nil)
+	r.cfg.Files = r.p.Files()
+	return r.cfg, err
+}
+
+// cfgReader reads one configuration: the root module and the modules it calls.
+type cfgReader struct {
+	ctx       context.Context
+	p         *hclparse.Parser
+	b         *tfmap.Builder
+	root      string
+	varFiles  []string
+	manifest  map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
+	cfg       *Config
+	instances int
+	noModules bool // ParseConfigFile: module calls are counted, not followed
+}
+
+// errNoModule is a module directory with no .tf files.
+var errNoModule = errors.New("no .tf files")
+
+// module reads the module in dir. module is its address prefix ("" for the root, else
+// module.db or module.db[0]), key its manifest key (db.sub); inputs are the call's
+// arguments (nil for the root, whose variables come from tfvars files); note is a
+// the meta-arguments of calling blocks that could not be resolved ("module.db count").
+func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value, depth int, notes []string) error {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 && depth == 0 {
+	single := false
+	if len(files) == 0 {
 		st, serr := os.Stat(dir)
 		switch {
+		case depth > 0 && (serr != nil || !st.IsDir()):
+			return errNoModule
 		case serr != nil:
 			return serr
 		case !st.IsDir():
-			files = []string{dir} // a single .tf file
+			files, single = []string{dir}, true // a single .tf file
+		case depth > 0:
+			return errNoModule
 		default:
 			return fmt.Errorf("%w: no .tf files in %s", tfmap.ErrNotTerraform, dir)
 		}
@@ -102,7 +144,7 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 			diags = append(diags, d...)
 			continue
 		}
-		file, d := p.ParseHCL(src, f)
+		file, d := r.p.ParseHCL(src, f)
 		diags = append(diags, d...)
 		if file == nil {
 			continue
@@ -112,8 +154,26 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 		}
 	}
 	if diags.HasErrors() {
-		return &ConfigError{Diags: diags, Files: p.Files()}
+		return &ConfigError{Diags: diags, Files: r.p.Files()}
 	}
+	given := inputs
+	if depth == 0 {
+		var names []string
+		if single {
+			names = r.varFiles
+		} else {
+			names = varFileNames(dir, r.varFiles)
+		}
+		if given, err = readVarFiles(r.p, names); err != nil {
+			return err
+		}
+	}
+	s := newScope(bodies, resolveVars(variables(bodies), given))
+	return r.blocks(bodies, dir, module, key, s.ctx(), depth, notes)
+}
+
+// blocks reads the resource, data and module blocks of a module's bodies.
+func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
 	for _, body := range bodies {
 		for _, blk := range body.Blocks {
 			switch blk.Type {
@@ -121,20 +181,30 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 				if len(blk.Labels) != 2 {
 					continue
 				}
-				b.Add(configInstance(blk, module))
-			case "module":
-				if depth >= maxModuleDepth || len(blk.Labels) != 1 {
+				insts, unresolved := expand(blk.Body, ctx)
+				if len(insts) == 0 {
+					r.b.Count("disabled_by_count", 1)
 					continue
 				}
-				src, ok := literalString(blk.Body.Attributes["source"])
-				if !ok || !(strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")) {
-					continue // registry and remote modules are not fetched
+				for _, inst := range insts {
+					if r.instances++; r.instances > maxInstances {
+						return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+					}
+					in := configInstance(blk, module, inst)
+					own := slices.Clone(notes)
+					if unresolved != "" {
+						own = append(own, unresolved)
+					}
+					if len(own) > 0 {
+						r.cfg.Unresolved[in.Address] = own
+					}
+					r.b.Add(in)
 				}
-				child := "module." + blk.Labels[0]
-				if module != "" {
-					child = module + "." + child
+			case "module":
+				if len(blk.Labels) != 1 {
+					continue
 				}
-				if err := readModule(ctx, p, filepath.Join(dir, src), child, b, depth+1); err != nil {
+				if err := r.call(blk, dir, module, key, ctx, depth, notes); err != nil {
 					return err
 				}
 			}
@@ -143,7 +213,102 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 	return nil
 }
 
+// moduleMeta are a module block's own arguments, not the module's inputs.
+var moduleMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
+
+// call reads a module call: each of its instances, with its inputs as the module's
+// variables. A module whose source is not on disk (a registry or git module that
+// terraform init has not fetched, or a local path with no .tf files) is counted as not
+// understood, never dropped silently.
+func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
+	name := blk.Labels[0]
+	childKey := name
+	if key != "" {
+		childKey = key + "." + name
+	}
+	insts, unresolved := expand(blk.Body, ctx)
+	if len(insts) == 0 {
+		r.b.Count("disabled_modules", 1)
+		return nil
+	}
+	addr := "module." + name
+	if module != "" {
+		addr = module + "." + addr
+	}
+	notUnderstood := func() {
+		r.b.Count("modules_not_understood", 1)
+		r.b.Count("modules_not_understood."+addr, 1)
+	}
+	src, _ := literalString(blk.Body.Attributes["source"])
+	var childDir string
+	switch {
+	case r.noModules || depth >= maxModuleDepth:
+	case strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../"):
+		childDir = filepath.Join(dir, src)
+	case r.manifest[childKey] != "":
+		childDir = r.manifest[childKey]
+	}
+	if childDir == "" {
+		notUnderstood()
+		return nil
+	}
+	childNotes := slices.Clone(notes)
+	if unresolved != "" {
+		childNotes = append(childNotes, addr+" "+unresolved)
+	}
+	for _, inst := range insts {
+		if r.instances++; r.instances > maxInstances {
+			return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+		}
+		inputs := map[string]cty.Value{}
+		for n, a := range blk.Body.Attributes {
+			if moduleMeta[n] {
+				continue
+			}
+			v, d := a.Expr.Value(inst.ctx)
+			if d.HasErrors() {
+				v = cty.DynamicVal
+			}
+			inputs[n] = v
+		}
+		childAddr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, inst.key)
+		err := r.module(childDir, childAddr, childKey, inputs, depth+1, childNotes)
+		if errors.Is(err, errNoModule) {
+			notUnderstood()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readManifest reads .terraform/modules/modules.json, where terraform init records the
+// directory of each module it fetched (registry, git), so those are read as local ones.
+func readManifest(root string) map[string]string {
+	data, err := input.ReadAll(filepath.Join(root, ".terraform", "modules", "modules.json"), input.TFFile)
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Modules []struct{ Key, Dir string }
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, e := range m.Modules {
+		if e.Key == "" || e.Dir == "" || filepath.IsAbs(e.Dir) {
+			continue
+		}
+		out[e.Key] = filepath.Join(root, e.Dir)
+	}
+	return out
+}
+
 // ParseConfigFile reads one .tf file's source into b (the fuzz target's entry point).
+// Module calls are counted, not followed.
 func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
 	if d := hclguard.Diagnose(src, filename); d != nil {
 		return &ConfigError{Diags: d}
@@ -156,12 +321,10 @@ func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
 	if !ok {
 		return nil
 	}
-	for _, blk := range body.Blocks {
-		if (blk.Type == "resource" || blk.Type == "data") && len(blk.Labels) == 2 {
-			b.Add(configInstance(blk, ""))
-		}
-	}
-	return nil
+	r := &cfgReader{ctx: context.Background(), b: b, cfg: &Config{Unresolved: map[string][]string{}}, noModules: true}
+	bodies := []*hclsyntax.Body{body}
+	s := newScope(bodies, resolveVars(variables(bodies), nil))
+	return r.blocks(bodies, "", "", "", s.ctx(), 0, nil)
 }
 
 func literalString(a *hclsyntax.Attribute) (string, bool) {
@@ -175,26 +338,21 @@ func literalString(a *hclsyntax.Attribute) (string, bool) {
 	return v.AsString(), true
 }
 
-var evalCtx = &hcl.EvalContext{Functions: map[string]function.Function{
-	"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
-	"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "format": stdlib.FormatFunc,
-	"join": stdlib.JoinFunc, "concat": stdlib.ConcatFunc, "merge": stdlib.MergeFunc,
-	"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-}}
-
 // metaArgs are Terraform's own arguments, not the resource's.
 var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true, "lifecycle": true}
 
-func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
+// configInstance is one instance of a resource or data block, its attributes evaluated in
+// the instance's context (the module's variables and locals, count.index or each).
+func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.Instance {
 	mode := tfmap.Managed
 	if blk.Type == "data" {
 		mode = tfmap.Data
 	}
-	in := &tfmap.Instance{Module: module, Mode: mode, Type: blk.Labels[0], Name: blk.Labels[1], Unknown: map[string]bool{}}
+	in := &tfmap.Instance{Module: module, Mode: mode, Type: blk.Labels[0], Name: blk.Labels[1], Index: inst.key, Unknown: map[string]bool{}}
 	r := blk.Range()
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
-	in.Address = in.ResourceAddress()
-	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "")
+	in.Address = tfmap.InstanceAddress(module, mode, in.Type, in.Name, inst.key)
+	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx)
 	deps := map[string]bool{}
 	hclsyntax.VisitAll(blk.Body, func(n hclsyntax.Node) hcl.Diagnostics {
 		if e, ok := n.(hclsyntax.Expression); ok {
@@ -206,14 +364,9 @@ func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
 		}
 		return nil
 	})
-	if c, ok := blk.Body.Attributes["count"]; ok {
-		in.Attrs["count"] = exprText(c.Expr)
-	}
-	if _, ok := blk.Body.Attributes["for_each"]; ok {
-		in.Attrs["for_each"] = "for_each"
-	}
+	self := in.ResourceAddress()
 	for d := range deps {
-		if d != in.Address {
+		if d != self {
 			in.DependsOn = append(in.DependsOn, d)
 		}
 	}
@@ -222,19 +375,12 @@ func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
 	return in
 }
 
-func exprText(e hclsyntax.Expression) string {
-	v, d := e.Value(evalCtx)
-	if !d.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
-		return v.AsBigFloat().String()
-	}
-	return "?"
-}
-
-// bodyValues converts a block body's literal attributes and nested blocks to the JSON
-// shapes state uses. Non-literal values become Ref (a single reference) or are marked
-// unknown under their path ("versioning.0.enabled"); prefix is the body's own path, "" for
+// bodyValues converts a block body's attributes and nested blocks to the JSON shapes
+// state uses, evaluated in ctx. A single reference to a resource becomes a Ref; a value
+// that cannot be resolved is marked unknown under its path ("versioning.0.enabled"), and
+// so is a dynamic block whose for_each is unknown; prefix is the body's own path, "" for
 // the resource block.
-func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string) map[string]any {
+func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext) map[string]any {
 	top := prefix == ""
 	out := map[string]any{}
 	for name, a := range body.Attributes {
@@ -244,23 +390,40 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 		if tfmap.IsSecretAttr(typ, name) {
 			continue
 		}
-		if v, ok := exprValue(a.Expr); ok {
+		if v, ok := exprValue(a.Expr, ctx); ok {
 			out[name] = v
 		} else {
 			unknown[prefix+name] = true
 		}
 	}
 	for _, blk := range body.Blocks {
-		if top && (blk.Type == "lifecycle" || blk.Type == "dynamic" || blk.Type == "provisioner" || blk.Type == "connection") {
+		if top && (blk.Type == "lifecycle" || blk.Type == "provisioner" || blk.Type == "connection") {
+			continue
+		}
+		if blk.Type == "dynamic" {
+			label, bodies, ctxs, ok := dynamicBlocks(blk, ctx)
+			if label == "" {
+				continue
+			}
+			if !ok {
+				unknown[prefix+label] = true
+				continue
+			}
+			for i, b := range bodies {
+				l, _ := out[label].([]any)
+				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i]))
+			}
 			continue
 		}
 		l, _ := out[blk.Type].([]any)
-		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+"."))
+		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx))
 	}
 	return out
 }
 
-func exprValue(e hclsyntax.Expression) (any, bool) {
+// exprValue is an expression's value in ctx, when it is wholly known. A single reference
+// to a resource is a Ref; references to variables, locals, count and each are evaluated.
+func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext) (any, bool) {
 	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}".
 	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
 		e = w.Wrapped
@@ -269,12 +432,11 @@ func exprValue(e hclsyntax.Expression) (any, bool) {
 		if ref, ok := refOf(s.Traversal); ok {
 			return ref, true
 		}
-		return nil, false
 	}
 	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
 		var out []any
 		for _, x := range t.Exprs {
-			v, ok := exprValue(x)
+			v, ok := exprValue(x, ctx)
 			if !ok {
 				return nil, false
 			}
@@ -282,7 +444,10 @@ func exprValue(e hclsyntax.Expression) (any, bool) {
 		}
 		return out, true
 	}
-	v, d := e.Value(evalCtx)
+	if ctx == nil {
+		ctx = evalCtx
+	}
+	v, d := e.Value(ctx)
 	if d.HasErrors() || !v.IsWhollyKnown() {
 		return nil, false
 	}
