@@ -392,6 +392,8 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 		}
 		if v, ok := exprValue(a.Expr, ctx); ok {
 			out[name] = v
+		} else if v, ok := partialMap(a.Expr, ctx, unknown, prefix+name); ok {
+			out[name] = v
 		} else {
 			unknown[prefix+name] = true
 		}
@@ -452,6 +454,39 @@ func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext) (any, bool) {
 		return nil, false
 	}
 	return ctyToGo(v), true
+}
+
+// partialMap is a map or object value some of whose entries are unknown (tags =
+// merge(var.tags, { Name = random_pet.this.id })): the known entries, with each unknown
+// one marked under its path (tags.Name), so that a known Environment tag still gives the
+// tier. A list with unknown elements stays unknown as a whole: reading the known elements
+// alone would understate it.
+func partialMap(e hclsyntax.Expression, ctx *hcl.EvalContext, unknown map[string]bool, path string) (any, bool) {
+	if ctx == nil {
+		return nil, false
+	}
+	v, d := e.Value(ctx)
+	if d.HasErrors() || !v.IsKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+		return nil, false
+	}
+	return partialGo(v, path, unknown), true
+}
+
+func partialGo(v cty.Value, path string, unknown map[string]bool) map[string]any {
+	out := map[string]any{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, x := it.Element()
+		p := path + "." + k.AsString()
+		switch {
+		case x.IsWhollyKnown():
+			out[k.AsString()] = ctyToGo(x)
+		case x.IsKnown() && !x.IsNull() && (x.Type().IsMapType() || x.Type().IsObjectType()):
+			out[k.AsString()] = partialGo(x, p, unknown)
+		default:
+			unknown[p] = true
+		}
+	}
+	return out
 }
 
 func ctyToGo(v cty.Value) any {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -30,27 +31,81 @@ import (
 // each. Whatever cannot be resolved is cty.DynamicVal (unknown), so an expression that uses
 // it is unknown too and its attribute is recorded as unresolved, never read as the
 // provider's default. Functions are the pure ones whose go-cty implementation matches
-// Terraform's; a call of any other function is unknown. try and can are left out on
-// purpose: with resources unknown here they would pick their fallback, a value Terraform
-// would not.
-var functions = map[string]function.Function{
-	"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
-	"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "title": stdlib.TitleFunc,
-	"format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc,
-	"join": stdlib.JoinFunc, "split": stdlib.SplitFunc, "concat": stdlib.ConcatFunc,
-	"merge": stdlib.MergeFunc, "keys": stdlib.KeysFunc, "values": stdlib.ValuesFunc,
-	"length": stdlib.LengthFunc, "contains": stdlib.ContainsFunc, "coalesce": stdlib.CoalesceFunc,
-	"compact": stdlib.CompactFunc, "distinct": stdlib.DistinctFunc, "flatten": stdlib.FlattenFunc,
-	"zipmap": stdlib.ZipmapFunc, "range": stdlib.RangeFunc, "substr": stdlib.SubstrFunc,
-	"trimspace": stdlib.TrimSpaceFunc, "trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc,
-	"chomp": stdlib.ChompFunc, "min": stdlib.MinFunc, "max": stdlib.MaxFunc, "abs": stdlib.AbsoluteFunc,
-	"ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "setunion": stdlib.SetUnionFunc,
-	"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-	"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)), "tostring": stdlib.MakeToFunc(cty.String),
-	"tonumber": stdlib.MakeToFunc(cty.Number), "tobool": stdlib.MakeToFunc(cty.Bool),
-	"setproduct": stdlib.SetProductFunc, "element": stdlib.ElementFunc, "slice": stdlib.SliceFunc,
-	"reverse": stdlib.ReverseListFunc, "sort": stdlib.SortFunc,
-}
+// Terraform's; every other Terraform function (file, templatefile, cidrsubnet, timestamp,
+// sensitive, …) returns unknown rather than failing, so that try and can never take their
+// fallback because of something bulkhead does not evaluate, and resources are unknown
+// values for the same reason (scope.ctx).
+var functions = func() map[string]function.Function {
+	fs := map[string]function.Function{
+		"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
+		"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "title": stdlib.TitleFunc,
+		"format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc,
+		"join": stdlib.JoinFunc, "split": stdlib.SplitFunc, "concat": stdlib.ConcatFunc,
+		"merge": stdlib.MergeFunc, "keys": stdlib.KeysFunc, "values": stdlib.ValuesFunc,
+		"length": lengthFunc, "contains": stdlib.ContainsFunc, "coalesce": stdlib.CoalesceFunc,
+		"coalescelist": stdlib.CoalesceListFunc, "lookup": stdlib.LookupFunc,
+		"compact": stdlib.CompactFunc, "distinct": stdlib.DistinctFunc, "flatten": stdlib.FlattenFunc,
+		"zipmap": stdlib.ZipmapFunc, "range": stdlib.RangeFunc, "substr": stdlib.SubstrFunc,
+		"trim": stdlib.TrimFunc, "trimspace": stdlib.TrimSpaceFunc, "trimprefix": stdlib.TrimPrefixFunc,
+		"trimsuffix": stdlib.TrimSuffixFunc, "chomp": stdlib.ChompFunc, "strrev": stdlib.ReverseFunc,
+		"regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
+		"min": stdlib.MinFunc, "max": stdlib.MaxFunc, "abs": stdlib.AbsoluteFunc, "signum": stdlib.SignumFunc,
+		"ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "pow": stdlib.PowFunc, "log": stdlib.LogFunc,
+		"parseint": stdlib.ParseIntFunc, "chunklist": stdlib.ChunklistFunc,
+		"setunion": stdlib.SetUnionFunc, "setintersection": stdlib.SetIntersectionFunc,
+		"setsubtract": stdlib.SetSubtractFunc, "setproduct": stdlib.SetProductFunc,
+		"element": stdlib.ElementFunc, "slice": stdlib.SliceFunc, "reverse": stdlib.ReverseListFunc, "sort": stdlib.SortFunc,
+		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)), "tostring": stdlib.MakeToFunc(cty.String),
+		"tonumber": stdlib.MakeToFunc(cty.Number), "tobool": stdlib.MakeToFunc(cty.Bool),
+		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+	}
+	for _, name := range strings.Fields(unevaluated) {
+		if _, ok := fs[name]; !ok {
+			fs[name] = unknownFunc
+		}
+	}
+	return fs
+}()
+
+// unevaluated are Terraform's other functions (Terraform 1.x): reading files, the clock,
+// randomness, hashes, networks, or behaviour that differs from go-cty's. Each returns unknown.
+const unevaluated = `startswith endswith strcontains replace templatestring
+alltrue anytrue index list map matchkeys one sum transpose base64decode base64encode base64gzip
+csvdecode textdecodebase64 textencodebase64 urlencode yamldecode yamlencode abspath dirname
+pathexpand basename file fileexists fileset filebase64 templatefile formatdate plantimestamp
+timeadd timecmp timestamp base64sha256 base64sha512 bcrypt filebase64sha256 filebase64sha512
+filemd5 filesha1 filesha256 filesha512 md5 rsadecrypt sha1 sha256 sha512 uuid uuidv5 cidrhost
+cidrnetmask cidrsubnet cidrsubnets ephemeralasnull issensitive nonsensitive sensitive type`
+
+// unknownFunc stands for a function bulkhead does not evaluate: its result is unknown.
+var unknownFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+	Type:     function.StaticReturnType(cty.DynamicPseudoType),
+	Impl:     func([]cty.Value, cty.Type) (cty.Value, error) { return cty.DynamicVal, nil },
+})
+
+// lengthFunc is Terraform's length: of a collection, or of a string in characters.
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		t := args[0].Type()
+		if t == cty.String || t == cty.DynamicPseudoType || t.IsCollectionType() || t.IsTupleType() || t.IsObjectType() {
+			return cty.Number, nil
+		}
+		return cty.NilType, errors.New("argument must be a string, a collection type, or a structural type")
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v := args[0]
+		if !v.IsKnown() {
+			return cty.UnknownVal(cty.Number), nil
+		}
+		if v.Type() == cty.String {
+			return stdlib.Strlen(v)
+		}
+		return stdlib.Length(v)
+	},
+})
 
 // evalCtx is the context of an expression outside any module scope (a module source).
 var evalCtx = &hcl.EvalContext{Functions: functions}
