@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -261,5 +262,41 @@ func TestModuleExample(t *testing.T) {
 		if r.Type == "aws_dynamodb_table" {
 			t.Errorf("create = false: table %s still there", r.ID)
 		}
+	}
+}
+
+// TestEvalBounds: functions whose result can outgrow their arguments are refused past a
+// bound, so a hostile configuration cannot make bulkhead build a huge value: the value is
+// unknown, and a count that uses it leaves one instance, noted as unresolved.
+func TestEvalBounds(t *testing.T) {
+	src := []byte(`locals {
+  big  = range(100000000)
+  prod = setproduct(range(1000), range(1000))
+  pair = setproduct(["a", "b"], ["x"])
+}
+resource "aws_s3_bucket" "keyed" {
+  for_each = toset([for x in local.pair : join("-", x)])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "huge" {
+  count = length(local.big) + length(local.prod)
+}
+`)
+	b := tfmap.NewBuilder(tfmap.Options{Source: SourceConfig, Target: "bounds"})
+	if err := ParseConfigFile(src, "main.tf", b); err != nil {
+		t.Fatal(err)
+	}
+	g, err := b.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range g.Resources() {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	want := []string{`aws:aws_s3_bucket:aws_s3_bucket.huge`, `aws:aws_s3_bucket:aws_s3_bucket.keyed["a-x"]`, `aws:aws_s3_bucket:aws_s3_bucket.keyed["b-x"]`}
+	if !slices.Equal(ids, want) {
+		t.Errorf("resources %q, want %q", ids, want)
 	}
 }

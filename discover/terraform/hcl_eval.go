@@ -45,7 +45,7 @@ var functions = func() map[string]function.Function {
 		"length": lengthFunc, "contains": stdlib.ContainsFunc, "coalesce": stdlib.CoalesceFunc,
 		"coalescelist": stdlib.CoalesceListFunc, "lookup": stdlib.LookupFunc,
 		"compact": stdlib.CompactFunc, "distinct": stdlib.DistinctFunc, "flatten": stdlib.FlattenFunc,
-		"zipmap": stdlib.ZipmapFunc, "range": stdlib.RangeFunc, "substr": stdlib.SubstrFunc,
+		"zipmap": stdlib.ZipmapFunc, "range": rangeFunc, "substr": stdlib.SubstrFunc,
 		"trim": stdlib.TrimFunc, "trimspace": stdlib.TrimSpaceFunc, "trimprefix": stdlib.TrimPrefixFunc,
 		"trimsuffix": stdlib.TrimSuffixFunc, "chomp": stdlib.ChompFunc, "strrev": stdlib.ReverseFunc,
 		"regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
@@ -53,7 +53,7 @@ var functions = func() map[string]function.Function {
 		"ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "pow": stdlib.PowFunc, "log": stdlib.LogFunc,
 		"parseint": stdlib.ParseIntFunc, "chunklist": stdlib.ChunklistFunc,
 		"setunion": stdlib.SetUnionFunc, "setintersection": stdlib.SetIntersectionFunc,
-		"setsubtract": stdlib.SetSubtractFunc, "setproduct": stdlib.SetProductFunc,
+		"setsubtract": stdlib.SetSubtractFunc, "setproduct": setproductFunc,
 		"element": stdlib.ElementFunc, "slice": stdlib.SliceFunc, "reverse": stdlib.ReverseListFunc, "sort": stdlib.SortFunc,
 		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)), "tostring": stdlib.MakeToFunc(cty.String),
@@ -84,6 +84,62 @@ var unknownFunc = function.New(&function.Spec{
 	Type:     function.StaticReturnType(cty.DynamicPseudoType),
 	Impl:     func([]cty.Value, cty.Type) (cty.Value, error) { return cty.DynamicVal, nil },
 })
+
+// maxGenerated bounds the elements range and setproduct may make: they are the functions
+// whose result can be far larger than their arguments (Terraform caps range at 1024 too).
+const maxGenerated = 1024
+
+// rangeFunc is range, refused past maxGenerated elements (the value is then unknown).
+var rangeFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "params", Type: cty.Number},
+	Type:     function.StaticReturnType(cty.List(cty.Number)),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		var f [3]float64
+		f[2] = 1
+		switch len(args) {
+		case 1:
+			f[1], _ = args[0].AsBigFloat().Float64()
+		case 2, 3:
+			for i, a := range args {
+				f[i], _ = a.AsBigFloat().Float64()
+			}
+		default:
+			return cty.NilVal, errors.New("range takes one to three arguments")
+		}
+		if f[2] == 0 || (f[1]-f[0])/f[2] > maxGenerated {
+			return cty.NilVal, fmt.Errorf("range of more than %d elements is not evaluated", maxGenerated)
+		}
+		return stdlib.Range(args...)
+	},
+})
+
+// setproductFunc is setproduct, refused when the product would pass maxExpand elements.
+var setproductFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "sets", Type: cty.DynamicPseudoType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return stdlib.SetProductFunc.ReturnType(typesOf(args))
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		n := 1
+		for _, a := range args {
+			if !a.IsKnown() || a.IsNull() || !a.CanIterateElements() {
+				return stdlib.SetProduct(args...)
+			}
+			if n *= max(a.LengthInt(), 1); n > maxExpand {
+				return cty.NilVal, fmt.Errorf("setproduct of more than %d elements is not evaluated", maxExpand)
+			}
+		}
+		return stdlib.SetProduct(args...)
+	},
+})
+
+func typesOf(args []cty.Value) []cty.Type {
+	out := make([]cty.Type, len(args))
+	for i, a := range args {
+		out[i] = a.Type()
+	}
+	return out
+}
 
 // lengthFunc is Terraform's length: of a collection, or of a string in characters.
 var lengthFunc = function.New(&function.Spec{
