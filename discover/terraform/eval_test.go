@@ -300,3 +300,55 @@ resource "aws_s3_bucket" "huge" {
 		t.Errorf("resources %q, want %q", ids, want)
 	}
 }
+
+// TestPolicyReferences (issue 14): a reference inside a policy (Resource =
+// aws_db_instance.main.arn in jsonencode, or in a data "aws_iam_policy_document") resolves
+// to the referenced resource: the key may delete that database (BH004) and its reach is
+// known (no BH009). A policy naming another database gives no reach to the production one,
+// and a policy with a value bulkhead does not resolve stays unreadable (BH009).
+func TestPolicyReferences(t *testing.T) {
+	const db, key = "aws:aws_db_instance:aws_db_instance.main", "aws:aws_iam_access_key:aws_iam_access_key.ops"
+	for _, dir := range []string{"policy_ref", "policy_doc"} {
+		t.Run(dir, func(t *testing.T) {
+			_, rep := loadEval(t, dir)
+			if f := finding(rep, "BH004", key); f == nil {
+				t.Errorf("no BH004 on %s", key)
+			}
+			if f := finding(rep, "BH009", key); f != nil {
+				t.Errorf("BH009: %s", f.Message)
+			}
+		})
+	}
+	t.Run("bucket by reference", func(t *testing.T) {
+		g, _ := loadEval(t, "policy_ref")
+		reach := map[string]bool{}
+		for _, e := range g.Edges() {
+			if e.Kind == graph.ScopedTo {
+				reach[e.From+" "+e.To] = true
+			}
+		}
+		if !reach["aws:aws_iam_access_key:aws_iam_access_key.logs aws:aws_s3_bucket:aws_s3_bucket.logs"] {
+			t.Errorf("key logs may not delete the bucket its policy names: %v", reach)
+		}
+		if reach["aws:aws_iam_access_key:aws_iam_access_key.ops aws:aws_s3_bucket:aws_s3_bucket.logs"] {
+			t.Errorf("key ops may delete the bucket: s3:DeleteBucket on its objects (/*) does not cover it")
+		}
+	})
+	t.Run("policy_other", func(t *testing.T) {
+		g, rep := loadEval(t, "policy_other")
+		if f := finding(rep, "BH004", key); f != nil {
+			t.Errorf("BH004 on the key that may delete only the staging database: %s", f.Message)
+		}
+		if f := finding(rep, "BH009", key); f != nil {
+			t.Errorf("BH009 on a key whose policy names a resource by reference: %s", f.Message)
+		}
+		for _, e := range g.Edges() {
+			if e.From == key && e.To == db {
+				t.Errorf("edge %v to the production database", e)
+			}
+		}
+		if f := finding(rep, "BH009", "aws:aws_iam_access_key:aws_iam_access_key.ci"); f == nil {
+			t.Errorf("no BH009 on the key whose policy uses .id (not resolved)")
+		}
+	})
+}

@@ -174,6 +174,7 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 
 // blocks reads the resource, data and module blocks of a module's bodies.
 func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
+	var pv map[string]cty.Value // policyVars, made when the module has a policy
 	for _, body := range bodies {
 		for _, blk := range body.Blocks {
 			switch blk.Type {
@@ -189,6 +190,13 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 				for _, inst := range insts {
 					if r.instances++; r.instances > maxInstances {
 						return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+					}
+					if policyTypes[blk.Labels[0]] && blk.Type == "resource" {
+						if pv == nil {
+							pv = policyVars(bodies, module, ctx)
+						}
+						inst.pctx = inst.ctx.NewChild()
+						inst.pctx.Variables = pv
 					}
 					in := configInstance(blk, module, inst)
 					own := slices.Clone(notes)
@@ -353,6 +361,13 @@ func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.I
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
 	in.Address = tfmap.InstanceAddress(module, mode, in.Type, in.Name, inst.key)
 	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx)
+	if a, ok := blk.Body.Attributes["policy"]; ok && inst.pctx != nil {
+		// An IAM policy that names resources by reference (hcl_policy.go).
+		if v, d := a.Expr.Value(inst.pctx); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+			in.Attrs["policy"] = v.AsString()
+			delete(in.Unknown, "policy")
+		}
+	}
 	deps := map[string]bool{}
 	hclsyntax.VisitAll(blk.Body, func(n hclsyntax.Node) hcl.Diagnostics {
 		if e, ok := n.(hclsyntax.Expression); ok {

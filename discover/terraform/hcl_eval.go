@@ -411,8 +411,9 @@ func newScope(bodies []*hclsyntax.Body, vars map[string]cty.Value) *scope {
 // instance is one instance a resource or module block stands for: its key (nil, an int
 // for count, a string for for_each) and the context its expressions are evaluated in.
 type instance struct {
-	key any
-	ctx *hcl.EvalContext
+	key  any
+	ctx  *hcl.EvalContext
+	pctx *hcl.EvalContext // for the policy attribute of an IAM policy type (hcl_policy.go)
 }
 
 // expand returns the instances of a block: none for count = 0 or an empty for_each, one

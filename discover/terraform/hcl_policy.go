@@ -1,0 +1,203 @@
+package terraform
+
+import (
+	"encoding/json"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+)
+
+// References inside IAM policies. A policy written in configuration names what it covers
+// by reference (Resource = aws_s3_bucket.web.arn, "${aws_s3_bucket.web.arn}/*", or a
+// data "aws_iam_policy_document" block); the ARN is known only after apply. The policy
+// attributes of the IAM policy types are evaluated with each resource's arn standing for
+// itself as tfmap.PolicyRef text ("${aws_s3_bucket.web.arn}"), which the mapping resolves
+// to the resource it names, and with each aws_iam_policy_document's json built from its
+// statement blocks. Any other attribute of a resource, or a document bulkhead cannot build,
+// leaves the policy unknown, as before.
+
+// policyTypes are the types whose policy attribute is an IAM policy document.
+var policyTypes = map[string]bool{"aws_iam_policy": true, "aws_iam_user_policy": true, "aws_iam_group_policy": true, "aws_iam_role_policy": true}
+
+// policyVars are the variables a policy attribute of a module sees besides the module's
+// own: every resource type of the module as an object of its blocks, each with its arn,
+// and data, with the module's aws_iam_policy_document documents.
+func policyVars(bodies []*hclsyntax.Body, module string, ctx *hcl.EvalContext) map[string]cty.Value {
+	types := map[string]map[string]cty.Value{}
+	dataTypes := map[string]bool{}
+	var docs []*hclsyntax.Block
+	for _, body := range bodies {
+		for _, blk := range body.Blocks {
+			if len(blk.Labels) != 2 {
+				continue
+			}
+			if blk.Type == "data" {
+				dataTypes[blk.Labels[0]] = true
+				if blk.Labels[0] == "aws_iam_policy_document" {
+					docs = append(docs, blk)
+				}
+				continue
+			}
+			if blk.Type != "resource" {
+				continue
+			}
+			if types[blk.Labels[0]] == nil {
+				types[blk.Labels[0]] = map[string]cty.Value{}
+			}
+			types[blk.Labels[0]][blk.Labels[1]] = refValue(blk, module, ctx)
+		}
+	}
+	out := map[string]cty.Value{}
+	for t, names := range types {
+		out[t] = cty.ObjectVal(names)
+	}
+	if len(dataTypes) == 0 {
+		return out
+	}
+	// Documents see the resources' arns (and the module's variables) but not each other:
+	// one that includes another (source_policy_documents) is not built.
+	pctx := ctx.NewChild()
+	pctx.Variables = out
+	data := map[string]cty.Value{}
+	for t := range dataTypes {
+		data[t] = cty.DynamicVal
+	}
+	if len(docs) > 0 {
+		built := map[string]cty.Value{}
+		for _, blk := range docs {
+			built[blk.Labels[1]] = cty.DynamicVal
+			if _, counted := blk.Body.Attributes["count"]; counted {
+				continue
+			}
+			if _, each := blk.Body.Attributes["for_each"]; each {
+				continue
+			}
+			if doc, ok := policyDocument(blk.Body, pctx); ok {
+				built[blk.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"json": cty.StringVal(doc)})
+			}
+		}
+		data["aws_iam_policy_document"] = cty.ObjectVal(built)
+	}
+	out["data"] = cty.ObjectVal(data)
+	return out
+}
+
+// refValue is a resource block as a policy sees it: an object with its arn, a tuple of
+// them for a known count, an object of them by key for a known for_each, else unknown.
+func refValue(blk *hclsyntax.Block, module string, ctx *hcl.EvalContext) cty.Value {
+	_, counted := blk.Body.Attributes["count"]
+	_, each := blk.Body.Attributes["for_each"]
+	insts, unresolved := expand(blk.Body, ctx)
+	if unresolved != "" {
+		return cty.DynamicVal
+	}
+	arn := func(key any) cty.Value {
+		addr := tfmap.InstanceAddress(module, tfmap.Managed, blk.Labels[0], blk.Labels[1], key)
+		return cty.ObjectVal(map[string]cty.Value{"arn": cty.StringVal(tfmap.PolicyRef(addr))})
+	}
+	switch {
+	case counted:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal
+		}
+		var l []cty.Value
+		for _, in := range insts {
+			l = append(l, arn(in.key))
+		}
+		return cty.TupleVal(l)
+	case each:
+		m := map[string]cty.Value{}
+		for _, in := range insts {
+			m[in.key.(string)] = arn(in.key)
+		}
+		return cty.ObjectVal(m)
+	}
+	return arn(nil)
+}
+
+// policyDocument builds the JSON of a data "aws_iam_policy_document" from its statement
+// blocks, as the provider does, when every value in them is known. Principals do not
+// matter to an identity policy and are left out; a condition block makes its statement
+// conditional.
+func policyDocument(body *hclsyntax.Body, ctx *hcl.EvalContext) (string, bool) {
+	for name := range body.Attributes {
+		if name != "version" && name != "policy_id" {
+			return "", false // source_policy_documents, override_policy_documents, …
+		}
+	}
+	type statement struct {
+		Sid         string              `json:"Sid,omitempty"`
+		Effect      string              `json:"Effect"`
+		Action      []string            `json:"Action,omitempty"`
+		NotAction   []string            `json:"NotAction,omitempty"`
+		Resource    []string            `json:"Resource,omitempty"`
+		NotResource []string            `json:"NotResource,omitempty"`
+		Condition   map[string][]string `json:"Condition,omitempty"`
+	}
+	doc := struct {
+		Version   string      `json:"Version"`
+		Statement []statement `json:"Statement"`
+	}{Version: "2012-10-17"}
+	for _, blk := range body.Blocks {
+		if blk.Type != "statement" {
+			return "", false // a dynamic statement
+		}
+		s := statement{Effect: "Allow"}
+		str := func(name string, dst *string) bool {
+			a, ok := blk.Body.Attributes[name]
+			if !ok {
+				return true
+			}
+			v, d := a.Expr.Value(ctx)
+			if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+				return false
+			}
+			*dst = v.AsString()
+			return true
+		}
+		list := func(name string, dst *[]string) bool {
+			a, ok := blk.Body.Attributes[name]
+			if !ok {
+				return true
+			}
+			v, d := a.Expr.Value(ctx)
+			if d.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+				return false
+			}
+			for it := v.ElementIterator(); it.Next(); {
+				_, x := it.Element()
+				if x.IsNull() || x.Type() != cty.String {
+					return false
+				}
+				*dst = append(*dst, x.AsString())
+			}
+			return true
+		}
+		if !str("sid", &s.Sid) || !str("effect", &s.Effect) || !list("actions", &s.Action) || !list("not_actions", &s.NotAction) ||
+			!list("resources", &s.Resource) || !list("not_resources", &s.NotResource) {
+			return "", false
+		}
+		for _, c := range blk.Body.Blocks {
+			switch c.Type {
+			case "condition":
+				// Which condition does not matter, only that there is one.
+				if s.Condition == nil {
+					s.Condition = map[string][]string{}
+				}
+				s.Condition["condition"] = []string{"set in configuration"}
+			case "principals", "not_principals":
+			default:
+				return "", false // a dynamic block
+			}
+		}
+		doc.Statement = append(doc.Statement, s)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
