@@ -178,7 +178,8 @@ const maxInstances = 200000
 type variable struct {
 	def       cty.Value
 	hasDef    bool
-	ty        cty.Type // cty.DynamicPseudoType when the block gives no type bulkhead reads
+	ty        cty.Type           // cty.DynamicPseudoType when the block gives no type bulkhead reads
+	defaults  *typeexpr.Defaults // optional(type, default) attributes of ty
 	sensitive bool
 	nullable  bool
 }
@@ -198,8 +199,8 @@ func variables(bodies []*hclsyntax.Body) map[string]*variable {
 				}
 			}
 			if a, ok := blk.Body.Attributes["type"]; ok {
-				if ty, diags := typeexpr.TypeConstraint(a.Expr); !diags.HasErrors() {
-					v.ty = ty
+				if ty, defs, diags := typeexpr.TypeConstraintWithDefaults(a.Expr); !diags.HasErrors() {
+					v.ty, v.defaults = ty, defs
 				}
 			}
 			if a, ok := blk.Body.Attributes["sensitive"]; ok {
@@ -241,6 +242,9 @@ func resolveVars(decls map[string]*variable, given map[string]cty.Value) map[str
 			continue
 		}
 		if d.ty != cty.DynamicPseudoType && v.IsKnown() {
+			if d.defaults != nil {
+				v = d.defaults.Apply(v)
+			}
 			c, err := convert.Convert(v, d.ty)
 			if err != nil {
 				out[name] = cty.DynamicVal

@@ -68,21 +68,48 @@ func policyVars(bodies []*hclsyntax.Body, module string, ctx *hcl.EvalContext) m
 	if len(docs) > 0 {
 		built := map[string]cty.Value{}
 		for _, blk := range docs {
-			built[blk.Labels[1]] = cty.DynamicVal
-			if _, counted := blk.Body.Attributes["count"]; counted {
-				continue
-			}
-			if _, each := blk.Body.Attributes["for_each"]; each {
-				continue
-			}
-			if doc, ok := policyDocument(blk.Body, pctx); ok {
-				built[blk.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"json": cty.StringVal(doc)})
-			}
+			built[blk.Labels[1]] = docValue(blk, pctx)
 		}
 		data["aws_iam_policy_document"] = cty.ObjectVal(built)
 	}
 	out["data"] = cty.ObjectVal(data)
 	return out
+}
+
+// docValue is a data "aws_iam_policy_document" block as a policy sees it: an object with
+// its json (unknown when it cannot be built), a tuple of them for a known count, an object
+// of them by key for a known for_each.
+func docValue(blk *hclsyntax.Block, ctx *hcl.EvalContext) cty.Value {
+	_, counted := blk.Body.Attributes["count"]
+	_, each := blk.Body.Attributes["for_each"]
+	insts, unresolved := expand(blk.Body, ctx)
+	if unresolved != "" {
+		return cty.DynamicVal
+	}
+	one := func(in instance) cty.Value {
+		if doc, ok := policyDocument(blk.Body, in.ctx); ok {
+			return cty.ObjectVal(map[string]cty.Value{"json": cty.StringVal(doc)})
+		}
+		return cty.DynamicVal
+	}
+	switch {
+	case counted:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal
+		}
+		var l []cty.Value
+		for _, in := range insts {
+			l = append(l, one(in))
+		}
+		return cty.TupleVal(l)
+	case each:
+		m := map[string]cty.Value{}
+		for _, in := range insts {
+			m[in.key.(string)] = one(in)
+		}
+		return cty.ObjectVal(m)
+	}
+	return one(insts[0])
 }
 
 // refValue is a resource block as a policy sees it: an object with its arn, a tuple of
@@ -119,13 +146,20 @@ func refValue(blk *hclsyntax.Block, module string, ctx *hcl.EvalContext) cty.Val
 }
 
 // policyDocument builds the JSON of a data "aws_iam_policy_document" from its statement
-// blocks, as the provider does, when every value in them is known. Principals do not
-// matter to an identity policy and are left out; a condition block makes its statement
-// conditional.
+// blocks (dynamic ones expanded), as the provider does, when every value in them is known.
+// Principals do not matter to an identity policy and are left out; a condition block, or a
+// dynamic one bulkhead cannot expand, makes its statement conditional. A document that
+// merges others (source_policy_documents, override_policy_documents) is built only when
+// those are empty.
 func policyDocument(body *hclsyntax.Body, ctx *hcl.EvalContext) (string, bool) {
-	for name := range body.Attributes {
-		if name != "version" && name != "policy_id" {
-			return "", false // source_policy_documents, override_policy_documents, …
+	for name, a := range body.Attributes {
+		switch name {
+		case "version", "policy_id", "count", "for_each", "provider", "depends_on":
+			continue
+		}
+		v, d := a.Expr.Value(ctx)
+		if d.HasErrors() || !v.IsKnown() || !(v.IsNull() || v.CanIterateElements() && v.LengthInt() == 0) {
+			return "", false
 		}
 	}
 	type statement struct {
@@ -141,30 +175,56 @@ func policyDocument(body *hclsyntax.Body, ctx *hcl.EvalContext) (string, bool) {
 		Version   string      `json:"Version"`
 		Statement []statement `json:"Statement"`
 	}{Version: "2012-10-17"}
+	var bodies []*hclsyntax.Body
+	var ctxs []*hcl.EvalContext
 	for _, blk := range body.Blocks {
-		if blk.Type != "statement" {
-			return "", false // a dynamic statement
+		switch {
+		case blk.Type == "statement":
+			bodies, ctxs = append(bodies, blk.Body), append(ctxs, ctx)
+		case blk.Type == "dynamic" && len(blk.Labels) == 1 && blk.Labels[0] == "statement":
+			_, bs, cs, ok := dynamicBlocks(blk, ctx)
+			if !ok {
+				return "", false
+			}
+			bodies, ctxs = append(bodies, bs...), append(ctxs, cs...)
+		default:
+			return "", false
 		}
+	}
+	for i, sb := range bodies {
+		sctx := ctxs[i]
 		s := statement{Effect: "Allow"}
 		str := func(name string, dst *string) bool {
-			a, ok := blk.Body.Attributes[name]
+			a, ok := sb.Attributes[name]
 			if !ok {
 				return true
 			}
-			v, d := a.Expr.Value(ctx)
-			if d.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+			v, d := a.Expr.Value(sctx)
+			if d.HasErrors() || !v.IsKnown() {
+				return false
+			}
+			if v.IsNull() {
+				return true
+			}
+			if v.Type() != cty.String {
 				return false
 			}
 			*dst = v.AsString()
 			return true
 		}
 		list := func(name string, dst *[]string) bool {
-			a, ok := blk.Body.Attributes[name]
+			a, ok := sb.Attributes[name]
 			if !ok {
 				return true
 			}
-			v, d := a.Expr.Value(ctx)
-			if d.HasErrors() || !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+			v, d := a.Expr.Value(sctx)
+			if d.HasErrors() || !v.IsWhollyKnown() {
+				return false
+			}
+			if v.IsNull() {
+				return true
+			}
+			if !v.CanIterateElements() {
 				return false
 			}
 			for it := v.ElementIterator(); it.Next(); {
@@ -180,18 +240,25 @@ func policyDocument(body *hclsyntax.Body, ctx *hcl.EvalContext) (string, bool) {
 			!list("resources", &s.Resource) || !list("not_resources", &s.NotResource) {
 			return "", false
 		}
-		for _, c := range blk.Body.Blocks {
-			switch c.Type {
-			case "condition":
-				// Which condition does not matter, only that there is one.
-				if s.Condition == nil {
-					s.Condition = map[string][]string{}
+		conditional := false
+		for _, c := range sb.Blocks {
+			switch {
+			case c.Type == "condition":
+				conditional = true
+			case c.Type == "principals" || c.Type == "not_principals":
+			case c.Type == "dynamic" && len(c.Labels) == 1 && (c.Labels[0] == "principals" || c.Labels[0] == "not_principals"):
+			case c.Type == "dynamic" && len(c.Labels) == 1 && c.Labels[0] == "condition":
+				// Which condition does not matter, only whether there is one; one bulkhead
+				// cannot expand may be there.
+				if _, bs, _, ok := dynamicBlocks(c, sctx); !ok || len(bs) > 0 {
+					conditional = true
 				}
-				s.Condition["condition"] = []string{"set in configuration"}
-			case "principals", "not_principals":
 			default:
-				return "", false // a dynamic block
+				return "", false
 			}
+		}
+		if conditional {
+			s.Condition = map[string][]string{"condition": {"set in configuration"}}
 		}
 		doc.Statement = append(doc.Statement, s)
 	}
