@@ -252,7 +252,7 @@ func TestModuleExample(t *testing.T) {
 		t.Errorf("basic example: %s %s: %s", f.Rule, f.Resource, f.Message)
 	}
 
-	g, rep = loadEval(t, "dynamodb_call")
+	_, rep = loadEval(t, "dynamodb_call")
 	id := "aws:aws_dynamodb_table:module.orders.aws_dynamodb_table.this[0]"
 	if f := finding(rep, "BH005", id); f == nil {
 		t.Errorf("production table: no BH005 on %s", id)
