@@ -1,7 +1,9 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -351,4 +353,25 @@ func TestPolicyReferences(t *testing.T) {
 			t.Errorf("no BH009 on the key whose policy uses .id (not resolved)")
 		}
 	})
+}
+
+// TestVariableSecretsNeverRead: the canary values of a sensitive variable and of one named
+// db_password, given in terraform.tfvars, appear nowhere in the snapshot or the report.
+func TestVariableSecretsNeverRead(t *testing.T) {
+	g, rep := loadEval(t, "secrets")
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintln(&buf, f.Message, f.Detail)
+	}
+	for _, canary := range []string{"canary-db-password-7f3a", "canary-sensitive-label-91c2"} {
+		if bytes.Contains(buf.Bytes(), []byte(canary)) {
+			t.Errorf("%s appears in the snapshot or findings", canary)
+		}
+	}
+	if db := byAddress(g)["aws_db_instance.orders"]; db == nil || db.Tier != graph.Production {
+		t.Errorf("the database or its tier is lost: %+v", db)
+	}
 }
