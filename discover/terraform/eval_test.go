@@ -375,3 +375,16 @@ func TestVariableSecretsNeverRead(t *testing.T) {
 		t.Errorf("the database or its tier is lost: %+v", db)
 	}
 }
+
+// TestModuleManifest: a registry module fetched by terraform init is read from the
+// directory .terraform/modules/modules.json gives; one whose directory is outside the
+// configuration is not followed and is counted as not understood.
+func TestModuleManifest(t *testing.T) {
+	g, _ := loadEval(t, "manifest")
+	if r := byAddress(g)["module.remote.aws_dynamodb_table.this[0]"]; r == nil || r.Name != "orders" || r.Tier != graph.Production {
+		t.Errorf("module.remote: %+v", r)
+	}
+	if c := g.Sources[0].Counts; c["modules_not_understood.module.unfetched"] != 1 || c["modules_not_understood"] != 1 {
+		t.Errorf("counts %v", c)
+	}
+}

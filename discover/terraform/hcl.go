@@ -294,6 +294,7 @@ func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl
 
 // readManifest reads .terraform/modules/modules.json, where terraform init records the
 // directory of each module it fetched (registry, git), so those are read as local ones.
+// A directory outside the configuration's own is ignored.
 func readManifest(root string) map[string]string {
 	data, err := input.ReadAll(filepath.Join(root, ".terraform", "modules", "modules.json"), input.TFFile)
 	if err != nil {
@@ -307,7 +308,7 @@ func readManifest(root string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, e := range m.Modules {
-		if e.Key == "" || e.Dir == "" || filepath.IsAbs(e.Dir) {
+		if e.Key == "" || e.Dir == "" || !filepath.IsLocal(e.Dir) {
 			continue
 		}
 		out[e.Key] = filepath.Join(root, e.Dir)
