@@ -388,3 +388,24 @@ func TestModuleManifest(t *testing.T) {
 		t.Errorf("counts %v", c)
 	}
 }
+
+// TestWorkspace: terraform.workspace is the --tf-workspace given, else unknown.
+func TestWorkspace(t *testing.T) {
+	dir := filepath.Join("testdata", "eval", "workspace")
+	for ws, want := range map[string]string{"staging": "staging", "": ""} {
+		g, err := LoadConfig(context.Background(), dir, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := byAddress(g)["aws_s3_bucket.data"]
+		if r == nil {
+			t.Fatal("no aws_s3_bucket.data")
+		}
+		if want != "" && (r.Tier != graph.Staging || !strings.Contains(r.TierWhy, "tag Environment")) {
+			t.Errorf("workspace %q: tier %s (%s), want staging from the tag", ws, r.Tier, r.TierWhy)
+		}
+		if want == "" && strings.Contains(r.TierWhy, "tag") {
+			t.Errorf("no workspace: tier %s (%s) from a tag that is unknown", r.Tier, r.TierWhy)
+		}
+	}
+}

@@ -60,6 +60,9 @@ type ConfigOptions struct {
 	// VarFiles are variable files read after terraform.tfvars and *.auto.tfvars, in order,
 	// as terraform's -var-file (later files win).
 	VarFiles []string
+	// Workspace is terraform.workspace (--tf-workspace); unknown when empty, since the
+	// configuration may be applied in any workspace.
+	Workspace string
 }
 
 // Config is what ReadConfig read: the parsed files (for diagnostics) and, by resource
@@ -75,7 +78,7 @@ type Config struct {
 // inputs): resources with their attributes, references between resources (as Ref values
 // and depends_on), and each block's source range.
 func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOptions) (*Config, error) {
-	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles,
+	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace,
 		cfg: &Config{Unresolved: map[string][]string{}}}
 	r.manifest = readManifest(dir)
 	err := r.module(dir, "", "", nil, 0, nil)
@@ -90,6 +93,7 @@ type cfgReader struct {
 	b         *tfmap.Builder
 	root      string
 	varFiles  []string
+	workspace string
 	manifest  map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
 	cfg       *Config
 	instances int
@@ -168,7 +172,7 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 			return err
 		}
 	}
-	s := newScope(bodies, resolveVars(variables(bodies), given))
+	s := newScope(bodies, resolveVars(variables(bodies), given), r.workspace)
 	return r.blocks(bodies, dir, module, key, s.ctx(), depth, notes)
 }
 
@@ -332,7 +336,7 @@ func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
 	}
 	r := &cfgReader{ctx: context.Background(), b: b, cfg: &Config{Unresolved: map[string][]string{}}, noModules: true}
 	bodies := []*hclsyntax.Body{body}
-	s := newScope(bodies, resolveVars(variables(bodies), nil))
+	s := newScope(bodies, resolveVars(variables(bodies), nil), "")
 	return r.blocks(bodies, "", "", "", s.ctx(), 0, nil)
 }
 

@@ -332,7 +332,8 @@ func sortedAttrNames(attrs hcl.Attributes) []string {
 type scope struct {
 	vars   map[string]cty.Value
 	locals map[string]cty.Value
-	types  []string // the resource types the module declares
+	types  []string  // the resource types the module declares
+	tf     cty.Value // terraform: its workspace when the source names one, else unknown
 }
 
 // ctx is the module's context. Resources, data sources, module outputs, path and
@@ -344,6 +345,9 @@ func (s *scope) ctx() *hcl.EvalContext {
 	for _, r := range append([]string{"data", "module", "path", "terraform", "self"}, s.types...) {
 		v[r] = cty.DynamicVal
 	}
+	if s.tf != cty.NilVal {
+		v["terraform"] = s.tf
+	}
 	return &hcl.EvalContext{Functions: functions, Variables: v}
 }
 
@@ -351,8 +355,11 @@ func (s *scope) ctx() *hcl.EvalContext {
 // once the locals it uses are, round after round until none is left or no more can be
 // (a cycle, which stays unknown). A local that fails to evaluate (it uses a resource, a
 // module output, an unsupported function) is unknown.
-func newScope(bodies []*hclsyntax.Body, vars map[string]cty.Value) *scope {
+func newScope(bodies []*hclsyntax.Body, vars map[string]cty.Value, workspace string) *scope {
 	s := &scope{vars: vars, locals: map[string]cty.Value{}}
+	if workspace != "" {
+		s.tf = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(workspace)})
+	}
 	pending := map[string]hclsyntax.Expression{}
 	types := map[string]bool{}
 	for _, body := range bodies {

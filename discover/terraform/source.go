@@ -174,6 +174,9 @@ func LoadConfig(ctx context.Context, dir, workspace string) (*graph.Graph, error
 // not be resolved stands for one instance, and its resource says so (graph.AttrUnresolved).
 func LoadConfigWith(ctx context.Context, dir, workspace string, opts ConfigOptions) (*graph.Graph, error) {
 	b := tfmap.NewBuilder(tfmap.Options{Source: SourceConfig, Target: dir, Workspace: workspace})
+	if opts.Workspace == "" {
+		opts.Workspace = workspace
+	}
 	cfg, err := ReadConfig(ctx, dir, b, opts)
 	if err != nil {
 		var ce *ConfigError
