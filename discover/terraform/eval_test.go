@@ -336,6 +336,15 @@ func TestPolicyReferences(t *testing.T) {
 			t.Errorf("key ops may delete the bucket: s3:DeleteBucket on its objects (/*) does not cover it")
 		}
 	})
+	t.Run("policy_deny", func(t *testing.T) {
+		_, rep := loadEval(t, "policy_deny")
+		if f := finding(rep, "BH004", "aws:aws_iam_access_key:aws_iam_access_key.guarded"); f != nil {
+			t.Errorf("key denied the database by reference: %s", f.Message)
+		}
+		if f := finding(rep, "BH004", "aws:aws_iam_access_key:aws_iam_access_key.spared"); f == nil {
+			t.Errorf("key spared by a NotResource deny by reference: no BH004")
+		}
+	})
 	t.Run("policy_other", func(t *testing.T) {
 		g, rep := loadEval(t, "policy_other")
 		if f := finding(rep, "BH004", key); f != nil {

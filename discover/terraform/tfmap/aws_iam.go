@@ -212,6 +212,29 @@ func parsePolicyRef(pattern string) (addr, suffix string, ok bool) {
 	return pattern[2:i], pattern[i+len(".arn}"):], true
 }
 
+func hasPolicyRef(patterns []string) bool {
+	for _, p := range patterns {
+		if _, _, ok := parsePolicyRef(p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// refDenies reports whether a Deny statement's Resource patterns that name a resource by
+// reference cover target ti for action.
+func (ev *grantEval) refDenies(d *Statement, action string, ti int32) bool {
+	if !d.actionMatches(ev.b.aws.lower[action]) {
+		return false
+	}
+	for _, p := range d.Resources {
+		if addr, suffix, ok := parsePolicyRef(p); ok && slices.Contains(ev.refCandidates(action, addr, suffix), ti) {
+			return true
+		}
+	}
+	return false
+}
+
 // refCandidates are the targets of action that a pattern naming the resource at addr
 // covers: with the resource's ARN known, the pattern with it in place; else the targets
 // from that block whose ARN (registered relative to the block's unknown one: "" for the
@@ -266,7 +289,10 @@ func (ev *grantEval) user(u *Node) *keyAuthority {
 			continue
 		}
 		for i := range p.doc.Statements {
-			if s := &p.doc.Statements[i]; !s.Allow && !s.Conditional {
+			// A Deny whose NotResource names a resource by reference (PolicyRef) is not
+			// counted: which ARNs it spares is known only after apply, and counting it
+			// would deny the very resource it spares.
+			if s := &p.doc.Statements[i]; !s.Allow && !s.Conditional && !hasPolicyRef(s.NotResource) {
 				denies = append(denies, s)
 				denyKey.WriteString(statementKey(s, ""))
 				denyKey.WriteByte(1)
@@ -363,7 +389,7 @@ func (ev *grantEval) scope(s *Statement, pattern string, denies []*Statement, de
 			}
 			denied := false
 			for _, d := range denies {
-				if d.matches(action, t.arn) != "" {
+				if d.matches(action, t.arn) != "" || ev.refDenies(d, action, ti) {
 					denied = true
 					break
 				}
