@@ -336,6 +336,15 @@ func TestPolicyReferences(t *testing.T) {
 			t.Errorf("key ops may delete the bucket: s3:DeleteBucket on its objects (/*) does not cover it")
 		}
 	})
+	t.Run("policy_module", func(t *testing.T) {
+		_, rep := loadEval(t, "policy_module")
+		if f := finding(rep, "BH004", key); f == nil || !strings.Contains(f.Message, "ledger") {
+			t.Errorf("no BH004 on the key whose policy names the module's database: %v", f)
+		}
+		if f := finding(rep, "BH009", key); f != nil {
+			t.Errorf("BH009: %s", f.Message)
+		}
+	})
 	t.Run("policy_deny", func(t *testing.T) {
 		_, rep := loadEval(t, "policy_deny")
 		if f := finding(rep, "BH004", "aws:aws_iam_access_key:aws_iam_access_key.guarded"); f != nil {

@@ -97,7 +97,10 @@ type cfgReader struct {
 	manifest  map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
 	cfg       *Config
 	instances int
-	noModules bool // ParseConfigFile: module calls are counted, not followed
+	// outputEvals counts module instances evaluated for their outputs (moduleOutputs),
+	// bounded as instances are.
+	outputEvals int
+	noModules   bool // ParseConfigFile: module calls are counted, not followed
 }
 
 // errNoModule is a module directory with no .tf files.
@@ -105,60 +108,15 @@ var errNoModule = errors.New("no .tf files")
 
 // module reads the module in dir. module is its address prefix ("" for the root, else
 // module.db or module.db[0]), key its manifest key (db.sub); inputs are the call's
-// arguments (nil for the root, whose variables come from tfvars files); note is a
-// the meta-arguments of calling blocks that could not be resolved ("module.db count").
+// arguments (nil for the root, whose variables come from tfvars files); notes are the
+// meta-arguments of calling blocks that could not be resolved ("module.db count").
 func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value, depth int, notes []string) error {
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	bodies, single, err := r.parse(dir, depth)
 	if err != nil {
 		return err
-	}
-	single := false
-	if len(files) == 0 {
-		st, serr := os.Stat(dir)
-		switch {
-		case depth > 0 && (serr != nil || !st.IsDir()):
-			return errNoModule
-		case serr != nil:
-			return serr
-		case !st.IsDir():
-			files, single = []string{dir}, true // a single .tf file
-		case depth > 0:
-			return errNoModule
-		default:
-			return fmt.Errorf("%w: no .tf files in %s", tfmap.ErrNotTerraform, dir)
-		}
-	}
-	sort.Strings(files)
-	var diags hcl.Diagnostics
-	var bodies []*hclsyntax.Body
-	for _, f := range files {
-		// Read with a bound (a device such as /dev/zero, a FIFO or a huge file is refused),
-		// then check nesting and heredoc sizes before the parser sees it.
-		src, err := input.ReadAll(f, MaxConfigFileSize)
-		if err != nil {
-			if errors.Is(err, input.ErrTooLarge) {
-				return fmt.Errorf("%w: %w; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, err, MaxConfigFileSize>>20)
-			}
-			return err
-		}
-		if d := hclguard.Diagnose(src, f); d != nil {
-			diags = append(diags, d...)
-			continue
-		}
-		file, d := r.p.ParseHCL(src, f)
-		diags = append(diags, d...)
-		if file == nil {
-			continue
-		}
-		if body, ok := file.Body.(*hclsyntax.Body); ok {
-			bodies = append(bodies, body)
-		}
-	}
-	if diags.HasErrors() {
-		return &ConfigError{Diags: diags, Files: r.p.Files()}
 	}
 	given := inputs
 	if depth == 0 {
@@ -198,6 +156,7 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 					if policyTypes[blk.Labels[0]] && blk.Type == "resource" {
 						if pv == nil {
 							pv = policyVars(bodies, module, ctx)
+							pv["module"] = r.moduleOutputs(bodies, dir, module, key, ctx, depth)
 						}
 						inst.pctx = inst.ctx.NewChild()
 						inst.pctx.Variables = pv
@@ -223,6 +182,59 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 		}
 	}
 	return nil
+}
+
+// parse reads and parses the .tf files of a module directory (or, for the root, one
+// file); single reports the latter. A module directory without .tf files is errNoModule.
+func (r *cfgReader) parse(dir string, depth int) (bodies []*hclsyntax.Body, single bool, err error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, false, err
+	}
+	if len(files) == 0 {
+		st, serr := os.Stat(dir)
+		switch {
+		case depth > 0 && (serr != nil || !st.IsDir()):
+			return nil, false, errNoModule
+		case serr != nil:
+			return nil, false, serr
+		case !st.IsDir():
+			files, single = []string{dir}, true // a single .tf file
+		case depth > 0:
+			return nil, false, errNoModule
+		default:
+			return nil, false, fmt.Errorf("%w: no .tf files in %s", tfmap.ErrNotTerraform, dir)
+		}
+	}
+	sort.Strings(files)
+	var diags hcl.Diagnostics
+	for _, f := range files {
+		// Read with a bound (a device such as /dev/zero, a FIFO or a huge file is refused),
+		// then check nesting and heredoc sizes before the parser sees it.
+		src, err := input.ReadAll(f, MaxConfigFileSize)
+		if err != nil {
+			if errors.Is(err, input.ErrTooLarge) {
+				return nil, false, fmt.Errorf("%w: %w; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, err, MaxConfigFileSize>>20)
+			}
+			return nil, false, err
+		}
+		if d := hclguard.Diagnose(src, f); d != nil {
+			diags = append(diags, d...)
+			continue
+		}
+		file, d := r.p.ParseHCL(src, f)
+		diags = append(diags, d...)
+		if file == nil {
+			continue
+		}
+		if body, ok := file.Body.(*hclsyntax.Body); ok {
+			bodies = append(bodies, body)
+		}
+	}
+	if diags.HasErrors() {
+		return nil, false, &ConfigError{Diags: diags, Files: r.p.Files()}
+	}
+	return bodies, single, nil
 }
 
 // moduleMeta are a module block's own arguments, not the module's inputs.
@@ -251,15 +263,7 @@ func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl
 		r.b.Count("modules_not_understood", 1)
 		r.b.Count("modules_not_understood."+addr, 1)
 	}
-	src, _ := literalString(blk.Body.Attributes["source"])
-	var childDir string
-	switch {
-	case r.noModules || depth >= maxModuleDepth:
-	case strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../"):
-		childDir = filepath.Join(dir, src)
-	case r.manifest[childKey] != "":
-		childDir = r.manifest[childKey]
-	}
+	childDir := r.childDir(blk, dir, childKey, depth)
 	if childDir == "" {
 		notUnderstood()
 		return nil
@@ -272,19 +276,8 @@ func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl
 		if r.instances++; r.instances > maxInstances {
 			return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
 		}
-		inputs := map[string]cty.Value{}
-		for n, a := range blk.Body.Attributes {
-			if moduleMeta[n] {
-				continue
-			}
-			v, d := a.Expr.Value(inst.ctx)
-			if d.HasErrors() {
-				v = cty.DynamicVal
-			}
-			inputs[n] = v
-		}
 		childAddr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, inst.key)
-		err := r.module(childDir, childAddr, childKey, inputs, depth+1, childNotes)
+		err := r.module(childDir, childAddr, childKey, moduleInputs(blk, inst.ctx), depth+1, childNotes)
 		if errors.Is(err, errNoModule) {
 			notUnderstood()
 			return nil
@@ -294,6 +287,36 @@ func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl
 		}
 	}
 	return nil
+}
+
+// childDir is the directory of a module call's source when it is on disk: a local path,
+// or where terraform init put a registry or git module; "" otherwise.
+func (r *cfgReader) childDir(blk *hclsyntax.Block, dir, childKey string, depth int) string {
+	src, _ := literalString(blk.Body.Attributes["source"])
+	switch {
+	case r.noModules || depth >= maxModuleDepth:
+	case strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../"):
+		return filepath.Join(dir, src)
+	case r.manifest[childKey] != "":
+		return r.manifest[childKey]
+	}
+	return ""
+}
+
+// moduleInputs are a module call's arguments in ctx: the module's variables.
+func moduleInputs(blk *hclsyntax.Block, ctx *hcl.EvalContext) map[string]cty.Value {
+	inputs := map[string]cty.Value{}
+	for n, a := range blk.Body.Attributes {
+		if moduleMeta[n] {
+			continue
+		}
+		v, d := a.Expr.Value(ctx)
+		if d.HasErrors() {
+			v = cty.DynamicVal
+		}
+		inputs[n] = v
+	}
+	return inputs
 }
 
 // readManifest reads .terraform/modules/modules.json, where terraform init records the

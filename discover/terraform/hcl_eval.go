@@ -163,7 +163,7 @@ var lengthFunc = function.New(&function.Spec{
 	},
 })
 
-// evalCtx is the context of an expression outside any module scope (a module source).
+// evalCtx is the context of an expression evaluated outside any module scope: functions only.
 var evalCtx = &hcl.EvalContext{Functions: functions}
 
 // maxExpand bounds the instances one count or for_each makes; past it the block stands for

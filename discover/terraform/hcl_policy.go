@@ -15,8 +15,9 @@ import (
 // data "aws_iam_policy_document" block); the ARN is known only after apply. The policy
 // attributes of the IAM policy types are evaluated with each resource's arn standing for
 // itself as tfmap.PolicyRef text ("${aws_s3_bucket.web.arn}"), which the mapping resolves
-// to the resource it names, and with each aws_iam_policy_document's json built from its
-// statement blocks. Any other attribute of a resource, or a document bulkhead cannot build,
+// to the resource it names, with each aws_iam_policy_document's json built from its
+// statement blocks, and with the outputs of the module calls (module.db.db_instance_arn)
+// evaluated the same way in the called module. Any other attribute of a resource, or a document bulkhead cannot build,
 // leaves the policy unknown, as before.
 
 // policyTypes are the types whose policy attribute is an IAM policy document.
@@ -267,4 +268,91 @@ func policyDocument(body *hclsyntax.Body, ctx *hcl.EvalContext) (string, bool) {
 		return "", false
 	}
 	return string(out), true
+}
+
+// moduleOutputs are the module calls of a module as a policy sees them: each call's
+// outputs, evaluated in the called module with its inputs and its resources' arns
+// (module.db.db_instance_arn), a tuple of them for a known count, an object by key for a
+// known for_each; unknown for a call bulkhead cannot read. A sensitive output is unknown.
+func (r *cfgReader) moduleOutputs(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int) cty.Value {
+	calls := map[string]cty.Value{}
+	for _, body := range bodies {
+		for _, blk := range body.Blocks {
+			if blk.Type != "module" || len(blk.Labels) != 1 {
+				continue
+			}
+			name := blk.Labels[0]
+			calls[name] = cty.DynamicVal
+			childKey := name
+			if key != "" {
+				childKey = key + "." + name
+			}
+			childDir := r.childDir(blk, dir, childKey, depth)
+			if childDir == "" {
+				continue
+			}
+			cbodies, _, err := r.parse(childDir, depth+1)
+			if err != nil {
+				continue
+			}
+			insts, unresolved := expand(blk.Body, ctx)
+			if unresolved != "" {
+				continue
+			}
+			one := func(in instance) cty.Value {
+				if r.outputEvals++; r.outputEvals > maxInstances {
+					return cty.DynamicVal
+				}
+				addr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, in.key)
+				cs := newScope(cbodies, resolveVars(variables(cbodies), moduleInputs(blk, in.ctx)), r.workspace)
+				cctx := cs.ctx()
+				pc := cctx.NewChild()
+				pc.Variables = policyVars(cbodies, addr, cctx)
+				pc.Variables["module"] = r.moduleOutputs(cbodies, childDir, addr, childKey, cctx, depth+1)
+				outs := map[string]cty.Value{}
+				for _, b := range cbodies {
+					for _, o := range b.Blocks {
+						if o.Type != "output" || len(o.Labels) != 1 {
+							continue
+						}
+						outs[o.Labels[0]] = cty.DynamicVal
+						if a, ok := o.Body.Attributes["sensitive"]; ok {
+							if s, d := a.Expr.Value(nil); d.HasErrors() || !s.IsKnown() || s.IsNull() || s.Type() != cty.Bool || s.True() {
+								continue
+							}
+						}
+						if a, ok := o.Body.Attributes["value"]; ok {
+							if v, d := a.Expr.Value(pc); !d.HasErrors() {
+								outs[o.Labels[0]] = v
+							}
+						}
+					}
+				}
+				return cty.ObjectVal(outs)
+			}
+			_, counted := blk.Body.Attributes["count"]
+			_, each := blk.Body.Attributes["for_each"]
+			switch {
+			case counted:
+				var l []cty.Value
+				for _, in := range insts {
+					l = append(l, one(in))
+				}
+				if len(l) == 0 {
+					calls[name] = cty.EmptyTupleVal
+				} else {
+					calls[name] = cty.TupleVal(l)
+				}
+			case each:
+				m := map[string]cty.Value{}
+				for _, in := range insts {
+					m[in.key.(string)] = one(in)
+				}
+				calls[name] = cty.ObjectVal(m)
+			default:
+				calls[name] = one(insts[0])
+			}
+		}
+	}
+	return cty.ObjectVal(calls)
 }
