@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
@@ -425,5 +426,18 @@ func TestWorkspace(t *testing.T) {
 		if want == "" && strings.Contains(r.TierWhy, "tag") {
 			t.Errorf("no workspace: tier %s (%s) from a tag that is unknown", r.Tier, r.TierWhy)
 		}
+	}
+}
+
+// TestSelfCallingModule: a module calling itself with a count is refused with a reason
+// once it passes the bound on module instances, in well under a second per thousand.
+func TestSelfCallingModule(t *testing.T) {
+	start := time.Now()
+	_, err := LoadConfig(context.Background(), filepath.Join("testdata", "eval", "self_call"), "")
+	if err == nil || !strings.Contains(err.Error(), "module instances") {
+		t.Fatalf("error %v, want the bound on module instances", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s", d)
 	}
 }

@@ -52,6 +52,10 @@ func (e *ConfigError) Error() string {
 // are bounded too (internal/hclguard).
 var MaxConfigFileSize = input.TFFile
 
+// maxModuleInstances bounds the module instances one configuration calls (real ones call
+// tens or hundreds).
+const maxModuleInstances = 10000
+
 // maxModuleDepth bounds how deep module calls are followed.
 const maxModuleDepth = 8
 
@@ -88,19 +92,32 @@ func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOp
 
 // cfgReader reads one configuration: the root module and the modules it calls.
 type cfgReader struct {
-	ctx       context.Context
-	p         *hclparse.Parser
-	b         *tfmap.Builder
-	root      string
-	varFiles  []string
-	workspace string
-	manifest  map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
-	cfg       *Config
-	instances int
+	ctx             context.Context
+	p               *hclparse.Parser
+	b               *tfmap.Builder
+	root            string
+	varFiles        []string
+	workspace       string
+	manifest        map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
+	cfg             *Config
+	instances       int
+	moduleInstances int
 	// outputEvals counts module instances evaluated for their outputs (moduleOutputs),
 	// bounded as instances are.
 	outputEvals int
-	noModules   bool // ParseConfigFile: module calls are counted, not followed
+	noModules   bool
+	parsed      map[parsedKey]parsedModule // ParseConfigFile: module calls are counted, not followed
+}
+
+type parsedKey struct {
+	dir   string
+	child bool // read as a called module (a directory without .tf files is errNoModule)
+}
+
+type parsedModule struct {
+	bodies []*hclsyntax.Body
+	single bool
+	err    error
 }
 
 // errNoModule is a module directory with no .tf files.
@@ -187,6 +204,19 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 // parse reads and parses the .tf files of a module directory (or, for the root, one
 // file); single reports the latter. A module directory without .tf files is errNoModule.
 func (r *cfgReader) parse(dir string, depth int) (bodies []*hclsyntax.Body, single bool, err error) {
+	// A module called many times (count, for_each, several calls) is read once.
+	k := parsedKey{dir, depth > 0}
+	if p, ok := r.parsed[k]; ok {
+		return p.bodies, p.single, p.err
+	}
+	defer func() {
+		if r.parsed == nil {
+			r.parsed = map[parsedKey]parsedModule{}
+		}
+		if _, isCfg := err.(*ConfigError); !isCfg {
+			r.parsed[k] = parsedModule{bodies, single, err}
+		}
+	}()
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		return nil, false, err
@@ -275,6 +305,9 @@ func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl
 	for _, inst := range insts {
 		if r.instances++; r.instances > maxInstances {
 			return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+		}
+		if r.moduleInstances++; r.moduleInstances > maxModuleInstances {
+			return fmt.Errorf("%w: the configuration calls more than %d module instances", tfmap.ErrNotTerraform, maxModuleInstances)
 		}
 		childAddr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, inst.key)
 		err := r.module(childDir, childAddr, childKey, moduleInputs(blk, inst.ctx), depth+1, childNotes)

@@ -300,7 +300,7 @@ func (r *cfgReader) moduleOutputs(bodies []*hclsyntax.Body, dir, module, key str
 				continue
 			}
 			one := func(in instance) cty.Value {
-				if r.outputEvals++; r.outputEvals > maxInstances {
+				if r.outputEvals++; r.outputEvals > maxModuleInstances {
 					return cty.DynamicVal
 				}
 				addr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, in.key)
