@@ -16,6 +16,7 @@ func init() { registerSourceSet(func() sourceSet { return &terraformSet{} }) }
 // terraformSet is --tfstate, --tfplan and --tf (each repeatable).
 type terraformSet struct {
 	states, plans, dirs []string
+	varFiles            []string
 	workspace           string
 }
 
@@ -23,6 +24,7 @@ func (t *terraformSet) addFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&t.states, "tfstate", nil, "read a Terraform state `FILE`: a raw terraform.tfstate (version 4) or the output of terraform show -json (repeatable)")
 	fs.StringArrayVar(&t.plans, "tfplan", nil, "read a plan `FILE` as JSON (from terraform show -json PLANFILE); the graph is the planned state (repeatable)")
 	fs.StringArrayVar(&t.dirs, "tf", nil, "read the .tf configuration of a directory and its local modules (repeatable)")
+	fs.StringArrayVar(&t.varFiles, "var-file", nil, "read variable values for the --tf configuration from `FILE` (.tfvars or .tfvars.json), after terraform.tfvars and *.auto.tfvars, as terraform's -var-file (repeatable; later files win)")
 	fs.StringVar(&t.workspace, "tf-workspace", "", "Terraform workspace the --tfstate/--tf inputs belong to (sets their environment tier)")
 }
 
@@ -33,9 +35,21 @@ func (t *terraformSet) sources(*IOStreams) ([]discover.Source, error) {
 			if strings.TrimSpace(p) == "" {
 				return fmt.Errorf("--%s needs a path", flag)
 			}
-			out = append(out, terraform.Source{Kind: kind, Path: p, Workspace: t.workspace})
+			src := terraform.Source{Kind: kind, Path: p, Workspace: t.workspace}
+			if kind == terraform.SourceConfig {
+				src.VarFiles = t.varFiles
+			}
+			out = append(out, src)
 		}
 		return nil
+	}
+	if len(t.varFiles) > 0 && len(t.dirs) == 0 {
+		return nil, fmt.Errorf("--var-file gives variables to a --tf configuration; add --tf DIR")
+	}
+	for _, f := range t.varFiles {
+		if strings.TrimSpace(f) == "" {
+			return nil, fmt.Errorf("--var-file needs a path")
+		}
 	}
 	if err := errors.Join(
 		add("tfstate", terraform.SourceState, t.states),

@@ -41,7 +41,7 @@ func loadCorpusFile(t testing.TB, rel string) (*graph.Graph, error) {
 		return LoadState(ctx, path, "")
 	case "plan":
 		return LoadPlan(ctx, path)
-	case "hcl":
+	case "hcl", "modules":
 		return LoadConfig(ctx, path, "")
 	}
 	t.Fatalf("unknown corpus directory for %s", rel)
@@ -82,6 +82,16 @@ func corpusFiles(t *testing.T) []string {
 	}
 	if len(files) < 50 {
 		t.Fatalf("corpus has %d files; expected the 59 of SOURCES.md", len(files))
+	}
+	// Module repositories, copied as trees: each example is a root module that calls the
+	// repository's own modules by relative path.
+	ex, _ := filepath.Glob(filepath.Join("testdata", "corpus", "modules", "*", "examples", "*"))
+	if len(ex) < 9 {
+		t.Fatalf("corpus has %d module examples; expected the 9 of SOURCES.md", len(ex))
+	}
+	for _, m := range ex {
+		rel, _ := filepath.Rel(filepath.Join("testdata", "corpus"), m)
+		files = append(files, filepath.ToSlash(rel))
 	}
 	return files
 }

@@ -2,10 +2,12 @@ package terraform
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,8 +16,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -52,57 +52,207 @@ func (e *ConfigError) Error() string {
 // are bounded too (internal/hclguard).
 var MaxConfigFileSize = input.TFFile
 
-// maxModuleDepth bounds how deep local module calls are followed.
+// maxModuleInstances bounds the module instances one configuration calls (real ones call
+// tens or hundreds).
+const maxModuleInstances = 10000
+
+// maxModuleDepth bounds how deep module calls are followed.
 const maxModuleDepth = 8
 
-// ReadConfig reads the .tf files of dir (and of the local modules they call) into b:
-// resources with their literal attributes, references between resources (as Ref values
-// and depends_on), and each block's source range.
-func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder) (map[string]*hcl.File, error) {
-	p := hclparse.NewParser()
-	if err := readModule(ctx, p, dir, "", b, 0); err != nil {
-		return p.Files(), err
-	}
-	return p.Files(), nil
+// ConfigOptions are the inputs of a configuration besides its directory.
+type ConfigOptions struct {
+	// VarFiles are variable files read after terraform.tfvars and *.auto.tfvars, in order,
+	// as terraform's -var-file (later files win).
+	VarFiles []string
+	// Workspace is terraform.workspace (--tf-workspace); unknown when empty, since the
+	// configuration may be applied in any workspace.
+	Workspace string
 }
 
-func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *tfmap.Builder, depth int) error {
-	if err := ctx.Err(); err != nil {
+// Config is what ReadConfig read: the parsed files (for diagnostics) and, by resource
+// address, the meta-arguments whose value could not be resolved ("count", "for_each",
+// "module.db count"): each such block stands for one instance and findings say so.
+type Config struct {
+	Files      map[string]*hcl.File
+	Unresolved map[string][]string
+}
+
+// ReadConfig reads the .tf files of dir (and of the modules they call that are on disk)
+// into b, evaluating what is statically known (variables, locals, count, for_each, module
+// inputs): resources with their attributes, references between resources (as Ref values
+// and depends_on), and each block's source range.
+func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOptions) (*Config, error) {
+	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace,
+		cfg: &Config{Unresolved: map[string][]string{}}}
+	r.manifest = readManifest(dir)
+	err := r.module(dir, "", "", nil, 0, nil)
+	r.cfg.Files = r.p.Files()
+	return r.cfg, err
+}
+
+// cfgReader reads one configuration: the root module and the modules it calls.
+type cfgReader struct {
+	ctx             context.Context
+	p               *hclparse.Parser
+	b               *tfmap.Builder
+	root            string
+	varFiles        []string
+	workspace       string
+	manifest        map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
+	cfg             *Config
+	instances       int
+	moduleInstances int
+	// outputEvals counts module instances evaluated for their outputs (moduleOutputs),
+	// bounded as instances are.
+	outputEvals int
+	noModules   bool
+	parsed      map[parsedKey]parsedModule // ParseConfigFile: module calls are counted, not followed
+}
+
+type parsedKey struct {
+	dir   string
+	child bool // read as a called module (a directory without .tf files is errNoModule)
+}
+
+type parsedModule struct {
+	bodies []*hclsyntax.Body
+	single bool
+	err    error
+}
+
+// errNoModule is a module directory with no .tf files.
+var errNoModule = errors.New("no .tf files")
+
+// module reads the module in dir. module is its address prefix ("" for the root, else
+// module.db or module.db[0]), key its manifest key (db.sub); inputs are the call's
+// arguments (nil for the root, whose variables come from tfvars files); notes are the
+// meta-arguments of calling blocks that could not be resolved ("module.db count").
+func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value, depth int, notes []string) error {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	bodies, single, err := r.parse(dir, depth)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 && depth == 0 {
+	given := inputs
+	if depth == 0 {
+		var names []string
+		if single {
+			names = r.varFiles
+		} else {
+			names = varFileNames(dir, r.varFiles)
+		}
+		if given, err = readVarFiles(r.p, names); err != nil {
+			return err
+		}
+	}
+	s := newScope(bodies, resolveVars(variables(bodies), given), r.workspace)
+	return r.blocks(bodies, dir, module, key, s.ctx(), depth, notes)
+}
+
+// blocks reads the resource, data and module blocks of a module's bodies.
+func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
+	var pv map[string]cty.Value // policyVars, made when the module has a policy
+	for _, body := range bodies {
+		for _, blk := range body.Blocks {
+			switch blk.Type {
+			case "resource", "data":
+				if len(blk.Labels) != 2 {
+					continue
+				}
+				insts, unresolved := expand(blk.Body, ctx)
+				if len(insts) == 0 {
+					r.b.Count("disabled_by_count", 1)
+					continue
+				}
+				for _, inst := range insts {
+					if r.instances++; r.instances > maxInstances {
+						return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+					}
+					if policyTypes[blk.Labels[0]] && blk.Type == "resource" {
+						if pv == nil {
+							pv = policyVars(bodies, module, ctx)
+							pv["module"] = r.moduleOutputs(bodies, dir, module, key, ctx, depth)
+						}
+						inst.pctx = inst.ctx.NewChild()
+						inst.pctx.Variables = pv
+					}
+					in := configInstance(blk, module, inst)
+					own := slices.Clone(notes)
+					if unresolved != "" {
+						own = append(own, unresolved)
+					}
+					if len(own) > 0 {
+						r.cfg.Unresolved[in.Address] = own
+					}
+					r.b.Add(in)
+				}
+			case "module":
+				if len(blk.Labels) != 1 {
+					continue
+				}
+				if err := r.call(blk, dir, module, key, ctx, depth, notes); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// parse reads and parses the .tf files of a module directory (or, for the root, one
+// file); single reports the latter. A module directory without .tf files is errNoModule.
+func (r *cfgReader) parse(dir string, depth int) (bodies []*hclsyntax.Body, single bool, err error) {
+	// A module called many times (count, for_each, several calls) is read once.
+	k := parsedKey{dir, depth > 0}
+	if p, ok := r.parsed[k]; ok {
+		return p.bodies, p.single, p.err
+	}
+	defer func() {
+		if r.parsed == nil {
+			r.parsed = map[parsedKey]parsedModule{}
+		}
+		if _, isCfg := err.(*ConfigError); !isCfg {
+			r.parsed[k] = parsedModule{bodies, single, err}
+		}
+	}()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		return nil, false, err
+	}
+	if len(files) == 0 {
 		st, serr := os.Stat(dir)
 		switch {
+		case depth > 0 && (serr != nil || !st.IsDir()):
+			return nil, false, errNoModule
 		case serr != nil:
-			return serr
+			return nil, false, serr
 		case !st.IsDir():
-			files = []string{dir} // a single .tf file
+			files, single = []string{dir}, true // a single .tf file
+		case depth > 0:
+			return nil, false, errNoModule
 		default:
-			return fmt.Errorf("%w: no .tf files in %s", tfmap.ErrNotTerraform, dir)
+			return nil, false, fmt.Errorf("%w: no .tf files in %s", tfmap.ErrNotTerraform, dir)
 		}
 	}
 	sort.Strings(files)
 	var diags hcl.Diagnostics
-	var bodies []*hclsyntax.Body
 	for _, f := range files {
 		// Read with a bound (a device such as /dev/zero, a FIFO or a huge file is refused),
 		// then check nesting and heredoc sizes before the parser sees it.
 		src, err := input.ReadAll(f, MaxConfigFileSize)
 		if err != nil {
 			if errors.Is(err, input.ErrTooLarge) {
-				return fmt.Errorf("%w: %w; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, err, MaxConfigFileSize>>20)
+				return nil, false, fmt.Errorf("%w: %w; a .tf file larger than %d MiB is not configuration bulkhead reads", tfmap.ErrNotTerraform, err, MaxConfigFileSize>>20)
 			}
-			return err
+			return nil, false, err
 		}
 		if d := hclguard.Diagnose(src, f); d != nil {
 			diags = append(diags, d...)
 			continue
 		}
-		file, d := p.ParseHCL(src, f)
+		file, d := r.p.ParseHCL(src, f)
 		diags = append(diags, d...)
 		if file == nil {
 			continue
@@ -112,38 +262,122 @@ func readModule(ctx context.Context, p *hclparse.Parser, dir, module string, b *
 		}
 	}
 	if diags.HasErrors() {
-		return &ConfigError{Diags: diags, Files: p.Files()}
+		return nil, false, &ConfigError{Diags: diags, Files: r.p.Files()}
 	}
-	for _, body := range bodies {
-		for _, blk := range body.Blocks {
-			switch blk.Type {
-			case "resource", "data":
-				if len(blk.Labels) != 2 {
-					continue
-				}
-				b.Add(configInstance(blk, module))
-			case "module":
-				if depth >= maxModuleDepth || len(blk.Labels) != 1 {
-					continue
-				}
-				src, ok := literalString(blk.Body.Attributes["source"])
-				if !ok || !(strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../")) {
-					continue // registry and remote modules are not fetched
-				}
-				child := "module." + blk.Labels[0]
-				if module != "" {
-					child = module + "." + child
-				}
-				if err := readModule(ctx, p, filepath.Join(dir, src), child, b, depth+1); err != nil {
-					return err
-				}
-			}
+	return bodies, single, nil
+}
+
+// moduleMeta are a module block's own arguments, not the module's inputs.
+var moduleMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
+
+// call reads a module call: each of its instances, with its inputs as the module's
+// variables. A module whose source is not on disk (a registry or git module that
+// terraform init has not fetched, or a local path with no .tf files) is counted as not
+// understood, never dropped silently.
+func (r *cfgReader) call(blk *hclsyntax.Block, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
+	name := blk.Labels[0]
+	childKey := name
+	if key != "" {
+		childKey = key + "." + name
+	}
+	insts, unresolved := expand(blk.Body, ctx)
+	if len(insts) == 0 {
+		r.b.Count("disabled_modules", 1)
+		return nil
+	}
+	addr := "module." + name
+	if module != "" {
+		addr = module + "." + addr
+	}
+	notUnderstood := func() {
+		r.b.Count("modules_not_understood", 1)
+		r.b.Count("modules_not_understood."+addr, 1)
+	}
+	childDir := r.childDir(blk, dir, childKey, depth)
+	if childDir == "" {
+		notUnderstood()
+		return nil
+	}
+	childNotes := slices.Clone(notes)
+	if unresolved != "" {
+		childNotes = append(childNotes, addr+" "+unresolved)
+	}
+	for _, inst := range insts {
+		if r.instances++; r.instances > maxInstances {
+			return fmt.Errorf("%w: the configuration expands to more than %d resource and module instances", tfmap.ErrNotTerraform, maxInstances)
+		}
+		if r.moduleInstances++; r.moduleInstances > maxModuleInstances {
+			return fmt.Errorf("%w: the configuration calls more than %d module instances", tfmap.ErrNotTerraform, maxModuleInstances)
+		}
+		childAddr := tfmap.InstanceAddress(module, tfmap.Managed, "module", name, inst.key)
+		err := r.module(childDir, childAddr, childKey, moduleInputs(blk, inst.ctx), depth+1, childNotes)
+		if errors.Is(err, errNoModule) {
+			notUnderstood()
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// childDir is the directory of a module call's source when it is on disk: a local path,
+// or where terraform init put a registry or git module; "" otherwise.
+func (r *cfgReader) childDir(blk *hclsyntax.Block, dir, childKey string, depth int) string {
+	src, _ := literalString(blk.Body.Attributes["source"])
+	switch {
+	case r.noModules || depth >= maxModuleDepth:
+	case strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../"):
+		return filepath.Join(dir, src)
+	case r.manifest[childKey] != "":
+		return r.manifest[childKey]
+	}
+	return ""
+}
+
+// moduleInputs are a module call's arguments in ctx: the module's variables.
+func moduleInputs(blk *hclsyntax.Block, ctx *hcl.EvalContext) map[string]cty.Value {
+	inputs := map[string]cty.Value{}
+	for n, a := range blk.Body.Attributes {
+		if moduleMeta[n] {
+			continue
+		}
+		v, d := a.Expr.Value(ctx)
+		if d.HasErrors() {
+			v = cty.DynamicVal
+		}
+		inputs[n] = v
+	}
+	return inputs
+}
+
+// readManifest reads .terraform/modules/modules.json, where terraform init records the
+// directory of each module it fetched (registry, git), so those are read as local ones.
+// A directory outside the configuration's own is ignored.
+func readManifest(root string) map[string]string {
+	data, err := input.ReadAll(filepath.Join(root, ".terraform", "modules", "modules.json"), input.TFFile)
+	if err != nil {
+		return nil
+	}
+	var m struct {
+		Modules []struct{ Key, Dir string }
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, e := range m.Modules {
+		if e.Key == "" || e.Dir == "" || !filepath.IsLocal(e.Dir) {
+			continue
+		}
+		out[e.Key] = filepath.Join(root, e.Dir)
+	}
+	return out
+}
+
 // ParseConfigFile reads one .tf file's source into b (the fuzz target's entry point).
+// Module calls are counted, not followed.
 func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
 	if d := hclguard.Diagnose(src, filename); d != nil {
 		return &ConfigError{Diags: d}
@@ -156,12 +390,10 @@ func ParseConfigFile(src []byte, filename string, b *tfmap.Builder) error {
 	if !ok {
 		return nil
 	}
-	for _, blk := range body.Blocks {
-		if (blk.Type == "resource" || blk.Type == "data") && len(blk.Labels) == 2 {
-			b.Add(configInstance(blk, ""))
-		}
-	}
-	return nil
+	r := &cfgReader{ctx: context.Background(), b: b, cfg: &Config{Unresolved: map[string][]string{}}, noModules: true}
+	bodies := []*hclsyntax.Body{body}
+	s := newScope(bodies, resolveVars(variables(bodies), nil), "")
+	return r.blocks(bodies, "", "", "", s.ctx(), 0, nil)
 }
 
 func literalString(a *hclsyntax.Attribute) (string, bool) {
@@ -175,26 +407,28 @@ func literalString(a *hclsyntax.Attribute) (string, bool) {
 	return v.AsString(), true
 }
 
-var evalCtx = &hcl.EvalContext{Functions: map[string]function.Function{
-	"jsonencode": stdlib.JSONEncodeFunc, "jsondecode": stdlib.JSONDecodeFunc,
-	"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "format": stdlib.FormatFunc,
-	"join": stdlib.JoinFunc, "concat": stdlib.ConcatFunc, "merge": stdlib.MergeFunc,
-	"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-}}
-
 // metaArgs are Terraform's own arguments, not the resource's.
 var metaArgs = map[string]bool{"count": true, "for_each": true, "provider": true, "depends_on": true, "lifecycle": true}
 
-func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
+// configInstance is one instance of a resource or data block, its attributes evaluated in
+// the instance's context (the module's variables and locals, count.index or each).
+func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.Instance {
 	mode := tfmap.Managed
 	if blk.Type == "data" {
 		mode = tfmap.Data
 	}
-	in := &tfmap.Instance{Module: module, Mode: mode, Type: blk.Labels[0], Name: blk.Labels[1], Unknown: map[string]bool{}}
+	in := &tfmap.Instance{Module: module, Mode: mode, Type: blk.Labels[0], Name: blk.Labels[1], Index: inst.key, Unknown: map[string]bool{}}
 	r := blk.Range()
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
-	in.Address = in.ResourceAddress()
-	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "")
+	in.Address = tfmap.InstanceAddress(module, mode, in.Type, in.Name, inst.key)
+	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx)
+	if a, ok := blk.Body.Attributes["policy"]; ok && inst.pctx != nil {
+		// An IAM policy that names resources by reference (hcl_policy.go).
+		if v, d := a.Expr.Value(inst.pctx); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
+			in.Attrs["policy"] = v.AsString()
+			delete(in.Unknown, "policy")
+		}
+	}
 	deps := map[string]bool{}
 	hclsyntax.VisitAll(blk.Body, func(n hclsyntax.Node) hcl.Diagnostics {
 		if e, ok := n.(hclsyntax.Expression); ok {
@@ -206,14 +440,9 @@ func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
 		}
 		return nil
 	})
-	if c, ok := blk.Body.Attributes["count"]; ok {
-		in.Attrs["count"] = exprText(c.Expr)
-	}
-	if _, ok := blk.Body.Attributes["for_each"]; ok {
-		in.Attrs["for_each"] = "for_each"
-	}
+	self := in.ResourceAddress()
 	for d := range deps {
-		if d != in.Address {
+		if d != self {
 			in.DependsOn = append(in.DependsOn, d)
 		}
 	}
@@ -222,19 +451,12 @@ func configInstance(blk *hclsyntax.Block, module string) *tfmap.Instance {
 	return in
 }
 
-func exprText(e hclsyntax.Expression) string {
-	v, d := e.Value(evalCtx)
-	if !d.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.Number {
-		return v.AsBigFloat().String()
-	}
-	return "?"
-}
-
-// bodyValues converts a block body's literal attributes and nested blocks to the JSON
-// shapes state uses. Non-literal values become Ref (a single reference) or are marked
-// unknown under their path ("versioning.0.enabled"); prefix is the body's own path, "" for
+// bodyValues converts a block body's attributes and nested blocks to the JSON shapes
+// state uses, evaluated in ctx. A single reference to a resource becomes a Ref; a value
+// that cannot be resolved is marked unknown under its path ("versioning.0.enabled"), and
+// so is a dynamic block whose for_each is unknown; prefix is the body's own path, "" for
 // the resource block.
-func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string) map[string]any {
+func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext) map[string]any {
 	top := prefix == ""
 	out := map[string]any{}
 	for name, a := range body.Attributes {
@@ -244,23 +466,42 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 		if tfmap.IsSecretAttr(typ, name) {
 			continue
 		}
-		if v, ok := exprValue(a.Expr); ok {
+		if v, ok := exprValue(a.Expr, ctx); ok {
+			out[name] = v
+		} else if v, ok := partialMap(a.Expr, ctx, unknown, prefix+name); ok {
 			out[name] = v
 		} else {
 			unknown[prefix+name] = true
 		}
 	}
 	for _, blk := range body.Blocks {
-		if top && (blk.Type == "lifecycle" || blk.Type == "dynamic" || blk.Type == "provisioner" || blk.Type == "connection") {
+		if top && (blk.Type == "lifecycle" || blk.Type == "provisioner" || blk.Type == "connection") {
+			continue
+		}
+		if blk.Type == "dynamic" {
+			label, bodies, ctxs, ok := dynamicBlocks(blk, ctx)
+			if label == "" {
+				continue
+			}
+			if !ok {
+				unknown[prefix+label] = true
+				continue
+			}
+			for i, b := range bodies {
+				l, _ := out[label].([]any)
+				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i]))
+			}
 			continue
 		}
 		l, _ := out[blk.Type].([]any)
-		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+"."))
+		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx))
 	}
 	return out
 }
 
-func exprValue(e hclsyntax.Expression) (any, bool) {
+// exprValue is an expression's value in ctx, when it is wholly known. A single reference
+// to a resource is a Ref; references to variables, locals, count and each are evaluated.
+func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext) (any, bool) {
 	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}".
 	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
 		e = w.Wrapped
@@ -269,12 +510,11 @@ func exprValue(e hclsyntax.Expression) (any, bool) {
 		if ref, ok := refOf(s.Traversal); ok {
 			return ref, true
 		}
-		return nil, false
 	}
 	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
 		var out []any
 		for _, x := range t.Exprs {
-			v, ok := exprValue(x)
+			v, ok := exprValue(x, ctx)
 			if !ok {
 				return nil, false
 			}
@@ -282,11 +522,47 @@ func exprValue(e hclsyntax.Expression) (any, bool) {
 		}
 		return out, true
 	}
-	v, d := e.Value(evalCtx)
+	if ctx == nil {
+		ctx = evalCtx
+	}
+	v, d := e.Value(ctx)
 	if d.HasErrors() || !v.IsWhollyKnown() {
 		return nil, false
 	}
 	return ctyToGo(v), true
+}
+
+// partialMap is a map or object value some of whose entries are unknown (tags =
+// merge(var.tags, { Name = random_pet.this.id })): the known entries, with each unknown
+// one marked under its path (tags.Name), so that a known Environment tag still gives the
+// tier. A list with unknown elements stays unknown as a whole: reading the known elements
+// alone would understate it.
+func partialMap(e hclsyntax.Expression, ctx *hcl.EvalContext, unknown map[string]bool, path string) (any, bool) {
+	if ctx == nil {
+		return nil, false
+	}
+	v, d := e.Value(ctx)
+	if d.HasErrors() || !v.IsKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+		return nil, false
+	}
+	return partialGo(v, path, unknown), true
+}
+
+func partialGo(v cty.Value, path string, unknown map[string]bool) map[string]any {
+	out := map[string]any{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, x := it.Element()
+		p := path + "." + k.AsString()
+		switch {
+		case x.IsWhollyKnown():
+			out[k.AsString()] = ctyToGo(x)
+		case x.IsKnown() && !x.IsNull() && (x.Type().IsMapType() || x.Type().IsObjectType()):
+			out[k.AsString()] = partialGo(x, p, unknown)
+		default:
+			unknown[p] = true
+		}
+	}
+	return out
 }
 
 func ctyToGo(v cty.Value) any {

@@ -29,7 +29,8 @@ const (
 type Source struct {
 	Kind      string // SourceState, SourcePlan or SourceConfig
 	Path      string
-	Workspace string // optional; a workspace name other than "default" sets the tier
+	Workspace string   // optional; a workspace name other than "default" sets the tier
+	VarFiles  []string // SourceConfig: variable files, as terraform's -var-file
 }
 
 // Name implements discover.Source.
@@ -43,7 +44,7 @@ func (s Source) Discover(ctx context.Context) (*graph.Graph, error) {
 	case SourcePlan:
 		return LoadPlan(ctx, s.Path)
 	case SourceConfig:
-		return LoadConfig(ctx, s.Path, s.Workspace)
+		return LoadConfigWith(ctx, s.Path, s.Workspace, ConfigOptions{VarFiles: s.VarFiles})
 	}
 	return nil, fmt.Errorf("terraform: unknown source kind %q", s.Kind)
 }
@@ -166,13 +167,28 @@ func planGaps(p *tfplan.Plan, path string) {
 
 // LoadConfig reads .tf configuration from a directory (or one file).
 func LoadConfig(ctx context.Context, dir, workspace string) (*graph.Graph, error) {
+	return LoadConfigWith(ctx, dir, workspace, ConfigOptions{})
+}
+
+// LoadConfigWith is LoadConfig with variable files. A block whose count or for_each could
+// not be resolved stands for one instance, and its resource says so (graph.AttrUnresolved).
+func LoadConfigWith(ctx context.Context, dir, workspace string, opts ConfigOptions) (*graph.Graph, error) {
 	b := tfmap.NewBuilder(tfmap.Options{Source: SourceConfig, Target: dir, Workspace: workspace})
-	if _, err := ReadConfig(ctx, dir, b); err != nil {
+	if opts.Workspace == "" {
+		opts.Workspace = workspace
+	}
+	cfg, err := ReadConfig(ctx, dir, b, opts)
+	if err != nil {
 		var ce *ConfigError
 		if errors.As(err, &ce) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	return b.Graph()
+	g, err := b.Graph()
+	if err != nil {
+		return nil, err
+	}
+	markUnresolved(g, cfg.Unresolved)
+	return g, nil
 }

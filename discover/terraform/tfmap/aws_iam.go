@@ -199,6 +199,88 @@ type grantEval struct {
 	b     *Builder
 	memo  map[string]*grantScope
 	nodes map[string]*graph.Resource // scope nodes by ID: grants with the same targets share one
+	// The targets by the Terraform address of the block they come from, and the ARN of
+	// each block's own resource ("" when not known yet): for patterns that are references
+	// (PolicyRef). Built on first use.
+	byAddr map[string][]int32
+	base   map[string]string
+}
+
+// PolicyRef is the text that stands for the ARN of the resource at addr in a policy
+// written in configuration (Resource = aws_s3_bucket.web.arn): "${aws_s3_bucket.web.arn}",
+// as Terraform shows an interpolation. The .tf reader writes it; grants resolve it to the
+// resource it names.
+func PolicyRef(addr string) string { return "${" + addr + ".arn}" }
+
+// parsePolicyRef splits a pattern that starts with a PolicyRef into the address and what
+// follows it ("/*").
+func parsePolicyRef(pattern string) (addr, suffix string, ok bool) {
+	if !strings.HasPrefix(pattern, "${") {
+		return "", "", false
+	}
+	i := strings.Index(pattern, ".arn}")
+	if i < 0 {
+		return "", "", false
+	}
+	return pattern[2:i], pattern[i+len(".arn}"):], true
+}
+
+func hasPolicyRef(patterns []string) bool {
+	for _, p := range patterns {
+		if _, _, ok := parsePolicyRef(p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// refDenies reports whether a Deny statement's Resource patterns that name a resource by
+// reference cover target ti for action.
+func (ev *grantEval) refDenies(d *Statement, action string, ti int32) bool {
+	if !d.actionMatches(ev.b.aws.lower[action]) {
+		return false
+	}
+	for _, p := range d.Resources {
+		if addr, suffix, ok := parsePolicyRef(p); ok && slices.Contains(ev.refCandidates(action, addr, suffix), ti) {
+			return true
+		}
+	}
+	return false
+}
+
+// refCandidates are the targets of action that a pattern naming the resource at addr
+// covers: with the resource's ARN known, the pattern with it in place; else the targets
+// from that block whose ARN (registered relative to the block's unknown one: "" for the
+// resource and what its delete call takes, "/*" for a bucket's objects) matches what
+// follows the reference.
+func (ev *grantEval) refCandidates(action, addr, suffix string) []int32 {
+	a := &ev.b.aws
+	if ev.byAddr == nil {
+		ev.byAddr, ev.base = map[string][]int32{}, map[string]string{}
+		for i, t := range a.targets {
+			at, _ := t.res.Attr(graph.AttrAddress)
+			if at == "" {
+				continue
+			}
+			ev.byAddr[at] = append(ev.byAddr[at], int32(i))
+			if t.res.Origin.Ref == at && t.arn != "" {
+				if _, ok := ev.base[at]; !ok {
+					ev.base[at] = t.arn
+				}
+			}
+		}
+	}
+	if arn := ev.base[addr]; arn != "" {
+		return a.candidates(action, arn+suffix, nil)
+	}
+	var out []int32
+	for _, ti := range ev.byAddr[addr] {
+		t := &a.targets[ti]
+		if slices.Contains(t.actions, action) && (t.arn == suffix || globMatch(suffix, t.arn)) {
+			out = append(out, ti)
+		}
+	}
+	return out
 }
 
 // user evaluates the policies of user u (its own and its groups').
@@ -220,7 +302,10 @@ func (ev *grantEval) user(u *Node) *keyAuthority {
 			continue
 		}
 		for i := range p.doc.Statements {
-			if s := &p.doc.Statements[i]; !s.Allow && !s.Conditional {
+			// A Deny whose NotResource names a resource by reference (PolicyRef) is not
+			// counted: which ARNs it spares is known only after apply, and counting it
+			// would deny the very resource it spares.
+			if s := &p.doc.Statements[i]; !s.Allow && !s.Conditional && !hasPolicyRef(s.NotResource) {
 				denies = append(denies, s)
 				denyKey.WriteString(statementKey(s, ""))
 				denyKey.WriteByte(1)
@@ -306,14 +391,18 @@ func (ev *grantEval) scope(s *Statement, pattern string, denies []*Statement, de
 		if !s.actionMatches(a.lower[action]) {
 			continue
 		}
-		for _, ti := range a.candidates(action, pattern, s.NotResource) {
+		cands := a.candidates
+		if addr, suffix, ok := parsePolicyRef(pattern); ok {
+			cands = func(action, _ string, _ []string) []int32 { return ev.refCandidates(action, addr, suffix) }
+		}
+		for _, ti := range cands(action, pattern, s.NotResource) {
 			t := &a.targets[ti]
 			if covered[t.res] {
 				continue
 			}
 			denied := false
 			for _, d := range denies {
-				if d.matches(action, t.arn) != "" {
+				if d.matches(action, t.arn) != "" || ev.refDenies(d, action, ti) {
 					denied = true
 					break
 				}

@@ -1,0 +1,443 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// loadEval reads a configuration of testdata/eval with optional --var-file files (relative
+// to the configuration's directory).
+func loadEval(t *testing.T, dir string, varFiles ...string) (*graph.Graph, *analyze.Report) {
+	t.Helper()
+	dir = filepath.Join("testdata", "eval", dir)
+	var vf []string
+	for _, f := range varFiles {
+		vf = append(vf, filepath.Join(dir, f))
+	}
+	g, err := LoadConfigWith(context.Background(), dir, "", ConfigOptions{VarFiles: vf})
+	if err != nil {
+		t.Fatalf("load %s: %v", dir, err)
+	}
+	rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, rep
+}
+
+// byAddress is the resources of g by Terraform address (kind other included).
+func byAddress(g *graph.Graph) map[string]*graph.Resource {
+	out := map[string]*graph.Resource{}
+	for _, r := range g.Resources() {
+		if a, ok := r.Attr(graph.AttrAddress); ok && r.Kind != graph.Backup && r.Kind != graph.Environment {
+			out[a] = r
+		}
+	}
+	return out
+}
+
+func finding(rep *analyze.Report, rule, resource string) *analyze.Finding {
+	for i := range rep.Findings {
+		if f := &rep.Findings[i]; f.Rule == rule && f.Resource == resource {
+			return f
+		}
+	}
+	return nil
+}
+
+func attr(r *graph.Resource, k string) string {
+	v, _ := r.Attr(k)
+	return v
+}
+
+const ordersDB = "aws:aws_db_instance:aws_db_instance.orders"
+
+// TestVariableValues (issue 14): skip_final_snapshot = var.skip is read from
+// terraform.tfvars (known true: no final snapshot, BH002 without any unresolved note),
+// overridden by *.auto.tfvars in lexical order and by --var-file in the order given
+// (known false: the final snapshot survives, no BH002), and stays unresolved with no value
+// anywhere or when the variable is sensitive (BH002, and the finding says so).
+func TestVariableValues(t *testing.T) {
+	cases := []struct {
+		name, dir string
+		varFiles  []string
+		skip      string // skip_final_snapshot as the table read it
+		bh002     bool
+		unknown   bool // the finding names skip_final_snapshot as unresolved
+	}{
+		{"terraform.tfvars", "skip_tfvars", nil, "true", true, false},
+		{"var-file overrides tfvars", "skip_tfvars", []string{"keep.tfvars"}, "false", false, false},
+		{"var-file json", "skip_tfvars", []string{"keep.tfvars.json"}, "false", false, false},
+		{"later var-file wins", "skip_tfvars", []string{"keep.tfvars", "../skip_auto/a.auto.tfvars"}, "true", true, false},
+		{"auto.tfvars json last", "skip_auto", nil, "false", false, false},
+		{"no value anywhere", "skip_no_value", nil, "true", true, true},
+		{"sensitive", "skip_sensitive", nil, "true", true, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, rep := loadEval(t, c.dir, c.varFiles...)
+			db := byAddress(g)["aws_db_instance.orders"]
+			if db == nil {
+				t.Fatal("no aws_db_instance.orders")
+			}
+			if got := attr(db, "skip_final_snapshot"); got != c.skip {
+				t.Errorf("skip_final_snapshot = %q, want %q", got, c.skip)
+			}
+			unresolved := slices.Contains(db.List(graph.AttrUnresolved), "skip_final_snapshot")
+			if unresolved != c.unknown {
+				t.Errorf("unresolved = %v (%q), want %v", unresolved, attr(db, graph.AttrUnresolved), c.unknown)
+			}
+			f := finding(rep, "BH002", ordersDB)
+			if (f != nil) != c.bh002 {
+				t.Fatalf("BH002 = %v, want %v", f, c.bh002)
+			}
+			if f != nil && strings.Contains(f.Detail, "skip_final_snapshot") != c.unknown {
+				t.Errorf("BH002 detail %q: names skip_final_snapshot = %v, want %v", f.Detail, !c.unknown, c.unknown)
+			}
+		})
+	}
+}
+
+// TestVarFileErrors: a missing or malformed variable file is an input error naming it.
+func TestVarFileErrors(t *testing.T) {
+	dir := filepath.Join("testdata", "eval", "skip_tfvars")
+	for _, f := range []string{"nowhere.tfvars", "main.tf"} {
+		_, err := LoadConfigWith(context.Background(), dir, "", ConfigOptions{VarFiles: []string{filepath.Join(dir, f)}})
+		if f == "main.tf" {
+			// A .tf file is HCL but has blocks, not just attributes: a diagnostic.
+			if err == nil || !strings.Contains(err.Error(), "main.tf") {
+				t.Errorf("%s: error %v, want a diagnostic naming it", f, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), f) {
+			t.Errorf("%s: error %v, want one naming it", f, err)
+		}
+	}
+}
+
+// TestCountAndForEach: count = 0 and a count resolving to 0 mean no resource; a known count
+// makes [i] instances and a known for_each ["key"] instances, with count.index and each in
+// their attributes; an unknown count or for_each keeps one instance, noted as unresolved,
+// and that instance is still at risk.
+func TestCountAndForEach(t *testing.T) {
+	g, rep := loadEval(t, "count_forms")
+	got := byAddress(g)
+	var addrs []string
+	for a := range got {
+		addrs = append(addrs, a)
+	}
+	slices.Sort(addrs)
+	want := []string{
+		`aws_s3_bucket.keyed["alpha"]`, `aws_s3_bucket.keyed["beta"]`,
+		"aws_s3_bucket.many[0]", "aws_s3_bucket.many[1]", "aws_s3_bucket.many[2]",
+		"aws_s3_bucket.maybe", "aws_s3_bucket.maybe_each",
+		`aws_s3_bucket.set["x"]`, `aws_s3_bucket.set["y"]`,
+	}
+	if !slices.Equal(addrs, want) {
+		t.Fatalf("addresses %q, want %q", addrs, want)
+	}
+	if r := got["aws_s3_bucket.many[2]"]; r.Name != "logs-2" {
+		t.Errorf("many[2] name %q, want logs-2 (count.index)", r.Name)
+	}
+	if r := got[`aws_s3_bucket.keyed["beta"]`]; r.Name != "data-beta" || r.Tier != graph.Staging {
+		t.Errorf("keyed[beta]: name %q tier %s, want data-beta, staging (each.key, each.value)", r.Name, r.Tier)
+	}
+	for a, meta := range map[string]string{"aws_s3_bucket.maybe": "count", "aws_s3_bucket.maybe_each": "for_each"} {
+		if u := got[a].List(graph.AttrUnresolved); !slices.Contains(u, meta) {
+			t.Errorf("%s: unresolved %q, want %s", a, u, meta)
+		}
+		f := finding(rep, "BH005", got[a].ID)
+		if f == nil || !strings.Contains(f.Detail, meta) {
+			t.Errorf("%s: BH005 %v, want one whose detail names %s", a, f, meta)
+		}
+	}
+	if f := finding(rep, "BH005", got[`aws_s3_bucket.keyed["beta"]`].ID); f != nil {
+		t.Errorf("staging bucket reported: %s", f.Message)
+	}
+	if n := g.Sources[0].Counts["disabled_by_count"]; n != 3 {
+		t.Errorf("disabled_by_count = %d, want 3 (count = 0, count = false ? 1 : 0, for_each = {})", n)
+	}
+}
+
+// TestLocals: locals resolve through each other in any order; a cycle stays unknown and
+// its safeguard is taken at the unsafe value (BH006 says deletion_protection was not
+// resolved).
+func TestLocals(t *testing.T) {
+	g, rep := loadEval(t, "locals")
+	db := byAddress(g)["aws_db_instance.db"]
+	if db == nil || db.Name != "orders-production-db" || db.Tier != graph.Production {
+		t.Fatalf("db = %+v, want name orders-production-db, production", db)
+	}
+	f := finding(rep, "BH006", db.ID)
+	if f == nil || !strings.Contains(f.Detail, "deletion_protection") {
+		t.Errorf("BH006 = %v, want one naming deletion_protection as unresolved", f)
+	}
+}
+
+// TestModuleCalls: a local module's inputs are its variables; count = 0 or a count inside
+// the module resolving to 0 adds nothing; count and for_each on the call give module.x[i]
+// and module.x["k"]; an unknown count on the call is noted on its resources; sources not
+// on disk are counted as not understood.
+func TestModuleCalls(t *testing.T) {
+	g, rep := loadEval(t, "module_calls")
+	got := byAddress(g)
+	var addrs []string
+	for a := range got {
+		addrs = append(addrs, a)
+	}
+	slices.Sort(addrs)
+	want := []string{
+		`module.each["eu"].aws_dynamodb_table.this[0]`,
+		"module.on.aws_dynamodb_table.this[0]",
+		"module.two[0].aws_dynamodb_table.this[0]", "module.two[1].aws_dynamodb_table.this[0]",
+		"module.unknown_count.aws_dynamodb_table.this[0]",
+	}
+	if !slices.Equal(addrs, want) {
+		t.Fatalf("addresses %q, want %q", addrs, want)
+	}
+	if r := got["module.two[1].aws_dynamodb_table.this[0]"]; r.Name != "shard-1" || r.Tier != graph.Staging {
+		t.Errorf("two[1]: name %q tier %s, want shard-1, staging", r.Name, r.Tier)
+	}
+	if u := got["module.unknown_count.aws_dynamodb_table.this[0]"].List(graph.AttrUnresolved); !slices.Contains(u, "module.unknown_count count") {
+		t.Errorf("unknown_count: unresolved %q", u)
+	}
+	// pitr = true reaches the module: no BH005 on the production tables.
+	for _, a := range []string{"module.on.aws_dynamodb_table.this[0]", `module.each["eu"].aws_dynamodb_table.this[0]`} {
+		if f := finding(rep, "BH005", got[a].ID); f != nil {
+			t.Errorf("%s: %s (pitr = true was not passed to the module)", a, f.Message)
+		}
+	}
+	c := g.Sources[0].Counts
+	for _, k := range []string{"modules_not_understood.module.registry", "modules_not_understood.module.git", "modules_not_understood.module.missing"} {
+		if c[k] != 1 {
+			t.Errorf("count %s = %d, want 1", k, c[k])
+		}
+	}
+	if c["modules_not_understood"] != 3 || c["disabled_modules"] != 1 {
+		t.Errorf("modules_not_understood = %d, disabled_modules = %d; want 3, 1", c["modules_not_understood"], c["disabled_modules"])
+	}
+}
+
+// TestModuleExample (issue 14): terraform-aws-modules/dynamodb-table's own basic example
+// has a staging-tagged table and a disabled one (create_table = false): no production
+// table exists, so nothing at risk is reported. Calling the same module for a production
+// table reports it (BH005), and --var-file setting create = false removes it.
+func TestModuleExample(t *testing.T) {
+	g, err := LoadConfig(context.Background(), filepath.Join("testdata", "corpus", "modules", "terraform-aws-modules__terraform-aws-dynamodb-table", "examples", "basic"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []*graph.Resource
+	for _, r := range g.Resources() {
+		if r.Type == "aws_dynamodb_table" {
+			tables = append(tables, r)
+		}
+	}
+	if len(tables) != 1 || tables[0].Tier != graph.Staging || !strings.HasPrefix(attr(tables[0], graph.AttrAddress), "module.dynamodb_table.") {
+		t.Fatalf("tables %v, want the one staging table of module.dynamodb_table", tables)
+	}
+	for _, f := range rep.Findings {
+		t.Errorf("basic example: %s %s: %s", f.Rule, f.Resource, f.Message)
+	}
+
+	_, rep = loadEval(t, "dynamodb_call")
+	id := "aws:aws_dynamodb_table:module.orders.aws_dynamodb_table.this[0]"
+	if f := finding(rep, "BH005", id); f == nil {
+		t.Errorf("production table: no BH005 on %s", id)
+	}
+	g, _ = loadEval(t, "dynamodb_call", "disabled.tfvars")
+	for _, r := range g.Resources() {
+		if r.Type == "aws_dynamodb_table" {
+			t.Errorf("create = false: table %s still there", r.ID)
+		}
+	}
+}
+
+// TestEvalBounds: functions whose result can outgrow their arguments are refused past a
+// bound, so a hostile configuration cannot make bulkhead build a huge value: the value is
+// unknown, and a count that uses it leaves one instance, noted as unresolved.
+func TestEvalBounds(t *testing.T) {
+	src := []byte(`locals {
+  big  = range(100000000)
+  prod = setproduct(range(1000), range(1000))
+  pair = setproduct(["a", "b"], ["x"])
+}
+resource "aws_s3_bucket" "keyed" {
+  for_each = toset([for x in local.pair : join("-", x)])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "huge" {
+  count = length(local.big) + length(local.prod)
+}
+`)
+	b := tfmap.NewBuilder(tfmap.Options{Source: SourceConfig, Target: "bounds"})
+	if err := ParseConfigFile(src, "main.tf", b); err != nil {
+		t.Fatal(err)
+	}
+	g, err := b.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range g.Resources() {
+		ids = append(ids, r.ID)
+	}
+	slices.Sort(ids)
+	want := []string{`aws:aws_s3_bucket:aws_s3_bucket.huge`, `aws:aws_s3_bucket:aws_s3_bucket.keyed["a-x"]`, `aws:aws_s3_bucket:aws_s3_bucket.keyed["b-x"]`}
+	if !slices.Equal(ids, want) {
+		t.Errorf("resources %q, want %q", ids, want)
+	}
+}
+
+// TestPolicyReferences (issue 14): a reference inside a policy (Resource =
+// aws_db_instance.main.arn in jsonencode, or in a data "aws_iam_policy_document") resolves
+// to the referenced resource: the key may delete that database (BH004) and its reach is
+// known (no BH009). A policy naming another database gives no reach to the production one,
+// and a policy with a value bulkhead does not resolve stays unreadable (BH009).
+func TestPolicyReferences(t *testing.T) {
+	const db, key = "aws:aws_db_instance:aws_db_instance.main", "aws:aws_iam_access_key:aws_iam_access_key.ops"
+	for _, dir := range []string{"policy_ref", "policy_doc"} {
+		t.Run(dir, func(t *testing.T) {
+			_, rep := loadEval(t, dir)
+			if f := finding(rep, "BH004", key); f == nil {
+				t.Errorf("no BH004 on %s", key)
+			}
+			if f := finding(rep, "BH009", key); f != nil {
+				t.Errorf("BH009: %s", f.Message)
+			}
+		})
+	}
+	t.Run("bucket by reference", func(t *testing.T) {
+		g, _ := loadEval(t, "policy_ref")
+		reach := map[string]bool{}
+		for _, e := range g.Edges() {
+			if e.Kind == graph.ScopedTo {
+				reach[e.From+" "+e.To] = true
+			}
+		}
+		if !reach["aws:aws_iam_access_key:aws_iam_access_key.logs aws:aws_s3_bucket:aws_s3_bucket.logs"] {
+			t.Errorf("key logs may not delete the bucket its policy names: %v", reach)
+		}
+		if reach["aws:aws_iam_access_key:aws_iam_access_key.ops aws:aws_s3_bucket:aws_s3_bucket.logs"] {
+			t.Errorf("key ops may delete the bucket: s3:DeleteBucket on its objects (/*) does not cover it")
+		}
+	})
+	t.Run("policy_module", func(t *testing.T) {
+		_, rep := loadEval(t, "policy_module")
+		if f := finding(rep, "BH004", key); f == nil || !strings.Contains(f.Message, "ledger") {
+			t.Errorf("no BH004 on the key whose policy names the module's database: %v", f)
+		}
+		if f := finding(rep, "BH009", key); f != nil {
+			t.Errorf("BH009: %s", f.Message)
+		}
+	})
+	t.Run("policy_deny", func(t *testing.T) {
+		_, rep := loadEval(t, "policy_deny")
+		if f := finding(rep, "BH004", "aws:aws_iam_access_key:aws_iam_access_key.guarded"); f != nil {
+			t.Errorf("key denied the database by reference: %s", f.Message)
+		}
+		if f := finding(rep, "BH004", "aws:aws_iam_access_key:aws_iam_access_key.spared"); f == nil {
+			t.Errorf("key spared by a NotResource deny by reference: no BH004")
+		}
+	})
+	t.Run("policy_other", func(t *testing.T) {
+		g, rep := loadEval(t, "policy_other")
+		if f := finding(rep, "BH004", key); f != nil {
+			t.Errorf("BH004 on the key that may delete only the staging database: %s", f.Message)
+		}
+		if f := finding(rep, "BH009", key); f != nil {
+			t.Errorf("BH009 on a key whose policy names a resource by reference: %s", f.Message)
+		}
+		for _, e := range g.Edges() {
+			if e.From == key && e.To == db {
+				t.Errorf("edge %v to the production database", e)
+			}
+		}
+		if f := finding(rep, "BH009", "aws:aws_iam_access_key:aws_iam_access_key.ci"); f == nil {
+			t.Errorf("no BH009 on the key whose policy uses .id (not resolved)")
+		}
+	})
+}
+
+// TestVariableSecretsNeverRead: the canary values of a sensitive variable and of one named
+// db_password, given in terraform.tfvars, appear nowhere in the snapshot or the report.
+func TestVariableSecretsNeverRead(t *testing.T) {
+	g, rep := loadEval(t, "secrets")
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintln(&buf, f.Message, f.Detail)
+	}
+	for _, canary := range []string{"canary-db-password-7f3a", "canary-sensitive-label-91c2"} {
+		if bytes.Contains(buf.Bytes(), []byte(canary)) {
+			t.Errorf("%s appears in the snapshot or findings", canary)
+		}
+	}
+	if db := byAddress(g)["aws_db_instance.orders"]; db == nil || db.Tier != graph.Production {
+		t.Errorf("the database or its tier is lost: %+v", db)
+	}
+}
+
+// TestModuleManifest: a registry module fetched by terraform init is read from the
+// directory .terraform/modules/modules.json gives; one whose directory is outside the
+// configuration is not followed and is counted as not understood.
+func TestModuleManifest(t *testing.T) {
+	g, _ := loadEval(t, "manifest")
+	if r := byAddress(g)["module.remote.aws_dynamodb_table.this[0]"]; r == nil || r.Name != "orders" || r.Tier != graph.Production {
+		t.Errorf("module.remote: %+v", r)
+	}
+	if c := g.Sources[0].Counts; c["modules_not_understood.module.unfetched"] != 1 || c["modules_not_understood"] != 1 {
+		t.Errorf("counts %v", c)
+	}
+}
+
+// TestWorkspace: terraform.workspace is the --tf-workspace given, else unknown.
+func TestWorkspace(t *testing.T) {
+	dir := filepath.Join("testdata", "eval", "workspace")
+	for ws, want := range map[string]string{"staging": "staging", "": ""} {
+		g, err := LoadConfig(context.Background(), dir, ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := byAddress(g)["aws_s3_bucket.data"]
+		if r == nil {
+			t.Fatal("no aws_s3_bucket.data")
+		}
+		if want != "" && (r.Tier != graph.Staging || !strings.Contains(r.TierWhy, "tag Environment")) {
+			t.Errorf("workspace %q: tier %s (%s), want staging from the tag", ws, r.Tier, r.TierWhy)
+		}
+		if want == "" && strings.Contains(r.TierWhy, "tag") {
+			t.Errorf("no workspace: tier %s (%s) from a tag that is unknown", r.Tier, r.TierWhy)
+		}
+	}
+}
+
+// TestSelfCallingModule: a module calling itself with a count is refused with a reason
+// once it passes the bound on module instances, in well under a second per thousand.
+func TestSelfCallingModule(t *testing.T) {
+	start := time.Now()
+	_, err := LoadConfig(context.Background(), filepath.Join("testdata", "eval", "self_call"), "")
+	if err == nil || !strings.Contains(err.Error(), "module instances") {
+		t.Fatalf("error %v, want the bound on module instances", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
