@@ -22,9 +22,10 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "bulkhead",
 		Short: "Find what single action or credential can destroy your data and every copy of it",
-		Long: `bulkhead reads your infrastructure (Railway's API, Terraform state, plans and .tf files) into one
-dependency graph, simulates deletions and credentials, and reports where one delete, from one
-place, with one credential, destroys data and every copy of it.
+		Long: `bulkhead reads your infrastructure (the Railway, Supabase and Neon APIs, read-only; Terraform
+state, plans and .tf files; the credentials in a working directory) into one dependency graph,
+simulates deletions and credentials, and reports where one delete, from one place, with one
+credential, destroys data and every copy of it.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
 3 discovery incomplete (fail closed).`,
