@@ -163,6 +163,7 @@ const (
 	AttrReachHint          = "reach_hint"          // what would let bulkhead learn an unknown reach, as text a user can act on
 	AttrTakenOnDelete      = "taken_on_delete"     // "true" on a recovery point made when its source is deleted (a final snapshot)
 	AttrContinuous         = "continuous"          // "true" on a recovery point that is always current (point-in-time recovery, object versions)
+	AttrInlineWaiver       = "inline_waiver"       // waivers written beside the resource in its source ("FILE:LINE: bulkhead:ignore BH002 reason=…"), one per line
 	AttrInterval           = "interval"            // how often a scheduled recovery point is made (a Go duration): the newest is at most this old
 	AttrRetentionDays      = "retention_days"      // how long a continuous recovery point reaches back
 	AttrDisabled           = "disabled"            // why a credential cannot act (an inactive or disabled key); absent when it can

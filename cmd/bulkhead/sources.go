@@ -101,6 +101,16 @@ func (o *sourceOptions) load(ctx context.Context, io *IOStreams) (*graph.Graph, 
 	if err != nil {
 		return nil, ref, err
 	}
+	inline, err := config.InlineWaivers(g) // # bulkhead:ignore comments in .tf
+	if err != nil {
+		return nil, ref, inputError(err)
+	}
+	if len(inline) > 0 {
+		if cfg == nil {
+			cfg = &config.Config{}
+		}
+		cfg.Waivers = append(cfg.Waivers, inline...)
+	}
 	o.config = cfg
 	if diags := cfg.Apply(g); len(diags) > 0 {
 		de := &diagError{diags: diags, files: cfg.Parser.Files()}

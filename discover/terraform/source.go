@@ -190,5 +190,6 @@ func LoadConfigWith(ctx context.Context, dir, workspace string, opts ConfigOptio
 		return nil, err
 	}
 	markUnresolved(g, cfg.Unresolved)
+	attachInlineWaivers(g, cfg.Files)
 	return g, nil
 }
