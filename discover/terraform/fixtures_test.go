@@ -53,6 +53,9 @@ func TestRuleFixtures(t *testing.T) {
 		{"bh003_oidc_production_env", "BH003", false, "", ""},
 		{"bh004_key_deletes_db", "BH004", true, "aws:aws_iam_access_key:aws_iam_access_key.ops", "all 2 of its recovery points"},
 		{"bh004_key_vs_locked_vault", "BH004", false, "", ""},
+		// issue 14: one KMS key under the data and its locked vault is a single point of loss.
+		{"bh004_kms_single_key", "BH004", true, "aws:aws_iam_access_key:aws_iam_access_key.ops", "all 3 of its recovery points"},
+		{"bh004_kms_separate_key", "BH004", false, "", ""},
 		{"bh004_google_project_role", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "can destroy 2 production data resources"},
 		{"bh004_google_bucket_role", "BH004", false, "", ""},
 		{"bh005_dynamodb_no_pitr", "BH005", true, "aws:aws_dynamodb_table:aws_dynamodb_table.sessions", "has no backup"},

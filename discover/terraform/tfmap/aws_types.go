@@ -38,6 +38,7 @@ type awsState struct {
 	nTargets int                      // distinct target resources (targetCount), -1 until counted
 	account  *graph.Resource          // the account node (awsAccount), once made
 	sel      *selectionIndex          // AWS Backup selections' indexes (aws_backup.go), while linking
+	kms      map[*graph.Resource]bool // KMS keys registered as delete targets (kmsEncrypts)
 }
 
 // policySource is one policy attached to a principal.
@@ -165,9 +166,15 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 			Origin: graph.Origin{Ref: in.Address + " (skip_final_snapshot = false)"},
 		}), db)
 		b.Edge(fin, graph.BacksUp, db, "final snapshot taken when it is deleted (skip_final_snapshot = false)")
+		if key := kmsKey(b, n, "kms_key_id"); key != nil {
+			// Scheduling the key's deletion deletes no instance, so no final snapshot is
+			// taken; one taken earlier is encrypted under the same key.
+			b.Edge(key.Res, graph.DeletesWith, fin, "a final snapshot is encrypted under the instance's key, and deleting the key deletes no instance, so none is taken")
+		}
 		b.awsTarget(fin, in.Str("arn"), "the delete call may skip the final snapshot (SkipFinalSnapshot)", deleteAction, deleteSnapAction)
 	}
 	b.awsTarget(db, in.Str("arn"), "", deleteAction)
+	kmsEncrypts(b, n, "kms_key_id")
 }
 
 func protectionAttr(b *Builder, n *Node, attr string) {
@@ -286,6 +293,7 @@ func init() {
 				}
 			},
 			Link: func(b *Builder, n *Node) {
+				kmsEncrypts(b, n, "kms_key_id")
 				if b.Safeguard(n, "final_snapshot", false, false) {
 					fin := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_ebs_volume_final_snapshot:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_ebs_volume_final_snapshot",
 						Name: n.Res.Name + " final snapshot", Attrs: graph.MakeAttrs(graph.AttrTakenOnDelete, "true"), Origin: graph.Origin{Ref: n.In.Address + " (final_snapshot = true)"}}), n.Res)
@@ -327,6 +335,7 @@ func init() {
 			Setup: func(b *Builder, n *Node) { setAccount(n) },
 			Link: func(b *Builder, n *Node) {
 				b.awsTarget(n.Res, n.In.Str("arn"), "", "elasticfilesystem:DeleteFileSystem")
+				kmsEncrypts(b, n, "kms_key_id")
 			},
 		},
 		"aws_efs_backup_policy": {
@@ -354,6 +363,7 @@ func init() {
 				protectionAttr(b, n, "deletion_protection_enabled")
 			},
 			Link: func(b *Builder, n *Node) {
+				kmsEncrypts(b, n, "server_side_encryption.0.kms_key_arn")
 				// "If you delete a table with point-in-time recovery enabled, a system backup is
 				// automatically created and retained for 35 days."
 				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
@@ -412,6 +422,9 @@ func init() {
 			Kind: graph.BackupVault, Doc: awsDocs + "backup_vault",
 			Attrs: []string{"force_destroy"}, Keys: []string{"name"}, Read: true,
 			Setup: func(b *Builder, n *Node) { setAccount(n) },
+			// The recovery points in a vault are encrypted under its key (kms_key_arn): the key's
+			// deletion loses them all, locked vault or not.
+			Link: func(b *Builder, n *Node) { kmsEncrypts(b, n, "kms_key_arn") },
 		},
 		"aws_backup_vault_lock_configuration": {
 			// Without changeable_for_days the lock is in governance mode and can be removed by
@@ -990,4 +1003,28 @@ func cacheSnapshots(b *Builder, n *Node, retentionAttr, finalAttr, deleteAction,
 		b.awsTarget(fin, in.Str("arn"), "the delete call may omit the final snapshot", deleteAction, deleteSnapAction)
 	}
 	b.awsTarget(db, in.Str("arn"), "", deleteAction)
+}
+
+// kmsKey is the KMS key an attribute of n names, when it is in the source.
+func kmsKey(b *Builder, n *Node, attr string) *Node {
+	return linkFirst(b, n, attr, "aws_kms_key")
+}
+
+// kmsEncrypts records that the KMS key n's attr names destroys n: once the key is deleted
+// (after its deletion window, an undo window), nothing encrypted under it can be read again,
+// so a key is a single point of loss for its data and every recovery point under it (issue
+// 14). https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+func kmsEncrypts(b *Builder, n *Node, attr string) {
+	key := kmsKey(b, n, attr)
+	if key == nil {
+		return
+	}
+	b.Edge(key.Res, graph.DeletesWith, n.Res, "encrypted under KMS key "+key.Res.Name+": unreadable once the key is deleted")
+	if !b.aws.kms[key.Res] {
+		if b.aws.kms == nil {
+			b.aws.kms = map[*graph.Resource]bool{}
+		}
+		b.aws.kms[key.Res] = true
+		b.awsTarget(key.Res, key.In.Str("arn"), "ScheduleKeyDeletion: after the deletion window, everything encrypted under it is lost", "kms:ScheduleKeyDeletion")
+	}
 }
