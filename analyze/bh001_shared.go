@@ -16,8 +16,9 @@ var SharedAcrossEnvironments = &Rule{
 		Text: `A volume, database or bucket whose deletion cascades into more than one environment is a trap:
 whoever deletes it "in staging" also deletes production. On Railway a volume has one instance per
 environment, and deleting the volume by its ID deletes every instance in every environment, with
-their backups. The finding is critical when a non-production environment shares data with
-production.
+their backups. Data that services of several environments mount (one EFS file system in the
+task definitions of staging and production) is shared the same way. The finding is critical
+when a non-production environment shares data with production.
 
 Fix: give each environment its own volume or database (on Railway, create the volume for one
 environment only), so that a delete in one environment cannot reach another.`,
@@ -42,6 +43,20 @@ func runShared(p *Pass) ([]Finding, error) {
 			}
 			if e := p.Env(d); e != nil {
 				envs[e] = append(envs[e], d)
+			}
+		}
+		// Environments whose services mount r itself (an EFS file system in the task
+		// definitions of staging and production): a delete issued for one destroys the
+		// data the other runs on.
+		var users []*graph.Resource
+		if p.IsHolder(r) {
+			for _, svc := range p.Index.Predecessors(r, graph.Attached) {
+				if e := p.Env(svc); e != nil {
+					if _, ok := envs[e]; !ok {
+						envs[e] = nil
+						users = append(users, svc)
+					}
+				}
 			}
 		}
 		if len(envs) < 2 {
@@ -69,7 +84,7 @@ func runShared(p *Pass) ([]Finding, error) {
 		}
 		f := p.Finding(r, list, "%s is shared by %d environments (%s)", p.label(r), len(list), strings.Join(names, ", "))
 		f.Path = []Hop{p.Hop("", r)}
-		if r.Kind == graph.Volume || len(held) > 1 || held[0] != r {
+		if r.Kind == graph.Volume || len(held) > 1 || (len(held) == 1 && held[0] != r) {
 			var hops []Hop
 			for _, d := range held {
 				if d == r {
@@ -80,6 +95,9 @@ func runShared(p *Pass) ([]Finding, error) {
 				}
 			}
 			f.Path = append(f.Path, hops...)
+		}
+		for _, svc := range users {
+			f.Path = append(f.Path, p.Hop("mounted by", svc))
 		}
 		switch {
 		case len(prod) > 0 && len(lower) > 0:

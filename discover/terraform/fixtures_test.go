@@ -39,6 +39,9 @@ func TestRuleFixtures(t *testing.T) {
 	}{
 		{"bh001_railway_shared_volume", "BH001", true, "railway:volume:railway_service.postgres.volume", "shared by 2 environments (production, staging)"},
 		{"bh001_railway_single_env", "BH001", false, "", ""},
+		// issue 14: one EFS file system mounted by staging's and production's ECS tasks.
+		{"bh001_ecs_shared_efs", "BH001", true, "aws:aws_efs_file_system:aws_efs_file_system.shared", "shared by 2 environments (production, staging)"},
+		{"bh001_ecs_own_efs", "BH001", false, "", ""},
 		// issue 14: the project's default environment, named in .tf but not yet applied.
 		{"bh001_railway_default_env", "BH001", true, "railway:volume:railway_service.db.volume", "shared by 2 environments"},
 		{"bh002_rds_auto_backups_only", "BH002", true, "aws:aws_db_instance:aws_db_instance.main", "1 of 1 recovery points"},

@@ -338,6 +338,20 @@ func init() {
 				kmsEncrypts(b, n, "kms_key_id")
 			},
 		},
+		"aws_ecs_task_definition": {
+			// A task definition that mounts an EFS file system (volume.efs_volume_configuration)
+			// runs on its data: the file system is attached to it, in the task's environment.
+			// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html
+			Kind: graph.Service, Doc: awsDocs + "ecs_task_definition", Attrs: []string{"family"}, Names: []string{"family"},
+			Link: func(b *Builder, n *Node) {
+				for i := range n.In.List("volume") {
+					fs := linkFirst(b, n, "volume."+strconv.Itoa(i)+".efs_volume_configuration.0.file_system_id", "aws_efs_file_system")
+					if fs != nil {
+						b.Edge(n.Res, graph.Attached, fs.Res, "mounts EFS "+fs.Res.Name+" (volume "+n.In.Str("volume."+strconv.Itoa(i)+".name")+")")
+					}
+				}
+			},
+		},
 		"aws_efs_backup_policy": {
 			// Automatic backups go to the AWS Backup vault aws/efs/automatic-backup-vault and
 			// are recovery points there, which outlive the file system.
