@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bulkhead-dev/bulkhead/internal/httpx"
 )
 
 // DefaultEndpoint is the Neon API v2 (openapi.json "servers").
@@ -213,7 +215,7 @@ func (c *Client) Do(ctx context.Context, method, path string, q url.Values, out 
 		c.o.Logger.Debug("neon: retrying", "path", path, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
 		select {
 		case <-ctx.Done():
-			return &RequestError{Path: path, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
+			return &RequestError{Path: path, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
 		case <-time.After(wait):
 		}
 	}
@@ -246,7 +248,7 @@ func (c *Client) attempt(ctx context.Context, path, target string, out any) (tim
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, &RequestError{Path: path, Reason: ctxReason(ctx), Transient: true}
+		return 0, &RequestError{Path: path, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	res, data, rerr := c.roundTrip(ctx, path, target)
 	<-c.sem
@@ -258,7 +260,7 @@ func (c *Client) attempt(ctx context.Context, path, target string, out any) (tim
 
 func (c *Client) roundTrip(ctx context.Context, path, target string) (*http.Response, []byte, *RequestError) {
 	if err := c.pace(ctx); err != nil {
-		return nil, nil, &RequestError{Path: path, Reason: ctxReason(ctx), Transient: true}
+		return nil, nil, &RequestError{Path: path, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
@@ -289,7 +291,7 @@ func (c *Client) roundTrip(ctx context.Context, path, target string) (*http.Resp
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		if ctx.Err() != nil {
-			reason = ctxReason(ctx)
+			reason = httpx.CtxReason(ctx)
 		}
 		return nil, nil, &RequestError{Path: path, Reason: reason, Transient: true}
 	}
@@ -299,7 +301,7 @@ func (c *Client) roundTrip(ctx context.Context, path, target string) (*http.Resp
 		reason := "reading response: " + c.key.redact(err.Error())
 		switch {
 		case ctx.Err() != nil:
-			reason = ctxReason(ctx)
+			reason = httpx.CtxReason(ctx)
 		case actx.Err() != nil:
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
@@ -330,7 +332,7 @@ func (c *Client) decode(path string, res *http.Response, data []byte, out any) (
 	st := res.StatusCode
 	switch {
 	case st == http.StatusTooManyRequests:
-		wait := retryAfter(res.Header.Get("Retry-After"))
+		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
 		if wait > c.o.MaxWait {
 			return -1, &RequestError{Path: path, Status: st, Transient: true,
 				Reason: fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)}
@@ -354,32 +356,4 @@ func (c *Client) decode(path string, res *http.Response, data []byte, out any) (
 		return 0, &RequestError{Path: path, Status: st, Reason: "malformed JSON response", Transient: true}
 	}
 	return 0, nil
-}
-
-func ctxReason(ctx context.Context) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		if dl, ok := ctx.Deadline(); ok {
-			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
-		}
-	}
-	if ctx.Err() == nil {
-		return "stopped"
-	}
-	return ctx.Err().Error()
-}
-
-func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/httpx"
 )
 
 // Options configure a discovery. Zero values take the defaults.
@@ -299,7 +300,7 @@ func (r *run) discover(ctx context.Context) error {
 	close(work)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %s", discover.ErrIncomplete, ctxReason(ctx))
+		return fmt.Errorf("%w: %s", discover.ErrIncomplete, httpx.CtxReason(ctx))
 	}
 	return nil
 }

@@ -10,11 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bulkhead-dev/bulkhead/internal/httpx"
 )
 
 // DefaultEndpoint is Railway's public GraphQL API (docs integrations/api.md).
@@ -262,7 +263,7 @@ func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*
 		c.o.Logger.Debug("railway: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
 		select {
 		case <-ctx.Done():
-			return nil, &RequestError{Op: op, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
+			return nil, &RequestError{Op: op, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
 		case <-time.After(wait):
 		}
 	}
@@ -297,7 +298,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+		return nil, 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	res, data, err := c.roundTrip(ctx, op, body)
 	<-c.sem // decoding does not hold a request slot
@@ -310,7 +311,7 @@ func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response
 // roundTrip sends one request and reads the whole answer.
 func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.Response, []byte, *RequestError) {
 	if err := c.pace(ctx); err != nil {
-		return nil, nil, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+		return nil, nil, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
@@ -338,7 +339,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		if ctx.Err() != nil {
-			reason = ctxReason(ctx)
+			reason = httpx.CtxReason(ctx)
 		}
 		var ue interface{ Unwrap() error }
 		if errors.As(err, &ue) && reason == "network error" {
@@ -352,7 +353,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 		reason := "reading response: " + c.cred.redact(err.Error())
 		switch {
 		case ctx.Err() != nil:
-			reason = ctxReason(ctx)
+			reason = httpx.CtxReason(ctx)
 		case actx.Err() != nil:
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
@@ -365,7 +366,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, time.Duration, *RequestError) {
 	switch {
 	case res.StatusCode == http.StatusTooManyRequests:
-		wait := retryAfter(res.Header.Get("Retry-After"))
+		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
 		reason := "rate limited (HTTP 429)"
 		if wait > c.o.MaxWait {
 			reason = fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)
@@ -398,35 +399,4 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 		return nil, 0, &RequestError{Op: op, Reason: msg}
 	}
 	return &out, 0, nil
-}
-
-// ctxReason says why ctx ended: its deadline (the discovery's --timeout), with the time,
-// or its cancellation.
-func ctxReason(ctx context.Context) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		if dl, ok := ctx.Deadline(); ok {
-			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
-		}
-	}
-	if ctx.Err() == nil {
-		return "stopped"
-	}
-	return ctx.Err().Error()
-}
-
-// retryAfter parses Retry-After: delay-seconds or an HTTP date.
-func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bulkhead-dev/bulkhead/internal/httpx"
 )
 
 // DefaultEndpoint is the Management API (openapi.json; supabase docs "Management API").
@@ -201,7 +203,7 @@ func (c *Client) Get(ctx context.Context, scope, path string, query url.Values, 
 		c.o.Logger.Debug("supabase: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
 		select {
 		case <-ctx.Done():
-			return &RequestError{Op: op, Attempts: attempt, Reason: ctxReason(ctx), Transient: true}
+			return &RequestError{Op: op, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
 		case <-time.After(wait):
 		}
 	}
@@ -262,12 +264,12 @@ func (c *Client) note(scope string, h http.Header) {
 // wait < 0 says the server asked for longer than MaxWait.
 func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (time.Duration, *RequestError) {
 	if err := c.pace(ctx, scope); err != nil {
-		return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+		return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+		return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	defer func() { <-c.sem }()
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
@@ -291,7 +293,7 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 			}
 			return 0, &RequestError{Op: op, Reason: reason}
 		case ctx.Err() != nil:
-			return 0, &RequestError{Op: op, Reason: ctxReason(ctx), Transient: true}
+			return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 		case actx.Err() != nil:
 			return 0, &RequestError{Op: op, Reason: fmt.Sprintf("timeout after %s", c.o.Timeout), Transient: true}
 		case errors.As(err, &ue):
@@ -308,15 +310,15 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 			reason = fmt.Sprintf("timeout after %s", c.o.Timeout)
 		}
 		if ctx.Err() != nil {
-			reason = ctxReason(ctx)
+			reason = httpx.CtxReason(ctx)
 		}
 		return 0, &RequestError{Op: op, Reason: reason, Transient: true}
 	}
 	switch st := res.StatusCode; {
 	case st == http.StatusTooManyRequests:
-		wait := retryAfter(res.Header.Get("Retry-After"))
+		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
 		if wait == 0 {
-			wait = retryAfter(res.Header.Get("X-RateLimit-Reset"))
+			wait = httpx.RetryAfter(res.Header.Get("X-RateLimit-Reset"))
 		}
 		if wait > c.o.MaxWait {
 			return -1, &RequestError{Op: op, Status: st, Transient: true,
@@ -342,33 +344,4 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 		return 0, &RequestError{Op: op, Status: http.StatusOK, Reason: "malformed JSON response", Transient: true}
 	}
 	return 0, nil
-}
-
-func ctxReason(ctx context.Context) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		if dl, ok := ctx.Deadline(); ok {
-			return fmt.Sprintf("the discovery's deadline passed (%s)", dl.UTC().Format(time.RFC3339))
-		}
-	}
-	if ctx.Err() == nil {
-		return "stopped"
-	}
-	return ctx.Err().Error()
-}
-
-// retryAfter parses Retry-After (or X-RateLimit-Reset): delay-seconds or an HTTP date.
-func retryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
