@@ -24,6 +24,7 @@ type DiffOptions struct {
 	Severity severityFlag
 	Config   string // --config: waivers, baselines and tiers, as audit reads them
 	Baseline string
+	Quiet    bool // -q: no report, the exit code alone (a drift gate)
 }
 
 // NewCmdDiff builds `bulkhead diff OLD.json NEW.json`.
@@ -56,6 +57,7 @@ did not at or above that severity, and 3 when either snapshot is incomplete (fai
 	opts.Severity.add(cmd)
 	cmd.Flags().StringVar(&opts.Config, "config", "", "bulkhead.hcl to read (default: ./bulkhead.hcl when it exists): its waivers do not fail --fail-on")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "findings in this baseline file do not fail --fail-on")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "write no report; the exit code tells (with --fail-on)")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when findings new since the old snapshot are at or above: critical, high, medium, low or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion("text", "json"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("critical", "high", "medium", "low", "none"))
@@ -119,9 +121,11 @@ func diffRun(opts *DiffOptions) error {
 		return err
 	}
 	d.FindingsAdded, d.FindingsRemoved = filterFindings(d.FindingsAdded, keep), filterFindings(d.FindingsRemoved, keep)
-	if opts.Format == "json" {
+	switch {
+	case opts.Quiet:
+	case opts.Format == "json":
 		err = render.BlastJSON(opts.IO.Out, d)
-	} else {
+	default:
 		err = render.DiffText(opts.IO.Out, d, render.Options{Color: opts.IO.ColorOut(), Width: opts.IO.Width()})
 	}
 	if err != nil || failOn == 0 {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // parseNow parses --now: an RFC 3339 time, or a date (midnight UTC). The error shows both
@@ -44,8 +43,12 @@ func envName(flag string) string {
 }
 
 // applyEnv sets the command's envFlags from the environment where the command line left
-// them unset; a value the flag refuses is a usage error naming the variable.
-func applyEnv(fs *pflag.FlagSet) error {
+// them unset; a value the flag refuses is a usage error naming the variable. A value the
+// command's own completion does not offer (BULKHEAD_FORMAT=sarif, set for audit and check,
+// seen by diff, which writes text or json) is left for the commands that take it: one
+// variable serves a whole CI job.
+func applyEnv(cmd *cobra.Command) error {
+	fs := cmd.Flags()
 	for _, name := range envFlags {
 		f := fs.Lookup(name)
 		if f == nil || f.Changed {
@@ -55,9 +58,34 @@ func applyEnv(fs *pflag.FlagSet) error {
 		if !ok || v == "" {
 			continue
 		}
+		if !offered(cmd, name, v) {
+			continue
+		}
 		if err := fs.Set(name, v); err != nil {
 			return inputError(fmt.Errorf("%s=%q: %w", envName(name), v, err))
 		}
 	}
 	return nil
+}
+
+// offered reports whether v is a value the command's completion for --format offers; other
+// flags (a file, a list such as --severity high,critical) take any value.
+func offered(cmd *cobra.Command, flag, v string) bool {
+	if flag != "format" {
+		return true
+	}
+	complete, ok := cmd.GetFlagCompletionFunc(flag)
+	if !ok {
+		return true
+	}
+	values, _ := complete(cmd, nil, "")
+	if len(values) == 0 {
+		return true
+	}
+	for _, x := range values {
+		if name, _, _ := strings.Cut(x, "\t"); strings.EqualFold(name, v) {
+			return true
+		}
+	}
+	return false
 }

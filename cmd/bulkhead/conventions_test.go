@@ -40,6 +40,22 @@ func TestConventions(t *testing.T) {
 		if code, out, _ := runMain(t, "audit", "--demo", "--format", "text", "--fail-on", "low"); code != exitFindings || strings.HasPrefix(out, "{") {
 			t.Errorf("the command line does not win over the environment: exit %d", code)
 		}
+		// One BULKHEAD_FORMAT serves a whole job: a format diff does not write is left alone.
+		snap := filepath.Join(t.TempDir(), "demo.json")
+		if code, _, errOut := runMain(t, "discover", "--demo", "-o", snap); code != exitOK {
+			t.Fatalf("discover: exit %d %s", code, errOut)
+		}
+		t.Setenv("BULKHEAD_FORMAT", "sarif")
+		if code, out, errOut := runMain(t, "diff", snap, snap); code != exitOK || !strings.Contains(out, "no change") {
+			t.Errorf("BULKHEAD_FORMAT=sarif broke diff: exit %d\n%s%s", code, out, errOut)
+		}
+		if code, out, _ := runMain(t, "diff", snap, snap, "-q"); code != exitOK || out != "" {
+			t.Errorf("diff -q: exit %d, wrote %q", code, out)
+		}
+		if _, out, _ := runMain(t, "audit", "--demo"); !strings.Contains(out, `"version": "2.1.0"`) {
+			t.Errorf("BULKHEAD_FORMAT=sarif did not reach audit:\n%.200s", out)
+		}
+		t.Setenv("BULKHEAD_FORMAT", "json")
 		t.Setenv("BULKHEAD_CONFIG", filepath.Join(t.TempDir(), "missing.hcl"))
 		if code, _, errOut := runMain(t, "audit", "--demo"); code != exitInput || !strings.Contains(errOut, "missing.hcl") {
 			t.Errorf("BULKHEAD_CONFIG to a missing file: exit %d, %s", code, errOut)

@@ -42,7 +42,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error,
 				return inputError(fmt.Errorf("--log-level must be debug, info, warn or error, not %q", logLevel))
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(f.IO.ErrOut, &slog.HandlerOptions{Level: lvl})))
-			return applyEnv(cmd.Flags()) // BULKHEAD_FORMAT, ... (conventions.go)
+			return applyEnv(cmd) // BULKHEAD_FORMAT, ... (conventions.go)
 		},
 	}
 	root.PersistentFlags().StringVar(&f.IO.ColorMode, "color", "auto", "colour output: auto, always or never (auto honours NO_COLOR)")
