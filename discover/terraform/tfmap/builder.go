@@ -540,9 +540,8 @@ func (b *Builder) Synth(r *graph.Resource) *graph.Resource {
 	if _, ok := r.Attr(graph.AttrAddress); !ok && r.Origin.Ref != "" {
 		// A resource the table made for a block (its automated backups, a final snapshot)
 		// is configured in that block: its Ref is the block's address and why.
+		// A table whose Ref is not of that form sets the address itself.
 		addr, _, _ := strings.Cut(r.Origin.Ref, " (")
-		addr, _, _ = strings.Cut(addr, " in environment ")
-		addr = strings.TrimSuffix(addr, ".volume") // a railway_service's volume is its block's
 		r.SetAttr(graph.AttrAddress, addr)
 	}
 	b.ids[r.ID] = r

@@ -90,7 +90,9 @@ func init() {
 				if name == "" {
 					name = n.Res.Name + " volume"
 				}
-				v := b.Synth(&graph.Resource{ID: vid, Kind: graph.Volume, Type: "railway.Volume", NativeID: id, Name: name,
+				// The volume and its instances are configured in the service's block.
+				addr := graph.MakeAttrs(graph.AttrAddress, n.In.Address)
+				v := b.Synth(&graph.Resource{ID: vid, Kind: graph.Volume, Type: "railway.Volume", NativeID: id, Name: name, Attrs: addr,
 					Origin: graph.Origin{Ref: n.In.Address + ".volume", Range: n.In.Range}})
 				if mp := n.In.Str(vp + ".mount_path"); mp != "" {
 					v.SetAttr("mount_path", mp)
@@ -101,7 +103,7 @@ func init() {
 				// every environment of the project, and volumeDelete removes them all.
 				for _, env := range railwayEnvironments(b, prj) {
 					vi := b.Synth(&graph.Resource{ID: "railway:volume_instance:" + idTail(v.ID) + "@" + idTail(env.ID), Kind: graph.VolumeInstance, Type: "railway.VolumeInstance",
-						Name: name, Origin: graph.Origin{Ref: n.In.Address + ".volume in environment " + env.Name}})
+						Name: name, Attrs: addr.Clone(), Origin: graph.Origin{Ref: n.In.Address + ".volume in environment " + env.Name}})
 					b.Edge(env, graph.Contains, vi, "")
 					b.Edge(v, graph.DeletesWith, vi, "volumeDelete removes the volume's instances in every environment")
 					b.Edge(n.Res, graph.Attached, vi, "")
