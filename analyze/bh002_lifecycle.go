@@ -23,7 +23,8 @@ another account, AWS Backup in a locked vault, a final snapshot, retained backup
 		After:  `volume instance "pg-data" <--backs_up-- nightly dump in a bucket of another account`,
 		Since:  "0.1",
 	},
-	Run: runLifecycle,
+	NoSurvivor: true,
+	Run:        runLifecycle,
 }
 
 func runLifecycle(p *Pass) ([]Finding, error) {

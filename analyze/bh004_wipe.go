@@ -30,7 +30,8 @@ account, a locked vault, retained backups), and narrow the credential so it cann
 		After:  `a dump of pg-data in a bucket of another account, which the token cannot reach`,
 		Since:  "0.1",
 	},
-	Run: runWipe,
+	NoSurvivor: true,
+	Run:        runWipe,
 }
 
 func runWipe(p *Pass) ([]Finding, error) {

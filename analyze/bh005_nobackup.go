@@ -14,6 +14,7 @@ backups) and keep at least one copy outside the resource's lifecycle (see BH002)
 		After:  `volume instance "redis-data" with a daily schedule and an off-site copy`,
 		Since:  "0.1",
 	},
+	NoSurvivor: true,
 	Run: func(p *Pass) ([]Finding, error) {
 		var out []Finding
 		for _, d := range p.Holders() {

@@ -500,10 +500,6 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 // dedupe is a sorted slice without repeats, as a new slice (the input may be shared).
 func dedupe(sorted []string) []string { return slices.Compact(slices.Clone(sorted)) }
 
-// lossRules are the rules whose finding means no recovery point survives: only there does
-// an undo window's end mean that nothing is left.
-var lossRules = map[string]bool{"BH002": true, "BH004": true, "BH005": true, "BH101": true}
-
 // noteUnresolved says in a finding's detail which of its resource's input values could not
 // be resolved (graph.AttrUnresolved): the discoverer took their unsafe value, and the
 // reader should know the verdict rests on that.
@@ -551,7 +547,7 @@ func (p *Pass) noteUnresolved(f *Finding) {
 					f.Detail += "; "
 				}
 				f.Detail += x.Label() + " stays restorable by the provider for " + Age(d) + " after a delete (an undo window, not a backup)"
-				if lossRules[f.Rule] {
+				if p.rule != nil && p.rule.NoSurvivor {
 					f.Detail += "; nothing survives after that"
 				}
 				break

@@ -80,6 +80,9 @@ type Rule struct {
 	Severity Severity
 	Doc      Doc
 	Run      func(*Pass) ([]Finding, error)
+	// NoSurvivor says the rule's findings mean that no recovery point survives: the engine
+	// then ends a provider undo window's note with "nothing survives after that".
+	NoSurvivor bool
 }
 
 // Hop is one step of a finding's path: the edge taken to get here (empty for the first
