@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -48,21 +47,19 @@ func parseInline(line, resource string) ([]analyze.Waiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", loc, err)
 	}
-	reason := strings.TrimSpace(fields["reason"])
-	if reason == "" {
-		return nil, fmt.Errorf(`%s: a waiver needs a reason: bulkhead:ignore %s reason="why the risk is accepted"`, loc, rules)
-	}
-	exp := fields["expires"]
-	if exp != "" {
-		if _, err := time.Parse(analyze.DateLayout, exp); err != nil {
-			return nil, fmt.Errorf("%s: expires must be a date such as 2027-01-31, not %q", loc, exp)
-		}
-	}
+	reason, exp := strings.TrimSpace(fields["reason"]), fields["expires"]
 	var out []analyze.Waiver
 	for _, id := range strings.Split(rules, ",") {
-		rule, ok := analyze.Lookup(strings.ToUpper(strings.TrimSpace(id)))
-		if !ok {
-			return nil, fmt.Errorf("%s: there is no rule %q to waive (bulkhead rules lists them)", loc, id)
+		rule, probs := checkWaiver(id, reason, exp) // a waive block's rules (waive.go)
+		if len(probs) > 0 {
+			// Said in the directive's own syntax, not a waive block's.
+			switch probs[0].summary {
+			case summaryNoReason:
+				return nil, fmt.Errorf(`%s: a waiver needs a reason: bulkhead:ignore %s reason="why the risk is accepted"`, loc, rules)
+			case summaryUnknownRule:
+				return nil, fmt.Errorf("%s: there is no rule %q to waive (bulkhead rules lists them)", loc, id)
+			}
+			return nil, fmt.Errorf("%s: expires must be a date such as 2027-01-31, not %q", loc, exp)
 		}
 		out = append(out, analyze.Waiver{Rule: rule.ID, Resource: resource, Reason: reason, Expires: exp, Location: loc})
 	}

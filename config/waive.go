@@ -30,25 +30,30 @@ func (c *Config) decodeWaivers(blocks []waiveBlock) hcl.Diagnostics {
 			bad = true
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: b.DefRange.Ptr()})
 		}
-		rule, ok := analyze.Lookup(strings.ToUpper(b.Rule))
-		if !ok {
-			fail("Unknown rule", fmt.Sprintf("There is no rule %q to waive.%s Run `bulkhead rules` for the list.", b.Rule, didYouMean(b.Rule, ruleIDs())))
+		deref := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		// Diagnostics in the block's order: rule, resource, reason, expiry.
+		rule, probs := checkWaiver(b.Rule, deref(b.Reason), deref(b.Expires))
+		if len(probs) > 0 && probs[0].summary == summaryUnknownRule {
+			fail(probs[0].summary, probs[0].detail)
+			probs = probs[1:]
 		}
 		if b.Resource == nil || strings.TrimSpace(*b.Resource) == "" {
 			fail("Waiver without a resource", `Name what the waiver accepts: resource = "aws_db_instance.main" (a Terraform address, a canonical ID such as "railway:volume:<id>", a name, or a glob such as "aws_s3_bucket.logs_*").`)
 		} else if _, err := path.Match(*b.Resource, ""); err != nil {
 			fail("Invalid resource pattern", fmt.Sprintf("resource %q is not a valid glob: %v.", *b.Resource, err))
 		}
-		if b.Reason == nil || strings.TrimSpace(*b.Reason) == "" {
-			fail("Waiver without a reason", `A waiver accepts a risk on purpose; say why, so the next reader can judge it: reason = "restored weekly from the off-site export; ticket OPS-123".`)
+		for _, pr := range probs {
+			fail(pr.summary, pr.detail)
 		}
-		w := analyze.Waiver{Location: location(b.DefRange)}
-		if b.Expires != nil {
-			if _, err := time.Parse(analyze.DateLayout, *b.Expires); err != nil {
-				fail("Invalid expiry date", fmt.Sprintf("expires must be a date such as \"2027-01-31\" (valid through that day, UTC), not %q.", *b.Expires))
-			}
-			w.Expires = *b.Expires
+		if b.Expires != nil && *b.Expires == "" {
+			fail("Invalid expiry date", `expires must be a date such as "2027-01-31" (valid through that day, UTC), not "".`)
 		}
+		w := analyze.Waiver{Location: location(b.DefRange), Expires: deref(b.Expires)}
 		if bad {
 			continue
 		}
@@ -72,4 +77,31 @@ func ruleIDs() []string {
 // location is file:line:col, the form every bulkhead message uses.
 func location(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// problem is one thing wrong with a waiver: a summary and how to fix it.
+type problem struct{ summary, detail string }
+
+const (
+	summaryUnknownRule = "Unknown rule"
+	summaryNoReason    = "Waiver without a reason"
+)
+
+// checkWaiver applies the rules every waiver follows, in a waive block or inline in .tf: the
+// rule exists, a reason is given, an expiry (when set) is a date. It returns the rule.
+func checkWaiver(rule, reason, expires string) (*analyze.Rule, []problem) {
+	var out []problem
+	r, ok := analyze.Lookup(strings.ToUpper(strings.TrimSpace(rule)))
+	if !ok {
+		out = append(out, problem{summaryUnknownRule, fmt.Sprintf("There is no rule %q to waive.%s Run `bulkhead rules` for the list.", rule, didYouMean(rule, ruleIDs()))})
+	}
+	if strings.TrimSpace(reason) == "" {
+		out = append(out, problem{summaryNoReason, `A waiver accepts a risk on purpose; say why, so the next reader can judge it: reason = "restored weekly from the off-site export; ticket OPS-123".`})
+	}
+	if expires != "" {
+		if _, err := time.Parse(analyze.DateLayout, expires); err != nil {
+			out = append(out, problem{"Invalid expiry date", fmt.Sprintf("expires must be a date such as \"2027-01-31\" (valid through that day, UTC), not %q.", expires)})
+		}
+	}
+	return r, out
 }
