@@ -16,8 +16,10 @@ from staging (a variable, a .env file, a CI secret) should not be able to delete
 provider tokens are usually account- or workspace-wide: whoever or whatever holds one, including
 a coding agent working in staging, holds the power to delete production data.
 
-bulkhead takes a token's purpose from the provider where it can, and from token blocks in
-bulkhead.hcl (token "domains-cli" { purpose = ["domains"] }). A purpose that does not involve
+bulkhead takes a token's purpose from the provider where it can, from what the credential is
+called (a name, an IAM path or a Purpose tag such as "route53-sync" or "netlify-domains" says
+domains; "backup-reader" says read-only), and from token blocks in bulkhead.hcl, which win
+(token "domains-cli" { purpose = ["domains"] }). A purpose that does not involve
 data (anything but admin, data, backups, storage, volumes, databases, infrastructure) is narrow.
 Exposure in an environment of unknown tier counts as a lower environment, and data of unknown
 tier counts as production data: unknown is never safe in either direction.
