@@ -9,6 +9,7 @@
 package input
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -195,6 +196,25 @@ func (g *jsonGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	for i := 0; i < n; i++ {
 		c := p[i]
+		if g.inStr && !g.esc && c != '\\' && c != '"' {
+			// The bulk of a state is string bytes: jump to the next quote or backslash
+			// (bytes.IndexByte is vectorised) instead of a step per byte.
+			rest := p[i:n]
+			j := bytes.IndexByte(rest, '"')
+			if j < 0 {
+				j = len(rest)
+			}
+			if b := bytes.IndexByte(rest[:j], '\\'); b >= 0 {
+				j = b
+			}
+			if g.tok+int64(j) > g.max {
+				f := i + int(g.max-g.tok) // the byte that makes it too long, as a step per byte finds it
+				return g.fail(f, fmt.Errorf("%w: a string longer than %s at byte %d", ErrTooLarge, Size(g.max), g.off+int64(f)))
+			}
+			g.tok += int64(j)
+			i += j - 1
+			continue
+		}
 		if g.inStr {
 			switch {
 			case g.esc:

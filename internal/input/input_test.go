@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 
 	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
@@ -94,10 +95,18 @@ func TestJSONGuard(t *testing.T) {
 		{"\x00\x00\x00", `not JSON: byte '\x00' at byte 0`},
 		{`{"a": 1} xyz`, `not JSON: byte 'x'`},
 		{`{"a": "\u00e9 é \x00"}`, ""}, // anything goes inside a string
+		// Escapes count as string bytes; the offset is the byte that makes it too long.
+		{`{"a": "` + strings.Repeat(`x\"`, 22) + `y"}`, "a string longer than 64 bytes at byte 71"},
+		{`{"a": "` + strings.Repeat(`x\\`, 22) + `", "b": 1}`, "a string longer than 64 bytes at byte 71"},
+		{`{"a": "` + strings.Repeat(`\"x`, 21) + `", "b": "` + strings.Repeat("z", 64) + `"}`, ""},
 	} {
-		_, err := io.Copy(io.Discard, input.JSONGuard(strings.NewReader(tc.in), 64))
-		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
-			t.Errorf("%.40q: %v, want %q", tc.in, err, tc.want)
+		// Whole, and a byte at a time: the guard's skip over string bytes must not depend
+		// on where reads end.
+		for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in)), iotest.HalfReader(strings.NewReader(tc.in))} {
+			_, err := io.Copy(io.Discard, input.JSONGuard(r, 64))
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("%.40q: %v, want %q", tc.in, err, tc.want)
+			}
 		}
 	}
 	// Seek to the start reads afresh.

@@ -650,29 +650,15 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 		}
 	}
-	// Sort by (from, to, kind), ties in the order the edges were made, so that the first
-	// note of duplicate edges wins deterministically.
-	order := make([]int32, b.edges.n)
-	for i := range order {
-		order[i] = int32(i)
+	// Resources went in sorted by ID, so ConnectAll's order (ends' positions, kind, then
+	// the order the edges were made) is (from, to, kind): the first note of duplicate
+	// edges wins deterministically.
+	edges := make([]*graph.Edge, b.edges.n)
+	for i := range edges {
+		edges[i] = b.edges.at(int32(i))
 	}
-	slices.SortFunc(order, func(x, y int32) int {
-		a, c := b.edges.at(x), b.edges.at(y)
-		if r := strings.Compare(a.From, c.From); r != 0 {
-			return r
-		}
-		if r := strings.Compare(a.To, c.To); r != 0 {
-			return r
-		}
-		if r := strings.Compare(string(a.Kind), string(c.Kind)); r != 0 {
-			return r
-		}
-		return int(x - y)
-	})
-	for _, i := range order {
-		if err := g.Connect(*b.edges.at(i)); err != nil {
-			return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
-		}
+	if err := g.ConnectAll(edges); err != nil {
+		return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 	}
 	b.edges = edgeList{}
 	return g, nil
