@@ -1,7 +1,6 @@
 package tfmap
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -644,24 +643,34 @@ func backupSelectionLink(b *Builder, n *Node) {
 				vaults = append(vaults, d)
 			}
 		}
+		// What a rule gives every resource it selects is worked out once per rule: a
+		// selection can name thousands of resources.
+		schedule := plan.In.Str(rp + "schedule")
+		every, bounded := awsScheduleInterval(schedule)
+		var into []*graph.Resource // the vaults, found (or synthesized) at the first data resource
+		note := "AWS Backup plan " + plan.Res.Name
 		for _, d := range selected {
 			if d.Res == nil || !d.Res.Kind.IsData() {
 				continue
 			}
-			for _, vname := range vaults {
-				if vname == "" {
-					continue
+			if into == nil {
+				into = []*graph.Resource{}
+				for _, vname := range vaults {
+					if vname != "" {
+						into = append(into, b.vault(vname))
+					}
 				}
-				vault := b.vault(vname)
-				id := fmt.Sprintf("aws:aws_backup_recovery_point:%s:%s", vault.NativeID, idTail(d.Res.ID))
-				rec := b.Synth(&graph.Resource{ID: id, Kind: graph.Backup, Type: "aws_backup_recovery_point",
-					Name:   fmt.Sprintf("%s recovery points (%s, %s)", d.Res.Name, plan.Res.Name, vault.Name),
-					Attrs:  graph.MakeAttrs("schedule", plan.In.Str(rp+"schedule")),
+			}
+			tail := idTail(d.Res.ID)
+			for _, vault := range into {
+				rec := b.Synth(&graph.Resource{ID: "aws:aws_backup_recovery_point:" + vault.NativeID + ":" + tail, Kind: graph.Backup, Type: "aws_backup_recovery_point",
+					Name:   d.Res.Name + " recovery points (" + plan.Res.Name + ", " + vault.Name + ")",
+					Attrs:  graph.MakeAttrs("schedule", schedule),
 					Origin: graph.Origin{Ref: n.In.Address}})
-				if every, ok := awsScheduleInterval(plan.In.Str(rp + "schedule")); ok {
+				if bounded {
 					rec.SetAttr(graph.AttrInterval, every.String())
 				}
-				b.Edge(rec, graph.BacksUp, d.Res, "AWS Backup plan "+plan.Res.Name)
+				b.Edge(rec, graph.BacksUp, d.Res, note)
 				b.Edge(rec, graph.StoredIn, vault, "")
 				b.aws.recovery = append(b.aws.recovery, recoveryPoint{rec: rec, vault: vault})
 			}
