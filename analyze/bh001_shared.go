@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -82,7 +83,7 @@ func runShared(p *Pass) ([]Finding, error) {
 		for i, e := range list {
 			names[i] = e.Name
 		}
-		f := p.Finding(r, list, "%s is shared by %d environments (%s)", p.label(r), len(list), strings.Join(names, ", "))
+		f := p.Finding(r, list, "%s is shared by %d environments (%s)", p.Label(r), len(list), strings.Join(names, ", "))
 		f.Path = []Hop{p.Hop("", r)}
 		if r.Kind == graph.Volume || len(held) > 1 || (len(held) == 1 && held[0] != r) {
 			var hops []Hop
@@ -110,7 +111,7 @@ func runShared(p *Pass) ([]Finding, error) {
 			f.Resources = append(f.Resources, d.ID)
 		}
 		sort.Strings(f.Resources)
-		f.Resources = dedupe(f.Resources)
+		f.Resources = slices.Compact(slices.Clone(f.Resources))
 		out = append(out, f)
 	}
 	return out, nil

@@ -1,12 +1,5 @@
 package analyze
 
-import (
-	"slices"
-	"sort"
-
-	"github.com/bulkhead-dev/bulkhead/graph"
-)
-
 // BackupLifecycle is BH002.
 var BackupLifecycle = &Rule{
 	ID: "BH002", Name: "backup-lifecycle", Severity: High,
@@ -37,47 +30,18 @@ func runLifecycle(p *Pass) ([]Finding, error) {
 		if len(p.SurvivingOwnDelete(d)) > 0 {
 			continue
 		}
-		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), p.label(d))
+		f := p.Finding(d, nil, "%d of %d recovery points of %s are deleted with it", len(copies), len(copies), p.Label(d))
 		f.Severity = High
 		if !p.AtRisk(d) {
 			f.Severity = Medium
 		}
-		f.Path = append(p.deleterHopsExtra(d, 1), p.GroupHop(lostVia(p, d, copies), copies))
+		f.Path = append(p.DeleterHops(d), p.GroupHop(p.LostVia(d, copies), copies))
 		f.Detail = "no recovery point survives deleting it"
 		for _, c := range copies {
 			f.Resources = append(f.Resources, c.ID)
 		}
-		sortDedupe(&f)
+		f.SortResources()
 		out = append(out, f)
 	}
 	return out, nil
-}
-
-// deleterHops starts a path at the data resource that deletes d, when there is one (a
-// Railway volume deletes its instances), so the reader sees the delete a person would issue.
-func (p *Pass) deleterHops(d *graph.Resource) []Hop { return p.deleterHopsExtra(d, 0) }
-
-// deleterHopsExtra is deleterHops in a slice with room for extra more hops.
-func (p *Pass) deleterHopsExtra(d *graph.Resource, extra int) []Hop {
-	for _, parent := range p.Index.Predecessors(d, graph.DeletesWith) {
-		if parent.Kind.IsData() {
-			return append(make([]Hop, 0, 2+extra), p.Hop("", parent), p.Hop(string(graph.DeletesWith), d))
-		}
-	}
-	return append(make([]Hop, 0, 1+extra), p.Hop("", d))
-}
-
-// lostVia names the edge through which d's copies die with it.
-func lostVia(p *Pass, d *graph.Resource, copies []*graph.Resource) string {
-	if chain := p.Index.Chain(d, copies[0]); len(chain) > 0 {
-		return string(chain[len(chain)-1].Kind)
-	}
-	return "loses"
-}
-
-// sortDedupe sorts and deduplicates a finding's resources after a rule appended to them
-// (appending copied them: the slice is the finding's own).
-func sortDedupe(f *Finding) {
-	sort.Strings(f.Resources)
-	f.Resources = slices.Compact(f.Resources)
 }

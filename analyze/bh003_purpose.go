@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -69,7 +70,7 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		var lower []string
 		for _, place := range p.Exposures(t) {
 			if p.Tier(place) != graph.Production {
-				name := p.placeName(place)
+				name := p.PlaceName(place)
 				if t := string(p.Tier(place)); !strings.Contains(strings.ToLower(name), t) {
 					name += " (" + t + ")"
 				}
@@ -82,22 +83,22 @@ func runPurpose(p *Pass) ([]Finding, error) {
 		if len(why) == 0 {
 			continue
 		}
-		noun := atRiskNoun(nProd, reach.Stats().Production)
-		f := p.Finding(t, nil, "%s (%s) can delete %d %s", p.label(t), strings.Join(why, "; "), nProd, noun)
-		prod := p.first(reach, groupAtRisk, GroupListMax)
+		noun := AtRiskNoun(nProd, reach.Stats().Production)
+		f := p.Finding(t, nil, "%s (%s) can delete %d %s", p.Label(t), strings.Join(why, "; "), nProd, noun)
+		prod := p.FirstOf(reach, AtRiskSet, GroupListMax)
 		f.Path = p.DeletePath(t, worst(p, prod, reach))
 		f.Detail = "its scope exceeds its purpose"
 		f.Advice, _ = t.Attr(graph.AttrAdvice)
 		if nProd > 1 {
-			f.Detail += " (the worst of " + itoa(nProd) + " " + noun + " shown)"
+			f.Detail += " (the worst of " + strconv.Itoa(nProd) + " " + noun + " shown)"
 		}
 		for _, d := range prod {
 			f.Resources = append(f.Resources, d.ID)
 		}
 		if nProd > len(prod) {
-			f.Count, f.Groups = nProd, p.groupsOf(reach, groupAtRisk)
+			f.Count, f.Groups = nProd, p.GroupsOf(reach, AtRiskSet)
 		}
-		sortDedupe(&f)
+		f.SortResources()
 		out = append(out, f)
 	}
 	return out, nil
@@ -107,7 +108,7 @@ func runPurpose(p *Pass) ([]Finding, error) {
 // surviving recovery point (the first in ID order), else, among the listed ones, the one
 // with the fewest.
 func worst(p *Pass, ds []*graph.Resource, reach *Reach) *graph.Resource {
-	if w := p.first(reach, groupWiped, 1); len(w) > 0 {
+	if w := p.FirstOf(reach, WipedSet, 1); len(w) > 0 {
 		return w[0]
 	}
 	best, bestN := ds[0], -1

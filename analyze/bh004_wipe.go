@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -42,21 +42,21 @@ func runWipe(p *Pass) ([]Finding, error) {
 		if m == 0 {
 			continue
 		}
-		shown := p.first(reach, groupWiped, GroupListMax)
+		shown := p.FirstOf(reach, WipedSet, GroupListMax)
 		d := shown[0] // the first in ID order: every one of them is unrecoverable
 		copies := p.Copies(d)
 		var f Finding
 		switch {
 		case m == 1 && len(copies) > 0:
-			f = p.Finding(t, shown, "%s can destroy %s and all %d of its recovery points", p.label(t), p.label(d), len(copies))
+			f = p.Finding(t, shown, "%s can destroy %s and all %d of its recovery points", p.Label(t), p.Label(d), len(copies))
 		case m == 1:
-			f = p.Finding(t, shown, "%s can destroy %s, which has no recovery point", p.label(t), p.label(d))
+			f = p.Finding(t, shown, "%s can destroy %s, which has no recovery point", p.Label(t), p.Label(d))
 		default:
 			n, st := reach.AtRisk(), reach.Stats()
 			if m == n {
-				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d %s and every recovery point of each", p.label(t), m, atRiskNoun(m, st.UnrecoverableProd))
+				f = p.GroupFinding(t, reach, WipedSet, shown, "%s can destroy %d %s and every recovery point of each", p.Label(t), m, AtRiskNoun(m, st.UnrecoverableProd))
 			} else {
-				f = p.groupFinding(t, reach, groupWiped, shown, "%s can destroy %d %s and every recovery point of %d of them", p.label(t), n, atRiskNoun(n, st.Production), m)
+				f = p.GroupFinding(t, reach, WipedSet, shown, "%s can destroy %d %s and every recovery point of %d of them", p.Label(t), n, AtRiskNoun(n, st.Production), m)
 			}
 		}
 		what := "production data"
@@ -64,10 +64,10 @@ func runWipe(p *Pass) ([]Finding, error) {
 			what = "data of unknown tier (unknown counts as production)"
 		}
 		if len(copies) > 0 {
-			f.Path = append(p.deletePath(t, d, 1), p.GroupHop(lostVia(p, d, copies), copies))
+			f.Path = append(p.DeletePath(t, d), p.GroupHop(p.LostVia(d, copies), copies))
 			f.Detail = what + ", no surviving recovery point"
 		} else {
-			f.Path = p.deletePath(t, d, 0)
+			f.Path = p.DeletePath(t, d)
 			f.Detail = what + ", no recovery point at all"
 		}
 		if m > 1 {
@@ -77,48 +77,10 @@ func runWipe(p *Pass) ([]Finding, error) {
 		for _, c := range copies {
 			f.Resources = append(f.Resources, c.ID)
 		}
-		sortDedupe(&f)
+		f.SortResources()
 		out = append(out, f)
 	}
 	return out, nil
-}
-
-// groupFinding builds a finding about credential t and one of its reach's sets, of which
-// shown are the first. A set longer than shown is counted and named by its groups. The
-// fingerprint keys on the set: its IDs when they are all shown, else its size and an
-// order-free hash of its IDs, so it changes when the set does, at a cost that does not grow
-// with the set, whichever way the credential's grants split it.
-func (p *Pass) groupFinding(t *graph.Resource, reach *Reach, kind groupKind, shown []*graph.Resource, format string, args ...any) Finding {
-	total, sum := reach.Wiped(), reach.node.wipedSum
-	if kind == groupAtRisk {
-		total, sum = reach.AtRisk(), reach.node.atRiskSum
-	}
-	if total <= len(shown) {
-		return p.Finding(t, shown, format, args...)
-	}
-	groups := p.groupsOf(reach, kind)
-	key := &graph.Resource{ID: fmt.Sprintf("%d resources, set hash %016x", total, sum)}
-	f := p.Finding(t, []*graph.Resource{key}, format, args...)
-	f.Resources = f.Resources[:0:0]
-	f.Resources = append(f.Resources, t.ID)
-	for _, d := range shown {
-		f.Resources = append(f.Resources, d.ID)
-	}
-	f.Count, f.Groups = total, groups
-	return f
-}
-
-// atRiskNoun names n at-risk data resources of which prod are of production tier and the
-// rest of unknown tier (Pass.AtRisk), so that a finding never calls unknown-tier data
-// production, nor leaves it out.
-func atRiskNoun(n, prod int) string {
-	switch {
-	case prod == n:
-		return Plural(n, "production data resource", "production data resources")
-	case prod == 0:
-		return Plural(n, "data resource of unknown tier", "data resources of unknown tier")
-	}
-	return "data resources of production or unknown tier"
 }
 
 // alsoList names the other resources of a grouped finding after its verdict: "; also
@@ -133,10 +95,10 @@ func alsoList(p *Pass, rest []*graph.Resource, others int) string {
 		if i > 0 {
 			s += ", "
 		}
-		s += p.label(d)
+		s += p.Label(d)
 	}
 	if n := others - min(len(rest), named); n > 0 {
-		s += " and " + itoa(n) + " more"
+		s += " and " + strconv.Itoa(n) + " more"
 	}
 	return "; also " + s
 }

@@ -21,8 +21,8 @@ backups) and keep at least one copy outside the resource's lifecycle (see BH002)
 			if !p.AtRisk(d) || len(p.Copies(d)) > 0 {
 				continue
 			}
-			f := p.Finding(d, nil, "%s has no backup", p.label(d))
-			f.Path = p.deleterHops(d)
+			f := p.Finding(d, nil, "%s has no backup", p.Label(d))
+			f.Path = p.DeleterHops(d)
 			f.Detail = "production data with no recovery point"
 			if p.Tier(d) != "production" {
 				f.Detail = "data of unknown tier (treated as production) with no recovery point"

@@ -24,7 +24,7 @@ Fix: set deletion_protection = true on production data resources.`,
 			if !offered || on || !p.AtRisk(d) {
 				continue
 			}
-			f := p.Finding(d, nil, "%s has deletion protection off", p.label(d))
+			f := p.Finding(d, nil, "%s has deletion protection off", p.Label(d))
 			f.Path = []Hop{p.Hop("", d)}
 			f.Detail = "one API call deletes it"
 			out = append(out, f)

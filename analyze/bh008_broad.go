@@ -43,7 +43,7 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 			if len(why) == 0 {
 				continue
 			}
-			f := p.Finding(t, nil, "%s has %s", p.label(t), strings.Join(why, " and "))
+			f := p.Finding(t, nil, "%s has %s", p.Label(t), strings.Join(why, " and "))
 			f.Path = []Hop{p.Hop("", t)}
 			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			if tg := p.Reach(t).Targets; len(tg) > 0 {
@@ -63,6 +63,19 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 	},
 }
 
+// AtRiskNoun names n at-risk data resources of which prod are of production tier and the
+// rest of unknown tier (Pass.AtRisk), so that a finding never calls unknown-tier data
+// production, nor leaves it out.
+func AtRiskNoun(n, prod int) string {
+	switch {
+	case prod == n:
+		return Plural(n, "production data resource", "production data resources")
+	case prod == 0:
+		return Plural(n, "data resource of unknown tier", "data resources of unknown tier")
+	}
+	return "data resources of production or unknown tier"
+}
+
 // Plural picks the word for n: one or many. Every output uses it.
 func Plural(n int, one, many string) string {
 	if n == 1 {
@@ -70,5 +83,3 @@ func Plural(n int, one, many string) string {
 	}
 	return many
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -30,11 +30,11 @@ credential from where it is readable.`,
 			if _, can := p.CanAct(t); !can {
 				continue // expired or disabled: whatever it was allowed, it acts on nothing
 			}
-			where := p.exposure(t)
+			where := p.Exposure(t)
 			if where == "" {
 				where = "found by " + t.Origin.String()
 			}
-			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.label(t), where)
+			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.Label(t), where)
 			f.Path = []Hop{p.Hop("", t)}
 			// What would teach bulkhead the reach is the discoverer's to say.
 			f.Detail, _ = t.Attr(graph.AttrReachHint)

@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"strconv"
+
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -55,7 +57,7 @@ func runColocated(p *Pass) ([]Finding, error) {
 		}
 		what := "the only surviving recovery point of " + d.Label() + " is"
 		if len(survivors) > 1 {
-			what = "all " + itoa(len(survivors)) + " surviving recovery points of " + d.Label() + " are"
+			what = "all " + strconv.Itoa(len(survivors)) + " surviving recovery points of " + d.Label() + " are"
 		}
 		f := p.Finding(d, survivors, "%s in account %s, region %s, beside the data", what, account, region)
 		f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up in the same account and region by", survivors)}

@@ -175,7 +175,7 @@ func (p *Pass) credentialHead(b *Blast, r *graph.Resource) *Reach {
 	b.Advice, _ = r.Attr(graph.AttrAdvice)
 	for _, e := range p.Index.Out(r, graph.ExposedIn) {
 		to, _ := p.Index.Resource(e.To)
-		b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.placeName(to), Note: e.Note})
+		b.Exposed = append(b.Exposed, Exposure{ID: to.ID, Place: p.PlaceName(to), Note: e.Note})
 	}
 	reach := p.Reach(r)
 	if reach.CannotAct != "" {
@@ -196,7 +196,7 @@ func (p *Pass) blastSummary(r *graph.Resource) *Blast {
 	st := reach.Stats()
 	b.Summary = BlastSummary{Destroyed: st.Destroyed, DataHolders: st.Holders, ProductionData: st.AtRisk,
 		Unrecoverable: st.Unrecoverable, UnrecoverableProd: st.UnrecoverableRisk, RecoveryPointsLost: st.RecoveryPointsLost}
-	for _, d := range p.first(reach, groupWiped, BlastListMax) {
+	for _, d := range p.FirstOf(reach, WipedSet, BlastListMax) {
 		fate := DataFate{ID: d.ID, Label: d.Label(), Tier: p.Tier(d), Copies: len(p.Copies(d)), Surviving: []RecoveryPoint{}}
 		if env := p.blastEnv(d); env != nil {
 			fate.Environment = p.envName(env)

@@ -302,11 +302,10 @@ func (p *Pass) surviving(r *graph.Resource, destroyed func(string) bool) []*grap
 }
 
 // DeletePath explains how token t reaches d: the token hop, "may delete" to the first
-// target (in ID order) whose cascade holds d, then the cascade chain to d.
-func (p *Pass) DeletePath(t, d *graph.Resource) []Hop { return p.deletePath(t, d, 0) }
-
-// deletePath is DeletePath in a slice with room for extra more hops.
-func (p *Pass) deletePath(t, d *graph.Resource, extra int) []Hop {
+// target (in ID order) whose cascade holds d, then the cascade chain to d. The slice has
+// room for one more hop (a rule's group of lost copies) without a copy.
+func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
+	const extra = 1
 	reach := p.Reach(t)
 	if reach.direct[d.ID] {
 		return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
@@ -328,6 +327,27 @@ func (p *Pass) deletePath(t, d *graph.Resource, extra int) []Hop {
 	return append(make([]Hop, 0, 1+extra), p.Hop("", t))
 }
 
+// DeleterHops starts a path at the data resource that deletes d, when there is one (a
+// Railway volume deletes its instances), so the reader sees the delete a person would
+// issue. The slice has room for one more hop.
+func (p *Pass) DeleterHops(d *graph.Resource) []Hop {
+	for _, parent := range p.Index.Predecessors(d, graph.DeletesWith) {
+		if parent.Kind.IsData() {
+			return append(make([]Hop, 0, 3), p.Hop("", parent), p.Hop(string(graph.DeletesWith), d))
+		}
+	}
+	return append(make([]Hop, 0, 2), p.Hop("", d))
+}
+
+// LostVia names the edge through which d's copies die with it (the last edge of the
+// cascade chain from d to the first of them), or "loses".
+func (p *Pass) LostVia(d *graph.Resource, copies []*graph.Resource) string {
+	if chain := p.Index.Chain(d, copies[0]); len(chain) > 0 {
+		return string(chain[len(chain)-1].Kind)
+	}
+	return "loses"
+}
+
 // ChainHops turns a cascade chain into hops, one per edge.
 func (p *Pass) ChainHops(chain []*graph.Edge) []Hop { return p.appendChainHops(nil, chain) }
 
@@ -346,7 +366,7 @@ func (p *Pass) Hop(via string, r *graph.Resource) Hop {
 }
 
 // label is r.Label(), made once per pass.
-func (p *Pass) label(r *graph.Resource) string { return p.parts(r, false).label }
+func (p *Pass) Label(r *graph.Resource) string { return p.parts(r, false).label }
 
 // parts returns the memoised hop parts of r, with its note when note is set.
 func (p *Pass) parts(r *graph.Resource, note bool) *hopParts {
@@ -385,7 +405,7 @@ func (p *Pass) GroupHop(via string, rs []*graph.Resource) Hop {
 // where names r's environment (and tier, when the name does not say it).
 func (p *Pass) where(r *graph.Resource) string {
 	if r.Kind == graph.Token {
-		return p.exposure(r)
+		return p.Exposure(r)
 	}
 	if r.Kind == graph.Environment || r.Kind == graph.Project || r.Kind == graph.Workspace || r.Kind == graph.Account {
 		return ""
@@ -424,7 +444,7 @@ func (p *Pass) where(r *graph.Resource) string {
 
 // exposure describes where a credential is readable: "exposed in staging/web". It is
 // memoised: a credential with many scoped_to edges appears in many paths.
-func (p *Pass) exposure(t *graph.Resource) string {
+func (p *Pass) Exposure(t *graph.Resource) string {
 	if s, ok := p.expo[t]; ok {
 		return s
 	}
@@ -436,7 +456,7 @@ func (p *Pass) exposure(t *graph.Resource) string {
 func (p *Pass) exposureOf(t *graph.Resource) string {
 	var places []string
 	for _, to := range p.Index.Successors(t, graph.ExposedIn) {
-		places = append(places, p.placeName(to))
+		places = append(places, p.PlaceName(to))
 	}
 	if len(places) == 0 {
 		return ""
@@ -448,7 +468,7 @@ func (p *Pass) exposureOf(t *graph.Resource) string {
 }
 
 // placeName is env/service for a service, the environment name for an environment.
-func (p *Pass) placeName(r *graph.Resource) string {
+func (p *Pass) PlaceName(r *graph.Resource) string {
 	if r.Kind == graph.Environment {
 		return r.Name
 	}
@@ -498,7 +518,6 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 }
 
 // dedupe is a sorted slice without repeats, as a new slice (the input may be shared).
-func dedupe(sorted []string) []string { return slices.Compact(slices.Clone(sorted)) }
 
 // noteUnresolved says in a finding's detail which of its resource's input values could not
 // be resolved (graph.AttrUnresolved): the discoverer took their unsafe value, and the

@@ -3,6 +3,7 @@ package analyze
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -22,29 +23,29 @@ type Group struct {
 	Resources []string `json:"resources"` // sorted
 }
 
-// groupKind says which of a reach node's sets a group lists.
-type groupKind uint8
+// ReachSet says which of a reach node's sets a group lists.
+type ReachSet uint8
 
 const (
-	groupAtRisk groupKind = iota // at-risk holders (Pass.AtRisk)
-	groupWiped                   // at-risk holders with no surviving recovery point
+	AtRiskSet ReachSet = iota // at-risk holders (Pass.AtRisk)
+	WipedSet                  // at-risk holders with no surviving recovery point
 )
 
 type groupKey struct {
 	n    *reachNode
-	kind groupKind
+	kind ReachSet
 }
 
 // nodeGroup returns the ID of the group listing one of n's sets, making it once; "" for
 // an empty set.
-func (p *Pass) nodeGroup(n *reachNode, kind groupKind) string {
+func (p *Pass) nodeGroup(n *reachNode, kind ReachSet) string {
 	k := groupKey{n, kind}
 	if g, ok := p.groupOf[k]; ok {
 		return g.ID
 	}
 	nums := n.atRisk
 	prefix := "at-risk:"
-	if kind == groupWiped {
+	if kind == WipedSet {
 		nums, prefix = n.wiped, "wiped:"
 	}
 	if len(nums) == 0 {
@@ -66,7 +67,7 @@ func (p *Pass) nodeGroup(n *reachNode, kind groupKind) string {
 }
 
 // groupsOf lists the groups that together hold one of reach r's sets.
-func (p *Pass) groupsOf(r *Reach, kind groupKind) []string {
+func (p *Pass) GroupsOf(r *Reach, kind ReachSet) []string {
 	var out []string
 	for _, n := range r.node.chain() {
 		if id := p.nodeGroup(n, kind); id != "" {
@@ -91,7 +92,7 @@ func (p *Pass) groups() []Group {
 
 // first returns the first max resources, in ID order, of one of reach r's sets: a merge
 // of the sorted sets along its path, so it costs max times the path's length.
-func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
+func (p *Pass) FirstOf(r *Reach, kind ReachSet, max int) []*graph.Resource {
 	if r.node == nil {
 		return nil
 	}
@@ -99,7 +100,7 @@ func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
 	lists := make([][]int32, len(chain))
 	for i, n := range chain {
 		lists[i] = n.atRisk
-		if kind == groupWiped {
+		if kind == WipedSet {
 			lists[i] = n.wiped
 		}
 	}
@@ -118,4 +119,29 @@ func (p *Pass) first(r *Reach, kind groupKind, max int) []*graph.Resource {
 		lists[best] = lists[best][1:]
 	}
 	return out
+}
+
+// GroupFinding builds a finding about credential t and one of its reach's sets, of which
+// shown are the first. A set longer than shown is counted and named by its groups. The
+// fingerprint keys on the set: its IDs when they are all shown, else its size and an
+// order-free hash of its IDs, so it changes when the set does, at a cost that does not grow
+// with the set, whichever way the credential's grants split it.
+func (p *Pass) GroupFinding(t *graph.Resource, reach *Reach, kind ReachSet, shown []*graph.Resource, format string, args ...any) Finding {
+	total, sum := reach.Wiped(), reach.node.wipedSum
+	if kind == AtRiskSet {
+		total, sum = reach.AtRisk(), reach.node.atRiskSum
+	}
+	if total <= len(shown) {
+		return p.Finding(t, shown, format, args...)
+	}
+	groups := p.GroupsOf(reach, kind)
+	key := &graph.Resource{ID: fmt.Sprintf("%d resources, set hash %016x", total, sum)}
+	f := p.Finding(t, []*graph.Resource{key}, format, args...)
+	f.Resources = f.Resources[:0:0]
+	f.Resources = append(f.Resources, t.ID)
+	for _, d := range shown {
+		f.Resources = append(f.Resources, d.ID)
+	}
+	f.Count, f.Groups = total, groups
+	return f
 }

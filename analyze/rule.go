@@ -9,6 +9,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -123,6 +125,13 @@ type Finding struct {
 	// "tfplan", "railway"), for a renderer that must place a finding in a file the source
 	// read (SARIF's physical location). It is not part of the JSON report.
 	Origin string `json:"-"`
+}
+
+// SortResources sorts and deduplicates f's resources after a rule appended to them
+// (appending copied them: the slice is the finding's own).
+func (f *Finding) SortResources() {
+	sort.Strings(f.Resources)
+	f.Resources = slices.Compact(f.Resources)
 }
 
 // Fingerprint is stable across runs and input order: the rule ID, the primary resource

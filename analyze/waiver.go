@@ -2,12 +2,13 @@ package analyze
 
 import (
 	"fmt"
-	"github.com/bulkhead-dev/bulkhead/internal/inert"
-	"golang.org/x/text/unicode/norm"
 	"path"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
