@@ -25,6 +25,9 @@ type Options struct {
 	Rules    []*Rule             // rules to run; nil means All
 	Waivers  []Waiver            // waive blocks of bulkhead.hcl (see Triage)
 	Baseline *Baseline           // accepted findings (--baseline); nil: none
+	// Plan is the planned change a check judges (bulkhead check --plan): the graph given
+	// to Run is the one after it. nil in an audit.
+	Plan *Plan
 }
 
 // Report is the result of a run: findings sorted most severe first, plus what the input
@@ -40,6 +43,8 @@ type Report struct {
 	// their first GroupListMax resources (Finding.Groups): shared, so listed once.
 	Groups []Group             `json:"groups,omitempty"`
 	Rules  map[string]RuleInfo `json:"-"`
+	// Plan is what the plan rules saw, when the run judged a planned change.
+	Plan *PlanFacts `json:"-"`
 }
 
 // RuleInfo is what renderers need to know of a rule.
@@ -86,7 +91,28 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	if opts.RPO == 0 {
 		opts.RPO = DefaultRPO
 	}
+	var before *Report
+	if plan := opts.Plan; plan != nil {
+		// The findings before the change tell which after it are new and which it fixes.
+		bo := opts
+		bo.Plan, bo.Waivers, bo.Baseline = nil, nil, nil
+		var err error
+		if before, err = Run(plan.Before, bo); err != nil {
+			return nil, fmt.Errorf("findings before the change: %w", err)
+		}
+		rules = slices.Clip(rules)
+		for _, r := range PlanRules {
+			if !slices.Contains(rules, r) {
+				rules = append(rules, r)
+			}
+		}
+	}
 	p := newPass(g, opts)
+	if opts.Plan != nil {
+		bo := opts
+		bo.Plan = nil
+		p.plan = &planState{plan: opts.Plan, before: newPass(opts.Plan.Before, bo)}
+	}
 	rep := &Report{Schema: ReportSchema, Findings: []Finding{}, Rules: map[string]RuleInfo{}}
 	// A fingerprint hashes the rule's ID, so a finding can only repeat one of the same
 	// rule: the set of fingerprints seen is kept per rule ID, and only while a later rule
@@ -105,11 +131,15 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 			seen[r.ID] = set
 		}
 		kept := fs[:0] // the rule's slice is ours now: filtered in place
+		// A plan rule's finding says itself which value is unknown after the change.
+		note := !slices.Contains(PlanRules, r)
 		for _, f := range fs {
 			if s, ok := opts.Severity[r.ID]; ok {
 				f.Severity = s
 			}
-			p.noteUnresolved(&f)
+			if note {
+				p.noteUnresolved(&f)
+			}
 			if _, dup := set[f.Fingerprint]; dup {
 				continue
 			}
@@ -154,7 +184,19 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	for _, f := range rep.Findings {
 		rep.Summary.BySeverity[f.Severity.String()]++
 	}
-	Triage(rep, opts.Waivers, opts.Baseline, GraphNamer(g), opts.Now)
+	rep.Notices = append(rep.Notices, p.notices...)
+	if opts.Plan == nil {
+		Triage(rep, opts.Waivers, opts.Baseline, GraphNamer(g), opts.Now)
+		return rep, nil
+	}
+	p.Deletions()
+	p.Weakenings()
+	facts := p.plan.facts
+	facts.Fixed = markPlanStatus(rep, before)
+	rep.Plan = &facts
+	Triage(rep, opts.Waivers, opts.Baseline, planNamer(g, opts.Plan), opts.Now)
+	SortNotices(rep.Notices)
+	Recount(rep)
 	return rep, nil
 }
 
@@ -175,6 +217,8 @@ type Pass struct {
 	hops     []hopParts                 // what every hop to a resource shares
 	notes    map[envTier]string         // "staging, production" notes, one string each
 	envNames map[*graph.Resource]string // blast's project/environment names
+	plan     *planState                 // the planned change a check judges (plan.go); nil in an audit
+	notices  []Notice                   // added by rules (Pass.Notice)
 }
 
 // hopParts are the parts of a hop to one resource, made once per pass and shared by every
@@ -192,8 +236,8 @@ type envTier struct {
 	tier graph.Tier
 }
 
-// NewPass gives code outside the rule catalogue (the plan gate) the engine's facts about
-// g. Findings it builds are attributed to rule r.
+// NewPass gives code outside the rule catalogue (the agents' guard) the engine's facts
+// about g. Findings it builds are attributed to rule r.
 func NewPass(g *graph.Graph, opts Options, r *Rule) *Pass {
 	p := newPass(g, opts)
 	p.rule = r

@@ -11,7 +11,7 @@ import (
 )
 
 func TestRules(t *testing.T) {
-	for _, r := range analyze.All {
+	for _, r := range analyze.Catalogue() {
 		t.Run(r.ID, func(t *testing.T) {
 			analyzetest.Run(t, r, filepath.Join("testdata", r.ID))
 		})
@@ -24,7 +24,7 @@ func TestRegistry(t *testing.T) {
 	idRE := regexp.MustCompile(`^BH\d{3}$`)
 	nameRE := regexp.MustCompile(`^[a-z]+(-[a-z]+)*$`)
 	seen := map[string]bool{}
-	for _, r := range analyze.All {
+	for _, r := range analyze.Catalogue() {
 		if !idRE.MatchString(r.ID) || seen[r.ID] {
 			t.Errorf("rule ID %q malformed or duplicate", r.ID)
 		}

@@ -1,8 +1,10 @@
 // Package gate is bulkhead's CI gate on a planned infrastructure change (bulkhead check
 // --plan). Given the graph before a Terraform plan, the graph after it and the plan's
-// resource changes, it reports what the change destroys and whether a recovery point
-// survives, which findings the change introduces and which it fixes, and which safeguards
-// it weakens. Its result is an analyze.Report (so every renderer can write it) plus the
+// resource changes, it pairs the two graphs' identities, hands the change to the engine
+// (analyze.Options.Plan: the plan rules BH101/BH102 run there, with the audit rules before
+// and after the change) and writes the verdict: what the change destroys and whether a
+// recovery point survives, which findings it introduces and fixes, which safeguards it
+// weakens. Its result is an analyze.Report (so every renderer can write it) plus the
 // plan-specific facts the PR comment and the text verdict need.
 package gate
 
@@ -69,55 +71,14 @@ type Counts struct {
 	Delete  int `json:"delete"`
 }
 
-// Deletion is a planned delete or replace that destroys data.
-type Deletion struct {
-	Address   string     `json:"address"`
-	Resource  string     `json:"resource"`
-	Label     string     `json:"label"`
-	Action    string     `json:"action"` // delete or replace
-	Tier      graph.Tier `json:"tier"`
-	Destroyed []Lost     `json:"destroyed"` // data and recovery points that go with it
-	Survivors []Survivor `json:"survivors"` // recovery points of the destroyed data that outlive the plan
-	Fails     bool       `json:"fails"`     // production or unknown tier data, no survivor
-	Finding   string     `json:"finding,omitempty"`
-}
-
-// Lost is one resource a deletion destroys.
-type Lost struct {
-	ID    string     `json:"id"`
-	Label string     `json:"label"`
-	Kind  graph.Kind `json:"kind"`
-	Via   string     `json:"via,omitempty"` // the last edge of the cascade chain: deletes_with, contains
-}
-
-// Survivor is a recovery point that outlives the planned change.
-type Survivor struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	Of    string `json:"of"`            // the data resource it holds a copy of
-	Age   string `json:"age,omitempty"` // how old it is at check time, when known
-	Note  string `json:"note,omitempty"`
-}
-
-// Weakening is a safeguard the change turns off.
-type Weakening struct {
-	Address   string `json:"address,omitempty"`
-	Resource  string `json:"resource"`
-	Label     string `json:"label"`
-	Attribute string `json:"attribute"`
-	From      string `json:"from"`
-	To        string `json:"to"` // "unknown" when known only after apply
-	Why       string `json:"why"`
-	Finding   string `json:"finding,omitempty"`
-}
-
-// FixedFinding is a finding present before the change and absent after it.
-type FixedFinding struct {
-	Rule        string `json:"rule"`
-	Resource    string `json:"resource"`
-	Message     string `json:"message"`
-	Fingerprint string `json:"fingerprint"`
-}
+// What the plan rules saw, as the engine states it (analyze.PlanFacts).
+type (
+	Deletion     = analyze.Deletion
+	Lost         = analyze.Lost
+	Survivor     = analyze.Survivor
+	Weakening    = analyze.Weakening
+	FixedFinding = analyze.FixedFinding
+)
 
 // Failing are the findings that fail the check at threshold failOn.
 func (r *Result) Failing(failOn analyze.Severity) []analyze.Finding {
@@ -150,54 +111,17 @@ func Check(in *Input, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain := ao
-	plain.Waivers, plain.Baseline = nil, nil
-	bRep, err := analyze.Run(before, plain)
-	if err != nil {
-		return nil, fmt.Errorf("check: findings before the change: %w", err)
-	}
-	aRep, err := analyze.Run(after, plain)
-	if err != nil {
-		return nil, fmt.Errorf("check: findings after the change: %w", err)
-	}
-	res := &Result{FormatVersion: in.FormatVersion, TerraformVersion: in.TerraformVersion, Now: ao.Now,
-		Deletions: []Deletion{}, Weakenings: []Weakening{}, Fixed: []FixedFinding{}}
-	rep := aRep
-	rep.Gaps = mergeGaps(mergeGaps(before.Gaps, after.Gaps), unknownActions(in.Changes))
-	rep.Summary.Complete = len(rep.Gaps) == 0
-	rep.Sources = after.Sources
-	for _, r := range analyze.PlanRules {
-		rep.Rules[r.ID] = analyze.RuleInfo{ID: r.ID, Name: r.Name, Severity: r.Severity, Doc: r.Doc}
-	}
-
-	// Introduced and fixed findings: fingerprints are stable across graphs.
-	beforeFP := map[string]bool{}
-	for _, f := range bRep.Findings {
-		beforeFP[f.Fingerprint] = true
-	}
-	afterFP := map[string]bool{}
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
-		afterFP[f.Fingerprint] = true
-		f.Status = analyze.StatusNew
-		if beforeFP[f.Fingerprint] {
-			f.Status = analyze.StatusExisting
-		}
-	}
-	for _, f := range bRep.Findings {
-		if !afterFP[f.Fingerprint] {
-			res.Fixed = append(res.Fixed, FixedFinding{Rule: f.Rule, Resource: f.Resource, Message: f.Message, Fingerprint: f.Fingerprint})
-		}
-	}
-
 	changes := append([]Change(nil), in.Changes...)
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Address < changes[j].Address })
-	addr := map[string]string{} // resource ID -> address, for waivers and messages
+	res := &Result{FormatVersion: in.FormatVersion, TerraformVersion: in.TerraformVersion, Now: ao.Now}
+	addr := map[string]string{} // resource ID -> address, for messages
+	plan := &analyze.Plan{Before: before, Changes: make([]analyze.PlannedChange, 0, len(changes))}
 	for _, c := range changes {
 		if c.ResourceID != "" {
 			addr[c.ResourceID] = c.Address
 		}
-		switch actionOf(c.Actions) {
+		a := actionOf(c.Actions)
+		switch a {
 		case "create":
 			res.Changes.Create++
 		case "update":
@@ -207,62 +131,19 @@ func Check(in *Input, opts Options) (*Result, error) {
 		case "delete":
 			res.Changes.Delete++
 		}
+		plan.Changes = append(plan.Changes, analyze.PlannedChange{Address: c.Address, ResourceID: c.ResourceID, Action: a, Weakened: weakened(c)})
 	}
-
-	bp := analyze.NewPass(before, ao, analyze.PlanDestroysData)
-	dels, unmapped := deletions(bp, changes, ao.Now)
-	res.Unmapped = unmapped
+	ao.Plan = plan
+	rep, err := analyze.Run(after, ao)
+	if err != nil {
+		return nil, fmt.Errorf("check: %w", err)
+	}
+	// What the check read: both graphs' gaps, and changes it could not judge.
+	rep.Gaps = mergeGaps(mergeGaps(before.Gaps, after.Gaps), unknownActions(in.Changes))
+	rep.Summary.Complete = len(rep.Gaps) == 0
+	rep.Sources = after.Sources
+	res.Deletions, res.Weakenings, res.Fixed, res.Unmapped = rep.Plan.Deletions, rep.Plan.Weakenings, rep.Plan.Fixed, rep.Plan.Unmapped
 	res.addr = addr
-	for i := range dels {
-		d := &dels[i]
-		if f, ok := deletionFinding(bp, d); ok {
-			applySeverity(&f, ao)
-			d.Finding = f.Fingerprint
-			rep.Findings = append(rep.Findings, f)
-		} else {
-			rep.Notices = append(rep.Notices, deletionNotice(d))
-		}
-	}
-	res.Deletions = dels
-
-	ap := analyze.NewPass(after, ao, analyze.PlanWeakensProtection)
-	ws := weakenings(bp, ap, changes)
-	for i := range ws {
-		w := &ws[i]
-		f := weakeningFinding(bp, ap, w)
-		if !ap.AtRisk(resourceIn(ap, bp, w.Resource)) && w.To != "unknown" {
-			rep.Notices = append(rep.Notices, analyze.Notice{Kind: "weakening", Location: w.Address,
-				Message: fmt.Sprintf("%s: %s %s → %s on %s tier", w.Label, w.Attribute, w.From, w.To, ap.Tier(resourceIn(ap, bp, w.Resource)))})
-			continue
-		}
-		applySeverity(&f, ao)
-		w.Finding = f.Fingerprint
-		rep.Findings = append(rep.Findings, f)
-	}
-	res.Weakenings = ws
-	if len(unmapped) > 0 {
-		rep.Notices = append(rep.Notices, analyze.Notice{Kind: "unmapped_delete",
-			Message: fmt.Sprintf("%d deleted %s no node of %s own in the graph (a setting of another resource, judged through that resource, or a type bulkhead does not understand): %s",
-				len(unmapped), analyze.Plural(len(unmapped), "resource has", "resources have"), analyze.Plural(len(unmapped), "its", "their"), strings.Join(unmapped, ", "))})
-	}
-
-	for i := range rep.Findings {
-		if rep.Findings[i].Status == "" {
-			rep.Findings[i].Status = analyze.StatusNew
-		}
-	}
-	sort.SliceStable(rep.Findings, func(i, j int) bool { return analyze.Less(rep.Findings[i], rep.Findings[j]) })
-	rep.Findings = dedupeFindings(rep.Findings)
-	names := func(id string) []string {
-		ns := analyze.GraphNamer(after, before)(id)
-		if a, ok := addr[id]; ok {
-			ns = append(ns, a, stripIndex(a))
-		}
-		return ns
-	}
-	analyze.Triage(rep, ao.Waivers, ao.Baseline, names, ao.Now)
-	analyze.SortNotices(rep.Notices)
-	analyze.Recount(rep)
 	res.Report = rep
 	return res, nil
 }
@@ -283,25 +164,6 @@ func (r *Result) Address(id string) string {
 		}
 	}
 	return ""
-}
-
-func applySeverity(f *analyze.Finding, ao analyze.Options) {
-	if s, ok := ao.Severity[f.Rule]; ok {
-		f.Severity = s
-	}
-}
-
-func dedupeFindings(fs []analyze.Finding) []analyze.Finding {
-	seen := map[string]bool{}
-	out := fs[:0]
-	for _, f := range fs {
-		if seen[f.Fingerprint] {
-			continue
-		}
-		seen[f.Fingerprint] = true
-		out = append(out, f)
-	}
-	return out
 }
 
 func mergeGaps(a, b []graph.Gap) []graph.Gap {
@@ -378,15 +240,3 @@ func actionOf(actions []string) string {
 	}
 	return "no-op"
 }
-
-// stripIndex turns module.x.aws_db_instance.main[0] into module.x.aws_db_instance.main, so
-// a waiver can name a resource without its instance key.
-func stripIndex(addr string) string {
-	if i := strings.LastIndexByte(addr, '['); i > 0 && strings.HasSuffix(addr, "]") {
-		return addr[:i]
-	}
-	return addr
-}
-
-// age is analyze.Age: one way to write an age in every output.
-func age(d time.Duration) string { return analyze.Age(d) }

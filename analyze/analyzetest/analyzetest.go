@@ -4,11 +4,15 @@
 // A fixture is a txtar archive: the comment says what the case proves; the file
 // "graph.json" is a bulkhead snapshot; the file "want" holds one line per expected finding,
 // "<primary resource ID> <substring of the message>". An empty want is a negative case.
+// A plan rule's fixture (BH1xx) adds "before.json", the snapshot before the change (then
+// "graph.json" is the one after it), and "changes.json", the planned changes as a JSON
+// array of analyze.PlannedChange; only the rule's own findings are checked.
 // Run fails on a finding nobody wanted and on a want that no finding matched.
 package analyzetest
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -54,11 +58,15 @@ func runOne(t testing.TB, rule *analyze.Rule, file string) Result {
 		t.Fatal(err)
 	}
 	ar := txtar.Parse(data)
-	var snap, want []byte
+	var snap, want, beforeSnap, changes []byte
 	for _, f := range ar.Files {
 		switch f.Name {
 		case "graph.json":
 			snap = f.Data
+		case "before.json":
+			beforeSnap = f.Data
+		case "changes.json":
+			changes = f.Data
 		case "want":
 			want = f.Data
 		default:
@@ -75,10 +83,28 @@ func runOne(t testing.TB, rule *analyze.Rule, file string) Result {
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	rep, err := analyze.Run(g, analyze.Options{Now: Now, Rules: []*analyze.Rule{rule}})
+	opts := analyze.Options{Now: Now, Rules: []*analyze.Rule{rule}}
+	if beforeSnap != nil || changes != nil {
+		plan := &analyze.Plan{}
+		if plan.Before, err = graph.ReadSnapshot(bytes.NewReader(beforeSnap)); err != nil {
+			t.Fatalf("%s: before.json: %v", file, err)
+		}
+		if err := json.Unmarshal(changes, &plan.Changes); err != nil {
+			t.Fatalf("%s: changes.json: %v", file, err)
+		}
+		opts.Plan = plan
+	}
+	rep, err := analyze.Run(g, opts)
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
+	own := rep.Findings[:0:0] // a plan runs every plan rule: keep the one under test
+	for _, f := range rep.Findings {
+		if f.Rule == rule.ID {
+			own = append(own, f)
+		}
+	}
+	rep.Findings = own
 	type expectation struct{ id, substr string }
 	var wants []expectation
 	for _, line := range strings.Split(string(want), "\n") {
