@@ -48,17 +48,15 @@ func planOfMoved(n int, moved bool) *Input {
 	}
 	in := &Input{FormatVersion: "1.2", Before: mk(false), After: mk(true)}
 	for i := 0; i < n; i++ {
-		c := Change{Address: fmt.Sprintf("aws_db_instance.db[%d]", i), ResourceID: fmt.Sprintf("aws:aws_db_instance:db-%05d", i), Type: "aws_db_instance",
-			Before: map[string]any{"deletion_protection": true, "skip_final_snapshot": true}}
+		c := Change{Address: fmt.Sprintf("aws_db_instance.db[%d]", i), ResourceID: fmt.Sprintf("aws:aws_db_instance:db-%05d", i), Type: "aws_db_instance"}
 		switch i % 4 {
 		case 0:
 			c.Actions = []string{"delete", "create"}
-			c.After = c.Before
 		case 2:
 			c.Actions = []string{"delete"}
 		default:
 			c.Actions = []string{"update"}
-			c.After = map[string]any{"deletion_protection": false, "skip_final_snapshot": true}
+			c.Weakened = []analyze.SafeguardChange{{Attribute: "deletion_protection", From: "true", To: "false", Why: "one API call deletes it"}}
 		}
 		in.Changes = append(in.Changes, c)
 	}

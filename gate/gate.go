@@ -20,16 +20,15 @@ import (
 
 // Change is one planned resource change, as the plan reader (discover/terraform/tfplan)
 // gives it: Actions are Terraform's ("create", "update", "delete", "read", "no-op");
-// ["delete","create"] and ["create","delete"] are replaces. Before and After are the raw
-// attribute values; AfterUnknown lists attributes known only after apply.
+// ["delete","create"] and ["create","delete"] are replaces. Weakened are the safeguard
+// settings the reader says the change turns off (BH102 judges those of updates and
+// replaces): the gate names no provider attribute.
 type Change struct {
-	Address      string
-	ResourceID   string // canonical graph ID
-	Type         string
-	Actions      []string
-	Before       map[string]any
-	After        map[string]any
-	AfterUnknown []string
+	Address    string
+	ResourceID string // canonical graph ID
+	Type       string
+	Actions    []string
+	Weakened   []analyze.SafeguardChange
 }
 
 // Input is a plan read into graphs.
@@ -131,7 +130,7 @@ func Check(in *Input, opts Options) (*Result, error) {
 		case "delete":
 			res.Changes.Delete++
 		}
-		plan.Changes = append(plan.Changes, analyze.PlannedChange{Address: c.Address, ResourceID: c.ResourceID, Action: a, Weakened: weakened(c)})
+		plan.Changes = append(plan.Changes, analyze.PlannedChange{Address: c.Address, ResourceID: c.ResourceID, Action: a, Weakened: c.Weakened})
 	}
 	ao.Plan = plan
 	rep, err := analyze.Run(after, ao)

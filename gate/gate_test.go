@@ -31,9 +31,9 @@ func rds(deletionProtection string, snapshot bool) *graph.Graph {
 	return g
 }
 
-func replaceDB(before map[string]any) Change {
-	return Change{Address: "aws_db_instance.main", ResourceID: dbID, Type: "aws_db_instance", Actions: []string{"delete", "create"},
-		Before: before, After: before, AfterUnknown: []string{"id", "arn"}}
+// replaceDB replaces the database with the same settings: nothing weakened.
+func replaceDB() Change {
+	return Change{Address: "aws_db_instance.main", ResourceID: dbID, Type: "aws_db_instance", Actions: []string{"delete", "create"}}
 }
 
 func run(t *testing.T, in *Input, ws ...analyze.Waiver) *Result {
@@ -47,7 +47,7 @@ func run(t *testing.T, in *Input, ws ...analyze.Waiver) *Result {
 
 func TestReplaceWithoutSurvivingBackupFails(t *testing.T) {
 	res := run(t, &Input{Before: rds("false", false), After: rds("false", false),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true})}})
+		Changes: []Change{replaceDB()}})
 	if len(res.Deletions) != 1 || !res.Deletions[0].Fails {
 		t.Fatalf("deletions = %+v", res.Deletions)
 	}
@@ -67,7 +67,7 @@ func TestReplaceWithoutSurvivingBackupFails(t *testing.T) {
 
 func TestReplaceWithSnapshotOutsideLifecyclePassesWithNote(t *testing.T) {
 	res := run(t, &Input{Before: rds("false", true), After: rds("false", true),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true})}})
+		Changes: []Change{replaceDB()}})
 	if f := res.Failing(analyze.Low); len(f) != 0 {
 		t.Fatalf("failing = %+v", f)
 	}
@@ -90,7 +90,7 @@ func TestFinalSnapshotSurvives(t *testing.T) {
 		return g
 	}
 	res := run(t, &Input{Before: withFinal(), After: withFinal(),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": false, "final_snapshot_identifier": "shop-final"})}})
+		Changes: []Change{replaceDB()}})
 	if f := res.Failing(analyze.Low); len(f) != 0 || len(res.Deletions[0].Survivors) != 1 {
 		t.Fatalf("failing = %+v deletions %+v", f, res.Deletions)
 	}
@@ -99,7 +99,7 @@ func TestFinalSnapshotSurvives(t *testing.T) {
 func TestDeletingTheSnapshotInTheSamePlanFails(t *testing.T) {
 	del := Change{Address: "aws_db_snapshot.pre", ResourceID: "aws:aws_db_snapshot:shop-prod-pre-migration", Actions: []string{"delete"}}
 	res := run(t, &Input{Before: rds("false", true), After: rds("false", false),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true}), del}})
+		Changes: []Change{replaceDB(), del}})
 	if len(res.Failing(analyze.Low)) == 0 || !res.Deletions[0].Fails {
 		t.Fatalf("a snapshot deleted by the same plan counted as surviving: %+v", res.Deletions)
 	}
@@ -108,7 +108,7 @@ func TestDeletingTheSnapshotInTheSamePlanFails(t *testing.T) {
 func TestWaivedDeletionStillListed(t *testing.T) {
 	w := analyze.Waiver{Rule: "BH101", Resource: "aws_db_instance.main", Reason: "data migrated to shop-v2", Expires: "2026-12-31"}
 	res := run(t, &Input{Before: rds("false", false), After: rds("false", false),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true})}}, w)
+		Changes: []Change{replaceDB()}}, w)
 	if len(res.Failing(analyze.Low)) != 0 {
 		t.Fatal("waived deletion still fails")
 	}
@@ -124,9 +124,10 @@ func TestWaivedDeletionStillListed(t *testing.T) {
 }
 
 func TestWeakenedProtection(t *testing.T) {
-	up := Change{Address: "aws_db_instance.main", ResourceID: dbID, Actions: []string{"update"},
-		Before: map[string]any{"deletion_protection": true, "skip_final_snapshot": false, "backup_retention_period": 7.0},
-		After:  map[string]any{"deletion_protection": false, "skip_final_snapshot": true, "backup_retention_period": 7.0}}
+	// As the plan reader states them (tfplan.Weakened, tested there on raw values).
+	up := Change{Address: "aws_db_instance.main", ResourceID: dbID, Actions: []string{"update"}, Weakened: []analyze.SafeguardChange{
+		{Attribute: "deletion_protection", From: "true", To: "false", Why: "one API call deletes it"},
+		{Attribute: "skip_final_snapshot", From: "false", To: "true", Why: "no final snapshot is taken when it is deleted"}}}
 	res := run(t, &Input{Before: rds("true", true), After: rds("false", true), Changes: []Change{up}})
 	var got []string
 	for _, w := range res.Weakenings {
@@ -162,8 +163,8 @@ func TestWeakenedProtection(t *testing.T) {
 }
 
 func TestUnknownAfterApplyIsNeverSafe(t *testing.T) {
-	up := Change{Address: "aws_db_instance.main", ResourceID: dbID, Actions: []string{"update"},
-		Before: map[string]any{"deletion_protection": true}, After: map[string]any{}, AfterUnknown: []string{"deletion_protection"}}
+	up := Change{Address: "aws_db_instance.main", ResourceID: dbID, Actions: []string{"update"}, Weakened: []analyze.SafeguardChange{
+		{Attribute: "deletion_protection", From: "true", To: "unknown", Why: "known only after apply, so it may be that one API call deletes it"}}}
 	res := run(t, &Input{Before: rds("true", true), After: rds("true", true), Changes: []Change{up}})
 	if len(res.Weakenings) != 1 || res.Weakenings[0].To != "unknown" {
 		t.Fatalf("weakenings = %+v", res.Weakenings)

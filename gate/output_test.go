@@ -35,7 +35,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func failing(t *testing.T) *Result {
 	return run(t, &Input{FormatVersion: "1.2", TerraformVersion: "1.7.2", Before: rds("true", false), After: rds("false", false),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true, "deletion_protection": true})}})
+		Changes: []Change{replaceDB()}})
 }
 
 func TestTextVerdictGolden(t *testing.T) {
@@ -66,7 +66,7 @@ func TestMarkdownCommentAndFixedSincePrevious(t *testing.T) {
 	}
 	// The next push adds a snapshot outside the lifecycle and keeps deletion protection.
 	fixed := run(t, &Input{FormatVersion: "1.2", Before: rds("true", true), After: rds("true", true),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true, "deletion_protection": true})}})
+		Changes: []Change{replaceDB()}})
 	var second bytes.Buffer
 	if err := fixed.WriteMarkdown(&second, analyze.Low, prev); err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestWaivedSincePreviousIsNotCalledFixed(t *testing.T) {
 	ws := []analyze.Waiver{{Rule: "BH101", Resource: "aws_db_instance.main", Reason: "retired"},
 		{Rule: "BH102", Resource: "aws_db_instance.main", Reason: "retired"}, {Rule: "BH006", Resource: "aws_db_instance.main", Reason: "retired"}}
 	res, err := Check(&Input{FormatVersion: "1.2", Before: rds("true", false), After: rds("false", false),
-		Changes: []Change{replaceDB(map[string]any{"skip_final_snapshot": true, "deletion_protection": true})}},
+		Changes: []Change{replaceDB()}},
 		Options{Analyze: analyze.Options{Now: now, Waivers: ws}})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
@@ -40,8 +41,11 @@ func readTerraformPlan(ctx context.Context, path string) (*gate.Input, error) {
 	}
 	in := &gate.Input{FormatVersion: p.FormatVersion, TerraformVersion: p.TerraformVersion, Before: p.Before, After: p.After}
 	for _, c := range p.Changes {
-		in.Changes = append(in.Changes, gate.Change{Address: c.Address, ResourceID: c.ResourceID, Type: c.Type,
-			Actions: c.Actions, Before: c.Before, After: c.After, AfterUnknown: c.AfterUnknown})
+		gc := gate.Change{Address: c.Address, ResourceID: c.ResourceID, Type: c.Type, Actions: c.Actions}
+		for _, w := range c.Weakened {
+			gc.Weakened = append(gc.Weakened, analyze.SafeguardChange{Attribute: w.Attribute, From: w.From, To: w.To, Why: w.Why})
+		}
+		in.Changes = append(in.Changes, gc)
 	}
 	return in, nil
 }

@@ -42,6 +42,7 @@ type Change struct {
 	Actions       []string       // terraform-json actions: "no-op","create","read","update","delete" (replace = delete+create in either order)
 	Before, After map[string]any // attribute values (sensitive ones removed)
 	AfterUnknown  []string       // attribute paths unknown after apply ("deletion_protection")
+	Weakened      []Weakening    // safeguards the change turns off (Weakened of Before, After, AfterUnknown)
 }
 
 // Deletes reports whether the change deletes the object (a delete or a replace).
@@ -171,6 +172,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 				c.After = tfmap.StripSensitive(rc.Type, m, ch.AfterSensitive)
 			}
 			c.AfterUnknown = tfmap.UnknownPaths(ch.AfterUnknown)
+			c.Weakened = Weakened(c.Before, c.After, c.AfterUnknown)
 		}
 		out.Changes = append(out.Changes, c)
 	}

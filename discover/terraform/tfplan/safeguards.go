@@ -1,12 +1,9 @@
-package gate
+package tfplan
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/bulkhead-dev/bulkhead/analyze"
-	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // safeguard is an attribute whose change in one direction weakens protection. The names
@@ -25,32 +22,31 @@ type safeguard struct {
 var safeguards = []safeguard{
 	{Attr: "backup_retention_period", Safe: nil, Why: "automated backups are switched off"},
 	{Attr: "delete_automated_backups", Safe: false, Why: "automated backups are deleted together with the instance"},
-	{Attr: graph.AttrDeletionProtection, Safe: true, Why: "one API call deletes it"},
+	{Attr: "deletion_protection", Safe: true, Why: "one API call deletes it"},
 	{Attr: "deletion_protection_enabled", Safe: true, Why: "one API call deletes it"},
 	{Attr: "force_destroy", Safe: false, Why: "a delete also deletes everything stored in it"},
 	{Attr: "skip_final_snapshot", Safe: false, Why: "no final snapshot is taken when it is deleted"},
 }
 
-// weakened lists the safeguards of c, an update or a replace, that the plan turns off:
-// a protective value before, and after a weaker one or one known only after apply.
-func weakened(c Change) []analyze.SafeguardChange {
-	if a := actionOf(c.Actions); a != "update" && a != "replace" {
-		return nil
-	}
-	var out []analyze.SafeguardChange
+// Weakened lists the safeguards a change turns off: an attribute with a protective value
+// before, and after it a weaker one or one known only after apply ("unknown": never
+// assumed safe). Sensitive values were removed before (StripSensitive), so a safeguard
+// never reads as one.
+func Weakened(before, after map[string]any, afterUnknown []string) []Weakening {
+	var out []Weakening
 	for _, s := range safeguards {
-		from, ok := c.Before[s.Attr]
+		from, ok := before[s.Attr]
 		if !ok || !protective(s, from) {
 			continue
 		}
-		w := analyze.SafeguardChange{Attribute: s.Attr, From: show(from), Why: s.Why}
-		if unknownAfter(c.AfterUnknown, s.Attr) {
+		w := Weakening{Attribute: s.Attr, From: show(from), Why: s.Why}
+		if unknownAfter(afterUnknown, s.Attr) {
 			w.To = "unknown"
 			w.Why = "known only after apply, so it may be that " + s.Why
 			out = append(out, w)
 			continue
 		}
-		to, ok := c.After[s.Attr]
+		to, ok := after[s.Attr]
 		if !ok || to == nil || protective(s, to) {
 			continue
 		}
@@ -58,6 +54,13 @@ func weakened(c Change) []analyze.SafeguardChange {
 		out = append(out, w)
 	}
 	return out
+}
+
+// Weakening is a safeguard setting a change turns off.
+type Weakening struct {
+	Attribute, From string
+	To              string // "unknown" when known only after apply
+	Why             string // what the weaker value means
 }
 
 func protective(s safeguard, v any) bool {
