@@ -73,36 +73,40 @@ func Read(ctx context.Context, path string) (*Plan, error) {
 
 // Parse maps plan JSON already in memory; name is used in origins and messages.
 func Parse(data []byte, name string) (*Plan, error) {
-	// The head is read without copying the large members (planned_values, resource_changes):
-	// on a 45 MB plan the copies cost as much as terraform-json's own decode. Whether this is
-	// state output rather than a plan is asked only when the plan has neither.
-	var head struct {
+	// One decode of the whole document: terraform-json's own Plan.UnmarshalJSON decodes
+	// through a second json.Decoder after encoding/json has validated the input, and a
+	// separate read of the head would scan it a third time (on a 45 MB plan each pass
+	// costs about a third of a second). rawPlan has Plan's fields without its
+	// UnmarshalJSON; the head's fields sit beside it, and format_version is read as a
+	// pointer to tell a missing one from an empty one.
+	type rawPlan tfjson.Plan
+	var doc struct {
+		rawPlan
 		FormatVersion *string         `json:"format_version"`
 		Version       json.RawMessage `json:"version"`
 		Errored       bool            `json:"errored"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, describeJSONError(data, err)
+	derr := json.Unmarshal(data, &doc)
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(derr, &se) || errors.As(derr, &te) && (te.Field == "" || te.Field == "format_version" || te.Field == "version" || te.Field == "errored") {
+		return nil, describeJSONError(data, derr) // not JSON, or not the head of a plan
 	}
 	switch {
-	case head.FormatVersion == nil && len(head.Version) > 0:
-		return nil, fmt.Errorf("%w: this is a raw state file (\"version\": %s), not plan JSON; read it with --tfstate", ErrUnsupportedFormat, head.Version)
-	case head.FormatVersion == nil:
+	case doc.FormatVersion == nil && len(doc.Version) > 0:
+		return nil, fmt.Errorf("%w: this is a raw state file (\"version\": %s), not plan JSON; read it with --tfstate", ErrUnsupportedFormat, doc.Version)
+	case doc.FormatVersion == nil:
 		return nil, fmt.Errorf("%w: no \"format_version\"; expected the output of `terraform show -json PLANFILE`", tfmap.ErrNotTerraform)
 	}
-	var tp tfjson.Plan
-	if err := json.Unmarshal(data, &tp); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, describeJSONError(data, err)
-		}
-		if v := *head.FormatVersion; true {
-			if verr := (&tfjson.Plan{FormatVersion: v}).Validate(); verr != nil {
-				return nil, fmt.Errorf("%w: plan format_version %q (bulkhead reads %s): %v", ErrUnsupportedFormat, v, tfjson.PlanFormatVersionConstraints, verr)
-			}
-		}
-		return nil, fmt.Errorf("decode plan: %w", err)
+	doc.rawPlan.FormatVersion = *doc.FormatVersion
+	tp := (*tfjson.Plan)(&doc.rawPlan)
+	if verr := tp.Validate(); verr != nil {
+		return nil, fmt.Errorf("%w: plan format_version %q (bulkhead reads %s): %v", ErrUnsupportedFormat, *doc.FormatVersion, tfjson.PlanFormatVersionConstraints, verr)
 	}
+	if derr != nil {
+		return nil, fmt.Errorf("decode plan: %w", derr)
+	}
+	head := struct{ Errored bool }{doc.Errored}
 	if tp.PlannedValues == nil && tp.ResourceChanges == nil {
 		var values struct {
 			PlannedValues   json.RawMessage `json:"planned_values"`
