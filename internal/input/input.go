@@ -121,6 +121,14 @@ func (f *File) tooLarge() error {
 }
 
 // Seek implements io.Seeker for a regular file.
+// Stat is the opened file's, so a reader can size its buffer; standard input has none.
+func (f *File) Stat() (fs.FileInfo, error) {
+	if f.f == nil {
+		return nil, errors.New("not a file")
+	}
+	return f.f.Stat()
+}
+
 func (f *File) Seek(off int64, whence int) (int64, error) {
 	if f.f == nil {
 		return 0, errors.New("standard input cannot seek")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"slices"
 	"sort"
@@ -236,14 +237,23 @@ func ReadDocumentFrom(r io.Reader, limit int64) ([]byte, error) {
 	if err := sniff(head); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(br, limit+1))
-	if err != nil {
+	// A file says its size: read it into one buffer of that size, not the doubling
+	// copies of io.ReadAll (a tenth of reading a 45 MB plan).
+	var buf bytes.Buffer
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= limit {
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(br, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("file is larger than %d MiB; plans and `terraform show -json` output are read whole", limit>>20)
 	}
-	if data, err = ToUTF8(data); err != nil {
+	data, err := ToUTF8(data)
+	if err != nil {
 		return nil, err
 	}
 	// One string may be at most input.MaxJSONToken long, as in streamed inputs: a decoder

@@ -80,8 +80,10 @@ func Parse(data []byte, name string) (*Plan, error) {
 	// UnmarshalJSON; the head's fields sit beside it, and format_version is read as a
 	// pointer to tell a missing one from an empty one.
 	type rawPlan tfjson.Plan
+	type rawState tfjson.State // prior_state: the same second decode, avoided the same way
 	var doc struct {
 		rawPlan
+		PriorState    *rawState       `json:"prior_state"`
 		FormatVersion *string         `json:"format_version"`
 		Version       json.RawMessage `json:"version"`
 		Errored       bool            `json:"errored"`
@@ -102,6 +104,10 @@ func Parse(data []byte, name string) (*Plan, error) {
 	tp := (*tfjson.Plan)(&doc.rawPlan)
 	if verr := tp.Validate(); verr != nil {
 		return nil, fmt.Errorf("%w: plan format_version %q (bulkhead reads %s): %v", ErrUnsupportedFormat, *doc.FormatVersion, tfjson.PlanFormatVersionConstraints, verr)
+	}
+	if derr == nil && doc.PriorState != nil {
+		tp.PriorState = (*tfjson.State)(doc.PriorState)
+		derr = tp.PriorState.Validate() // as State.UnmarshalJSON would
 	}
 	if derr != nil {
 		return nil, fmt.Errorf("decode plan: %w", derr)
