@@ -58,6 +58,9 @@ var levelNames = []string{
 	"one summary per kind of resource",
 }
 
+// kindLevel is the last aggregation level: one summary per kind of resource.
+var kindLevel = len(levelNames) - 1
+
 type place struct{ env, project *graph.Resource }
 
 type dotBuilder struct {
@@ -717,6 +720,10 @@ func (b *dotBuilder) plan(lvl int) *dotPlan {
 		}
 		if r.Kind == graph.Project {
 			n.projCount++
+		}
+		if c == "" && strings.HasPrefix(k, "kind:") {
+			n.members++ // a summary of environments counts them ("3 environments", not "0")
+			n.kinds[r.Kind]++
 		}
 		p.rep[r.ID] = k
 	}

@@ -265,3 +265,40 @@ func TestEdgeBudget(t *testing.T) {
 		t.Errorf("%d edges drawn", n)
 	}
 }
+
+// TestKindLevelLinksKinds: at the last aggregation level (one summary per kind) the lines
+// between kinds are drawn, counted, and a summary of environments counts them: 80 keys
+// that may each delete 80 buckets, exposed in 3 environments, are "80 tokens", "80
+// buckets", "3 environments" and a "may delete ×6400" line, not three unlinked boxes.
+func TestKindLevelLinksKinds(t *testing.T) {
+	g := graph.New()
+	var toks, buckets []*graph.Resource
+	for i := range 80 {
+		toks = append(toks, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("t:%02d", i), Kind: graph.Token, Name: fmt.Sprintf("key-%02d", i)}))
+		buckets = append(buckets, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("b:%02d", i), Kind: graph.Bucket, Name: fmt.Sprintf("bucket-%02d", i), Tier: graph.Production}))
+	}
+	var envs []*graph.Resource
+	for i := range 3 {
+		envs = append(envs, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("e:%d", i), Kind: graph.Environment, Name: fmt.Sprintf("env-%d", i)}))
+	}
+	for i, tk := range toks {
+		g.MustConnect(graph.Edge{From: tk.ID, To: envs[i%3].ID, Kind: graph.ExposedIn})
+		for _, bk := range buckets {
+			g.MustConnect(graph.Edge{From: tk.ID, To: bk.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
+		}
+	}
+	var buf bytes.Buffer
+	lay, err := render.DOT(&buf, g, &analyze.Report{}, render.GraphOptions{View: render.ViewAll, Budget: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dot := buf.String()
+	if !strings.Contains(lay.Aggregate, "one summary per kind") {
+		t.Fatalf("level %d (%s), want the kind level", lay.Level, lay.Aggregate)
+	}
+	for _, want := range []string{"80 tokens", "80 buckets", "3 environments", "may delete ×6400", "exposed in ×80"} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("kind-level view lacks %q:\n%s", want, dot)
+		}
+	}
+}
