@@ -1,12 +1,15 @@
 package gate
 
 import (
+	"flag"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 )
+
+var update = flag.Bool("update", false, "rewrite generated docs")
 
 const planRulesMarker = "<!-- Generated from analyze.PlanRules by `go test ./gate -run TestPlanRulesDoc -update`; do not edit below. -->\n"
 

@@ -221,15 +221,6 @@ func TestTokenScopeWidened(t *testing.T) {
 	}
 }
 
-func FuzzReadState(f *testing.F) {
-	f.Add([]byte("<!-- bulkhead:state eyJ2IjoxLCJmYWlsaW5nIjpbXX0= -->"))
-	f.Add([]byte("<!-- bulkhead:state aGVsbG8= -->"))
-	f.Add([]byte("no state"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = ReadState(b) // any bytes: an error or a state, never a panic
-	})
-}
-
 func TestUnknownTierDeleteFails(t *testing.T) {
 	mk := func() *graph.Graph {
 		g := rds("false", false)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/gate"
+	"github.com/bulkhead-dev/bulkhead/render"
 )
 
 // genPlan writes plan JSON (format 1.2) with n resource changes: n/4 production RDS
@@ -124,7 +125,7 @@ func benchCheckPlan(b *testing.B, path string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := res.WriteMarkdown(io.Discard, analyze.Low, nil); err != nil {
+		if err := render.CheckMarkdown(io.Discard, res, analyze.Low, nil); err != nil {
 			b.Fatal(err)
 		}
 		if len(res.Deletions) == 0 {
@@ -166,7 +167,7 @@ func BenchmarkGatePlan10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := res.WriteMarkdown(io.Discard, analyze.Low, nil); err != nil {
+		if err := render.CheckMarkdown(io.Discard, res, analyze.Low, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
 	"github.com/bulkhead-dev/bulkhead/gate"
+	"github.com/bulkhead-dev/bulkhead/render"
 )
 
 // BenchmarkCheckGeneratedPlan is `bulkhead check --plan` end to end (read, check, PR
@@ -53,7 +54,7 @@ func BenchmarkCheckGeneratedPlan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := res.WriteMarkdown(io.Discard, analyze.Low, nil); err != nil {
+		if err := render.CheckMarkdown(io.Discard, res, analyze.Low, nil); err != nil {
 			b.Fatal(err)
 		}
 		if len(res.Deletions) == 0 {

@@ -140,7 +140,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return err
 		}
 	}
-	var prev *gate.State
+	var prev *render.CheckState
 	if opts.PreviousComment != "" {
 		b, err := readInput("--previous-comment", opts.PreviousComment, limitComment)
 		switch {
@@ -148,7 +148,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		case err != nil:
 			return err
 		default:
-			if prev, err = gate.ReadState(b); err != nil {
+			if prev, err = render.ReadCheckState(b); err != nil {
 				return inputError(fmt.Errorf("--previous-comment %s: %w", opts.PreviousComment, err))
 			}
 		}
@@ -177,7 +177,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	res.Report = filterReport(res.Report, keep, analyze.PlanRules...)
 	if !opts.Quiet {
-		if err := res.WriteText(opts.IO.ErrOut, failOn); err != nil {
+		if err := render.CheckText(opts.IO.ErrOut, res, failOn); err != nil {
 			return err
 		}
 	}
@@ -191,9 +191,9 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	switch opts.Format {
 	case "text":
 	case "markdown":
-		err = res.WriteMarkdown(&buf, failOn, prev)
+		err = render.CheckMarkdown(&buf, res, failOn, prev)
 	case "json":
-		err = res.WriteJSON(&buf, failOn)
+		err = render.CheckJSON(&buf, res, failOn)
 	default:
 		err = renderer.Render(&buf, res.Report, ropts)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/bulkhead-dev/bulkhead/gate"
 	"github.com/bulkhead-dev/bulkhead/render"
 )
 
@@ -45,8 +44,8 @@ func TestRecipes(t *testing.T) {
 	}
 	for _, f := range []string{"github-actions.yml", "gitlab-ci.yml"} {
 		b, _ := os.ReadFile(filepath.Join(dir, f))
-		if !strings.Contains(string(b), `startswith("`+gate.Marker+`")`) {
-			t.Errorf("%s does not find the comment by bulkhead's marker %s", f, gate.Marker)
+		if !strings.Contains(string(b), `startswith("`+render.CheckMarker+`")`) {
+			t.Errorf("%s does not find the comment by bulkhead's marker %s", f, render.CheckMarker)
 		}
 	}
 	hook, err := os.ReadFile(filepath.Join(dir, "pre-apply-hook.sh"))

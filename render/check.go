@@ -1,4 +1,4 @@
-package gate
+package render
 
 import (
 	"bufio"
@@ -10,164 +10,47 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/gate"
 	"github.com/bulkhead-dev/bulkhead/internal/inert"
 )
 
-// Schema tags the JSON output of bulkhead check.
-const Schema = "bulkhead.check/v1"
+// bulkhead check's writers: the verdict on stderr (CheckText), the PR comment
+// (CheckMarkdown) and the JSON result (CheckJSON) of a gate.Result.
 
-// MarkdownLimit caps each list of the PR comment, so a large plan stays within the size a
+// CheckSchema tags the JSON output of bulkhead check.
+const CheckSchema = "bulkhead.check/v1"
+
+// CheckMarkdownLimit caps each list of the PR comment, so a large plan stays within the size a
 // code host accepts for a comment (GitHub: 65,536 characters); the text verdict in the job
 // log is never truncated.
-const MarkdownLimit = 30
+const CheckMarkdownLimit = 30
 
-// Marker identifies bulkhead's PR comment, so a CI step can find and update it in place.
-const Marker = "<!-- bulkhead:check -->"
+// CheckMarker identifies bulkhead's PR comment, so a CI step can find and update it in place.
+const CheckMarker = "<!-- bulkhead:check -->"
 
 const stateOpen = "<!-- bulkhead:state "
 
-// Verdicts.
-const (
-	Pass       = "pass"
-	Fail       = "fail"
-	Incomplete = "incomplete"
-)
-
-// Verdict is pass, fail, or incomplete (the input could not be read in full: fail closed).
-func (r *Result) Verdict(failOn analyze.Severity) string {
-	switch {
-	case !r.Report.Complete():
-		return Incomplete
-	case len(r.Failing(failOn)) > 0:
-		return Fail
-	}
-	return Pass
-}
-
-// WaiverExpiry is the expiry the suggested waive blocks carry: 30 days from check time.
-func (r *Result) WaiverExpiry() time.Time { return r.Now.AddDate(0, 0, 30) }
-
-// WaiverBlocks are the waive blocks that would accept every failing finding.
-func (r *Result) WaiverBlocks(failOn analyze.Severity) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range r.Failing(failOn) {
-		b := analyze.WaiverBlock(f, r.Address(f.Resource), r.WaiverExpiry())
-		if !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// WriteJSON writes the result ("schema": "bulkhead.check/v1").
-func (r *Result) WriteJSON(w io.Writer, failOn analyze.Severity) error {
+// CheckJSON writes a check's result ("schema": "bulkhead.check/v1").
+func CheckJSON(w io.Writer, r *gate.Result, failOn analyze.Severity) error {
 	out := struct {
 		Schema  string `json:"schema"`
 		Verdict string `json:"verdict"`
 		FailOn  string `json:"fail_on"`
-		*Result
-	}{Schema, r.Verdict(failOn), failOnName(failOn), r}
+		*gate.Result
+	}{CheckSchema, r.Verdict(failOn), gate.FailOnName(failOn), r}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }
 
-func failOnName(s analyze.Severity) string {
-	if s == 0 {
-		return "none"
-	}
-	return s.String()
-}
-
-func (r *Result) changeLine() string {
-	c := r.Changes
-	s := fmt.Sprintf("plan: %d to create, %d to update, %d to replace, %d to delete", c.Create, c.Update, c.Replace, c.Delete)
-	if r.FormatVersion != "" {
-		s += " (plan format " + r.FormatVersion
-		if r.TerraformVersion != "" {
-			s += ", terraform " + r.TerraformVersion
-		}
-		s += ")"
-	}
-	return s
-}
-
-// headline is the verdict line. Whatever --fail-on says, it tells the truth about what the
-// plan destroys and weakens: a PASS because nothing is at or above --fail-on says so, and
-// still names what would have failed.
-func (r *Result) headline(failOn analyze.Severity) string {
-	verdict := r.Verdict(failOn)
-	if verdict == Incomplete {
-		return "INCOMPLETE: part of the plan could not be read, so the gate fails closed"
-	}
-	var why []string
-	for _, d := range r.Deletions {
-		if d.Fails && r.counts(d.Finding) {
-			why = append(why, "destroys "+string(d.Tier)+" data with no surviving recovery point")
-			break
-		}
-	}
-	for _, w := range r.Weakenings {
-		if r.counts(w.Finding) {
-			why = append(why, "weakens protection")
-			break
-		}
-	}
-	if verdict == Fail {
-		n := 0
-		for _, f := range r.Failing(failOn) {
-			if f.Rule != analyze.PlanDestroysData.ID && f.Rule != analyze.PlanWeakensProtection.ID {
-				n++
-			}
-		}
-		if n > 0 {
-			why = append(why, fmt.Sprintf("introduces %d %s", n, analyze.Plural(n, "finding", "findings")))
-		}
-		return "FAIL: this plan " + strings.Join(why, ", ")
-	}
-	if len(why) > 0 {
-		because := "nothing it does is at or above --fail-on " + failOnName(failOn)
-		if failOnName(failOn) == "none" {
-			because = "--fail-on none fails nothing"
-		}
-		return "PASS only because " + because + ": this plan " + strings.Join(why, ", ")
-	}
-	return "PASS: this plan destroys no data without a surviving recovery point and introduces no finding at or above --fail-on " + failOnName(failOn)
-}
-
-func (r *Result) finding(fp string) *analyze.Finding {
-	if r.byFP == nil {
-		r.byFP = make(map[string]*analyze.Finding, len(r.Report.Findings))
-		for i := range r.Report.Findings {
-			r.byFP[r.Report.Findings[i].Fingerprint] = &r.Report.Findings[i]
-		}
-	}
-	return r.byFP[fp]
-}
-
-func (r *Result) counts(fp string) bool {
-	f := r.finding(fp)
-	return f != nil && f.Counts()
-}
-
-func (r *Result) status(fp string) string {
-	if f := r.finding(fp); f != nil {
-		return f.Status
-	}
-	return ""
-}
-
-// WriteText writes the verdict for a person who ran terraform plan: what is destroyed,
+// CheckText writes the verdict for a person who ran terraform plan: what is destroyed,
 // what survives, why the gate fails, and the waive block to paste to accept it.
-func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
+func CheckText(w io.Writer, r *gate.Result, failOn analyze.Severity) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "bulkhead check: %s\n%s\n", inert.Terminal(r.headline(failOn)), inert.Terminal(r.changeLine()))
+	fmt.Fprintf(b, "bulkhead check: %s\n%s\n", inert.Terminal(r.Headline(failOn)), inert.Terminal(r.ChangeLine()))
 	if len(r.Deletions) > 0 {
 		fmt.Fprintf(b, "\nData destroyed by this plan:\n")
 		for _, d := range r.Deletions {
@@ -177,7 +60,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 			}
 			if d.Fails {
 				mark = "FAIL"
-				if st := r.status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
+				if st := r.Status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
 					mark = st
 				}
 			}
@@ -258,7 +141,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
 		n := len(r.Failing(failOn))
 		fmt.Fprintf(b, "\nThe gate fails on %d %s at or above --fail-on %s. If the risk is accepted, add to bulkhead.hcl:\n\n",
-			n, analyze.Plural(n, "finding", "findings"), failOnName(failOn))
+			n, analyze.Plural(n, "finding", "findings"), gate.FailOnName(failOn))
 		for _, bl := range blocks {
 			fmt.Fprintf(b, "%s\n", bl)
 		}
@@ -266,7 +149,7 @@ func (r *Result) WriteText(w io.Writer, failOn analyze.Severity) error {
 	return b.Flush()
 }
 
-func survivorText(s Survivor) string {
+func survivorText(s gate.Survivor) string {
 	x := s.Label
 	if s.Age != "" {
 		x += ", " + s.Age + " old"
@@ -291,19 +174,19 @@ func waiverText(w *analyze.Waiver) string {
 	return s
 }
 
-// State is what a PR comment remembers of its run, hidden in an HTML comment, so the next
+// CheckState is what a PR comment remembers of its run, hidden in an HTML comment, so the next
 // push can say what it fixed.
-type State struct {
-	V       int          `json:"v"`
-	Total   int          `json:"total"`   // failing findings of that run
-	Failing []StateEntry `json:"failing"` // the first StateLimit of them, most severe first
+type CheckState struct {
+	V       int               `json:"v"`
+	Total   int               `json:"total"`   // failing findings of that run
+	Failing []CheckStateEntry `json:"failing"` // the first StateLimit of them, most severe first
 }
 
-// StateLimit caps the findings a comment remembers, so the hidden state stays small.
-const StateLimit = 60
+// CheckStateLimit caps the findings a comment remembers, so the hidden state stays small.
+const CheckStateLimit = 60
 
-// StateEntry is one failing finding of an earlier run.
-type StateEntry struct {
+// CheckStateEntry is one failing finding of an earlier run.
+type CheckStateEntry struct {
 	Fingerprint string `json:"fp"`
 	Rule        string `json:"rule"`
 	Message     string `json:"msg"`
@@ -311,9 +194,9 @@ type StateEntry struct {
 
 var stateRE = regexp.MustCompile(`<!-- bulkhead:state ([A-Za-z0-9+/=]+) -->`)
 
-// ReadState finds the state hidden in an earlier comment. A comment without one (or no
+// ReadCheckState finds the state hidden in an earlier comment. A comment without one (or no
 // comment) gives nil; a damaged one is an error, so a CI step passing the wrong file is told.
-func ReadState(comment []byte) (*State, error) {
+func ReadCheckState(comment []byte) (*CheckState, error) {
 	m := stateRE.FindSubmatch(comment)
 	if m == nil {
 		return nil, nil
@@ -322,48 +205,45 @@ func ReadState(comment []byte) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("previous comment: damaged bulkhead state: %w", err)
 	}
-	var s State
+	var s CheckState
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return nil, fmt.Errorf("previous comment: damaged bulkhead state: %w", err)
 	}
 	return &s, nil
 }
 
-func (r *Result) state(failOn analyze.Severity) State {
+func checkState(r *gate.Result, failOn analyze.Severity) CheckState {
 	fs := r.Failing(failOn) // sorted most severe first
-	s := State{V: 1, Total: len(fs), Failing: []StateEntry{}}
+	s := CheckState{V: 1, Total: len(fs), Failing: []CheckStateEntry{}}
 	for i, f := range fs {
-		if i == StateLimit {
+		if i == CheckStateLimit {
 			break
 		}
 		msg := f.Message
 		if len(msg) > 160 {
 			msg = strings.ToValidUTF8(msg[:157], "") + "..."
 		}
-		s.Failing = append(s.Failing, StateEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, Message: msg})
+		s.Failing = append(s.Failing, CheckStateEntry{Fingerprint: f.Fingerprint, Rule: f.Rule, Message: msg})
 	}
 	return s
 }
 
-// mdEscape keeps names from a plan inert in the PR comment (internal/inert).
-func mdEscape(s string) string { return inert.Markdown(s) }
-
-// WriteMarkdown writes the PR comment: the marker, the verdict, what is destroyed and what
+// CheckMarkdown writes the PR comment: the marker, the verdict, what is destroyed and what
 // survives, weakened safeguards, introduced and fixed findings, what this push fixed of
 // what an earlier push broke (from prev, the state of the previous comment), the waive
 // blocks to paste, and the hidden state for the next push.
 //
 // Each list stops at MarkdownLimit items; when the comment would still be longer than
-// MarkdownMaxBytes (GitHub takes 65,536 characters), it is written again with shorter
+// CheckMarkdownMaxBytes (GitHub takes 65,536 characters), it is written again with shorter
 // lists, down to counts alone, so it always fits.
-func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State) error {
+func CheckMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *CheckState) error {
 	var buf bytes.Buffer
-	for lim := MarkdownLimit; ; lim /= 2 {
+	for lim := CheckMarkdownLimit; ; lim /= 2 {
 		buf.Reset()
-		if err := r.writeMarkdown(&buf, failOn, prev, lim); err != nil {
+		if err := checkMarkdown(&buf, r, failOn, prev, lim); err != nil {
 			return err
 		}
-		if buf.Len() <= MarkdownMaxBytes || lim == 0 {
+		if buf.Len() <= CheckMarkdownMaxBytes || lim == 0 {
 			break
 		}
 	}
@@ -371,33 +251,33 @@ func (r *Result) WriteMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	return err
 }
 
-// MarkdownMaxBytes bounds the PR comment: GitHub rejects one of more than 65,536
+// CheckMarkdownMaxBytes bounds the PR comment: GitHub rejects one of more than 65,536
 // characters (a byte is at most one character), and a CI step may add a line.
-const MarkdownMaxBytes = 60000
+const CheckMarkdownMaxBytes = 60000
 
-// mdMore is the line that ends a list cut at its limit: a paragraph of its own (after a
+// checkMore is the line that ends a list cut at its limit: a paragraph of its own (after a
 // blank line), so Markdown does not read it as part of the last item.
-func mdMore(b io.Writer, n int) {
+func checkMore(b io.Writer, n int) {
 	fmt.Fprintf(b, "\n_…and %d more: the job log (bulkhead check's stderr) has the full list._\n", n)
 }
 
-func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State, lim int) error {
+func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *CheckState, lim int) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintln(b, Marker)
-	icon := map[string]string{Pass: "✅", Fail: "❌", Incomplete: "⚠️"}[r.Verdict(failOn)]
-	fmt.Fprintf(b, "## %s bulkhead check\n\n**%s**\n\n%s\n", icon, mdEscape(r.headline(failOn)), mdEscape(r.changeLine()))
+	fmt.Fprintln(b, CheckMarker)
+	icon := map[string]string{gate.Pass: "✅", gate.Fail: "❌", gate.Incomplete: "⚠️"}[r.Verdict(failOn)]
+	fmt.Fprintf(b, "## %s bulkhead check\n\n**%s**\n\n%s\n", icon, inert.Markdown(r.Headline(failOn)), inert.Markdown(r.ChangeLine()))
 
-	cur := r.state(failOn)
+	cur := checkState(r, failOn)
 	if prev != nil {
 		now := map[string]bool{}
 		for _, f := range r.Failing(failOn) {
 			now[f.Fingerprint] = true
 		}
-		var fixed, accepted []StateEntry
+		var fixed, accepted []CheckStateEntry
 		for _, e := range prev.Failing {
 			switch {
 			case now[e.Fingerprint]:
-			case r.finding(e.Fingerprint) != nil: // still there, but waived or in the baseline
+			case r.FindingOf(e.Fingerprint) != nil: // still there, but waived or in the baseline
 				accepted = append(accepted, e)
 			default:
 				fixed = append(fixed, e)
@@ -407,20 +287,20 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 			fmt.Fprintf(b, "\n### ⏸️ Accepted since an earlier push (waived or baselined, not fixed)\n\n")
 			for i, e := range accepted {
 				if i == lim {
-					mdMore(b, len(accepted)-i)
+					checkMore(b, len(accepted)-i)
 					break
 				}
-				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, mdEscape(e.Message), r.finding(e.Fingerprint).Status)
+				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, inert.Markdown(e.Message), r.FindingOf(e.Fingerprint).Status)
 			}
 		}
 		if len(fixed) > 0 {
 			fmt.Fprintf(b, "\n### ✅ This push fixes what an earlier push broke\n\n")
 			for i, e := range fixed {
 				if i == lim {
-					mdMore(b, len(fixed)-i)
+					checkMore(b, len(fixed)-i)
 					break
 				}
-				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, mdEscape(e.Message))
+				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, inert.Markdown(e.Message))
 			}
 			if prev.Total > len(prev.Failing) {
 				fmt.Fprintf(b, "\nThe previous push failed on %d findings; this one fails on %d.\n", prev.Total, cur.Total)
@@ -432,17 +312,17 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 	}
 	if len(r.Deletions) > 0 {
 		fmt.Fprintf(b, "\n### Data destroyed by this plan\n\n| | change | destroys | surviving recovery points |\n| --- | --- | --- | --- |\n")
-		dels := append([]Deletion(nil), r.Deletions...)
+		dels := append([]gate.Deletion(nil), r.Deletions...)
 		sort.SliceStable(dels, func(i, j int) bool { return dels[i].Fails && !dels[j].Fails }) // failing rows first
 		for i, d := range dels {
 			if i == lim {
-				mdMore(b, len(r.Deletions)-i)
+				checkMore(b, len(r.Deletions)-i)
 				break
 			}
 			mark := "✅"
 			if d.Fails {
 				mark = "❌"
-				if st := r.status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
+				if st := r.Status(d.Finding); st == analyze.StatusWaived || st == analyze.StatusBaseline {
 					mark = "⏸️ " + st
 				}
 			}
@@ -452,13 +332,13 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 					lost = append(lost, fmt.Sprintf("…and %d more", len(d.Destroyed)-k))
 					break
 				}
-				lost = append(lost, mdEscape(l.Label))
+				lost = append(lost, inert.Markdown(l.Label))
 			}
 			surv := "**none**"
 			if len(d.Survivors) > 0 {
 				var ss []string
 				for _, s := range d.Survivors {
-					ss = append(ss, mdEscape(survivorText(s)))
+					ss = append(ss, inert.Markdown(survivorText(s)))
 				}
 				surv = strings.Join(ss, "<br>")
 			}
@@ -469,7 +349,7 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		fmt.Fprintf(b, "\n### Protection weakened\n\n")
 		for i, x := range r.Weakenings {
 			if i == lim {
-				mdMore(b, len(r.Weakenings)-i)
+				checkMore(b, len(r.Weakenings)-i)
 				break
 			}
 			name := x.Address
@@ -477,10 +357,10 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 				name = x.Label
 			}
 			mark := "❌"
-			if !r.counts(x.Finding) {
+			if !r.Counts(x.Finding) {
 				mark = "⏸️"
 			}
-			fmt.Fprintf(b, "- %s %s: %s %s → **%s**: %s\n", mark, inert.MarkdownCode(name, false), inert.MarkdownCode(x.Attribute, false), mdEscape(x.From), mdEscape(x.To), mdEscape(x.Why))
+			fmt.Fprintf(b, "- %s %s: %s %s → **%s**: %s\n", mark, inert.MarkdownCode(name, false), inert.MarkdownCode(x.Attribute, false), inert.Markdown(x.From), inert.Markdown(x.To), inert.Markdown(x.Why))
 		}
 	}
 	var introduced, waived []analyze.Finding
@@ -497,16 +377,16 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		fmt.Fprintf(b, "\n### Findings this plan introduces\n\n")
 		for i, f := range introduced {
 			if i == lim {
-				mdMore(b, len(introduced)-i)
+				checkMore(b, len(introduced)-i)
 				break
 			}
 			mark := "❌"
 			if f.Severity < failOn || failOn == 0 {
 				mark = "⚠️"
 			}
-			fmt.Fprintf(b, "- %s **%s** (%s) %s", mark, f.Rule, f.Severity, mdEscape(f.Message))
+			fmt.Fprintf(b, "- %s **%s** (%s) %s", mark, f.Rule, f.Severity, inert.Markdown(f.Message))
 			if f.Detail != "" {
-				fmt.Fprintf(b, ": %s", mdEscape(f.Detail))
+				fmt.Fprintf(b, ": %s", inert.Markdown(f.Detail))
 			}
 			fmt.Fprintln(b)
 		}
@@ -515,30 +395,30 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		fmt.Fprintf(b, "\n### Findings this plan fixes\n\n")
 		for i, f := range r.Fixed {
 			if i == lim {
-				mdMore(b, len(r.Fixed)-i)
+				checkMore(b, len(r.Fixed)-i)
 				break
 			}
-			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, mdEscape(f.Message))
+			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, inert.Markdown(f.Message))
 		}
 	}
 	if len(waived) > 0 {
 		fmt.Fprintf(b, "\n### Waived\n\n")
 		for i, f := range waived {
 			if i == lim {
-				mdMore(b, len(waived)-i)
+				checkMore(b, len(waived)-i)
 				break
 			}
-			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, mdEscape(f.Message), mdEscape(waiverText(f.Waived)))
+			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, inert.Markdown(f.Message), inert.Markdown(waiverText(f.Waived)))
 		}
 	}
 	if len(r.Report.Gaps) > 0 {
 		fmt.Fprintf(b, "\n### ⚠️ Not read: the gate fails closed\n\n")
 		for i, g := range r.Report.Gaps {
 			if i == lim {
-				mdMore(b, len(r.Report.Gaps)-i)
+				checkMore(b, len(r.Report.Gaps)-i)
 				break
 			}
-			fmt.Fprintf(b, "- %s: %s (%s)\n", mdEscape(g.Source), mdEscape(g.What), mdEscape(g.Reason))
+			fmt.Fprintf(b, "- %s: %s (%s)\n", inert.Markdown(g.Source), inert.Markdown(g.What), inert.Markdown(g.Reason))
 		}
 	}
 	var notes []analyze.Notice
@@ -551,14 +431,14 @@ func (r *Result) writeMarkdown(w io.Writer, failOn analyze.Severity, prev *State
 		fmt.Fprintf(b, "\n### Notes\n\n")
 		for i, n := range notes {
 			if i == lim {
-				mdMore(b, len(notes)-i)
+				checkMore(b, len(notes)-i)
 				break
 			}
 			loc := ""
 			if n.Location != "" {
 				loc = inert.MarkdownCode(n.Location, false) + ": "
 			}
-			fmt.Fprintf(b, "- %s%s\n", loc, mdEscape(n.Message))
+			fmt.Fprintf(b, "- %s%s\n", loc, inert.Markdown(n.Message))
 		}
 	}
 	if blocks := r.WaiverBlocks(failOn); len(blocks) > 0 {
