@@ -21,8 +21,8 @@ their backups. Data that services of several environments mount (one EFS file sy
 task definitions of staging and production) is shared the same way. The finding is critical
 when a non-production environment shares data with production.
 
-Fix: give each environment its own volume or database (on Railway, create the volume for one
-environment only), so that a delete in one environment cannot reach another.`,
+Fix: give each environment its own volume or database, so that a delete in one environment
+cannot reach another. On Railway, create the volume for one environment only.`,
 		Before: `volume "pg-data" -> instances in production and staging`,
 		After:  `volume "pg-data-prod" -> production only; volume "pg-data-staging" -> staging only`,
 		Since:  "0.1",

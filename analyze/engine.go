@@ -133,12 +133,16 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 		kept := fs[:0] // the rule's slice is ours now: filtered in place
 		// A plan rule's finding says itself which value is unknown after the change.
 		note := !slices.Contains(PlanRules, r)
+		fix := r.Doc.FixLine()
 		for _, f := range fs {
 			if s, ok := opts.Severity[r.ID]; ok {
 				f.Severity = s
 			}
 			if note {
 				p.noteUnresolved(&f)
+			}
+			if f.Advice == "" {
+				f.Advice = fix // every finding says what to do
 			}
 			if _, dup := set[f.Fingerprint]; dup {
 				continue

@@ -66,6 +66,20 @@ type Doc struct {
 	Since  string
 }
 
+// FixLine is the first sentence of the Text's "Fix:" paragraph, on one line: the fix a
+// finding states when its source knows none better (Finding.Advice).
+func (d Doc) FixLine() string {
+	i := strings.Index(d.Text, "Fix: ")
+	if i < 0 {
+		return ""
+	}
+	fix := strings.Join(strings.Fields(d.Text[i+len("Fix: "):]), " ")
+	if j := strings.Index(fix, ". "); j >= 0 {
+		fix = fix[:j]
+	}
+	return strings.TrimSuffix(fix, ".")
+}
+
 // Anchor is the rule's heading anchor in docs/rules.md ("bh004-single-credential-wipe").
 func (r *Rule) Anchor() string { return strings.ToLower(r.ID + "-" + r.Name) }
 
@@ -116,7 +130,7 @@ type Finding struct {
 	Detail      string   `json:"detail,omitempty"` // the verdict after the path
 	Location    string   `json:"location,omitempty"`
 	Address     string   `json:"address,omitempty"` // the primary resource's name in its source (a Terraform address)
-	Advice      string   `json:"advice,omitempty"`  // what to do instead, when the source knows
+	Advice      string   `json:"advice,omitempty"`  // what to do: the source's advice, else the rule's (Doc.FixLine)
 	Fingerprint string   `json:"fingerprint"`
 	Status      string   `json:"status,omitempty"` // new, baseline, waived, existing; empty: new
 	Waived      *Waiver  `json:"waived,omitempty"` // the waiver that accepts it

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
@@ -31,6 +32,9 @@ func TestRegistry(t *testing.T) {
 		seen[r.ID], seen[r.Name] = true, true
 		if !nameRE.MatchString(r.Name) || r.Doc.Title == "" || r.Doc.Text == "" || r.Run == nil || r.Severity == 0 {
 			t.Errorf("%s: name, title, text, run and severity are required", r.ID)
+		}
+		if fix := r.Doc.FixLine(); fix == "" || strings.Contains(fix, "\n") {
+			t.Errorf("%s: its Doc needs a one-sentence \"Fix:\" paragraph (the advice of findings the source has none for), got %q", r.ID, fix)
 		}
 		if got, ok := analyze.Lookup(r.ID); !ok || got != r {
 			t.Errorf("Lookup(%s) failed", r.ID)
