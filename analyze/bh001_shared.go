@@ -84,7 +84,7 @@ func runShared(p *Pass) ([]Finding, error) {
 			names[i] = e.Name
 		}
 		f := p.Finding(r, list, "%s is shared by %d environments (%s)", p.Label(r), len(list), strings.Join(names, ", "))
-		f.Path = []Hop{p.Hop("", r)}
+		f.Path = []Hop{p.Hop(StepStart, r)}
 		if r.Kind == graph.Volume || len(held) > 1 || (len(held) == 1 && held[0] != r) {
 			var hops []Hop
 			for _, d := range held {
@@ -92,13 +92,13 @@ func runShared(p *Pass) ([]Finding, error) {
 					continue
 				}
 				if chain := p.Index.Chain(r, d); len(chain) > 0 {
-					hops = append(hops, p.Hop(string(chain[len(chain)-1].Kind), d))
+					hops = append(hops, p.Hop(EdgeStep(chain[len(chain)-1].Kind), d))
 				}
 			}
 			f.Path = append(f.Path, hops...)
 		}
 		for _, svc := range users {
-			f.Path = append(f.Path, p.Hop("mounted by", svc))
+			f.Path = append(f.Path, p.Hop(StepMountedBy, svc))
 		}
 		switch {
 		case len(prod) > 0 && len(lower) > 0:

@@ -25,7 +25,7 @@ Fix: set deletion_protection = true on production data resources.`,
 				continue
 			}
 			f := p.Finding(d, nil, "%s has deletion protection off", p.Label(d))
-			f.Path = []Hop{p.Hop("", d)}
+			f.Path = []Hop{p.Hop(StepStart, d)}
 			f.Detail = "one API call deletes it"
 			out = append(out, f)
 		}

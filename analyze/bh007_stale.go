@@ -60,17 +60,17 @@ func runStale(p *Pass) ([]Finding, error) {
 			continue // a schedule at least as frequent as the objective bounds the age
 		case newest == nil && scheduled != nil:
 			f = p.Finding(d, nil, "newest surviving recovery point of %s may be up to %s old (it is made every %s; objective %s)", p.Label(d), Age(bound), Age(bound), Age(p.Opts.RPO))
-			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", scheduled)}
+			f.Path = []Hop{p.Hop(StepStart, d), p.Hop(StepBackedUp, scheduled)}
 			f.Detail = fmt.Sprintf("a delete just before the next run loses up to %s of data", Age(bound))
 		case newest == nil:
 			f = p.Finding(d, nil, "no surviving recovery point of %s has a known creation time or schedule", p.Label(d))
 			f.Severity = Low // unknown is not fresh, but nothing says it is stale either
-			f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up by", surviving)}
+			f.Path = []Hop{p.Hop(StepStart, d), p.GroupHop(StepBackedUp, surviving)}
 			f.Detail = "age of every surviving recovery point unknown"
 		case newestAt.Before(limit):
 			age := p.Opts.Now.Sub(newestAt)
 			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.Label(d), Age(age), Age(p.Opts.RPO))
-			f.Path = []Hop{p.Hop("", d), p.Hop("backed up by", newest)}
+			f.Path = []Hop{p.Hop(StepStart, d), p.Hop(StepBackedUp, newest)}
 			f.Detail = fmt.Sprintf("a delete now loses %s of data", Age(age))
 		default:
 			continue

@@ -44,11 +44,11 @@ Fix: prefer project- or environment-scoped credentials; give every token an expi
 				continue
 			}
 			f := p.Finding(t, nil, "%s has %s", p.Label(t), strings.Join(why, " and "))
-			f.Path = []Hop{p.Hop("", t)}
+			f.Path = []Hop{p.Hop(StepStart, t)}
 			f.Advice, _ = t.Attr(graph.AttrAdvice)
 			if tg := p.Reach(t).Targets; len(tg) > 0 {
 				first, _ := p.Index.Resource(tg[0].To)
-				f.Path = append(f.Path, p.Hop("may delete", first))
+				f.Path = append(f.Path, p.Hop(StepMayDelete, first))
 			}
 			f.Detail = "it can delete " + strconv.Itoa(p.Reach(t).Len()) + " resources"
 			if prodReach > 0 {

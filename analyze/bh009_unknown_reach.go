@@ -35,7 +35,7 @@ credential from where it is readable.`,
 				where = "found by " + t.Origin.String()
 			}
 			f := p.Finding(t, nil, "%s (%s) may delete anything: its reach is unknown", p.Label(t), where)
-			f.Path = []Hop{p.Hop("", t)}
+			f.Path = []Hop{p.Hop(StepStart, t)}
 			// What would teach bulkhead the reach is the discoverer's to say.
 			f.Detail, _ = t.Attr(graph.AttrReachHint)
 			if f.Detail == "" {

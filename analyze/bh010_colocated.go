@@ -60,7 +60,7 @@ func runColocated(p *Pass) ([]Finding, error) {
 			what = "all " + strconv.Itoa(len(survivors)) + " surviving recovery points of " + d.Label() + " are"
 		}
 		f := p.Finding(d, survivors, "%s in account %s, region %s, beside the data", what, account, region)
-		f.Path = []Hop{p.Hop("", d), p.GroupHop("backed up in the same account and region by", survivors)}
+		f.Path = []Hop{p.Hop(StepStart, d), p.GroupHop(StepColocated, survivors)}
 		f.Detail = "an account compromise or a region outage takes the data and every copy together"
 		out = append(out, f)
 	}

@@ -84,17 +84,17 @@ func planDeletionFinding(p *Pass, d *Deletion) (Finding, bool) {
 		msg += fmt.Sprintf(" and all %d of its recovery points", len(copies))
 	}
 	f := p.Finding(r, nil, "%s", msg)
-	f.Path = []Hop{p.Hop("", r)}
+	f.Path = []Hop{p.Hop(StepStart, r)}
 	f.Path[0].Note = strings.TrimPrefix(f.Path[0].Note+", ", ", ") + "planned " + d.Action
 	for _, x := range data {
 		if chain := p.Index.Chain(r, x); len(chain) > 0 {
-			f.Path = append(f.Path, p.Hop(string(chain[len(chain)-1].Kind), x))
+			f.Path = append(f.Path, p.Hop(EdgeStep(chain[len(chain)-1].Kind), x))
 		}
 	}
 	if len(copies) > 0 {
-		via := "deletes_with"
+		via := EdgeStep(graph.DeletesWith)
 		if chain := p.Index.Chain(r, copies[0]); len(chain) > 0 {
-			via = string(chain[len(chain)-1].Kind)
+			via = EdgeStep(chain[len(chain)-1].Kind)
 		}
 		f.Path = append(f.Path, p.GroupHop(via, copies))
 	}

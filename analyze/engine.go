@@ -356,23 +356,23 @@ func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
 	const extra = 1
 	reach := p.Reach(t)
 	if reach.direct[d.ID] {
-		return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
+		return append(make([]Hop, 0, 2+extra), p.Hop(StepStart, t), p.Hop(StepMayDelete, d))
 	}
 	for _, e := range reach.Targets {
 		target, _ := p.Index.Resource(e.To)
 		if target == d {
-			return append(make([]Hop, 0, 2+extra), p.Hop("", t), p.Hop("may delete", d))
+			return append(make([]Hop, 0, 2+extra), p.Hop(StepStart, t), p.Hop(StepMayDelete, d))
 		}
 		if !p.Index.DestroysID(target, d.ID) {
 			continue
 		}
 		if chain := p.Index.Chain(target, d); chain != nil {
 			path := make([]Hop, 0, 2+len(chain)+extra)
-			path = append(path, p.Hop("", t), p.Hop("may delete", target))
+			path = append(path, p.Hop(StepStart, t), p.Hop(StepMayDelete, target))
 			return p.appendChainHops(path, chain)
 		}
 	}
-	return append(make([]Hop, 0, 1+extra), p.Hop("", t))
+	return append(make([]Hop, 0, 1+extra), p.Hop(StepStart, t))
 }
 
 // DeleterHops starts a path at the data resource that deletes d, when there is one (a
@@ -381,19 +381,19 @@ func (p *Pass) DeletePath(t, d *graph.Resource) []Hop {
 func (p *Pass) DeleterHops(d *graph.Resource) []Hop {
 	for _, parent := range p.Index.Predecessors(d, graph.DeletesWith) {
 		if parent.Kind.IsData() {
-			return append(make([]Hop, 0, 3), p.Hop("", parent), p.Hop(string(graph.DeletesWith), d))
+			return append(make([]Hop, 0, 3), p.Hop(StepStart, parent), p.Hop(EdgeStep(graph.DeletesWith), d))
 		}
 	}
-	return append(make([]Hop, 0, 2), p.Hop("", d))
+	return append(make([]Hop, 0, 2), p.Hop(StepStart, d))
 }
 
 // LostVia names the edge through which d's copies die with it (the last edge of the
 // cascade chain from d to the first of them), or "loses".
-func (p *Pass) LostVia(d *graph.Resource, copies []*graph.Resource) string {
+func (p *Pass) LostVia(d *graph.Resource, copies []*graph.Resource) Step {
 	if chain := p.Index.Chain(d, copies[0]); len(chain) > 0 {
-		return string(chain[len(chain)-1].Kind)
+		return EdgeStep(chain[len(chain)-1].Kind)
 	}
-	return "loses"
+	return StepLoses
 }
 
 // ChainHops turns a cascade chain into hops, one per edge.
@@ -402,13 +402,13 @@ func (p *Pass) ChainHops(chain []*graph.Edge) []Hop { return p.appendChainHops(n
 func (p *Pass) appendChainHops(out []Hop, chain []*graph.Edge) []Hop {
 	for _, e := range chain {
 		to, _ := p.Index.Resource(e.To)
-		out = append(out, p.Hop(string(e.Kind), to))
+		out = append(out, p.Hop(EdgeStep(e.Kind), to))
 	}
 	return out
 }
 
 // Hop is a path step to one resource, annotated with its environment or tier.
-func (p *Pass) Hop(via string, r *graph.Resource) Hop {
+func (p *Pass) Hop(via Step, r *graph.Resource) Hop {
 	h := p.parts(r, true)
 	return Hop{Via: via, IDs: h.id[:], Label: h.label, Note: h.note}
 }
@@ -432,7 +432,7 @@ func (p *Pass) parts(r *graph.Resource, note bool) *hopParts {
 }
 
 // GroupHop is a path step to several resources of one kind ("3 backups").
-func (p *Pass) GroupHop(via string, rs []*graph.Resource) Hop {
+func (p *Pass) GroupHop(via Step, rs []*graph.Resource) Hop {
 	if len(rs) == 1 {
 		return p.Hop(via, rs[0])
 	}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/bulkhead-dev/bulkhead/graph"
 	"slices"
 	"sort"
 	"strings"
@@ -101,12 +102,34 @@ type Rule struct {
 	NoSurvivor bool
 }
 
+// Step is what a hop's edge means: the kind of a graph edge (deletes_with, contains, ...),
+// or one of the steps below, which a rule takes where the graph has no single edge. Renderers
+// switch on steps, never on free text.
+type Step string
+
+// Steps that are not edge kinds.
+const (
+	StepStart     Step = ""                                            // the path's first hop
+	StepMayDelete Step = "may delete"                                  // a credential's delete authority
+	StepBackedUp  Step = "backed up by"                                // data to a recovery point of it
+	StepColocated Step = "backed up in the same account and region by" // BH010: data to recovery points beside it
+	StepMountedBy Step = "mounted by"                                  // data to a service that uses it
+	StepLoses     Step = "loses"                                       // data to copies lost with it by no single edge
+)
+
+// EdgeStep is the step along an edge of kind k.
+func EdgeStep(k graph.EdgeKind) Step { return Step(k) }
+
+// Destructive reports whether a delete travels along the step (a credential's authority, a
+// cascade): text output marks it.
+func (s Step) Destructive() bool { return s == StepMayDelete || s == EdgeStep(graph.DeletesWith) }
+
 // Hop is one step of a finding's path: the edge taken to get here (empty for the first
 // hop) and the resource or group of like resources reached. A report shares the strings
 // and the one-element IDs of hops to the same resource among its findings (appending to
 // IDs copies them; do not change their elements in place).
 type Hop struct {
-	Via   string   `json:"via,omitempty"`  // "may delete", "deletes_with", "exposed in", ...
+	Via   Step     `json:"via,omitempty"`  // "may delete", "deletes_with", "exposed in", ...
 	IDs   []string `json:"ids"`            // one resource, or a group of the same kind
 	Label string   `json:"label"`          // volume "pg-data", 3 backups
 	Note  string   `json:"note,omitempty"` // (exposed in staging/web), (production)

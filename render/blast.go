@@ -57,7 +57,7 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 		for _, d := range b.Deletes {
 			ds = append(ds, d.Label)
 		}
-		fmt.Fprintf(w, "%s  %s %s\n", in, p.paint(ansiRed, "may delete"), tt(strings.Join(ds, ", ")))
+		fmt.Fprintf(w, "%s  %s %s\n", in, p.paint(ansiRed, string(analyze.StepMayDelete)), tt(strings.Join(ds, ", ")))
 	} else {
 		fmt.Fprintf(w, "%sdeleting %s  %s\n", in, p.paint(ansiBold, tt(b.Target.Label)), p.paint(ansiDim, tt(b.Target.ID)))
 	}

@@ -390,7 +390,7 @@ func (b *dotBuilder) writeEdges(w *bufio.Writer, p *dotPlan, names map[string]st
 		st := edgeStyles[k.kind]
 		label := st.label
 		if k.kind == graph.ScopedTo && k.del {
-			label, st.color, st.style, st.width = "may delete", "#8e44ad", "bold", "2"
+			label, st.color, st.style, st.width = string(analyze.StepMayDelete), "#8e44ad", "bold", "2"
 		}
 		if a.n > 1 {
 			label = strings.TrimSpace(label + fmt.Sprintf(" ×%d", a.n))

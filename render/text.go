@@ -94,7 +94,7 @@ func writeFinding(w io.Writer, p painter, f analyze.Finding) {
 		if i == len(f.Path)-1 {
 			branch = "└─"
 		}
-		fmt.Fprintf(w, "      %s %s %s\n", branch, p.paint(viaColor(h.Via), tt(h.Via+" →")), tt(label))
+		fmt.Fprintf(w, "      %s %s %s\n", branch, p.paint(viaColor(h.Via), tt(string(h.Via)+" →")), tt(label))
 	}
 	if f.Detail != "" {
 		fmt.Fprintf(w, "      ⇒ %s\n", p.paint(ansiBold, tt(f.Detail)))
@@ -131,9 +131,8 @@ func statusLine(f analyze.Finding) string {
 	return ""
 }
 
-func viaColor(via string) string {
-	switch via {
-	case "may delete", "deletes_with":
+func viaColor(via analyze.Step) string {
+	if via.Destructive() {
 		return ansiRed
 	}
 	return ansiDim
