@@ -25,11 +25,17 @@ Fix: schedule copies outside the source's lifecycle at least as often as the obj
 		Since:  "0.1",
 	},
 	Run: runStale,
+	Settings: []Setting{{Name: "objective", Doc: "the recovery-point objective: the oldest the newest surviving recovery point may be",
+		Default: "24h", Check: PositiveDuration}},
 }
 
 func runStale(p *Pass) ([]Finding, error) {
 	var out []Finding
-	limit := p.Opts.Now.Add(-p.Opts.RPO)
+	rpo, err := time.ParseDuration(p.Setting("objective"))
+	if err != nil || rpo <= 0 {
+		return nil, fmt.Errorf("objective: %w", PositiveDuration(p.Setting("objective")))
+	}
+	limit := p.Opts.Now.Add(-rpo)
 	for _, d := range p.Holders() {
 		if !p.AtRisk(d) {
 			continue
@@ -56,10 +62,10 @@ func runStale(p *Pass) ([]Finding, error) {
 		}
 		var f Finding
 		switch {
-		case newest == nil && scheduled != nil && bound <= p.Opts.RPO:
+		case newest == nil && scheduled != nil && bound <= rpo:
 			continue // a schedule at least as frequent as the objective bounds the age
 		case newest == nil && scheduled != nil:
-			f = p.Finding(d, nil, "newest surviving recovery point of %s may be up to %s old (it is made every %s; objective %s)", p.Label(d), Age(bound), Age(bound), Age(p.Opts.RPO))
+			f = p.Finding(d, nil, "newest surviving recovery point of %s may be up to %s old (it is made every %s; objective %s)", p.Label(d), Age(bound), Age(bound), Age(rpo))
 			f.Path = []Hop{p.Hop(StepStart, d), p.Hop(StepBackedUp, scheduled)}
 			f.Detail = fmt.Sprintf("a delete just before the next run loses up to %s of data", Age(bound))
 		case newest == nil:
@@ -69,7 +75,7 @@ func runStale(p *Pass) ([]Finding, error) {
 			f.Detail = "age of every surviving recovery point unknown"
 		case newestAt.Before(limit):
 			age := p.Opts.Now.Sub(newestAt)
-			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.Label(d), Age(age), Age(p.Opts.RPO))
+			f = p.Finding(d, nil, "newest surviving recovery point of %s is %s old (objective %s)", p.Label(d), Age(age), Age(rpo))
 			f.Path = []Hop{p.Hop(StepStart, d), p.Hop(StepBackedUp, newest)}
 			f.Detail = fmt.Sprintf("a delete now loses %s of data", Age(age))
 		default:

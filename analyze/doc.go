@@ -15,6 +15,12 @@ func FormatDoc(r *Rule) string {
 	if r.Doc.After != "" {
 		fmt.Fprintf(&b, "\nFixed:\n  %s\n", r.Doc.After)
 	}
+	if len(r.Settings) > 0 {
+		fmt.Fprintf(&b, "\nSettings (bulkhead.hcl: rule %q { NAME = \"VALUE\" }):\n", r.ID)
+		for _, s := range r.Settings {
+			fmt.Fprintf(&b, "  %s (default %s): %s\n", s.Name, s.Default, s.Doc)
+		}
+	}
 	return b.String()
 }
 
@@ -27,6 +33,12 @@ func FormatDocMarkdown(r *Rule) string {
 	}
 	if r.Doc.After != "" {
 		fmt.Fprintf(&b, "\nFixed:\n\n```\n%s\n```\n", r.Doc.After)
+	}
+	if len(r.Settings) > 0 {
+		fmt.Fprintf(&b, "\nSettings, in `bulkhead.hcl` (`rule %q { NAME = \"VALUE\" }`):\n\n", r.ID)
+		for _, s := range r.Settings {
+			fmt.Fprintf(&b, "- `%s` (default `%s`): %s\n", s.Name, s.Default, s.Doc)
+		}
 	}
 	return b.String()
 }

@@ -13,15 +13,17 @@ import (
 // ReportSchema tags the JSON report. The format is only ever extended within a version.
 const ReportSchema = "bulkhead.report/v1"
 
-// DefaultRPO is the default recovery-point objective of BH007.
+// DefaultRPO is the default recovery-point objective of BH007 (its setting "objective").
 const DefaultRPO = 24 * time.Hour
 
-// Options tune a run. The zero value is usable: all rules, default severities, RPO 24 h,
+// Options tune a run. The zero value is usable: all rules, default severities and settings,
 // and the current time.
 type Options struct {
 	Now      time.Time           // reference time for recovery-point age; zero means time.Now()
-	RPO      time.Duration       // recovery-point objective; zero means DefaultRPO
 	Severity map[string]Severity // per-rule severity overrides, by rule ID
+	// Settings are the rules' own options (Rule.Settings), by rule ID then name: BH007's
+	// "objective". A rule's unset setting takes its default.
+	Settings map[string]map[string]string
 	Rules    []*Rule             // rules to run; nil means All
 	Waivers  []Waiver            // waive blocks of bulkhead.hcl (see Triage)
 	Baseline *Baseline           // accepted findings (--baseline); nil: none
@@ -87,9 +89,6 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
-	}
-	if opts.RPO == 0 {
-		opts.RPO = DefaultRPO
 	}
 	var before *Report
 	if plan := opts.Plan; plan != nil {

@@ -97,6 +97,7 @@ type Rule struct {
 	Severity Severity
 	Doc      Doc
 	Run      func(*Pass) ([]Finding, error)
+	Settings []Setting // the rule's own options (Pass.Setting)
 	// NoSurvivor says the rule's findings mean that no recovery point survives: the engine
 	// then ends a provider undo window's note with "nothing survives after that".
 	NoSurvivor bool

@@ -226,8 +226,8 @@ func (c *Config) AnalyzeOptions(opts analyze.Options) analyze.Options {
 			}
 			opts.Severity[id] = s.Severity
 		}
-		if id == analyze.StaleRecoveryPoint.ID && s.Objective > 0 && opts.RPO == 0 {
-			opts.RPO = s.Objective
+		if id == analyze.StaleRecoveryPoint.ID && s.Objective > 0 {
+			opts.Set(id, "objective", s.Objective.String(), false) // a --rpo flag wins
 		}
 	}
 	opts.Waivers = append(opts.Waivers, c.Waivers...)

@@ -105,7 +105,10 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts := analyze.Options{Now: ref, RPO: opts.RPO}
+	aopts := analyze.Options{Now: ref}
+	if err := setRPO(&aopts, opts.RPO); err != nil {
+		return err
+	}
 	if opts.Now != "" {
 		t, err := parseNow(opts.Now)
 		if err != nil {
@@ -173,5 +176,17 @@ func verdict(rep *analyze.Report, failOn analyze.Severity) error {
 	if failOn > 0 && rep.Max() >= failOn {
 		return silentExit(exitFindings)
 	}
+	return nil
+}
+
+// setRPO gives BH007 the objective of a --rpo flag (0: not given); it wins over bulkhead.hcl.
+func setRPO(o *analyze.Options, rpo time.Duration) error {
+	if rpo == 0 {
+		return nil
+	}
+	if err := analyze.StaleRecoveryPoint.CheckSetting("objective", rpo.String()); err != nil {
+		return inputError(fmt.Errorf("--rpo: %w", err))
+	}
+	o.Set(analyze.StaleRecoveryPoint.ID, "objective", rpo.String(), true)
 	return nil
 }

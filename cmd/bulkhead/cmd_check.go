@@ -134,7 +134,10 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return inputError(fmt.Errorf("--sarif: %w", err))
 		}
 	}
-	ao := analyze.Options{RPO: opts.RPO}
+	ao := analyze.Options{}
+	if err := setRPO(&ao, opts.RPO); err != nil {
+		return err
+	}
 	if opts.Now != "" {
 		if ao.Now, err = parseNow(opts.Now); err != nil {
 			return err

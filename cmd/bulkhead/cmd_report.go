@@ -79,8 +79,8 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.RPO != 0 {
-		aopts.RPO = opts.RPO
+	if err := setRPO(&aopts, opts.RPO); err != nil {
+		return err
 	}
 	rep, err := analyze.Run(g, aopts)
 	if err != nil {

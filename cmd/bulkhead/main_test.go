@@ -222,6 +222,15 @@ rule "BH004" {
 	if strings.Contains(out, "CRITICAL\n\n  BH004") {
 		t.Fatalf("BH004 severity override not applied:\n%s", out)
 	}
+	// BH007's objective is its own setting: a --rpo flag wins over bulkhead.hcl's 2400h, and a
+	// bad one is an input error, not a silently wrong answer.
+	out, _, _ = run(t, nil, "audit", "--demo", "--config", good, "--rpo", "1h", "--fail-on", "none")
+	if !strings.Contains(out, "objective 1h") {
+		t.Fatalf("--rpo did not win over the config's objective:\n%s", out)
+	}
+	if _, errOut, code := run(t, nil, "audit", "--demo", "--rpo", "-5h"); code != exitInput || !strings.Contains(errOut, "positive duration") {
+		t.Fatalf("--rpo -5h: exit %d, %s", code, errOut)
+	}
 
 	bad := filepath.Join(dir, "bad.hcl")
 	os.WriteFile(bad, []byte("tier \"prod\" {\n  match = [\"x\"]\n}\n\nrule \"BH04\" {\n}\n\ntokn \"x\" {}\n"), 0o644)
