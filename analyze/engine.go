@@ -24,9 +24,9 @@ type Options struct {
 	// Settings are the rules' own options (Rule.Settings), by rule ID then name: BH007's
 	// "objective". A rule's unset setting takes its default.
 	Settings map[string]map[string]string
-	Rules    []*Rule             // rules to run; nil means All
-	Waivers  []Waiver            // waive blocks of bulkhead.hcl (see Triage)
-	Baseline *Baseline           // accepted findings (--baseline); nil: none
+	Rules    []*Rule   // rules to run; nil means All
+	Waivers  []Waiver  // waive blocks of bulkhead.hcl (see Triage)
+	Baseline *Baseline // accepted findings (--baseline); nil: none
 	// Plan is the planned change a check judges (bulkhead check --plan): the graph given
 	// to Run is the one after it. nil in an audit.
 	Plan *Plan
