@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -271,7 +272,10 @@ func planNamer(after *graph.Graph, plan *Plan) Namer {
 }
 
 // markPlanStatus marks each finding after the change existing (it was there before) or new,
-// and lists those before that the change fixes.
+// and lists those before that the change fixes. A finding that is gone while a new one at
+// least as severe names the same resource is not fixed, it is superseded (deleting a
+// database's last snapshot ends its "stale recovery point" and starts its "no backup"): it
+// becomes a notice, never an entry of the fixed list.
 func markPlanStatus(rep *Report, before *Report) []FixedFinding {
 	beforeFP := make(map[string]bool, len(before.Findings))
 	for _, f := range before.Findings {
@@ -286,11 +290,32 @@ func markPlanStatus(rep *Report, before *Report) []FixedFinding {
 			f.Status = StatusExisting
 		}
 	}
+	worse := map[string][]*Finding{} // primary resource -> the new findings on it
+	for i := range rep.Findings {
+		if f := &rep.Findings[i]; f.Status == StatusNew {
+			worse[f.Resource] = append(worse[f.Resource], f)
+		}
+	}
 	fixed := []FixedFinding{}
 	for _, f := range before.Findings {
-		if !afterFP[f.Fingerprint] {
-			fixed = append(fixed, FixedFinding{Rule: f.Rule, Resource: f.Resource, Message: f.Message, Fingerprint: f.Fingerprint})
+		if afterFP[f.Fingerprint] {
+			continue
 		}
+		var by *Finding
+		for _, n := range worse[f.Resource] {
+			if n.Severity >= f.Severity && (by == nil || n.Severity > by.Severity) {
+				by = n
+			}
+		}
+		if by != nil {
+			msg := fmt.Sprintf("%s (%s) is not fixed: %s replaces it (%s)", f.Rule, f.Message, by.Rule, by.Message)
+			if by.Rule == f.Rule {
+				msg = fmt.Sprintf("%s (%s) is not fixed: it changed to %q", f.Rule, f.Message, by.Message)
+			}
+			rep.Notices = append(rep.Notices, Notice{Kind: NoticeSuperseded, Message: msg})
+			continue
+		}
+		fixed = append(fixed, FixedFinding{Rule: f.Rule, Resource: f.Resource, Message: f.Message, Fingerprint: f.Fingerprint})
 	}
 	return fixed
 }

@@ -99,6 +99,7 @@ const (
 	NoticeWaiverExpired = "waiver_expired"
 	NoticeWaiverUnused  = "waiver_unused"
 	NoticeBaselineFixed = "baseline_fixed"
+	NoticeSuperseded    = "superseded" // a planned change ends a finding only by causing a worse one
 )
 
 // Namer returns every name a resource is known by: canonical ID, aliases, name, origin ref.

@@ -57,7 +57,10 @@ func TestCheckFixtures(t *testing.T) {
 		// The same with a manual snapshot taken 2 h earlier, outside the instance's lifecycle.
 		{"rds_replace_with_snapshot", 0, []string{"PASS", `survives: backup "shop-db-pre-encryption", 2h old`}},
 		// deletion_protection true → false and skip_final_snapshot false → true.
-		{"rds_protection_off", 1, []string{"deletion_protection true → false", "skip_final_snapshot false → true", "BH006 medium"}},
+		// Skipping the final snapshot ends BH010 (its colocated final snapshot) only by
+		// causing BH002: superseded, never listed as fixed.
+		{"rds_protection_off", 1, []string{"deletion_protection true → false", "skip_final_snapshot false → true", "BH006 medium",
+			"BH010 (the only surviving recovery point", "is not fixed: BH002 replaces it"}},
 		// deletion_protection known only after apply: unknown, never assumed safe.
 		{"rds_protection_unknown", 1, []string{"deletion_protection true → unknown"}},
 		// A staging database replaced with no surviving recovery point: reported, passes.
