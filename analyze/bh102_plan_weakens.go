@@ -1,8 +1,6 @@
 package analyze
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -64,7 +62,6 @@ func planWeakeningFinding(ap *Pass, w *Weakening) Finding {
 	if w.To == "unknown" {
 		f.Detail = "unknown after apply: " + w.Why
 	}
-	h := sha256.Sum256([]byte(f.Fingerprint + "\x00" + w.Attribute))
-	f.Fingerprint = hex.EncodeToString(h[:])[:16]
+	f.KeyOn(w.Attribute)
 	return f
 }

@@ -531,7 +531,11 @@ func (p *Pass) Exposures(t *graph.Resource) []*graph.Resource {
 }
 
 // Finding builds a finding of the running rule about primary, with the rule's default
-// severity. involved lists the other resources; it also keys the fingerprint.
+// severity. involved lists the other resources; it also keys the fingerprint, which is fixed
+// here: the rule, the primary and the sorted IDs of involved (Finding.Fingerprint). What a
+// rule appends to Resources, Path or Detail afterwards never changes it, so the order in
+// which a rule fills a finding in cannot move its fingerprint; a rule that reports several
+// findings on the same resources tells them apart with Finding.KeyOn.
 func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, format string, args ...any) Finding {
 	f := Finding{
 		Rule:     p.rule.ID,
@@ -563,8 +567,6 @@ func (p *Pass) Finding(primary *graph.Resource, involved []*graph.Resource, form
 	f.Origin = primary.Origin.Source
 	return f
 }
-
-// dedupe is a sorted slice without repeats, as a new slice (the input may be shared).
 
 // noteUnresolved says in a finding's detail which of its resource's input values could not
 // be resolved (graph.AttrUnresolved): the discoverer took their unsafe value, and the

@@ -165,6 +165,13 @@ type Finding struct {
 	Origin string `json:"-"`
 }
 
+// KeyOn makes f's fingerprint depend on part as well, for a rule that reports several
+// findings about the same resources (BH102: one per weakened attribute).
+func (f *Finding) KeyOn(part string) {
+	h := sha256.Sum256([]byte(f.Fingerprint + "\x00" + part))
+	f.Fingerprint = hex.EncodeToString(h[:])[:16]
+}
+
 // SortResources sorts and deduplicates f's resources after a rule appended to them
 // (appending copied them: the slice is the finding's own).
 func (f *Finding) SortResources() {
