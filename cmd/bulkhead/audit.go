@@ -105,18 +105,10 @@ func auditRun(cmd *cobra.Command, opts *AuditOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts := analyze.Options{Now: ref}
-	if err := setRPO(&aopts, opts.RPO); err != nil {
+	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now, opts.RPO)
+	if err != nil {
 		return err
 	}
-	if opts.Now != "" {
-		t, err := parseNow(opts.Now)
-		if err != nil {
-			return err
-		}
-		aopts.Now = t
-	}
-	aopts = opts.Sources.config.AnalyzeOptions(aopts)
 	if aopts.Baseline, err = readBaseline(opts.Baseline); err != nil {
 		return err
 	}
@@ -176,17 +168,5 @@ func verdict(rep *analyze.Report, failOn analyze.Severity) error {
 	if failOn > 0 && rep.Max() >= failOn {
 		return silentExit(exitFindings)
 	}
-	return nil
-}
-
-// setRPO gives BH007 the objective of a --rpo flag (0: not given); it wins over bulkhead.hcl.
-func setRPO(o *analyze.Options, rpo time.Duration) error {
-	if rpo == 0 {
-		return nil
-	}
-	if err := analyze.StaleRecoveryPoint.CheckSetting("objective", rpo.String()); err != nil {
-		return inputError(fmt.Errorf("--rpo: %w", err))
-	}
-	o.Set(analyze.StaleRecoveryPoint.ID, "objective", rpo.String(), true)
 	return nil
 }

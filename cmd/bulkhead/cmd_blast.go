@@ -73,7 +73,7 @@ func blastRun(cmd *cobra.Command, opts *BlastOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now)
+	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now, 0)
 	if err != nil {
 		return err
 	}

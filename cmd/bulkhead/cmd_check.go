@@ -134,15 +134,6 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 			return inputError(fmt.Errorf("--sarif: %w", err))
 		}
 	}
-	ao := analyze.Options{}
-	if err := setRPO(&ao, opts.RPO); err != nil {
-		return err
-	}
-	if opts.Now != "" {
-		if ao.Now, err = parseNow(opts.Now); err != nil {
-			return err
-		}
-	}
 	var prev *render.CheckState
 	if opts.PreviousComment != "" {
 		b, err := readInput("--previous-comment", opts.PreviousComment, limitComment)
@@ -157,11 +148,13 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		}
 	}
 	so := &sourceOptions{configPath: opts.ConfigPath}
-	cfg, err := so.loadConfig()
+	if so.config, err = so.loadConfig(); err != nil {
+		return err
+	}
+	ao, err := analyzeOptions(so, time.Time{}, opts.Now, opts.RPO) // no --now: the time of the check
 	if err != nil {
 		return err
 	}
-	ao = cfg.AnalyzeOptions(ao)
 	if ao.Baseline, err = readBaseline(opts.Baseline); err != nil {
 		return err
 	}
@@ -170,7 +163,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		return err
 	}
 	for i, g := range []*graph.Graph{in.Before, in.After} {
-		if err := applyConfig(opts.IO, cfg, g, i == 1); err != nil {
+		if err := applyConfig(opts.IO, so.config, g, i == 1); err != nil {
 			return err
 		}
 	}

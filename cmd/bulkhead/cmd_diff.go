@@ -96,7 +96,7 @@ func diffRun(opts *DiffOptions) error {
 	if so.config, err = so.loadConfig(); err != nil {
 		return err
 	}
-	aopts, err := analyzeOptions(so, timeNow(), opts.Now)
+	aopts, err := analyzeOptions(so, timeNow(), opts.Now, 0)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func loadForGuard(ctx context.Context, io *IOStreams, src *sourceOptions, now st
 	if err != nil {
 		return nil, analyze.Options{}, err
 	}
-	aopts, err := analyzeOptions(src, ref, now)
+	aopts, err := analyzeOptions(src, ref, now, 0)
 	return g, aopts, err
 }
 

@@ -63,7 +63,7 @@ func mcpRun(ctx context.Context, opts *MCPOptions) error {
 			if err != nil {
 				return nil, analyze.Options{}, err
 			}
-			aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now)
+			aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now, 0)
 			return g, aopts, err
 		},
 		Scan: scanDir,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -116,18 +115,6 @@ func imageFormat(format, output string) (string, error) {
 	return "", fmt.Errorf("--format must be svg, png or dot, not %q", format)
 }
 
-func analyzeOptions(o *sourceOptions, ref time.Time, now string) (analyze.Options, error) {
-	aopts := analyze.Options{Now: ref}
-	if now != "" {
-		t, err := parseNow(now)
-		if err != nil {
-			return aopts, err
-		}
-		aopts.Now = t
-	}
-	return o.config.AnalyzeOptions(aopts), nil
-}
-
 func renderRun(cmd *cobra.Command, opts *RenderOptions) error {
 	view, arg, err := parseView(opts.View, opts.args)
 	if err != nil {
@@ -144,7 +131,7 @@ func renderRun(cmd *cobra.Command, opts *RenderOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now)
+	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now, 0)
 	if err != nil {
 		return err
 	}

@@ -75,11 +75,8 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now)
+	aopts, err := analyzeOptions(&opts.Sources, ref, opts.Now, opts.RPO)
 	if err != nil {
-		return err
-	}
-	if err := setRPO(&aopts, opts.RPO); err != nil {
 		return err
 	}
 	rep, err := analyze.Run(g, aopts)

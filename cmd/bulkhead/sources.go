@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/config"
 	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/discover/snapshot"
@@ -175,4 +176,26 @@ func (s *snapshotSet) sources(*IOStreams) ([]discover.Source, error) {
 		out = append(out, snapshot.Source{Path: p})
 	}
 	return out, nil
+}
+
+// analyzeOptions are the engine's options of every command that analyses: the reference
+// time (the sources' own, a --now flag over it), a --rpo flag (0: none), then the config's
+// severities, settings and waivers (a flag wins over the config). The one place they are
+// built.
+func analyzeOptions(o *sourceOptions, ref time.Time, now string, rpo time.Duration) (analyze.Options, error) {
+	aopts := analyze.Options{Now: ref}
+	if now != "" {
+		t, err := parseNow(now)
+		if err != nil {
+			return aopts, err
+		}
+		aopts.Now = t
+	}
+	if rpo != 0 {
+		if err := analyze.StaleRecoveryPoint.CheckSetting("objective", rpo.String()); err != nil {
+			return aopts, inputError(fmt.Errorf("--rpo: %w", err))
+		}
+		aopts.Set(analyze.StaleRecoveryPoint.ID, "objective", rpo.String(), true)
+	}
+	return o.config.AnalyzeOptions(aopts), nil
 }
