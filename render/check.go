@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"regexp"
 	"sort"
 	"strings"
@@ -255,6 +256,22 @@ func CheckMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 // characters (a byte is at most one character), and a CI step may add a line.
 const CheckMarkdownMaxBytes = 60000
 
+// upTo yields the first lim items of xs and, when it cut the list, ends it with the
+// "…and N more" line (checkMore).
+func upTo[T any](b io.Writer, xs []T, lim int) iter.Seq2[int, T] {
+	return func(yield func(int, T) bool) {
+		for i, x := range xs {
+			if i == lim {
+				checkMore(b, len(xs)-i)
+				return
+			}
+			if !yield(i, x) {
+				return
+			}
+		}
+	}
+}
+
 // checkMore is the line that ends a list cut at its limit: a paragraph of its own (after a
 // blank line), so Markdown does not read it as part of the last item.
 func checkMore(b io.Writer, n int) {
@@ -285,21 +302,13 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 		}
 		if len(accepted) > 0 {
 			fmt.Fprintf(b, "\n### ⏸️ Accepted since an earlier push (waived or baselined, not fixed)\n\n")
-			for i, e := range accepted {
-				if i == lim {
-					checkMore(b, len(accepted)-i)
-					break
-				}
+			for _, e := range upTo(b, accepted, lim) {
 				fmt.Fprintf(b, "- **%s** %s: %s\n", e.Rule, inert.Markdown(e.Message), r.FindingOf(e.Fingerprint).Status)
 			}
 		}
 		if len(fixed) > 0 {
 			fmt.Fprintf(b, "\n### ✅ This push fixes what an earlier push broke\n\n")
-			for i, e := range fixed {
-				if i == lim {
-					checkMore(b, len(fixed)-i)
-					break
-				}
+			for _, e := range upTo(b, fixed, lim) {
 				fmt.Fprintf(b, "- ~~**%s** %s~~\n", e.Rule, inert.Markdown(e.Message))
 			}
 			if prev.Total > len(prev.Failing) {
@@ -314,11 +323,7 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 		fmt.Fprintf(b, "\n### Data destroyed by this plan\n\n| | change | destroys | surviving recovery points |\n| --- | --- | --- | --- |\n")
 		dels := append([]gate.Deletion(nil), r.Deletions...)
 		sort.SliceStable(dels, func(i, j int) bool { return dels[i].Fails && !dels[j].Fails }) // failing rows first
-		for i, d := range dels {
-			if i == lim {
-				checkMore(b, len(r.Deletions)-i)
-				break
-			}
+		for _, d := range upTo(b, dels, lim) {
 			mark := "✅"
 			if d.Fails {
 				mark = "❌"
@@ -347,11 +352,7 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 	}
 	if len(r.Weakenings) > 0 {
 		fmt.Fprintf(b, "\n### Protection weakened\n\n")
-		for i, x := range r.Weakenings {
-			if i == lim {
-				checkMore(b, len(r.Weakenings)-i)
-				break
-			}
+		for _, x := range upTo(b, r.Weakenings, lim) {
 			name := x.Address
 			if name == "" {
 				name = x.Label
@@ -375,11 +376,7 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 	}
 	if len(introduced) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan introduces\n\n")
-		for i, f := range introduced {
-			if i == lim {
-				checkMore(b, len(introduced)-i)
-				break
-			}
+		for _, f := range upTo(b, introduced, lim) {
 			mark := "❌"
 			if f.Severity < failOn || failOn == 0 {
 				mark = "⚠️"
@@ -393,31 +390,19 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(b, "\n### Findings this plan fixes\n\n")
-		for i, f := range r.Fixed {
-			if i == lim {
-				checkMore(b, len(r.Fixed)-i)
-				break
-			}
+		for _, f := range upTo(b, r.Fixed, lim) {
 			fmt.Fprintf(b, "- ✅ **%s** %s\n", f.Rule, inert.Markdown(f.Message))
 		}
 	}
 	if len(waived) > 0 {
 		fmt.Fprintf(b, "\n### Waived\n\n")
-		for i, f := range waived {
-			if i == lim {
-				checkMore(b, len(waived)-i)
-				break
-			}
+		for _, f := range upTo(b, waived, lim) {
 			fmt.Fprintf(b, "- ⏸️ **%s** %s: %s\n", f.Rule, inert.Markdown(f.Message), inert.Markdown(waiverText(f.Waived)))
 		}
 	}
 	if len(r.Report.Gaps) > 0 {
 		fmt.Fprintf(b, "\n### ⚠️ Not read: the gate fails closed\n\n")
-		for i, g := range r.Report.Gaps {
-			if i == lim {
-				checkMore(b, len(r.Report.Gaps)-i)
-				break
-			}
+		for _, g := range upTo(b, r.Report.Gaps, lim) {
 			fmt.Fprintf(b, "- %s: %s (%s)\n", inert.Markdown(g.Source), inert.Markdown(g.What), inert.Markdown(g.Reason))
 		}
 	}
@@ -429,11 +414,7 @@ func checkMarkdown(w io.Writer, r *gate.Result, failOn analyze.Severity, prev *C
 	}
 	if len(notes) > 0 {
 		fmt.Fprintf(b, "\n### Notes\n\n")
-		for i, n := range notes {
-			if i == lim {
-				checkMore(b, len(notes)-i)
-				break
-			}
+		for _, n := range upTo(b, notes, lim) {
 			loc := ""
 			if n.Location != "" {
 				loc = inert.MarkdownCode(n.Location, false) + ": "

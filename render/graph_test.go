@@ -242,17 +242,7 @@ func TestConcurrentRenders(t *testing.T) {
 // TestEdgeBudget: a view within the node budget whose edges are not (80 credentials that
 // may each delete 80 buckets: 160 nodes, 6,400 lines) is aggregated, and says why.
 func TestEdgeBudget(t *testing.T) {
-	g := graph.New()
-	var toks, buckets []*graph.Resource
-	for i := range 80 {
-		toks = append(toks, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("t:%02d", i), Kind: graph.Token, Name: fmt.Sprintf("key-%02d", i)}))
-		buckets = append(buckets, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("b:%02d", i), Kind: graph.Bucket, Name: fmt.Sprintf("bucket-%02d", i), Tier: graph.Production}))
-	}
-	for _, tk := range toks {
-		for _, bk := range buckets {
-			g.MustConnect(graph.Edge{From: tk.ID, To: bk.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
-		}
-	}
+	g, _ := keysAndBuckets(80)
 	var buf bytes.Buffer
 	lay, err := render.DOT(&buf, g, &analyze.Report{}, render.GraphOptions{View: render.ViewAll})
 	if err != nil {
@@ -271,21 +261,13 @@ func TestEdgeBudget(t *testing.T) {
 // that may each delete 80 buckets, exposed in 3 environments, are "80 tokens", "80
 // buckets", "3 environments" and a "may delete ×6400" line, not three unlinked boxes.
 func TestKindLevelLinksKinds(t *testing.T) {
-	g := graph.New()
-	var toks, buckets []*graph.Resource
-	for i := range 80 {
-		toks = append(toks, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("t:%02d", i), Kind: graph.Token, Name: fmt.Sprintf("key-%02d", i)}))
-		buckets = append(buckets, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("b:%02d", i), Kind: graph.Bucket, Name: fmt.Sprintf("bucket-%02d", i), Tier: graph.Production}))
-	}
+	g, toks := keysAndBuckets(80)
 	var envs []*graph.Resource
 	for i := range 3 {
 		envs = append(envs, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("e:%d", i), Kind: graph.Environment, Name: fmt.Sprintf("env-%d", i)}))
 	}
 	for i, tk := range toks {
 		g.MustConnect(graph.Edge{From: tk.ID, To: envs[i%3].ID, Kind: graph.ExposedIn})
-		for _, bk := range buckets {
-			g.MustConnect(graph.Edge{From: tk.ID, To: bk.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
-		}
 	}
 	var buf bytes.Buffer
 	lay, err := render.DOT(&buf, g, &analyze.Report{}, render.GraphOptions{View: render.ViewAll, Budget: 2})
@@ -301,4 +283,20 @@ func TestKindLevelLinksKinds(t *testing.T) {
 			t.Errorf("kind-level view lacks %q:\n%s", want, dot)
 		}
 	}
+}
+
+// keysAndBuckets is n keys that may each delete every one of n production buckets.
+func keysAndBuckets(n int) (*graph.Graph, []*graph.Resource) {
+	g := graph.New()
+	var toks, buckets []*graph.Resource
+	for i := range n {
+		toks = append(toks, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("t:%02d", i), Kind: graph.Token, Name: fmt.Sprintf("key-%02d", i)}))
+		buckets = append(buckets, g.MustAdd(&graph.Resource{ID: fmt.Sprintf("b:%02d", i), Kind: graph.Bucket, Name: fmt.Sprintf("bucket-%02d", i), Tier: graph.Production}))
+	}
+	for _, tk := range toks {
+		for _, bk := range buckets {
+			g.MustConnect(graph.Edge{From: tk.ID, To: bk.ID, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Delete}})
+		}
+	}
+	return g, toks
 }
