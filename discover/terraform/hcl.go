@@ -67,6 +67,11 @@ type ConfigOptions struct {
 	// Workspace is terraform.workspace (--tf-workspace); unknown when empty, since the
 	// configuration may be applied in any workspace.
 	Workspace string
+	// Env is the environment ("NAME=value", as os.Environ) whose TF_VAR_<name> variables
+	// give the root module's variables values, before every variable file as in Terraform.
+	// Nil reads none; the CLI passes os.Environ(), so that tests never depend on the
+	// process's environment.
+	Env []string
 }
 
 // Config is what ReadConfig read: the parsed files (for diagnostics) and, by resource
@@ -82,7 +87,7 @@ type Config struct {
 // inputs): resources with their attributes, references between resources (as Ref values
 // and depends_on), and each block's source range.
 func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOptions) (*Config, error) {
-	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace,
+	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace, env: opts.Env,
 		cfg: &Config{Unresolved: map[string][]string{}}}
 	r.manifest = readManifest(dir)
 	err := r.module(dir, "", "", nil, 0, nil)
@@ -98,6 +103,7 @@ type cfgReader struct {
 	root            string
 	varFiles        []string
 	workspace       string
+	env             []string          // "NAME=value": TF_VAR_<name> for the root module
 	manifest        map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
 	cfg             *Config
 	instances       int
@@ -135,6 +141,7 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 	if err != nil {
 		return err
 	}
+	decls := variables(bodies)
 	given := inputs
 	if depth == 0 {
 		var names []string
@@ -143,11 +150,25 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 		} else {
 			names = varFileNames(dir, r.varFiles)
 		}
-		if given, err = readVarFiles(r.p, names); err != nil {
+		files, err := readVarFiles(r.p, names)
+		if err != nil {
 			return err
 		}
+		// Terraform reads the environment first, then the files: a file's value wins. The
+		// variables whose value came from the environment are counted by name.
+		var read []string
+		given, read = envValues(decls, r.env)
+		for _, n := range read {
+			if _, inFile := files[n]; !inFile {
+				r.b.Count("variables_from_env", 1)
+				r.b.Count("variables_from_env."+n, 1)
+			}
+		}
+		for n, v := range files {
+			given[n] = v
+		}
 	}
-	s := newScope(bodies, resolveVars(variables(bodies), given), r.workspace)
+	s := newScope(bodies, resolveVars(decls, given), r.workspace)
 	return r.blocks(bodies, dir, module, key, s.ctx(), depth, notes)
 }
 
