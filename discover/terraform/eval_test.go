@@ -523,3 +523,35 @@ func TestEnvVariables(t *testing.T) {
 		t.Errorf("no env: %+v, counts %v", db, g.Sources[0].Counts)
 	}
 }
+
+// TestModuleOutputs (issue 14): a resource attribute that uses a module output takes the
+// output's value when it is statically known (the label module's id and tags: the name and
+// the production tier), a reference when the output is one (the kms module's key encrypts
+// the database), and stays unknown otherwise (deletion_protection from a variable nothing
+// sets: unsafe, BH006 names it).
+func TestModuleOutputs(t *testing.T) {
+	g, rep := loadEval(t, "module_outputs")
+	db := byAddress(g)["aws_db_instance.orders"]
+	if db == nil {
+		t.Fatal("no aws_db_instance.orders")
+	}
+	if db.Name != "acme-prod-orders" || db.Tier != graph.Production || !strings.Contains(db.TierWhy, "Environment") {
+		t.Errorf("name %q tier %s (%s), want acme-prod-orders in production from its tag", db.Name, db.Tier, db.TierWhy)
+	}
+	const key = "aws:aws_kms_key:module.kms.aws_kms_key.this"
+	linked := false
+	for _, e := range g.Edges() {
+		if e.From == key && e.To == db.ID {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Errorf("no edge from %s to the database", key)
+	}
+	if !slices.Contains(db.List(graph.AttrUnresolved), "deletion_protection") {
+		t.Errorf("deletion_protection: unresolved %q, want it named", attr(db, graph.AttrUnresolved))
+	}
+	if f := finding(rep, "BH006", db.ID); f == nil {
+		t.Errorf("no BH006 on the database whose protection is unknown")
+	}
+}

@@ -175,6 +175,15 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 // blocks reads the resource, data and module blocks of a module's bodies.
 func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
 	var pv map[string]cty.Value // policyVars, made when the module has a policy
+	// Resources see the outputs of the module's calls (hcl_outputs.go).
+	var refs outputRefs
+	if hasCalls(bodies) && !r.noModules {
+		var outs cty.Value
+		outs, refs = r.callOutputs(bodies, dir, key, ctx, depth)
+		c := ctx.NewChild()
+		c.Variables = map[string]cty.Value{"module": outs}
+		ctx = c
+	}
 	for _, body := range bodies {
 		for _, blk := range body.Blocks {
 			switch blk.Type {
@@ -199,6 +208,7 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 						inst.pctx = inst.ctx.NewChild()
 						inst.pctx.Variables = pv
 					}
+					inst.refs = refs
 					in := configInstance(blk, module, inst)
 					own := slices.Clone(notes)
 					if unresolved != "" {
@@ -442,7 +452,7 @@ func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.I
 	r := blk.Range()
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
 	in.Address = tfmap.InstanceAddress(module, mode, in.Type, in.Name, inst.key)
-	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx)
+	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx, inst.refs)
 	if a, ok := blk.Body.Attributes["policy"]; ok && inst.pctx != nil {
 		// An IAM policy that names resources by reference (hcl_policy.go).
 		if v, d := a.Expr.Value(inst.pctx); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
@@ -477,7 +487,7 @@ func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.I
 // that cannot be resolved is marked unknown under its path ("versioning.0.enabled"), and
 // so is a dynamic block whose for_each is unknown; prefix is the body's own path, "" for
 // the resource block.
-func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext) map[string]any {
+func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext, refs outputRefs) map[string]any {
 	top := prefix == ""
 	out := map[string]any{}
 	for name, a := range body.Attributes {
@@ -487,7 +497,7 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 		if tfmap.IsSecretAttr(typ, name) {
 			continue
 		}
-		if v, ok := exprValue(a.Expr, ctx); ok {
+		if v, ok := exprValue(a.Expr, ctx, refs); ok {
 			out[name] = v
 		} else if v, ok := partialMap(a.Expr, ctx, unknown, prefix+name); ok {
 			out[name] = v
@@ -510,32 +520,28 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 			}
 			for i, b := range bodies {
 				l, _ := out[label].([]any)
-				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i]))
+				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i], refs))
 			}
 			continue
 		}
 		l, _ := out[blk.Type].([]any)
-		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx))
+		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx, refs))
 	}
 	return out
 }
 
 // exprValue is an expression's value in ctx, when it is wholly known. A single reference
 // to a resource is a Ref; references to variables, locals, count and each are evaluated.
-func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext) (any, bool) {
-	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}".
-	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
-		e = w.Wrapped
-	}
-	if s, ok := e.(*hclsyntax.ScopeTraversalExpr); ok {
-		if ref, ok := refOf(s.Traversal); ok {
-			return ref, true
-		}
+func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext, refs outputRefs) (any, bool) {
+	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}",
+	// or a module output that is one (module.kms.key_arn).
+	if ref, ok := singleRef(e, refs); ok {
+		return ref, true
 	}
 	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
 		var out []any
 		for _, x := range t.Exprs {
-			v, ok := exprValue(x, ctx)
+			v, ok := exprValue(x, ctx, refs)
 			if !ok {
 				return nil, false
 			}
@@ -687,4 +693,16 @@ func qualifyRefs(v any, module string) {
 			}
 		}
 	}
+}
+
+// hasCalls says whether bodies hold a module block.
+func hasCalls(bodies []*hclsyntax.Body) bool {
+	for _, body := range bodies {
+		for _, blk := range body.Blocks {
+			if blk.Type == "module" {
+				return true
+			}
+		}
+	}
+	return false
 }

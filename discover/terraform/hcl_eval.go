@@ -477,6 +477,7 @@ type instance struct {
 	key  any
 	ctx  *hcl.EvalContext
 	pctx *hcl.EvalContext // for the policy attribute of an IAM policy type (hcl_policy.go)
+	refs outputRefs       // the module outputs that are references (hcl_outputs.go)
 }
 
 // expand returns the instances of a block: none for count = 0 or an empty for_each, one
