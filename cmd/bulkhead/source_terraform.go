@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -37,7 +38,9 @@ func (t *terraformSet) sources(*IOStreams) ([]discover.Source, error) {
 			}
 			src := terraform.Source{Kind: kind, Path: p, Workspace: t.workspace}
 			if kind == terraform.SourceConfig {
-				src.VarFiles = t.varFiles
+				// TF_VAR_<name> gives a variable its value, as for terraform plan; variable
+				// files win over it (terraform.Source.Env).
+				src.VarFiles, src.Env = t.varFiles, os.Environ()
 			}
 			out = append(out, src)
 		}

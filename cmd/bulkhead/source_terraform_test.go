@@ -50,3 +50,35 @@ func TestTerraformFlags(t *testing.T) {
 		t.Errorf("snapshot holds a secret attribute")
 	}
 }
+
+// TestTFVarEnvironment (issue 14): audit --tf reads TF_VAR_<name> from its environment, as
+// terraform plan does, below terraform.tfvars: TF_VAR_skip=false keeps the final snapshot
+// of a configuration that gives skip no other value (exit 0, no BH002), the snapshot's
+// counts name the variable (never its value), and a variable whose name holds a secret is
+// not read from the environment.
+func TestTFVarEnvironment(t *testing.T) {
+	dir := filepath.Join(tfdata, "eval", "skip_no_value")
+	code, out, errOut := runMain(t, "audit", "--tf", dir, "--format", "json", "--now", checkNow)
+	if code != 1 || !strings.Contains(out, `"BH002"`) || !strings.Contains(out, "not resolved") {
+		t.Fatalf("no TF_VAR_skip: exit %d, want 1 with BH002 naming the unresolved value\n%s%s", code, out, errOut)
+	}
+	t.Setenv("TF_VAR_skip", "false")
+	t.Setenv("TF_VAR_db_password", "canary-cli-env-password-e19f")
+	code, out, errOut = runMain(t, "audit", "--tf", dir, "--format", "json", "--now", checkNow)
+	if code != 0 || strings.Contains(out, `"BH002"`) {
+		t.Errorf("TF_VAR_skip=false: exit %d, want 0 without BH002\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runMain(t, "discover", "--tf", filepath.Join(tfdata, "eval", "secrets"))
+	if code != 0 || strings.Contains(out+errOut, "canary-cli-env-password-e19f") || strings.Contains(out, "variables_from_env") {
+		t.Errorf("secrets: exit %d; the password or a count of it is in the output\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runMain(t, "discover", "--tf", dir)
+	if code != 0 || !strings.Contains(out, `"variables_from_env.skip": 1`) || strings.Contains(out, "canary") {
+		t.Errorf("discover: exit %d, want the count variables_from_env.skip\n%s%s", code, out, errOut)
+	}
+	// Variable files win over the environment.
+	code, out, _ = runMain(t, "audit", "--tf", dir, "--var-file", filepath.Join(tfdata, "eval", "skip_tfvars", "terraform.tfvars"), "--format", "json", "--now", checkNow)
+	if code != 1 || !strings.Contains(out, `"BH002"`) {
+		t.Errorf("--var-file over TF_VAR_skip: exit %d, want 1 with BH002\n%s", code, out)
+	}
+}

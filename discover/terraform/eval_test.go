@@ -19,12 +19,18 @@ import (
 // to the configuration's directory).
 func loadEval(t *testing.T, dir string, varFiles ...string) (*graph.Graph, *analyze.Report) {
 	t.Helper()
+	return loadEvalEnv(t, dir, nil, varFiles...)
+}
+
+// loadEvalEnv is loadEval with an environment ("NAME=value") for TF_VAR_<name>.
+func loadEvalEnv(t *testing.T, dir string, env []string, varFiles ...string) (*graph.Graph, *analyze.Report) {
+	t.Helper()
 	dir = filepath.Join("testdata", "eval", dir)
 	var vf []string
 	for _, f := range varFiles {
 		vf = append(vf, filepath.Join(dir, f))
 	}
-	g, err := LoadConfigWith(context.Background(), dir, "", ConfigOptions{VarFiles: vf})
+	g, err := LoadConfigWith(context.Background(), dir, "", ConfigOptions{VarFiles: vf, Env: env})
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
@@ -67,25 +73,37 @@ const ordersDB = "aws:aws_db_instance:aws_db_instance.orders"
 // overridden by *.auto.tfvars in lexical order and by --var-file in the order given
 // (known false: the final snapshot survives, no BH002), and stays unresolved with no value
 // anywhere or when the variable is sensitive (BH002, and the finding says so).
+// TF_VAR_skip comes first in Terraform's order: it gives the value when no file does, and
+// every file overrides it; a sensitive variable's is never read, and text that is not a
+// bool is unknown, as Terraform would refuse it.
 func TestVariableValues(t *testing.T) {
 	cases := []struct {
 		name, dir string
 		varFiles  []string
+		env       []string
 		skip      string // skip_final_snapshot as the table read it
 		bh002     bool
 		unknown   bool // the finding names skip_final_snapshot as unresolved
 	}{
-		{"terraform.tfvars", "skip_tfvars", nil, "true", true, false},
-		{"var-file overrides tfvars", "skip_tfvars", []string{"keep.tfvars"}, "false", false, false},
-		{"var-file json", "skip_tfvars", []string{"keep.tfvars.json"}, "false", false, false},
-		{"later var-file wins", "skip_tfvars", []string{"keep.tfvars", "../skip_auto/a.auto.tfvars"}, "true", true, false},
-		{"auto.tfvars json last", "skip_auto", nil, "false", false, false},
-		{"no value anywhere", "skip_no_value", nil, "true", true, true},
-		{"sensitive", "skip_sensitive", nil, "true", true, true},
+		{"terraform.tfvars", "skip_tfvars", nil, nil, "true", true, false},
+		{"var-file overrides tfvars", "skip_tfvars", []string{"keep.tfvars"}, nil, "false", false, false},
+		{"var-file json", "skip_tfvars", []string{"keep.tfvars.json"}, nil, "false", false, false},
+		{"later var-file wins", "skip_tfvars", []string{"keep.tfvars", "../skip_auto/a.auto.tfvars"}, nil, "true", true, false},
+		{"auto.tfvars json last", "skip_auto", nil, nil, "false", false, false},
+		{"no value anywhere", "skip_no_value", nil, nil, "true", true, true},
+		{"sensitive", "skip_sensitive", nil, nil, "true", true, true},
+		{"TF_VAR gives the value", "skip_no_value", nil, []string{"TF_VAR_skip=false"}, "false", false, false},
+		{"TF_VAR true", "skip_no_value", nil, []string{"TF_VAR_skip=true"}, "true", true, false},
+		{"terraform.tfvars overrides TF_VAR", "skip_tfvars", nil, []string{"TF_VAR_skip=false"}, "true", true, false},
+		{"auto.tfvars overrides TF_VAR", "skip_auto", nil, []string{"TF_VAR_skip=true"}, "false", false, false},
+		{"var-file overrides TF_VAR", "skip_no_value", []string{"../skip_tfvars/terraform.tfvars"}, []string{"TF_VAR_skip=false"}, "true", true, false},
+		{"TF_VAR names are case-sensitive", "skip_no_value", nil, []string{"TF_VAR_SKIP=false", "tf_var_skip=false"}, "true", true, true},
+		{"TF_VAR not a bool", "skip_no_value", nil, []string{"TF_VAR_skip=maybe"}, "true", true, true},
+		{"TF_VAR of a sensitive variable", "skip_sensitive", nil, []string{"TF_VAR_skip=false"}, "true", true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			g, rep := loadEval(t, c.dir, c.varFiles...)
+			g, rep := loadEvalEnv(t, c.dir, c.env, c.varFiles...)
 			db := byAddress(g)["aws_db_instance.orders"]
 			if db == nil {
 				t.Fatal("no aws_db_instance.orders")
@@ -439,5 +457,101 @@ func TestSelfCallingModule(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %s", d)
+	}
+}
+
+// TestEnvVariables: TF_VAR_<name> values are parsed as Terraform parses them (the text for
+// a variable with no type or a primitive one, an HCL expression otherwise), lose to
+// terraform.tfvars, are counted by name in the source's counts (variables_from_env.NAME,
+// never a value), and are never read for a sensitive variable or one whose name holds a
+// secret: the canaries appear nowhere in the snapshot or the findings.
+func TestEnvVariables(t *testing.T) {
+	env := []string{
+		"TF_VAR_name=orders-db",
+		`TF_VAR_tags={ Environment = "production" }`,
+		"TF_VAR_retention=14",
+		`TF_VAR_extra={ engine = "mysql" }`,
+		"TF_VAR_tier=from-env",
+		"TF_VAR_db_password=canary-env-password-4b1e",
+		"TF_VAR_label=canary-env-label-c7d0",
+		"TF_VAR_undeclared=canary-env-undeclared-55aa",
+		"PATH=/usr/bin",
+		"TF_VAR_novalue",
+	}
+	g, rep := loadEvalEnv(t, "env_vars", env)
+	db := byAddress(g)["aws_db_instance.orders"]
+	if db == nil {
+		t.Fatal("no aws_db_instance.orders")
+	}
+	if db.Name != "orders-db-from-tfvars" || db.Tier != graph.Production {
+		t.Errorf("name %q tier %s (%s), want orders-db-from-tfvars in production from TF_VAR_tags", db.Name, db.Tier, db.TierWhy)
+	}
+	for k, want := range map[string]string{"backup_retention_period": "14", "engine": "mysql"} {
+		if got := attr(db, k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	counts := g.Sources[0].Counts
+	want := map[string]int{"variables_from_env": 4, "variables_from_env.name": 1, "variables_from_env.tags": 1,
+		"variables_from_env.retention": 1, "variables_from_env.extra": 1}
+	for k, v := range counts {
+		if strings.HasPrefix(k, "variables_from_env") && want[k] != v {
+			t.Errorf("count %s = %d, want %d", k, v, want[k])
+		}
+	}
+	for k, v := range want {
+		if counts[k] != v {
+			t.Errorf("count %s = %d, want %d (counts %v)", k, counts[k], v, counts)
+		}
+	}
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintln(&buf, f.Message, f.Detail)
+	}
+	for _, canary := range []string{"canary-env-password-4b1e", "canary-env-label-c7d0", "canary-env-undeclared-55aa", "undeclared", "db_password", "variables_from_env.label"} {
+		if bytes.Contains(buf.Bytes(), []byte(canary)) {
+			t.Errorf("%s appears in the snapshot or findings", canary)
+		}
+	}
+
+	// Without an environment nothing is read from it: the same configuration, values unknown.
+	g, _ = loadEvalEnv(t, "env_vars", nil)
+	if db := byAddress(g)["aws_db_instance.orders"]; db == nil || db.Name == "orders-db-from-tfvars" || db.Tier == graph.Production || g.Sources[0].Counts["variables_from_env"] != 0 {
+		t.Errorf("no env: %+v, counts %v", db, g.Sources[0].Counts)
+	}
+}
+
+// TestModuleOutputs (issue 14): a resource attribute that uses a module output takes the
+// output's value when it is statically known (the label module's id and tags: the name and
+// the production tier), a reference when the output is one (the kms module's key encrypts
+// the database), and stays unknown otherwise (deletion_protection from a variable nothing
+// sets: unsafe, BH006 names it).
+func TestModuleOutputs(t *testing.T) {
+	g, rep := loadEval(t, "module_outputs")
+	db := byAddress(g)["aws_db_instance.orders"]
+	if db == nil {
+		t.Fatal("no aws_db_instance.orders")
+	}
+	if db.Name != "acme-prod-orders" || db.Tier != graph.Production || !strings.Contains(db.TierWhy, "Environment") {
+		t.Errorf("name %q tier %s (%s), want acme-prod-orders in production from its tag", db.Name, db.Tier, db.TierWhy)
+	}
+	const key = "aws:aws_kms_key:module.kms.aws_kms_key.this"
+	linked := false
+	for _, e := range g.Edges() {
+		if e.From == key && e.To == db.ID {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Errorf("no edge from %s to the database", key)
+	}
+	if !slices.Contains(db.List(graph.AttrUnresolved), "deletion_protection") {
+		t.Errorf("deletion_protection: unresolved %q, want it named", attr(db, graph.AttrUnresolved))
+	}
+	if f := finding(rep, "BH006", db.ID); f == nil {
+		t.Errorf("no BH006 on the database whose protection is unknown")
 	}
 }

@@ -67,6 +67,11 @@ type ConfigOptions struct {
 	// Workspace is terraform.workspace (--tf-workspace); unknown when empty, since the
 	// configuration may be applied in any workspace.
 	Workspace string
+	// Env is the environment ("NAME=value", as os.Environ) whose TF_VAR_<name> variables
+	// give the root module's variables values, before every variable file as in Terraform.
+	// Nil reads none; the CLI passes os.Environ(), so that tests never depend on the
+	// process's environment.
+	Env []string
 }
 
 // Config is what ReadConfig read: the parsed files (for diagnostics) and, by resource
@@ -82,7 +87,7 @@ type Config struct {
 // inputs): resources with their attributes, references between resources (as Ref values
 // and depends_on), and each block's source range.
 func ReadConfig(ctx context.Context, dir string, b *tfmap.Builder, opts ConfigOptions) (*Config, error) {
-	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace,
+	r := &cfgReader{ctx: ctx, p: hclparse.NewParser(), b: b, root: dir, varFiles: opts.VarFiles, workspace: opts.Workspace, env: opts.Env,
 		cfg: &Config{Unresolved: map[string][]string{}}}
 	r.manifest = readManifest(dir)
 	err := r.module(dir, "", "", nil, 0, nil)
@@ -98,6 +103,7 @@ type cfgReader struct {
 	root            string
 	varFiles        []string
 	workspace       string
+	env             []string          // "NAME=value": TF_VAR_<name> for the root module
 	manifest        map[string]string // module key (db, db.sub) -> directory, from .terraform/modules
 	cfg             *Config
 	instances       int
@@ -135,6 +141,7 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 	if err != nil {
 		return err
 	}
+	decls := variables(bodies)
 	given := inputs
 	if depth == 0 {
 		var names []string
@@ -143,17 +150,40 @@ func (r *cfgReader) module(dir, module, key string, inputs map[string]cty.Value,
 		} else {
 			names = varFileNames(dir, r.varFiles)
 		}
-		if given, err = readVarFiles(r.p, names); err != nil {
+		files, err := readVarFiles(r.p, names)
+		if err != nil {
 			return err
 		}
+		// Terraform reads the environment first, then the files: a file's value wins. The
+		// variables whose value came from the environment are counted by name.
+		var read []string
+		given, read = envValues(decls, r.env)
+		for _, n := range read {
+			if _, inFile := files[n]; !inFile {
+				r.b.Count("variables_from_env", 1)
+				r.b.Count("variables_from_env."+n, 1)
+			}
+		}
+		for n, v := range files {
+			given[n] = v
+		}
 	}
-	s := newScope(bodies, resolveVars(variables(bodies), given), r.workspace)
+	s := newScope(bodies, resolveVars(decls, given), r.workspace)
 	return r.blocks(bodies, dir, module, key, s.ctx(), depth, notes)
 }
 
 // blocks reads the resource, data and module blocks of a module's bodies.
 func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ctx *hcl.EvalContext, depth int, notes []string) error {
 	var pv map[string]cty.Value // policyVars, made when the module has a policy
+	// Resources see the outputs of the module's calls (hcl_outputs.go).
+	var refs outputRefs
+	if hasCalls(bodies) && !r.noModules {
+		var outs cty.Value
+		outs, refs = r.callOutputs(bodies, dir, key, ctx, depth)
+		c := ctx.NewChild()
+		c.Variables = map[string]cty.Value{"module": outs}
+		ctx = c
+	}
 	for _, body := range bodies {
 		for _, blk := range body.Blocks {
 			switch blk.Type {
@@ -178,6 +208,7 @@ func (r *cfgReader) blocks(bodies []*hclsyntax.Body, dir, module, key string, ct
 						inst.pctx = inst.ctx.NewChild()
 						inst.pctx.Variables = pv
 					}
+					inst.refs = refs
 					in := configInstance(blk, module, inst)
 					own := slices.Clone(notes)
 					if unresolved != "" {
@@ -421,7 +452,7 @@ func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.I
 	r := blk.Range()
 	in.Range = &graph.Range{File: r.Filename, Line: blk.DefRange().Start.Line, Column: blk.DefRange().Start.Column, EndLine: r.End.Line, EndColumn: r.End.Column}
 	in.Address = tfmap.InstanceAddress(module, mode, in.Type, in.Name, inst.key)
-	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx)
+	in.Attrs = bodyValues(blk.Body, in.Type, in.Unknown, "", inst.ctx, inst.refs)
 	if a, ok := blk.Body.Attributes["policy"]; ok && inst.pctx != nil {
 		// An IAM policy that names resources by reference (hcl_policy.go).
 		if v, d := a.Expr.Value(inst.pctx); !d.HasErrors() && v.IsWhollyKnown() && !v.IsNull() && v.Type() == cty.String {
@@ -456,7 +487,7 @@ func configInstance(blk *hclsyntax.Block, module string, inst instance) *tfmap.I
 // that cannot be resolved is marked unknown under its path ("versioning.0.enabled"), and
 // so is a dynamic block whose for_each is unknown; prefix is the body's own path, "" for
 // the resource block.
-func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext) map[string]any {
+func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefix string, ctx *hcl.EvalContext, refs outputRefs) map[string]any {
 	top := prefix == ""
 	out := map[string]any{}
 	for name, a := range body.Attributes {
@@ -466,7 +497,7 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 		if tfmap.IsSecretAttr(typ, name) {
 			continue
 		}
-		if v, ok := exprValue(a.Expr, ctx); ok {
+		if v, ok := exprValue(a.Expr, ctx, refs); ok {
 			out[name] = v
 		} else if v, ok := partialMap(a.Expr, ctx, unknown, prefix+name); ok {
 			out[name] = v
@@ -489,32 +520,28 @@ func bodyValues(body *hclsyntax.Body, typ string, unknown map[string]bool, prefi
 			}
 			for i, b := range bodies {
 				l, _ := out[label].([]any)
-				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i]))
+				out[label] = append(l, bodyValues(b, typ, unknown, prefix+label+"."+strconv.Itoa(len(l))+".", ctxs[i], refs))
 			}
 			continue
 		}
 		l, _ := out[blk.Type].([]any)
-		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx))
+		out[blk.Type] = append(l, bodyValues(blk.Body, typ, unknown, prefix+blk.Type+"."+strconv.Itoa(len(l))+".", ctx, refs))
 	}
 	return out
 }
 
 // exprValue is an expression's value in ctx, when it is wholly known. A single reference
 // to a resource is a Ref; references to variables, locals, count and each are evaluated.
-func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext) (any, bool) {
-	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}".
-	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
-		e = w.Wrapped
-	}
-	if s, ok := e.(*hclsyntax.ScopeTraversalExpr); ok {
-		if ref, ok := refOf(s.Traversal); ok {
-			return ref, true
-		}
+func exprValue(e hclsyntax.Expression, ctx *hcl.EvalContext, refs outputRefs) (any, bool) {
+	// A single reference, possibly wrapped in a template: "${aws_db_instance.main.id}",
+	// or a module output that is one (module.kms.key_arn).
+	if ref, ok := singleRef(e, refs); ok {
+		return ref, true
 	}
 	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
 		var out []any
 		for _, x := range t.Exprs {
-			v, ok := exprValue(x, ctx)
+			v, ok := exprValue(x, ctx, refs)
 			if !ok {
 				return nil, false
 			}
@@ -666,4 +693,16 @@ func qualifyRefs(v any, module string) {
 			}
 		}
 	}
+}
+
+// hasCalls says whether bodies hold a module block.
+func hasCalls(bodies []*hclsyntax.Body) bool {
+	for _, body := range bodies {
+		for _, blk := range body.Blocks {
+			if blk.Type == "module" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -182,6 +182,10 @@ type variable struct {
 	defaults  *typeexpr.Defaults // optional(type, default) attributes of ty
 	sensitive bool
 	nullable  bool
+	// literal: a value given as text (TF_VAR_name) is the string itself, as Terraform
+	// takes it for a variable with no type or a primitive one; otherwise the text is an
+	// HCL expression (a list, a map, an object, any).
+	literal bool
 }
 
 // variables reads the variable blocks of a module's bodies.
@@ -192,15 +196,19 @@ func variables(bodies []*hclsyntax.Body) map[string]*variable {
 			if blk.Type != "variable" || len(blk.Labels) != 1 {
 				continue
 			}
-			v := &variable{ty: cty.DynamicPseudoType, nullable: true}
+			v := &variable{ty: cty.DynamicPseudoType, nullable: true, literal: true}
 			if a, ok := blk.Body.Attributes["default"]; ok {
 				if d, diags := a.Expr.Value(nil); !diags.HasErrors() && d.IsWhollyKnown() {
 					v.def, v.hasDef = d, true
 				}
 			}
 			if a, ok := blk.Body.Attributes["type"]; ok {
+				v.literal = false
 				if ty, defs, diags := typeexpr.TypeConstraintWithDefaults(a.Expr); !diags.HasErrors() {
 					v.ty, v.defaults = ty, defs
+					v.literal = ty.IsPrimitiveType()
+				} else if q, d := a.Expr.Value(nil); !d.HasErrors() && q.Type() == cty.String && q.IsKnown() && !q.IsNull() && q.AsString() == "string" {
+					v.literal = true // the type hint of Terraform 0.11, type = "string"
 				}
 			}
 			if a, ok := blk.Body.Attributes["sensitive"]; ok {
@@ -255,6 +263,50 @@ func resolveVars(decls map[string]*variable, given map[string]cty.Value) map[str
 		out[name] = v
 	}
 	return out
+}
+
+// envPrefix starts the name of an environment variable that gives a root module variable
+// its value (TF_VAR_region gives var.region).
+const envPrefix = "TF_VAR_"
+
+// envValues are the root module's variables given by TF_VAR_<name> in env ("NAME=value",
+// as os.Environ), parsed as Terraform does: the text itself for a variable with no type or
+// a primitive one, an HCL expression of constants otherwise (unknown when it is not one).
+// A name no variable block declares is ignored, as Terraform ignores it. A sensitive
+// variable, or one whose name holds a secret, is never read. names are the variables read,
+// sorted (names only: their values are never reported).
+func envValues(decls map[string]*variable, env []string) (vals map[string]cty.Value, names []string) {
+	vals = map[string]cty.Value{}
+	for _, kv := range env {
+		rest, ok := strings.CutPrefix(kv, envPrefix)
+		if !ok {
+			continue
+		}
+		name, text, ok := strings.Cut(rest, "=")
+		if !ok {
+			continue
+		}
+		d := decls[name]
+		if d == nil || d.sensitive {
+			continue
+		}
+		if _, dup := vals[name]; !dup {
+			names = append(names, name)
+		}
+		if d.literal {
+			vals[name] = cty.StringVal(text)
+			continue
+		}
+		v := cty.DynamicVal
+		if e, diags := hclsyntax.ParseExpression([]byte(text), "<value for var."+name+">", hcl.InitialPos); !diags.HasErrors() {
+			if x, diags := e.Value(nil); !diags.HasErrors() {
+				v = x
+			}
+		}
+		vals[name] = v
+	}
+	sort.Strings(names)
+	return vals, names
 }
 
 // varFileNames lists the variable files Terraform reads for a root module in dir, in its
@@ -425,6 +477,7 @@ type instance struct {
 	key  any
 	ctx  *hcl.EvalContext
 	pctx *hcl.EvalContext // for the policy attribute of an IAM policy type (hcl_policy.go)
+	refs outputRefs       // the module outputs that are references (hcl_outputs.go)
 }
 
 // expand returns the instances of a block: none for count = 0 or an empty for_each, one

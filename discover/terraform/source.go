@@ -31,6 +31,9 @@ type Source struct {
 	Path      string
 	Workspace string   // optional; a workspace name other than "default" sets the tier
 	VarFiles  []string // SourceConfig: variable files, as terraform's -var-file
+	// Env is SourceConfig's environment ("NAME=value", as os.Environ): its TF_VAR_<name>
+	// variables give the root module's variables, below every variable file (nil: none).
+	Env []string
 }
 
 // Name implements discover.Source.
@@ -44,7 +47,7 @@ func (s Source) Discover(ctx context.Context) (*graph.Graph, error) {
 	case SourcePlan:
 		return LoadPlan(ctx, s.Path)
 	case SourceConfig:
-		return LoadConfigWith(ctx, s.Path, s.Workspace, ConfigOptions{VarFiles: s.VarFiles})
+		return LoadConfigWith(ctx, s.Path, s.Workspace, ConfigOptions{VarFiles: s.VarFiles, Env: s.Env})
 	}
 	return nil, fmt.Errorf("terraform: unknown source kind %q", s.Kind)
 }

@@ -329,12 +329,35 @@ func init() {
 		},
 		"aws_instance": {Kind: graph.Service, Doc: awsDocs + "instance", Setup: func(b *Builder, n *Node) { setAccount(n) }},
 		"aws_efs_file_system": {
+			// Automatic backups when no aws_efs_backup_policy says otherwise: "When you use
+			// the CLI or API to create a file system, automatic backups are enabled by
+			// default only for One Zone file systems" (console-made ones have them too),
+			// https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html; CreateFileSystem's
+			// Backup "Default is false. However, if you specify an AvailabilityZoneName, the
+			// default is true" (https://docs.aws.amazon.com/efs/latest/ug/API_CreateFileSystem.html).
+			// The provider creates through that API and leaves Backup to
+			// aws_efs_backup_policy (awsDocs + "efs_backup_policy"). So a One Zone file
+			// system (availability_zone_name known) without a policy has automatic
+			// backups; a Regional one has none unless it was made in the console, which the
+			// input does not say (an imported one may be): not counted. An
+			// availability_zone_name bulkhead cannot resolve is not counted either, and the
+			// finding says so.
 			Kind: graph.Volume, Doc: awsDocs + "efs_file_system",
-			Attrs: []string{"creation_token"},
+			Attrs: []string{"creation_token", "availability_zone_name"},
 			Setup: func(b *Builder, n *Node) { setAccount(n) },
 			Link: func(b *Builder, n *Node) {
 				b.awsTarget(n.Res, n.In.Str("arn"), "", "elasticfilesystem:DeleteFileSystem")
 				kmsEncrypts(b, n, "kms_key_id")
+				if _, policy := n.Res.Attr(efsBackupPolicy); policy {
+					return // the policy's row decided (aws_efs_backup_policy, a relation: linked first)
+				}
+				if n.In.Unknown["availability_zone_name"] {
+					b.Unresolved(n.Res, "availability_zone_name")
+					return
+				}
+				if n.In.Str("availability_zone_name") != "" {
+					efsAutomaticBackups(b, n.Res, n.In.Address, "EFS automatic backups in aws/efs/automatic-backup-vault (on by default for a One Zone file system created through the API)")
+				}
 			},
 		},
 		"aws_ecs_task_definition": {
@@ -359,13 +382,19 @@ func init() {
 			Attrs: []string{"file_system_id", "backup_policy"},
 			Link: func(b *Builder, n *Node) {
 				fs := linkFirst(b, n, "file_system_id", "aws_efs_file_system")
-				if fs == nil || !strings.EqualFold(n.In.Str("backup_policy.0.status"), "ENABLED") {
+				if fs == nil {
 					return
 				}
-				rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.Res.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
-					Name: fs.Res.Name + " automatic backups", Origin: graph.Origin{Ref: n.In.Address}}), fs.Res)
-				b.Edge(rp, graph.BacksUp, fs.Res, "EFS automatic backups in aws/efs/automatic-backup-vault")
-				b.awsTarget(rp, "", "", "backup:DeleteRecoveryPoint")
+				// Recorded on the file system, whose own link (later) then leaves the One
+				// Zone default alone: the policy says what is on.
+				status := strings.ToLower(n.In.Str("backup_policy.0.status"))
+				if status == "" {
+					status = "unknown"
+				}
+				fs.Res.SetAttr(efsBackupPolicy, status)
+				if status == "enabled" {
+					efsAutomaticBackups(b, fs.Res, n.In.Address, "EFS automatic backups in aws/efs/automatic-backup-vault")
+				}
 			},
 		},
 		"aws_dynamodb_table": {
@@ -1050,4 +1079,17 @@ func kmsEncrypts(b *Builder, n *Node, attr string) {
 		b.aws.kms[key.Res] = true
 		b.awsTarget(key.Res, key.In.Str("arn"), "ScheduleKeyDeletion: after the deletion window, everything encrypted under it is lost", "kms:ScheduleKeyDeletion")
 	}
+}
+
+// efsBackupPolicy is the attribute an aws_efs_backup_policy sets on its file system: its
+// status (enabled, disabled, enabling, disabling, unknown).
+const efsBackupPolicy = "backup_policy"
+
+// efsAutomaticBackups is the recovery point of a file system's automatic backups, origin
+// the address of what turns them on.
+func efsAutomaticBackups(b *Builder, fs *graph.Resource, origin, note string) {
+	rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_efs_backup_policy:" + idTail(fs.ID), Kind: graph.Backup, Type: "aws_backup_recovery_point",
+		Name: fs.Name + " automatic backups", Origin: graph.Origin{Ref: origin}}), fs)
+	b.Edge(rp, graph.BacksUp, fs, note)
+	b.awsTarget(rp, "", "", "backup:DeleteRecoveryPoint")
 }

@@ -1,0 +1,7 @@
+variable "protect" {
+  type = bool
+}
+
+output "protect" {
+  value = var.protect
+}
