@@ -27,6 +27,9 @@ func (NeonProber) Provider() string { return "neon" }
 
 // Probe implements Prober.
 func (p NeonProber) Probe(ctx context.Context, c Credential) (Reach, error) {
+	if c.Type != neonKey.Type {
+		return Reach{}, ErrNotProbed // a database URL: never sent to the API
+	}
 	src := neon.New(neon.Options{Key: neon.NewKey(c.Value()), Client: p.Client, CallerID: CredentialID(c.Fingerprint)})
 	g, st, err := src.DiscoverStats(ctx)
 	var re *neon.RequestError

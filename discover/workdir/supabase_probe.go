@@ -30,6 +30,9 @@ func (SupabaseProber) Provider() string { return "supabase" }
 
 // Probe implements Prober.
 func (p SupabaseProber) Probe(ctx context.Context, c Credential) (Reach, error) {
+	if c.Type != supabaseToken.Type {
+		return Reach{}, ErrNotProbed // a project key or database URL: never sent to the API
+	}
 	cred, err := supabase.NewCredential(c.Value())
 	if err != nil {
 		return Reach{}, ErrNotProbed // a project key: the Management API does not take it
