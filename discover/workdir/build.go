@@ -246,6 +246,11 @@ func (c *cred) resource(results []fileResult) *graph.Resource {
 			r.Aliases = []string{CredentialID(c.fp)}
 		}
 	}
+	if c.typ.Type == neonDatabaseURL.Type {
+		if ep := neonEndpoint(c.value); ep != "" {
+			r.SetAttr(attrNeonEndpoint, ep)
+		}
+	}
 	var rules []string
 	for _, f := range c.finds {
 		if f.rule != "" {

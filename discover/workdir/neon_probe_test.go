@@ -139,3 +139,52 @@ func TestProbeNeonFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeNeonDatabaseURL: a Neon database URL next to a probed key joins the branch its
+// endpoint (ep-… in the host, -pooler or not) serves: read and write on that branch's data,
+// no delete, and its reach is no longer unknown. Without the probe it stays unknown.
+func TestProbeNeonDatabaseURL(t *testing.T) {
+	const pw = "CANARYdbPassw0rd"
+	dburl := "postgresql://app:" + pw + "@ep-shop-stg-pooler.us-east-2.aws.neon.tech/neondb?sslmode=require"
+	for _, probe := range []bool{false, true} {
+		_, url := fakeNeon(t)
+		dir := t.TempDir()
+		write(t, dir, "preview/.env", "NEON_API_KEY="+neonfake.OrgValue+"\nDATABASE_URL="+dburl+"\n")
+		src := testSource("w", dir)
+		if probe {
+			src.Probers = []workdir.Prober{neonProber(url)}
+		}
+		g, logs := scan(t, src)
+		var tok *graph.Resource
+		for _, r := range g.ByKind(graph.Token) {
+			if r.Type == "neon.DatabaseURL" {
+				tok = r
+			}
+		}
+		if tok == nil {
+			t.Fatal("the database URL is not a credential")
+		}
+		var scopes []string
+		for _, e := range g.Edges() {
+			if e.From == tok.ID && e.Kind == graph.ScopedTo {
+				scopes = append(scopes, e.To)
+				for _, a := range e.Actions {
+					if a == graph.Delete {
+						t.Errorf("a database URL may delete %s", e.To)
+					}
+				}
+			}
+		}
+		_, unknown := tok.Attr(graph.AttrReach)
+		if probe && (unknown || len(scopes) != 1 || scopes[0] != "neon:branch_data:br-shop-stg") {
+			t.Errorf("probed: reach unknown %v, scopes %v", unknown, scopes)
+		}
+		if !probe && (!unknown || len(scopes) != 0) {
+			t.Errorf("not probed: reach unknown %v, scopes %v", unknown, scopes)
+		}
+		out, _ := json.Marshal(g)
+		if strings.Contains(string(out)+logs, pw) {
+			t.Error("the password reached the graph or the logs")
+		}
+	}
+}

@@ -195,6 +195,9 @@ func (s *Source) Discover(ctx context.Context) (*graph.Graph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workdir: merge what the probes discovered: %w", err)
 	}
+	if err := joinDatabaseURLs(merged); err != nil {
+		return nil, fmt.Errorf("workdir: join database URLs to what the probes discovered: %w", err)
+	}
 	return merged, nil
 }
 
