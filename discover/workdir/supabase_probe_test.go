@@ -164,3 +164,59 @@ func TestProbeSupabaseFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeSupabaseProjectKeys: a project secret key (its project from SUPABASE_URL beside
+// it), a service_role JWT (its ref claim) and a pooler database URL (postgres.<ref>) found
+// next to a probed token join the project they name: read and write on it, never delete,
+// and their reach is known. Without the probe they stay unknown.
+func TestProbeSupabaseProjectKeys(t *testing.T) {
+	ref := sbfake.Ref("shopprod", 1)
+	jwt := fakeJWT(`{"iss":"supabase","ref":"` + ref + `","role":"service_role"}`)
+	lines := []string{
+		"SUPABASE_ACCESS_TOKEN=" + sbfake.IncidentClassic,
+		"SUPABASE_URL=https://" + ref + ".supabase.co",
+		"SUPABASE_SECRET_KEY=sb_secret_CANARYs3cr3tVALUE0000000000",
+		"SUPABASE_SERVICE_ROLE_KEY=" + jwt,
+		"DATABASE_URL=postgresql://postgres." + ref + ":CANARYpw00@aws-0-us-east-1.pooler.supabase.com:6543/postgres",
+	}
+	for _, probe := range []bool{false, true} {
+		_, url := fakeSupabase(t)
+		dir := t.TempDir()
+		write(t, dir, "staging/.env", strings.Join(lines, "\n")+"\n")
+		src := testSource("w", dir)
+		if probe {
+			src.Probers = []workdir.Prober{supabaseProber(url)}
+		}
+		g, _ := scan(t, src)
+		n := 0
+		for _, tok := range g.ByKind(graph.Token) {
+			switch tok.Type {
+			case "supabase.SecretKey", "supabase.ServiceRoleKey", "supabase.DatabaseURL":
+			default:
+				continue
+			}
+			n++
+			var scopes []string
+			for _, e := range g.Edges() {
+				if e.From == tok.ID && e.Kind == graph.ScopedTo {
+					scopes = append(scopes, e.To)
+					for _, a := range e.Actions {
+						if a == graph.Delete {
+							t.Errorf("%s may delete %s", tok.Type, e.To)
+						}
+					}
+				}
+			}
+			_, unknown := tok.Attr(graph.AttrReach)
+			if probe && (unknown || len(scopes) != 1 || scopes[0] != supabase.ProjectID(ref)) {
+				t.Errorf("probed %s: reach unknown %v, scopes %v", tok.Type, unknown, scopes)
+			}
+			if !probe && (!unknown || len(scopes) != 0) {
+				t.Errorf("not probed %s: reach unknown %v, scopes %v", tok.Type, unknown, scopes)
+			}
+		}
+		if n != 3 {
+			t.Errorf("%d project credentials, want 3", n)
+		}
+	}
+}

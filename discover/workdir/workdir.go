@@ -243,6 +243,7 @@ var metaKeys = map[string]bool{
 	"RAILWAYENVIRONMENT": true, "RAILWAYENVIRONMENTNAME": true, "RAILWAYENVIRONMENTID": true,
 	"RAILWAYPROJECTID": true, "RAILWAYPROJECTNAME": true, "RAILWAYSERVICENAME": true, "RAILWAYSERVICEID": true,
 	"AWSPROFILE": true, "AWSREGION": true, "AWSDEFAULTREGION": true,
+	"SUPABASEURL": true, "NEXTPUBLICSUPABASEURL": true, "VITESUPABASEURL": true, // the project a secret key beside it belongs to
 }
 
 // scanContent finds credentials in one file's text.
