@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/bulkhead-dev/bulkhead/discover"
+	"github.com/bulkhead-dev/bulkhead/discover/neon"
 	"github.com/bulkhead-dev/bulkhead/discover/railway"
+	"github.com/bulkhead-dev/bulkhead/discover/supabase"
 	"github.com/bulkhead-dev/bulkhead/discover/workdir"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
 )
@@ -76,14 +78,21 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 	return out, nil
 }
 
-// probeClients returns the probers --probe uses: Railway's, through the Railway
-// discoverer's read-only client, at --railway-endpoint when that flag is on the command.
+// probeClients returns the probers --probe uses, each through its discoverer's read-only
+// client: Railway's at --railway-endpoint, Supabase's at --supabase-endpoint and Neon's at
+// --neon-endpoint when those flags are on the command.
 func (s *workdirSet) probeClients() []workdir.Prober {
-	endpoint := railway.DefaultEndpoint
-	if f := s.fs.Lookup("railway-endpoint"); f != nil && f.Value.String() != "" {
-		endpoint = f.Value.String()
+	flag := func(name, def string) string {
+		if f := s.fs.Lookup(name); f != nil && f.Value.String() != "" {
+			return f.Value.String()
+		}
+		return def
 	}
 	co := railwayTuning
-	co.Endpoint = endpoint
-	return []workdir.Prober{workdir.RailwayProber{Client: co}}
+	co.Endpoint = flag("railway-endpoint", railway.DefaultEndpoint)
+	sb := supabaseTuning
+	sb.Endpoint = flag("supabase-endpoint", supabase.DefaultEndpoint)
+	ne := neonTuning
+	ne.Endpoint = flag("neon-endpoint", neon.DefaultEndpoint)
+	return []workdir.Prober{workdir.RailwayProber{Client: co}, workdir.SupabaseProber{Client: sb}, workdir.NeonProber{Client: ne}}
 }

@@ -247,7 +247,8 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 		counts["api_keys"]++
 		return r
 	}
-	if len(s.personal) > 0 {
+	callerPersonal := s.callerID != "" && s.caller == CallerPersonal
+	if len(s.personal) > 0 || callerPersonal {
 		// What the user may delete: the projects of organizations it administers (or whose
 		// role is unknown) and its own; in organizations where it is a member, branches only.
 		scope := add(&graph.Resource{ID: "neon:scope:user:" + s.accountID, Kind: graph.Scope, Type: "neon.UserScope", NativeID: s.accountID,
@@ -277,10 +278,7 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 				}
 			}
 		}
-		keys := slices.Clone(s.personal)
-		sort.Slice(keys, func(i, j int) bool { return keys[i].ID < keys[j].ID })
-		for _, k := range keys {
-			r := keyRes(k, "neon.PersonalApiKey", "account", "GET /api_keys")
+		personal := func(r *graph.Resource) {
 			r.SetAttr(graph.AttrAdvice, "replace with a project-scoped key of the one project its job needs (it cannot delete that project)")
 			connect(r.ID, scope.ID, graph.ScopedTo, notePersonal, all...)
 			for _, o := range memberOrgs {
@@ -289,6 +287,15 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 			if branches != nil {
 				connect(r.ID, branches.ID, graph.ScopedTo, noteMember, graph.Delete)
 			}
+		}
+		keys := slices.Clone(s.personal)
+		sort.Slice(keys, func(i, j int) bool { return keys[i].ID < keys[j].ID })
+		for _, k := range keys {
+			personal(keyRes(k, "neon.PersonalApiKey", "account", "GET /api_keys"))
+		}
+		if callerPersonal {
+			personal(s.callerRes(add, "neon.PersonalApiKey", "account"))
+			counts["api_keys"]++
 		}
 	}
 	for _, oid := range slices.Sorted(maps.Keys(s.orgKeys)) {
@@ -314,6 +321,28 @@ func (s *state) build(endpoint string) (*graph.Graph, error) {
 				for _, b := range ids {
 					connect(r.ID, "neon:branch:"+b, graph.ScopedTo, noteProjectBr, graph.Delete)
 				}
+			}
+		}
+	}
+	// The calling key itself, when the caller named it (Options.CallerID).
+	switch {
+	case s.callerID == "" || s.caller == CallerPersonal:
+	case s.caller == CallerOrganization:
+		r := s.callerRes(add, "neon.OrganizationApiKey", "workspace")
+		r.SetAttr(graph.AttrAdvice, "replace with a project-scoped key of the one project its job needs (it cannot delete that project)")
+		connect(r.ID, orgID(s.accountID), graph.ScopedTo, noteOrg, all...)
+	case s.caller == CallerProject:
+		// A project-scoped key sees its own project only (docs manage/api-keys.md).
+		r := s.callerRes(add, "neon.ProjectApiKey", "project")
+		for _, pid := range slices.Sorted(maps.Keys(s.projects)) {
+			connect(r.ID, "neon:project:"+pid, graph.ScopedTo, noteProjectKey, graph.Read, graph.Write)
+			ids := make([]string, 0, len(s.projects[pid].branches))
+			for _, b := range s.projects[pid].branches {
+				ids = append(ids, b.ID)
+			}
+			slices.Sort(ids)
+			for _, b := range ids {
+				connect(r.ID, "neon:branch:"+b, graph.ScopedTo, noteProjectBr, graph.Delete)
 			}
 		}
 	}
@@ -383,4 +412,13 @@ func text(s string) string {
 
 func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == utf8.RuneError
+}
+
+// callerRes adds the calling key (Options.CallerID): no Neon key expires.
+func (s *state) callerRes(add func(*graph.Resource) *graph.Resource, typ, level string) *graph.Resource {
+	r := add(&graph.Resource{ID: s.callerID, Kind: graph.Token, Type: typ, NativeID: s.callerID, Name: "the calling key", Origin: origin("GET /auth")})
+	r.SetAttr(graph.AttrExpiresAt, graph.Never)
+	r.SetAttr(graph.AttrScopeLevel, level)
+	r.SetAttr("caller", string(s.caller))
+	return r
 }

@@ -31,6 +31,11 @@ type Options struct {
 	BranchPage int
 	// Progress, when set, is called after each project with a one-line status.
 	Progress func(string)
+	// CallerID, when set, adds the calling key itself as a token resource with this ID,
+	// scoped by what GET /auth and the lists say it is (personal, organization or
+	// project-scoped): a caller that found the key elsewhere (--workdir --probe) gives its
+	// own ID, so the key found there gets the reach learned here.
+	CallerID string
 }
 
 // Source is the Neon discoverer; it implements discover.Source.
@@ -84,7 +89,7 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 		}
 	}
 	c := NewClient(s.opts.Key, s.opts.Client)
-	r := &run{opts: s.opts, c: c, st: &state{projects: map[string]*projectState{}, orgs: map[string]rawOrg{}}}
+	r := &run{opts: s.opts, c: c, st: &state{projects: map[string]*projectState{}, orgs: map[string]rawOrg{}, callerID: s.opts.CallerID}}
 	err := r.discover(ctx)
 	stats := Stats{Requests: c.Requests(), Retries: c.Retries(), Caller: r.st.caller}
 	if err != nil {
@@ -165,6 +170,7 @@ type projectState struct {
 type state struct {
 	mu        sync.Mutex
 	caller    CallerKind
+	callerID  string // Options.CallerID
 	accountID string
 	orgs      map[string]rawOrg
 	personal  []rawKey            // the calling user's personal keys
@@ -471,8 +477,14 @@ func startError(err error) error {
 			return fmt.Errorf("%w: %v", discover.ErrIncomplete, err)
 		}
 		if re.Refused() {
-			return fmt.Errorf("the key was refused (GET /auth: %s)", re.Reason)
+			return &refusedError{re}
 		}
 	}
 	return err
 }
+
+// refusedError is a key GET /auth refused; it unwraps to the request's error.
+type refusedError struct{ re *RequestError }
+
+func (e *refusedError) Error() string { return "the key was refused (GET /auth: " + e.re.Reason + ")" }
+func (e *refusedError) Unwrap() error { return e.re }

@@ -62,7 +62,7 @@ func TokenID(kind CredentialKind, env string) string {
 	return "supabase:access_token:" + k + ":" + env
 }
 
-func (st *state) build(cred Credential, endpoint string) (*graph.Graph, error) {
+func (st *state) build(cred Credential, tokenID, endpoint string) (*graph.Graph, error) {
 	g := graph.New()
 	var err error
 	have := map[string]*graph.Resource{}
@@ -237,7 +237,13 @@ func (st *state) build(cred Credential, endpoint string) (*graph.Graph, error) {
 	// The token in hand.
 	if cred.kind != 0 {
 		typ := map[CredentialKind]string{Classic: "supabase.PersonalAccessToken", OAuth: "supabase.OAuthToken", Scoped: "supabase.ScopedAccessToken"}[cred.kind]
-		tr := add(&graph.Resource{ID: TokenID(cred.kind, cred.env), Kind: graph.Token, Type: typ, NativeID: cred.env, Name: cred.env, Origin: origin("credential in " + cred.env),
+		sid := "supabase:scope:" + cred.env
+		if tokenID == "" {
+			tokenID = TokenID(cred.kind, cred.env)
+		} else {
+			sid = "supabase:scope:" + tokenID
+		}
+		tr := add(&graph.Resource{ID: tokenID, Kind: graph.Token, Type: typ, NativeID: cred.env, Name: cred.env, Origin: origin("credential in " + cred.env),
 			Attrs: graph.MakeAttrs("credential", cred.kind.What(),
 				"expiry", "unknown: the Management API does not describe personal access tokens")})
 		switch cred.kind {
@@ -250,7 +256,6 @@ func (st *state) build(cred Credential, endpoint string) (*graph.Graph, error) {
 		default:
 			tr.SetAttr(graph.AttrScopeLevel, "organization")
 			tr.SetAttr(graph.AttrAdvice, "give this token read-only permissions (projects:read, database:read, environment:read, secrets:read) if it only reads")
-			sid := "supabase:scope:" + cred.env
 			add(&graph.Resource{ID: sid, Kind: graph.Scope, Type: "supabase.TokenScope", NativeID: cred.env, Name: "what " + cred.env + " can see", Origin: origin("GET /v1/organizations/{slug}/projects")})
 			connect(tr.ID, sid, graph.ScopedTo, noteScoped, all...)
 			for _, ref := range refs {

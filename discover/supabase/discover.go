@@ -26,6 +26,10 @@ type Options struct {
 	Credential Credential
 	Client     ClientOptions
 	PageSize   int // projects per page of /v1/organizations/{slug}/projects (default and maximum 100)
+	// TokenID, when set, is the canonical ID of the token in hand (default TokenID(kind,
+	// env)): a caller that found the token elsewhere (--workdir --probe) gives its own ID, so
+	// that the token discovered here and the token found there are one resource.
+	TokenID string
 	// Progress, when set, is called after each request with a one-line status.
 	Progress func(string)
 }
@@ -157,7 +161,7 @@ func (s *Source) DiscoverStats(ctx context.Context) (*graph.Graph, Stats, error)
 	if err != nil {
 		return nil, stats, err
 	}
-	g, err := st.build(s.opts.Credential, c.o.Endpoint)
+	g, err := st.build(s.opts.Credential, s.opts.TokenID, c.o.Endpoint)
 	if err != nil {
 		return nil, stats, fmt.Errorf("supabase: build graph: %w", err)
 	}
@@ -200,7 +204,7 @@ func startError(err error) error {
 		return fmt.Errorf("%w: %v", discover.ErrIncomplete, err)
 	}
 	if errors.As(err, &re) && re.Refused {
-		return fmt.Errorf("the Management API refused the credential in %s: %v", EnvVar, err)
+		return fmt.Errorf("the Management API refused the credential in %s: %w", EnvVar, err)
 	}
 	if errors.As(err, &re) && re.Status == 404 {
 		return fmt.Errorf("%v (is the endpoint the Supabase Management API?)", err)

@@ -246,6 +246,14 @@ func (c *cred) resource(results []fileResult) *graph.Resource {
 			r.Aliases = []string{CredentialID(c.fp)}
 		}
 	}
+	if ref := supabaseRef(c.typ, c.value, results[first.file].meta); ref != "" {
+		r.SetAttr(attrSupabaseProject, ref)
+	}
+	if c.typ.Type == neonDatabaseURL.Type {
+		if ep := neonEndpoint(c.value); ep != "" {
+			r.SetAttr(attrNeonEndpoint, ep)
+		}
+	}
 	var rules []string
 	for _, f := range c.finds {
 		if f.rule != "" {

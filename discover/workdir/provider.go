@@ -1,6 +1,8 @@
 package workdir
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -43,8 +45,24 @@ var (
 	// carries its user's whole account); Neon's CLI and API clients read NEON_API_KEY
 	// ("napi_…": personal and organization keys never expire and can delete every project
 	// they see). docs/supabase.md, docs/neon.md.
-	supabaseToken = credType{Provider: "supabase", Type: "supabase.AccessToken", What: "Supabase access token (Management API)", Hint: "run bulkhead audit --supabase with SUPABASE_ACCESS_TOKEN set to it (read-only) to learn what it can delete"}
-	neonKey       = credType{Provider: "neon", Type: "neon.ApiKey", What: "Neon API key", Hint: "run bulkhead audit --neon with NEON_API_KEY set to it (read-only) to learn what it can delete"}
+	supabaseToken = credType{Provider: "supabase", Type: "supabase.AccessToken", What: "Supabase access token (Management API)", Hint: "run with --probe to ask Supabase, read-only, what it can delete (or bulkhead audit --supabase with SUPABASE_ACCESS_TOKEN set to it)"}
+	neonKey       = credType{Provider: "neon", Type: "neon.ApiKey", What: "Neon API key", Hint: "run with --probe to ask Neon, read-only, what it can delete (or bulkhead audit --neon with NEON_API_KEY set to it)"}
+	// A Supabase project's secret key (sb_secret_…) and its legacy service_role JWT bypass
+	// row-level security: they read, change and delete every row of the project's database
+	// through its data API, but the Management API does not take them, so they cannot
+	// delete the project or its platform backups (supabase docs "API keys"; NOTES.md
+	// "tokens"). The data is then recoverable from those backups: a write, not a delete.
+	supabaseSecret = credType{Provider: "supabase", Type: "supabase.SecretKey", What: "Supabase project secret key (sb_secret_: bypasses row-level security, can change and delete every row of its project's database; cannot delete the project or its platform backups)",
+		Hint: "its project is the one in SUPABASE_URL next to it; run bulkhead audit --supabase to see that project's backups (a project key cannot delete them)"}
+	supabaseServiceRole = credType{Provider: "supabase", Type: "supabase.ServiceRoleKey", What: "Supabase service_role key (legacy JWT: bypasses row-level security, can change and delete every row of its project's database; cannot delete the project or its platform backups)",
+		Hint: "its project is the one in SUPABASE_URL next to it; run bulkhead audit --supabase to see that project's backups (a project key cannot delete them)"}
+	// A Postgres URL with a password: the role's rights in one database (Neon: the branch
+	// behind endpoint ep-…; Supabase: the project db.<ref> or postgres.<ref>@…pooler). It can
+	// drop the database's tables, never the project, its history, snapshots or backups.
+	neonDatabaseURL = credType{Provider: "neon", Type: "neon.DatabaseURL", What: "Neon database URL with password (can change and delete every row the role may touch in its branch's database; not the project, its history or snapshots)",
+		Hint: "the endpoint ID (ep-…) in its host names the branch: run bulkhead audit --neon to see that branch's project, history and snapshots"}
+	supabaseDatabaseURL = credType{Provider: "supabase", Type: "supabase.DatabaseURL", What: "Supabase database URL with password (can change and delete every row the role may touch in its project's database; not the project or its platform backups)",
+		Hint: "the project ref in its host names the project: run bulkhead audit --supabase to see that project's backups"}
 )
 
 // byName maps a normalised variable name (upper case, letters and digits only) to a type.
@@ -69,9 +87,47 @@ var (
 	awsSecretValue = regexp.MustCompile(`^[A-Za-z0-9/+=]{40}$`)
 	// Token shapes the discoverers document: "sbp_" + hex (classic) or "sbp_oauth_"/scoped
 	// forms; "napi_" + key material.
-	supabaseTokenValue = regexp.MustCompile(`^sbp_[0-9a-zA-Z_]{20,}$`)
-	neonKeyValue       = regexp.MustCompile(`^napi_[0-9a-zA-Z]{20,}$`)
+	supabaseTokenValue  = regexp.MustCompile(`^sbp_[0-9a-zA-Z_]{20,}$`)
+	neonKeyValue        = regexp.MustCompile(`^napi_[0-9a-zA-Z]{20,}$`)
+	supabaseSecretValue = regexp.MustCompile(`^sb_secret_[0-9A-Za-z_-]{16,}$`)
+	jwtValue            = regexp.MustCompile(`^eyJ[0-9A-Za-z_-]+\.(eyJ[0-9A-Za-z_-]+)\.[0-9A-Za-z_-]+$`)
+	// postgres://user:password@host/db: Neon hosts ep-<id>[-pooler].<region>.neon.tech;
+	// Supabase db.<ref>.supabase.co and postgres.<ref>:…@…pooler.supabase.com.
+	pgURLValue = regexp.MustCompile(`^postgres(?:ql)?://[^:@/\s]+:[^@/\s]+@([0-9A-Za-z.-]+)(?::\d+)?(?:/|$)`)
 )
+
+// serviceRoleJWT reports whether v is a JWT whose payload's role claim is service_role.
+// The payload is decoded, never verified, and its content is never kept or shown.
+func serviceRoleJWT(v string) bool {
+	m := jwtValue.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(m[1], "="))
+	if err != nil {
+		return false
+	}
+	var claims struct {
+		Role string `json:"role"`
+	}
+	return json.Unmarshal(b, &claims) == nil && claims.Role == "service_role"
+}
+
+// postgresURLType classifies a Postgres URL with a password by its host.
+func postgresURLType(v string) (credType, bool) {
+	m := pgURLValue.FindStringSubmatch(v)
+	if m == nil {
+		return credType{}, false
+	}
+	host := strings.ToLower(m[1])
+	switch {
+	case strings.HasSuffix(host, ".neon.tech"):
+		return neonDatabaseURL, true
+	case strings.HasSuffix(host, ".supabase.co") || strings.HasSuffix(host, ".pooler.supabase.com") || strings.HasSuffix(host, ".supabase.com"):
+		return supabaseDatabaseURL, true
+	}
+	return credType{}, false
+}
 
 func normName(k string) string {
 	var b strings.Builder
@@ -92,6 +148,13 @@ func typeOf(fk FileKind, a assign.Assignment) (credType, bool) {
 		return supabaseToken, true
 	case neonKeyValue.MatchString(v):
 		return neonKey, true
+	case supabaseSecretValue.MatchString(v):
+		return supabaseSecret, true
+	case serviceRoleJWT(v):
+		return supabaseServiceRole, true
+	}
+	if t, ok := postgresURLType(v); ok {
+		return t, true
 	}
 	if awsKeyIDValue.MatchString(v) {
 		if strings.HasPrefix(v, "ASIA") {

@@ -195,6 +195,9 @@ func (s *Source) Discover(ctx context.Context) (*graph.Graph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workdir: merge what the probes discovered: %w", err)
 	}
+	if err := joinDatabaseURLs(merged); err != nil {
+		return nil, fmt.Errorf("workdir: join database URLs to what the probes discovered: %w", err)
+	}
 	return merged, nil
 }
 
@@ -240,6 +243,7 @@ var metaKeys = map[string]bool{
 	"RAILWAYENVIRONMENT": true, "RAILWAYENVIRONMENTNAME": true, "RAILWAYENVIRONMENTID": true,
 	"RAILWAYPROJECTID": true, "RAILWAYPROJECTNAME": true, "RAILWAYSERVICENAME": true, "RAILWAYSERVICEID": true,
 	"AWSPROFILE": true, "AWSREGION": true, "AWSDEFAULTREGION": true,
+	"SUPABASEURL": true, "NEXTPUBLICSUPABASEURL": true, "VITESUPABASEURL": true, // the project a secret key beside it belongs to
 }
 
 // scanContent finds credentials in one file's text.
