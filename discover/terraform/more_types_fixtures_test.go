@@ -1,0 +1,52 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+)
+
+// TestMoreTypesFixtures: issue 15's second pass (tfmap/aws_more_types.go,
+// azure_more_types.go): each row that changes a verdict fires on one fixture and not on
+// the other.
+func TestMoreTypesFixtures(t *testing.T) {
+	cases := []struct {
+		fixture, rule string
+		fires         bool
+		resource      string
+		message       string
+	}{
+		{"i15_bh005_dynamodb_replica_no_pitr", "BH005", true, "aws:aws_dynamodb_table_replica:aws_dynamodb_table_replica.orders_eu", "has no backup"},
+		{"i15_bh005_dynamodb_replica_pitr", "BH005", false, "", ""},
+		{"i15_bh005_azure_vm_os_disk", "BH005", true, "azurerm:azurerm_os_disk:azurerm_linux_virtual_machine.app", "has no backup"},
+		// The VM backup of az_bh005_disk_vm_backup covers its OS disk too.
+		{"az_bh005_disk_vm_backup", "BH005", false, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture, func(t *testing.T) {
+			g := loadFixture(t, c.fixture)
+			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			found := false
+			for _, f := range rep.Findings {
+				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
+				if f.Rule != c.rule {
+					continue
+				}
+				if !c.fires {
+					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
+				}
+				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
+					found = true
+				}
+			}
+			if c.fires && !found {
+				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
+			}
+		})
+	}
+}
