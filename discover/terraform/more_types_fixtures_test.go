@@ -22,6 +22,10 @@ func TestMoreTypesFixtures(t *testing.T) {
 		{"i15_bh005_azure_vm_os_disk", "BH005", true, "azurerm:azurerm_os_disk:azurerm_linux_virtual_machine.app", "has no backup"},
 		// The VM backup of az_bh005_disk_vm_backup covers its OS disk too.
 		{"az_bh005_disk_vm_backup", "BH005", false, "", ""},
+		// A Cloud SQL read replica is no data resource of its own (no BH005 on it); its
+		// primary without backups is.
+		{"i15_bh005_sql_replica", "BH005", false, "", ""},
+		{"i15_bh005_sql_replica_no_backup", "BH005", true, "google:google_sql_database_instance:google_sql_database_instance.main", "has no backup"},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {
