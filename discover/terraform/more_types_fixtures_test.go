@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // TestMoreTypesFixtures: issue 15's second pass (tfmap/aws_more_types.go,
@@ -52,5 +53,25 @@ func TestMoreTypesFixtures(t *testing.T) {
 				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
 			}
 		})
+	}
+}
+
+// TestBucketSoftDelete: a Cloud Storage bucket's soft delete is its undo window (seven
+// days unless the policy says otherwise), and 0 turns it off.
+func TestBucketSoftDelete(t *testing.T) {
+	for _, c := range []struct {
+		fixture, want string
+	}{
+		{"i15_gcs_soft_delete_default", "168h"},
+		{"i15_gcs_soft_delete_off", ""},
+	} {
+		g := loadFixture(t, c.fixture)
+		r, ok := g.Resource("google:google_storage_bucket:google_storage_bucket.docs")
+		if !ok {
+			t.Fatalf("%s: no bucket:\n%s", c.fixture, summary(t, g))
+		}
+		if got, _ := r.Attr(graph.AttrRestoreWindow); got != c.want {
+			t.Errorf("%s: restore_window %q, want %q", c.fixture, got, c.want)
+		}
 	}
 }

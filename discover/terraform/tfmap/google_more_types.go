@@ -1,6 +1,10 @@
 package tfmap
 
-import "github.com/bulkhead-dev/bulkhead/graph"
+import (
+	"strconv"
+
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
 
 // Cloud SQL read replicas (issue 15, second pass). A read replica (master_instance_name
 // set) is a copy of its primary that follows it "in almost real time": it replicates the
@@ -25,5 +29,20 @@ func sqlReplicaLink(b *Builder, n *Node) {
 	}
 	if p := linkFirst(b, n, "master_instance_name", "google_sql_database_instance"); p != nil {
 		b.Edge(n.Res, graph.Attached, p.Res, "read replica: follows the primary, deletes included; no recovery point")
+	}
+}
+
+// bucketSoftDelete: Cloud Storage soft delete keeps deleted objects, and a deleted bucket,
+// restorable for soft_delete_policy.retention_duration_seconds (seven days by default; 0
+// turns it off). It is an undo window (restore_window), never a recovery point: whoever
+// may delete the bucket may also shorten the policy first.
+// https://cloud.google.com/storage/docs/soft-delete
+func bucketSoftDelete(b *Builder, n *Node) {
+	if n.In.IsUnknown("soft_delete_policy.0.retention_duration_seconds") {
+		return // unknown: no undo window is assumed
+	}
+	s, _ := n.In.Num("soft_delete_policy.0.retention_duration_seconds", 604800)
+	if s > 0 {
+		n.Res.SetAttr(graph.AttrRestoreWindow, strconv.FormatFloat(s/3600, 'f', -1, 64)+"h")
 	}
 }

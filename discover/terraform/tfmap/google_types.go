@@ -141,8 +141,9 @@ func init() {
 		},
 		"google_storage_bucket": {
 			Kind: graph.Bucket, Doc: googleDocs + "storage_bucket", Read: true,
-			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url"},
+			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url", "soft_delete_policy"},
 			Keys:  []string{"url"},
+			Setup: bucketSoftDelete,
 			Link: func(b *Builder, n *Node) {
 				if b.Safeguard(n, "versioning.0.enabled", false, false) {
 					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
