@@ -75,3 +75,32 @@ func TestBucketSoftDelete(t *testing.T) {
 		}
 	}
 }
+
+// TestRDSGlobalCluster: a global database is a service attached to its primary cluster,
+// which is marked as its member and stays the data resource.
+func TestRDSGlobalCluster(t *testing.T) {
+	g := loadFixture(t, "i15_rds_global_cluster")
+	gc, ok := g.Resource("aws:aws_rds_global_cluster:aws_rds_global_cluster.orders")
+	if !ok || gc.Kind != graph.Service {
+		t.Fatalf("global cluster: %v %+v\n%s", ok, gc, summary(t, g))
+	}
+	if v, _ := gc.Attr(graph.AttrDeletionProtection); v != "true" {
+		t.Errorf("deletion_protection %q", v)
+	}
+	c, ok := g.Resource("aws:aws_rds_cluster:aws_rds_cluster.primary")
+	if !ok || c.Kind != graph.Database {
+		t.Fatalf("primary: %v %+v", ok, c)
+	}
+	if v, _ := c.Attr("global_cluster_role"); v != "primary" {
+		t.Errorf("global_cluster_role %q\n%s", v, summary(t, g))
+	}
+	found := false
+	for _, e := range g.Edges() {
+		if e.From == gc.ID && e.To == c.ID && e.Kind == graph.Attached {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no attached edge from the global cluster to its primary\n%s", summary(t, g))
+	}
+}
