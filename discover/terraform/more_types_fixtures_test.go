@@ -104,3 +104,23 @@ func TestRDSGlobalCluster(t *testing.T) {
 		t.Errorf("no attached edge from the global cluster to its primary\n%s", summary(t, g))
 	}
 }
+
+// TestGCEBootDisk: a boot disk with auto_delete (the default) is deleted with its instance;
+// one with auto_delete = false is not.
+func TestGCEBootDisk(t *testing.T) {
+	g := loadFixture(t, "i15_gce_boot_disk")
+	has := func(from, to string) bool {
+		for _, e := range g.Edges() {
+			if e.From == from && e.To == to && e.Kind == graph.DeletesWith {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("google:google_compute_instance:google_compute_instance.app", "google:google_compute_disk:google_compute_disk.boot") {
+		t.Errorf("the auto_delete boot disk does not go with its instance\n%s", summary(t, g))
+	}
+	if has("google:google_compute_instance:google_compute_instance.keeper", "google:google_compute_disk:google_compute_disk.kept") {
+		t.Errorf("a boot disk with auto_delete = false goes with its instance")
+	}
+}

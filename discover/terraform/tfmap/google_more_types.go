@@ -46,3 +46,32 @@ func bucketSoftDelete(b *Builder, n *Node) {
 		n.Res.SetAttr(graph.AttrRestoreWindow, strconv.FormatFloat(s/3600, 'f', -1, 64)+"h")
 	}
 }
+
+func init() {
+	register(map[string]*TypeInfo{
+		"google_compute_instance": {
+			// Compute. Its boot disk is deleted with it when boot_disk.auto_delete is true (the
+			// default): "Whether the disk will be auto-deleted when the instance is deleted".
+			// A boot disk given by source (a google_compute_disk of the source) then
+			// deletes_with the instance; attached_disk disks are kept. A boot disk made from
+			// initialize_params has no resource of its own and is not modelled (as AWS root
+			// volumes are not).
+			// https://cloud.google.com/compute/docs/reference/rest/v1/instances
+			Kind: graph.Service, Doc: googleDocs + "compute_instance",
+			Attrs: []string{"boot_disk", "zone"},
+			Setup: func(b *Builder, n *Node) {
+				if p := n.In.Str("project"); p != "" {
+					n.Res.SetAttr(graph.AttrAccount, p)
+				}
+			},
+			Link: func(b *Builder, n *Node) {
+				if !b.Safeguard(n, "boot_disk.0.auto_delete", true, true) {
+					return
+				}
+				for _, d := range b.FindAttr(n, "boot_disk.0.source", "google_compute_disk") {
+					b.Edge(n.Res, graph.DeletesWith, d.Res, "boot disk with auto_delete: deleted with the instance")
+				}
+			},
+		},
+	})
+}
