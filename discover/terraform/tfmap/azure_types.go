@@ -52,6 +52,7 @@ type azureState struct {
 	scopes  map[string]*azGrant
 	spByApp map[string]*Node   // service principals by application (client ID or address)
 	vmDisks map[string][]*Node // data disk attachments by VM (ID or address)
+	osDisks map[string]*Node   // VMs' OS disks by VM (ID or address), azure_more_types.go
 	byRG    map[string][]int32 // targets by resource group ("": not known), for azureGrant
 	// locks by resource group, for azureLocked (every lock is recorded before the first
 	// target asks: locks are relations, linked first)
@@ -509,6 +510,9 @@ func init() {
 					}
 				}
 				disks := b.azure.vmDisks[vmKey(n, "source_vm_id")]
+				if os := b.azure.osDisks[vmKey(n, "source_vm_id")]; os != nil {
+					disks = append(disks[:len(disks):len(disks)], os) // a VM backup includes its OS disk
+				}
 				vault := firstNode(b.FindAttr(n, "recovery_vault_name", "azurerm_recovery_services_vault"))
 				for _, d := range disks {
 					azureVaultPoint(b, n, d, vault, "Azure Backup (VM)")

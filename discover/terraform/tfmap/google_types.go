@@ -62,9 +62,10 @@ func init() {
 			// deletion_protection is Terraform's own guard (terraform destroy only);
 			// settings.deletion_protection_enabled is the API's, which stops any caller.
 			Kind: graph.Database, Doc: googleDocs + "sql_database_instance",
-			Attrs: []string{"deletion_protection", "settings", "database_version", "retain_backups_on_delete", "connection_name"},
+			Attrs: []string{"deletion_protection", "settings", "database_version", "retain_backups_on_delete", "connection_name", "master_instance_name"},
 			Keys:  []string{"connection_name"},
 			Setup: func(b *Builder, n *Node) {
+				sqlReplica(n)
 				api := b.Safeguard(n, "settings.0.deletion_protection_enabled", false, false)
 				n.Res.SetAttr(graph.AttrDeletionProtection, boolStr(api))
 				tf := b.Safeguard(n, "deletion_protection", true, false)
@@ -78,6 +79,7 @@ func init() {
 			},
 			Link: func(b *Builder, n *Node) {
 				in := n.In
+				sqlReplicaLink(b, n)
 				if b.Safeguard(n, "settings.0.backup_configuration.0.enabled", false, false) {
 					bk := b.Synth(&graph.Resource{ID: "google:google_sql_database_instance_backups:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_sql_backup_run",
 						Name: n.Res.Name + " automated backups", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: in.Address + " (backup_configuration)"}})
@@ -139,8 +141,9 @@ func init() {
 		},
 		"google_storage_bucket": {
 			Kind: graph.Bucket, Doc: googleDocs + "storage_bucket", Read: true,
-			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url"},
+			Attrs: []string{"versioning", "retention_policy", "force_destroy", "url", "soft_delete_policy"},
 			Keys:  []string{"url"},
+			Setup: bucketSoftDelete,
 			Link: func(b *Builder, n *Node) {
 				if b.Safeguard(n, "versioning.0.enabled", false, false) {
 					v := b.Synth(&graph.Resource{ID: "google:google_storage_bucket_versions:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "google_storage_bucket_versions",
