@@ -3,6 +3,7 @@ package workdir
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/discover/neon"
@@ -39,6 +40,17 @@ func (p NeonProber) Probe(ctx context.Context, c Credential) (Reach, error) {
 	case err != nil && (!errors.Is(err, discover.ErrIncomplete) || g == nil):
 		return Reach{}, err // nothing read: the probe is a gap, the reach unknown
 	}
+	// The probe asks what this key can delete. Keys it may not list (a project-scoped key
+	// cannot list its organization's keys, a member not an admin's) are other credentials,
+	// not part of this key's reach: their gaps would make every probe of such a key
+	// "incomplete" (exit 3) for a question it answered in full. Every other gap stays.
+	kept := g.Gaps[:0]
+	for _, gap := range g.Gaps {
+		if !strings.Contains(gap.What, "/api_keys)") {
+			kept = append(kept, gap)
+		}
+	}
+	g.Gaps = kept
 	r := Reach{Graph: g}
 	switch st.Caller {
 	case neon.CallerPersonal:
