@@ -65,10 +65,14 @@ func TestAuditProbeNeon(t *testing.T) {
 		t.Errorf("organization key: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	prj := probeTree(t, "preview/.env", "NEON_API_KEY="+nfake.ProjectValue)
-	stdout, stderr, _ = wdRun(t, "audit", "--workdir", prj, "--probe", "--neon-endpoint", url, "--format", "json")
+	stdout, stderr, code = wdRun(t, "audit", "--workdir", prj, "--probe", "--neon-endpoint", url, "--format", "json")
 	all += stdout + stderr
 	if strings.Contains(stdout, `"BH004"`) {
 		t.Errorf("BH004 on a project-scoped key:\n%s", stdout)
+	}
+	// It may not list its organization's other keys: not its reach, so not incomplete.
+	if code == exitIncomplete {
+		t.Errorf("project-scoped key: exit 3, its probe read its reach in full\n%s", stdout)
 	}
 	srv.SetFaults(nfake.Fault{Kind: nfake.Fault429})
 	stdout, stderr, code = wdRun(t, "audit", "--workdir", org, "--probe", "--neon-endpoint", url)
