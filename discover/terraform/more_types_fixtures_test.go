@@ -124,3 +124,31 @@ func TestGCEBootDisk(t *testing.T) {
 		t.Errorf("a boot disk with auto_delete = false goes with its instance")
 	}
 }
+
+// TestRDSGlobalClusterMembers: in the common form, where each cluster names its global
+// database (global_cluster_identifier), both clusters are linked as members.
+func TestRDSGlobalClusterMembers(t *testing.T) {
+	g := loadFixture(t, "i15_rds_global_cluster_members")
+	gc, ok := g.Resource("aws:aws_rds_global_cluster:aws_rds_global_cluster.example")
+	if !ok {
+		t.Fatalf("no global cluster\n%s", summary(t, g))
+	}
+	for _, name := range []string{"primary", "secondary"} {
+		c, ok := g.Resource("aws:aws_rds_cluster:aws_rds_cluster." + name)
+		if !ok {
+			t.Fatalf("no %s cluster\n%s", name, summary(t, g))
+		}
+		if v, _ := c.Attr("global_cluster_role"); v != "member" {
+			t.Errorf("%s: global_cluster_role %q", name, v)
+		}
+		found := false
+		for _, e := range g.Edges() {
+			if e.From == gc.ID && e.To == c.ID && e.Kind == graph.Attached {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no attached edge from the global cluster to %s\n%s", name, summary(t, g))
+		}
+	}
+}

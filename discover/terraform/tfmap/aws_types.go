@@ -209,7 +209,7 @@ func init() {
 		"aws_rds_cluster": {
 			Kind: graph.Database, Doc: awsDocs + "rds_cluster",
 			Attrs: []string{"cluster_identifier", "deletion_protection", "delete_automated_backups", "skip_final_snapshot",
-				"final_snapshot_identifier", "backup_retention_period", "engine"},
+				"final_snapshot_identifier", "backup_retention_period", "engine", "global_cluster_identifier"},
 			Keys: []string{"cluster_identifier", "cluster_resource_id"}, Names: []string{"cluster_identifier"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
@@ -220,6 +220,17 @@ func init() {
 			},
 			Link: func(b *Builder, n *Node) {
 				rdsBackups(b, n, "aws_rds_cluster", "rds:DeleteDBCluster", "rds:DeleteDBClusterAutomatedBackup", "rds:DeleteDBClusterSnapshot")
+				// The common form of a global database: each member cluster names it
+				// (aws_rds_global_cluster's own source_db_cluster_identifier and members
+				// are linked from its side). The cluster's side says only "member": which one
+				// writes is the global cluster's to say.
+				if gc := linkFirst(b, n, "global_cluster_identifier", "aws_rds_global_cluster"); gc != nil {
+					if _, set := n.Res.Attr("global_cluster_role"); !set {
+						n.Res.SetAttr("global_cluster_role", "member")
+					}
+					n.Res.SetAttr("global_cluster", gc.Res.Name)
+					b.Edge(gc.Res, graph.Attached, n.Res, "member cluster of the global database: a secondary replicates the primary's deletes, it is no backup")
+				}
 			},
 		},
 		"aws_rds_cluster_instance": {
