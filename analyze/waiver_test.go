@@ -36,7 +36,9 @@ func TestWaiverMarksFindingWaivedAndStopsFailing(t *testing.T) {
 	if plain.Max() != analyze.High {
 		t.Fatalf("without waiver Max = %v, want high", plain.Max())
 	}
-	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle}, Waivers: []analyze.Waiver{w}})
+	// The demo has two: the Railway volume instance's and the Supabase project's.
+	w2 := analyze.Waiver{Rule: "BH002", Resource: "shop-prod", Reason: "accepted", Expires: "2027-01-31", Location: "bulkhead.hcl:8:1"}
+	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle}, Waivers: []analyze.Waiver{w, w2}})
 	f := byRule(rep, "BH002")
 	if f == nil || f.Status != analyze.StatusWaived || f.Waived == nil || f.Waived.Reason != "accepted" {
 		t.Fatalf("BH002 not waived: %+v", f)
@@ -44,7 +46,7 @@ func TestWaiverMarksFindingWaivedAndStopsFailing(t *testing.T) {
 	if rep.Max() != 0 {
 		t.Errorf("a waived finding still counts: Max = %v", rep.Max())
 	}
-	if rep.Summary.ByStatus[analyze.StatusWaived] != 1 || len(rep.Notices) != 0 {
+	if rep.Summary.ByStatus[analyze.StatusWaived] != 2 || len(rep.Notices) != 0 {
 		t.Errorf("summary %+v notices %+v", rep.Summary.ByStatus, rep.Notices)
 	}
 }

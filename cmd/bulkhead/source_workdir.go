@@ -53,7 +53,7 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 	}
 	var probers []workdir.Prober
 	if s.demoOn() {
-		probers = append(probers, fixtures.DemoProber{})
+		probers = append(probers, fixtures.DemoProbers()...)
 	}
 	salt, where, err := workdir.MachineSalt()
 	switch {
