@@ -21,9 +21,11 @@ func demoReport(t *testing.T, opts analyze.Options) *analyze.Report {
 	return rep
 }
 
-func byRule(rep *analyze.Report, rule string) *analyze.Finding {
+// byRuleOn is rule's finding about resource (the demo has a BH002 on Railway, Supabase and
+// Neon data).
+func byRuleOn(rep *analyze.Report, rule, resource string) *analyze.Finding {
 	for i := range rep.Findings {
-		if rep.Findings[i].Rule == rule {
+		if rep.Findings[i].Rule == rule && rep.Findings[i].Resource == resource {
 			return &rep.Findings[i]
 		}
 	}
@@ -36,17 +38,19 @@ func TestWaiverMarksFindingWaivedAndStopsFailing(t *testing.T) {
 	if plain.Max() != analyze.High {
 		t.Fatalf("without waiver Max = %v, want high", plain.Max())
 	}
-	// The demo has two: the Railway volume instance's and the Supabase project's.
+	// The demo has three: the Railway volume instance's, the Supabase project's and the
+	// Neon project storage's.
 	w2 := analyze.Waiver{Rule: "BH002", Resource: "shop-prod", Reason: "accepted", Expires: "2027-01-31", Location: "bulkhead.hcl:8:1"}
-	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle}, Waivers: []analyze.Waiver{w, w2}})
-	f := byRule(rep, "BH002")
+	w3 := analyze.Waiver{Rule: "BH002", Resource: "neon:storage:catalog-demo", Reason: "accepted", Expires: "2027-01-31", Location: "bulkhead.hcl:13:1"}
+	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle}, Waivers: []analyze.Waiver{w, w2, w3}})
+	f := byRuleOn(rep, "BH002", "railway:volume_instance:vi-pgdata-prod")
 	if f == nil || f.Status != analyze.StatusWaived || f.Waived == nil || f.Waived.Reason != "accepted" {
 		t.Fatalf("BH002 not waived: %+v", f)
 	}
 	if rep.Max() != 0 {
 		t.Errorf("a waived finding still counts: Max = %v", rep.Max())
 	}
-	if rep.Summary.ByStatus[analyze.StatusWaived] != 2 || len(rep.Notices) != 0 {
+	if rep.Summary.ByStatus[analyze.StatusWaived] != 3 || len(rep.Notices) != 0 {
 		t.Errorf("summary %+v notices %+v", rep.Summary.ByStatus, rep.Notices)
 	}
 }
@@ -55,13 +59,13 @@ func TestWaiverMatchesNameAliasAndGlob(t *testing.T) {
 	for _, res := range []string{"*pgdata-prod", "pg-data", "railway:volume_instance:*"} {
 		rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle},
 			Waivers: []analyze.Waiver{{Rule: "bh002", Resource: res, Reason: "r"}}})
-		if f := byRule(rep, "BH002"); f.Status != analyze.StatusWaived {
+		if f := byRuleOn(rep, "BH002", "railway:volume_instance:vi-pgdata-prod"); f.Status != analyze.StatusWaived {
 			t.Errorf("resource %q: status %q, want waived", res, f.Status)
 		}
 	}
 	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle},
 		Waivers: []analyze.Waiver{{Rule: "BH005", Resource: "pg-data", Reason: "wrong rule"}}})
-	if f := byRule(rep, "BH002"); f.Status != analyze.StatusNew {
+	if f := byRuleOn(rep, "BH002", "railway:volume_instance:vi-pgdata-prod"); f.Status != analyze.StatusNew {
 		t.Errorf("a waiver of another rule waived BH002: %q", f.Status)
 	}
 }
@@ -73,7 +77,7 @@ func TestExpiredAndUnusedWaiversAreReported(t *testing.T) {
 		{Rule: "BH002", Resource: "nothing", Reason: "r", Expires: "2020-01-01", Location: "b.hcl:9:1"},
 	}
 	rep := demoReport(t, analyze.Options{Rules: []*analyze.Rule{analyze.BackupLifecycle}, Waivers: ws})
-	if f := byRule(rep, "BH002"); f.Status != analyze.StatusNew || rep.Max() != analyze.High {
+	if f := byRuleOn(rep, "BH002", "railway:volume_instance:vi-pgdata-prod"); f.Status != analyze.StatusNew || rep.Max() != analyze.High {
 		t.Fatalf("an expired waiver still waives: %q", f.Status)
 	}
 	var got []string

@@ -118,8 +118,8 @@ func TestSARIFSchema(t *testing.T) {
 			}
 		}
 		results := run["results"].([]any)
-		if len(results) != 10 {
-			t.Errorf("%d results, want 10", len(results))
+		if len(results) != 12 {
+			t.Errorf("%d results, want 12", len(results))
 		}
 		loc := results[0].(map[string]any)["locations"].([]any)[0].(map[string]any)
 		if _, ok := loc["logicalLocations"]; !ok {
@@ -189,18 +189,18 @@ func TestJUnitWellFormed(t *testing.T) {
 	if len(doc.Suites) != len(analyze.All) {
 		t.Errorf("%d suites, want one per rule", len(doc.Suites))
 	}
-	if doc.Failures != 10 {
-		t.Errorf("%d failures, want 10 (one per rule × resource with a finding)", doc.Failures)
+	if doc.Failures != 12 {
+		t.Errorf("%d failures, want 12 (one per rule × resource with a finding)", doc.Failures)
 	}
 }
 
 func TestMarkdownFolds(t *testing.T) {
 	rep := demoReport(t)
 	out := string(renderFormat(t, "markdown", rep))
-	if !strings.Contains(out, "<details>\n<summary>5 more findings</summary>") {
+	if !strings.Contains(out, "<details>\n<summary>7 more findings</summary>") {
 		t.Errorf("the findings after the 5th should fold into <details>:\n%s", out)
 	}
-	if !strings.Contains(out, "| 🟣 critical | `BH001` shared-across-environments | 1 |") {
+	if !strings.Contains(out, "| 🟣 critical | `BH001` shared-across-environments | 2 |") {
 		t.Errorf("summary table row missing:\n%s", out)
 	}
 }

@@ -16,7 +16,7 @@ func TestReportCLI(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	code, _, errOut := runCLI(t, "report", "--demo", "-o", page)
-	if code != exitOK || !strings.Contains(errOut, "wrote "+page+": 10 findings") {
+	if code != exitOK || !strings.Contains(errOut, "wrote "+page+": 12 findings") {
 		t.Fatalf("report: exit %d, stderr %s", code, errOut)
 	}
 	html, err := os.ReadFile(page)

@@ -91,8 +91,8 @@ func TestRenderCLI(t *testing.T) {
 	}{
 		{[]string{"render", "--demo", "--view", "nope"}, "--view must be"},
 		{[]string{"render", "--demo", "--view", "project"}, "needs NAME"},
-		{[]string{"render", "--demo", "--view", "project", "nope"}, "projects: analytics, shop"},
-		{[]string{"render", "--demo", "--view", "blast", "staging"}, "matches 2 resources"},
+		{[]string{"render", "--demo", "--view", "project", "nope"}, "projects: catalog, analytics, shop"},
+		{[]string{"render", "--demo", "--view", "blast", "staging"}, "matches 3 resources"},
 		{[]string{"render", "--demo", "--format", "gif"}, "--format must be svg, png or dot"},
 	} {
 		code, _, errOut := runCLI(t, tc.args...)

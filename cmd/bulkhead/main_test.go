@@ -146,7 +146,7 @@ func TestExitCodes(t *testing.T) {
 		{"clean", []string{"audit", "--snapshot", clean}, exitOK, "no findings", ""},
 		{"findings", []string{"audit", "--demo"}, exitFindings, "BH004", ""},
 		{"fail-on none", []string{"audit", "--demo", "--fail-on", "none"}, exitOK, "BH004", ""},
-		{"fail-on critical", []string{"audit", "--demo", "--fail-on", "critical"}, exitFindings, "3 at or above --fail-on critical", ""},
+		{"fail-on critical", []string{"audit", "--demo", "--fail-on", "critical"}, exitFindings, "4 at or above --fail-on critical", ""},
 		{"incomplete", []string{"audit", "--snapshot", gaps}, exitIncomplete, "INCOMPLETE", ""},
 		{"incomplete wins over findings", []string{"audit", "--demo", "--snapshot", gaps}, exitIncomplete, "backups of volume instance vi-1", ""},
 		{"truncated snapshot", []string{"audit", "--snapshot", truncated}, exitInput, "", "truncated JSON"},
@@ -162,7 +162,7 @@ func TestExitCodes(t *testing.T) {
 		{"version", []string{"version"}, exitOK, "bulkhead ", ""},
 		{"completion", []string{"completion", "bash"}, exitOK, "bash completion", ""},
 		{"unwritable output", []string{"audit", "--demo", "-o", filepath.Join(dir, "no-such-dir", "report.txt")}, exitInput, "", "--output:"},
-		{"output file", []string{"audit", "--demo", "--fail-on", "none", "-o", filepath.Join(dir, "report.txt")}, exitOK, "", "10 findings"},
+		{"output file", []string{"audit", "--demo", "--fail-on", "none", "-o", filepath.Join(dir, "report.txt")}, exitOK, "", "12 findings"},
 		{"discover gaps", []string{"discover", "--snapshot", gaps}, exitIncomplete, `"gaps"`, "discovery incomplete"},
 	}
 	for _, c := range cases {
