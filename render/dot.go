@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -342,6 +343,8 @@ func (b *dotBuilder) resolveProject(name string) (*graph.Resource, error) {
 		for _, r := range b.g.ByKind(graph.Project) {
 			names = append(names, r.Name)
 		}
+		slices.Sort(names) // by name, as a person scans them (not by canonical ID)
+		names = slices.Compact(names)
 		if len(names) > 20 {
 			names = append(names[:20], "...")
 		}

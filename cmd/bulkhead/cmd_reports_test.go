@@ -91,7 +91,7 @@ func TestRenderCLI(t *testing.T) {
 	}{
 		{[]string{"render", "--demo", "--view", "nope"}, "--view must be"},
 		{[]string{"render", "--demo", "--view", "project"}, "needs NAME"},
-		{[]string{"render", "--demo", "--view", "project", "nope"}, "projects: catalog, analytics, shop"},
+		{[]string{"render", "--demo", "--view", "project", "nope"}, "projects: analytics, catalog, shop"},
 		{[]string{"render", "--demo", "--view", "blast", "staging"}, "matches 3 resources"},
 		{[]string{"render", "--demo", "--format", "gif"}, "--format must be svg, png or dot"},
 	} {
