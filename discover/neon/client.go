@@ -97,22 +97,7 @@ func NewClient(key Key, o ClientOptions) *Client {
 var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the key is only ever sent to the endpoint)")
 
 func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-			return fmt.Errorf("%w: %s", ErrCrossHostRedirect, RedactURL(req.URL.String()))
-		}
-		if req.Method != http.MethodGet {
-			return ErrNotReadOnly
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		return nil
-	}
+	return httpx.SameHostRedirect(next, ErrCrossHostRedirect, ErrNotReadOnly)
 }
 
 // ValidateEndpoint accepts an http or https base URL with a host and no query or fragment
@@ -127,24 +112,7 @@ func ValidateEndpoint(u string) error {
 
 // RedactURL returns u without user info, query values or fragment; a URL that does not
 // parse is not shown at all.
-func RedactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "[unparsable URL, not shown]"
-	}
-	if p.User != nil {
-		p.User = url.User("[redacted]")
-	}
-	if p.RawQuery != "" {
-		q := p.Query()
-		for k := range q {
-			q[k] = []string{"[redacted]"}
-		}
-		p.RawQuery = q.Encode()
-	}
-	p.Fragment, p.RawFragment, p.Opaque = "", "", ""
-	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(p.String())
-}
+func RedactURL(u string) string { return httpx.RedactURL(u) }
 
 // Requests is the number of HTTP requests sent so far (retries included).
 func (c *Client) Requests() int64 { return c.requests.Load() }

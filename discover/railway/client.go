@@ -94,45 +94,13 @@ var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the c
 // sameHostRedirect allows a redirect only to the first request's scheme and host (port
 // included), then asks next, if set.
 func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-			return fmt.Errorf("%w: %s", ErrCrossHostRedirect, RedactURL(req.URL.String()))
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		return nil
-	}
+	return httpx.SameHostRedirect(next, ErrCrossHostRedirect, nil)
 }
 
 // RedactURL returns u with every credential it may hold removed: user info, query values
 // and fragment. A URL that does not parse is not shown at all. Use it on any URL that can
 // reach an error, a log line or a snapshot.
-func RedactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "[unparsable URL, not shown]"
-	}
-	if p.User != nil {
-		p.User = url.User("[redacted]")
-	}
-	if p.RawQuery != "" {
-		q := p.Query()
-		for k := range q {
-			q[k] = []string{"[redacted]"}
-		}
-		p.RawQuery = q.Encode()
-	}
-	p.Fragment, p.RawFragment = "", ""
-	p.Opaque = ""
-	s := p.String()
-	// url.String escapes the brackets; keep the marker readable.
-	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(s)
-}
+func RedactURL(u string) string { return httpx.RedactURL(u) }
 
 // Requests is the number of HTTP requests sent so far (retries included).
 func (c *Client) Requests() int64 { return c.requests.Load() }

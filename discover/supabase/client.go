@@ -112,44 +112,12 @@ func (c *Client) Retries() int64 { return c.retries.Load() }
 var ErrCrossHostRedirect = errors.New("refused a redirect to another host (the credential is only ever sent to the endpoint)")
 
 func sameHostRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		first := via[0].URL
-		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
-			return ErrCrossHostRedirect
-		}
-		if req.Method != http.MethodGet {
-			return fmt.Errorf("%w: a redirect turned the request into a %s", ErrNotReadOnly, req.Method)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		return nil
-	}
+	return httpx.SameHostRedirect(next, ErrCrossHostRedirect, ErrNotReadOnly)
 }
 
 // RedactURL returns u without user info, query values or fragment; a URL that does not
 // parse is not shown at all.
-func RedactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "[unparsable URL, not shown]"
-	}
-	if p.User != nil {
-		p.User = url.User("[redacted]")
-	}
-	if p.RawQuery != "" {
-		q := p.Query()
-		for k := range q {
-			q[k] = []string{"[redacted]"}
-		}
-		p.RawQuery = q.Encode()
-	}
-	p.Fragment, p.RawFragment, p.Opaque = "", "", ""
-	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(p.String())
-}
+func RedactURL(u string) string { return httpx.RedactURL(u) }
 
 // RequestError is a request that failed after its retries, or could not be retried.
 type RequestError struct {

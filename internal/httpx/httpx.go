@@ -1,6 +1,7 @@
 // Package httpx holds the small pieces every read-only API client of bulkhead shares
-// (discover/railway, discover/supabase, discover/neon): how long a server asks to wait, and
-// why a request stopped. Each client keeps its own guard, pacing and retries, which follow
+// (discover/railway, discover/supabase, discover/neon): how long a server asks to wait, why a
+// request stopped, how a URL is shown without its secrets, and the redirect check that keeps a
+// credential on its endpoint. Each client keeps its own guard, pacing and retries, which follow
 // its provider's documented limits.
 package httpx
 
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,4 +46,49 @@ func CtxReason(ctx context.Context) string {
 		return "stopped"
 	}
 	return ctx.Err().Error()
+}
+
+// RedactURL returns u without user info, query values or fragment, for errors and logs: a
+// URL that does not parse is not shown at all.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "[unparsable URL, not shown]"
+	}
+	if p.User != nil {
+		p.User = url.User("[redacted]")
+	}
+	if p.RawQuery != "" {
+		q := p.Query()
+		for k := range q {
+			q[k] = []string{"[redacted]"}
+		}
+		p.RawQuery = q.Encode()
+	}
+	p.Fragment, p.RawFragment, p.Opaque = "", "", ""
+	// url.String escapes the brackets; keep the marker readable.
+	return strings.NewReplacer("%5Bredacted%5D", "[redacted]").Replace(p.String())
+}
+
+// SameHostRedirect is an http.Client CheckRedirect that never follows a redirect to
+// another host or scheme (errCross, with the target redacted), so a credential is only ever
+// sent to the endpoint; with errMethod set, nor one that turns a GET into another method;
+// and stops after 10. next, the client's own check, runs after these.
+func SameHostRedirect(next func(*http.Request, []*http.Request) error, errCross, errMethod error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			return fmt.Errorf("%w: %s", errCross, RedactURL(req.URL.String()))
+		}
+		if errMethod != nil && req.Method != http.MethodGet {
+			return fmt.Errorf("%w: a redirect turned the request into a %s", errMethod, req.Method)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
 }
