@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
+	"github.com/bulkhead-dev/bulkhead/internal/inert"
 	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
 
@@ -85,12 +86,14 @@ func Main(args []string, io *IOStreams) exitCode {
 		return exitInput
 	case errors.As(err, &ee):
 		if ee.err != nil {
-			fmt.Fprintf(io.ErrOut, "bulkhead: %v\n", ee.err)
+			// An error can quote the input (a project or target name): no escape sequence
+			// of a name reaches the terminal.
+			fmt.Fprintf(io.ErrOut, "bulkhead: %s\n", inert.TerminalLines(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra: unknown command or flag, wrong arguments.
-	fmt.Fprintf(io.ErrOut, "bulkhead: %v\nRun 'bulkhead --help' for usage.\n", err)
+	fmt.Fprintf(io.ErrOut, "bulkhead: %s\nRun 'bulkhead --help' for usage.\n", inert.TerminalLines(err.Error()))
 	return exitInput
 }
 

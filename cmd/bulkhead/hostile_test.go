@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkhead-dev/bulkhead/graph"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
@@ -141,5 +142,24 @@ func TestHostileWaiverBlockPastes(t *testing.T) {
 	code, _, errOut := checkCLI("check", "--plan", plan, "--now", checkNow)
 	if code != 0 || !strings.Contains(errOut, "Waived (listed, not failing):") {
 		t.Errorf("with the pasted waiver: exit %d\n%s\nblock:\n%s", code, errOut, block)
+	}
+}
+
+// TestHostileNamesInErrors: an error that lists names from the input (render's projects)
+// shows a name's escape sequences as text on the terminal.
+func TestHostileNamesInErrors(t *testing.T) {
+	g := graph.New()
+	g.MustAdd(&graph.Resource{ID: "railway:project:p1", Kind: graph.Project, Type: "railway.Project", Name: "evil\x1b[2J\x1b]8;;https://x\x07name\u202e"})
+	var buf bytes.Buffer
+	if err := graph.WriteSnapshot(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "s.json")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, nil, "render", "--snapshot", path, "--view", "project", "nope", "-o", filepath.Join(t.TempDir(), "x.svg"))
+	if code != exitInput || !strings.Contains(stderr, `evil\x1b[2J`) || strings.ContainsAny(stderr, "\x1b\x07\u202e") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

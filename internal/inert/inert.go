@@ -139,6 +139,24 @@ func Terminal(s string) string {
 	return b.String()
 }
 
+// TerminalLines is Terminal for text whose line breaks and tabs are its own (an error
+// listing candidates one per line, indented): those are kept, every other control, escape
+// or bidi character is written as a visible escape.
+func TerminalLines(s string) string {
+	if !hasUnsafe(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r == '\n' || r == '\t' || !unsafeRune(r) {
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteString(escapeRune(r))
+	}
+	return b.String()
+}
+
 // HCLString is s as a quoted HCL string literal that reads back as s: quotes, backslashes
 // and control characters escaped the way HCL's parser accepts them, and "${" and "%{"
 // doubled so that pasting the block cannot interpolate or run a template directive.

@@ -69,3 +69,9 @@ func FuzzHCLString(f *testing.F) {
 		}
 	})
 }
+
+func TestTerminalLines(t *testing.T) {
+	if got := TerminalLines("no project \"x\"\n\tev\x1b[2Jil\u202e"); got != "no project \"x\"\n\tev\\x1b[2Jil\\u202e" {
+		t.Errorf("TerminalLines = %q", got)
+	}
+}
