@@ -90,28 +90,35 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	var before *Report
-	if plan := opts.Plan; plan != nil {
-		// The findings before the change tell which after it are new and which it fixes.
-		bo := opts
-		bo.Plan, bo.Waivers, bo.Baseline = nil, nil, nil
-		var err error
-		if before, err = Run(plan.Before, bo); err != nil {
-			return nil, fmt.Errorf("findings before the change: %w", err)
-		}
-		rules = slices.Clip(rules)
-		for _, r := range PlanRules {
-			if !slices.Contains(rules, r) {
-				rules = append(rules, r)
-			}
+	plan := opts.Plan
+	if plan == nil {
+		return newPass(g, opts).run(rules, nil)
+	}
+	// The findings before the change tell which after it are new and which it fixes. The
+	// pass that finds them is the plan rules' view of the graph before the change too: the
+	// credentials' reach is computed once for both.
+	bo := opts
+	bo.Plan, bo.Waivers, bo.Baseline = nil, nil, nil
+	bp := newPass(plan.Before, bo)
+	before, err := bp.run(rules, nil)
+	if err != nil {
+		return nil, fmt.Errorf("findings before the change: %w", err)
+	}
+	rules = slices.Clip(rules)
+	for _, r := range PlanRules {
+		if !slices.Contains(rules, r) {
+			rules = append(rules, r)
 		}
 	}
 	p := newPass(g, opts)
-	if opts.Plan != nil {
-		bo := opts
-		bo.Plan = nil
-		p.plan = &planState{plan: opts.Plan, before: newPass(opts.Plan.Before, bo)}
-	}
+	p.plan = &planState{plan: plan, before: bp}
+	return p.run(rules, before)
+}
+
+// run runs rules on the pass's graph; before is the report before a planned change (nil in
+// an audit).
+func (p *Pass) run(rules []*Rule, before *Report) (*Report, error) {
+	g, opts := p.Graph, p.Opts
 	rep := &Report{Schema: ReportSchema, Findings: []Finding{}, Rules: map[string]RuleInfo{}}
 	// A fingerprint hashes the rule's ID, so a finding can only repeat one of the same
 	// rule: the set of fingerprints seen is kept per rule ID, and only while a later rule
