@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/bulkhead-dev/bulkhead/discover"
@@ -488,3 +489,10 @@ type refusedError struct{ re *RequestError }
 
 func (e *refusedError) Error() string { return "the key was refused (GET /auth: " + e.re.Reason + ")" }
 func (e *refusedError) Unwrap() error { return e.re }
+
+// KeysGap reports whether g is a gap about listing API keys (GET /api_keys, GET
+// /organizations/{org_id}/api_keys): other credentials than the calling key, which a
+// question about what that key can delete does not need (the workdir probe drops them).
+func KeysGap(g graph.Gap) bool {
+	return g.Source == "neon" && strings.HasSuffix(g.What, "/api_keys)")
+}

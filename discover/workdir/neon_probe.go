@@ -3,7 +3,6 @@ package workdir
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/discover"
 	"github.com/bulkhead-dev/bulkhead/discover/neon"
@@ -46,7 +45,7 @@ func (p NeonProber) Probe(ctx context.Context, c Credential) (Reach, error) {
 	// "incomplete" (exit 3) for a question it answered in full. Every other gap stays.
 	kept := g.Gaps[:0]
 	for _, gap := range g.Gaps {
-		if !strings.Contains(gap.What, "/api_keys)") {
+		if !neon.KeysGap(gap) {
 			kept = append(kept, gap)
 		}
 	}
