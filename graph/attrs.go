@@ -6,6 +6,8 @@ import (
 	"iter"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bulkhead-dev/bulkhead/graph/internal/pack"
 )
 
 // Attr is one attribute of a resource.
@@ -15,11 +17,8 @@ type Attr struct {
 }
 
 // Attrs is a resource's attributes: string keys and values, like a map[string]string, kept
-// as a short array of pairs sorted by key and sized exactly (no spare capacity).
-//
-// Memory: most resources have one to six attributes, where a Go map costs 336 bytes
-// (a header and one 8-slot group) and a pair costs 32. On a 100k-resource Terraform state the
-// maps held 24 MB of the 114 MB finished graph (docs/bench-attrs.md).
+// as a short array of pairs sorted by key and sized exactly (no spare capacity), so that
+// a resource with a few attributes costs a few pairs, not a map (package pack).
 //
 // Its JSON form is exactly the map's: an object with keys in sorted order (encoding/json
 // sorts map keys byte-wise, and so are the pairs), omitted from a Resource when empty.
@@ -28,79 +27,21 @@ type Attr struct {
 // copy shares storage with the original (changing a value is seen by both; adding or
 // deleting a key is not), so Clone a copy before changing it.
 type Attrs struct {
-	// p holds the pairs, sorted by Key, keys unique, in an allocation of exactly their
-	// number: nil, *[1]Attr ... *[8]Attr, or *[]Attr for more. An interface is 16 bytes
-	// where a slice is 24: that keeps Resource at 184 bytes, in the 192-byte size class
-	// rather than the 208 one (1.6 MB at 100k resources). reflect.DeepEqual compares the
-	// pairs, as it would a slice's.
-	p any
+	// p holds the pairs, sorted by Key, keys unique.
+	p pack.Exact[Attr]
 }
 
 // pairs returns the sorted pairs; the caller may change values, not the order.
-func (a Attrs) pairs() []Attr {
-	switch p := a.p.(type) {
-	case *[1]Attr:
-		return p[:]
-	case *[2]Attr:
-		return p[:]
-	case *[3]Attr:
-		return p[:]
-	case *[4]Attr:
-		return p[:]
-	case *[5]Attr:
-		return p[:]
-	case *[6]Attr:
-		return p[:]
-	case *[7]Attr:
-		return p[:]
-	case *[8]Attr:
-		return p[:]
-	case *[]Attr:
-		return *p
-	}
-	return nil
-}
+func (a Attrs) pairs() []Attr { return a.p.Slice() }
 
 // alloc returns storage for exactly n pairs.
 func alloc(n int) (Attrs, []Attr) {
-	switch n {
-	case 0:
-		return Attrs{}, nil
-	case 1:
-		p := new([1]Attr)
-		return Attrs{p}, p[:]
-	case 2:
-		p := new([2]Attr)
-		return Attrs{p}, p[:]
-	case 3:
-		p := new([3]Attr)
-		return Attrs{p}, p[:]
-	case 4:
-		p := new([4]Attr)
-		return Attrs{p}, p[:]
-	case 5:
-		p := new([5]Attr)
-		return Attrs{p}, p[:]
-	case 6:
-		p := new([6]Attr)
-		return Attrs{p}, p[:]
-	case 7:
-		p := new([7]Attr)
-		return Attrs{p}, p[:]
-	case 8:
-		p := new([8]Attr)
-		return Attrs{p}, p[:]
-	}
-	kv := make([]Attr, n)
-	return Attrs{&kv}, kv
+	p, kv := pack.Make[Attr](n)
+	return Attrs{p}, kv
 }
 
 // fromSorted returns attributes holding a copy of kv, which is sorted with unique keys.
-func fromSorted(kv []Attr) Attrs {
-	a, dst := alloc(len(kv))
-	copy(dst, kv)
-	return a
-}
+func fromSorted(kv []Attr) Attrs { return Attrs{pack.Of(kv)} }
 
 // MakeAttrs returns attributes from alternating keys and values; a later duplicate key wins.
 // It panics when given an odd number of arguments, like strings.NewReplacer.
@@ -168,7 +109,7 @@ func (a Attrs) Len() int { return len(a.pairs()) }
 
 // IsZero reports whether there are no attributes (it makes the json "omitzero" option omit
 // empty Attrs, as "omitempty" omitted an empty map).
-func (a Attrs) IsZero() bool { return a.p == nil }
+func (a Attrs) IsZero() bool { return a.p.IsZero() }
 
 // Lookup returns the value of key and whether it is set.
 func (a Attrs) Lookup(key string) (string, bool) {

@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	dgraph "github.com/dominikbraun/graph"
+	"github.com/bulkhead-dev/bulkhead/graph/internal/arena"
+	"github.com/bulkhead-dev/bulkhead/graph/internal/store"
 )
 
 // Sentinel errors; wrap with %w, test with errors.Is.
@@ -16,40 +17,28 @@ var (
 	ErrInvalid      = errors.New("invalid resource or edge")
 )
 
-// Graph is a set of resources and typed edges. The store of record is a
-// github.com/dominikbraun/graph directed graph keyed by canonical ID; since that library
-// keeps one edge per ordered pair, the edge data of a pair is its typed edge (*link), or
-// the list of its typed edges (*pair) when it has several. The library keeps them in a
-// compactStore (store.go) given through dgraph.NewWithStore, not in its default store.
+// Graph is a set of resources and typed edges. Resources and ordered pairs are kept in
+// package store (its one type over github.com/dominikbraun/graph); since the library
+// keeps one edge per ordered pair, the datum of a pair is its typed edge (*link), or the
+// list of its typed edges (*pair) when it has several.
 //
 // A typed edge is kept as a 16-byte link: its ends as the store's vertex positions, its
 // kind and actions as small codes, its note interned. Edges(), Index.Out, Index.In and
-// Index.Chain give them as *Edge values made on request: an Edge of its own per edge
-// (88 bytes, ends spelled out) would be the largest part of a big graph's edges.
-// Traversals run on a compact index built on first use (see index.go), because the
-// library's own traversals copy its adjacency maps on every call.
+// Index.Chain give them as *Edge values made on request. Traversals run on an Index, built
+// on first use (index.go).
 type Graph struct {
-	store     dgraph.Graph[string, *Resource]
-	cs        *compactStore[string, *Resource] // the store behind store (nil only in a benchmark of the default store)
-	resources []*Resource                      // insertion order; Resources() sorts
+	st        *store.Graph[*Resource]
+	resources []*Resource // insertion order; Resources() sorts
 	sorted    bool
 
-	links linkArena        // every typed edge, in the order Connect added them
-	notes []string         // interned notes of the links; notes[0] is ""
-	noted map[string]int32 // note -> position in notes; dropped by Index, made again when needed
-	order []*Resource      // insertion order, only without cs (cs.verts has it)
-	posOf map[string]int32 // ID -> insertion position, only without cs (cs.pos has it)
+	links arena.Chunked[link] // every typed edge, in the order it was added
+	notes []string            // interned notes of the links; notes[0] is ""
+	noted map[string]int32    // note -> position in notes; dropped by Index, made again when needed
 
 	Sources []SourceInfo
 	Gaps    []Gap
 
 	idx *Index
-
-	// edgeOpts is the one option Connect passes to the store's AddEdge and UpdateEdge: it
-	// sets the edge data to pending and no attribute map. Made once per graph, so that a
-	// Connect allocates no closures and no option slice.
-	edgeOpts []func(*dgraph.EdgeProperties)
-	pending  any
 }
 
 // link is a typed edge as the graph keeps it.
@@ -59,33 +48,6 @@ type link struct {
 	kind     uint8 // position in EdgeKinds
 	acts     uint8 // actions: actionBits
 }
-
-// linkArena keeps links in fixed-size chunks, numbered in the order they were added:
-// appending never moves a link, so the store's edge data can point at it.
-type linkArena struct {
-	chunks [][]link
-	n      int32
-}
-
-const linkChunkBits = 12 // 4,096 links, 64 KiB a chunk
-
-func (a *linkArena) add(l link) *link {
-	if a.n&(1<<linkChunkBits-1) == 0 {
-		a.chunks = append(a.chunks, make([]link, 1<<linkChunkBits))
-	}
-	p := a.at(a.n)
-	*p = l
-	a.n++
-	return p
-}
-
-// drop removes the link added last.
-func (a *linkArena) drop() {
-	a.n--
-	*a.at(a.n) = link{}
-}
-
-func (a *linkArena) at(i int32) *link { return &a.chunks[i>>linkChunkBits][i&(1<<linkChunkBits-1)] }
 
 // Actions as bits of a link, in sorted order: an edge's actions come out sorted and without
 // repeats.
@@ -137,21 +99,10 @@ func (g *Graph) intern(note string) int32 {
 }
 
 // idAt is the ID of the resource at an insertion position.
-func (g *Graph) idAt(p int32) string {
-	if g.cs != nil {
-		return g.cs.verts[p].hash
-	}
-	return g.order[p].ID
-}
+func (g *Graph) idAt(p int32) string { return g.st.IDAt(p) }
 
 // position is the insertion position of the resource with the given ID.
-func (g *Graph) position(id string) (int32, bool) {
-	if g.cs != nil {
-		return g.cs.lookup(id)
-	}
-	p, ok := g.posOf[id]
-	return p, ok
-}
+func (g *Graph) position(id string) (int32, bool) { return g.st.Position(id) }
 
 // edge makes the Edge of a link into e.
 func (g *Graph) edge(l *link, e *Edge) {
@@ -160,46 +111,31 @@ func (g *Graph) edge(l *link, e *Edge) {
 
 type pair struct{ links []*link }
 
-// vertexOpts: no attribute map per vertex (the library would make an empty one for each).
-var vertexOpts = []func(*dgraph.VertexProperties){dgraph.VertexAttributes(nil)}
-
 func resourceID(r *Resource) string { return r.ID }
 
-// New returns an empty graph, stored in a compactStore (store.go).
-func New() *Graph {
-	cs := newCompactStore[string, *Resource]()
-	g := &Graph{store: dgraph.NewWithStore(resourceID, cs, dgraph.Directed()), cs: cs,
-		notes: []string{""}, noted: map[string]int32{}}
-	g.edgeOpts = []func(*dgraph.EdgeProperties){func(p *dgraph.EdgeProperties) {
-		p.Data = g.pending
-		p.Attributes = nil
-	}}
-	return g
+// New returns an empty graph.
+func New() *Graph { return newOn(store.New(resourceID)) }
+
+func newOn(st *store.Graph[*Resource]) *Graph {
+	return &Graph{st: st, notes: []string{""}, noted: map[string]int32{}}
 }
 
 // Len is the number of resources.
 func (g *Graph) Len() int { return len(g.resources) }
 
 // EdgeCount is the number of typed edges.
-func (g *Graph) EdgeCount() int { return int(g.links.n) }
+func (g *Graph) EdgeCount() int { return int(g.links.Len()) }
 
 // Add inserts a resource. Its ID must be new, its kind and tier valid.
 func (g *Graph) Add(r *Resource) error {
 	if err := validateResource(r); err != nil {
 		return err
 	}
-	if err := g.store.AddVertex(r, vertexOpts...); err != nil {
-		if errors.Is(err, dgraph.ErrVertexAlreadyExists) {
+	if err := g.st.AddVertex(r.ID, r); err != nil {
+		if errors.Is(err, store.ErrVertexExists) {
 			return fmt.Errorf("%w: %s", ErrDuplicateID, r.ID)
 		}
 		return fmt.Errorf("add %s: %w", r.ID, err)
-	}
-	if g.cs == nil {
-		if g.posOf == nil {
-			g.posOf = map[string]int32{}
-		}
-		g.posOf[r.ID] = int32(len(g.order))
-		g.order = append(g.order, r)
 	}
 	g.resources = append(g.resources, r)
 	g.sorted = false
@@ -246,29 +182,23 @@ func (g *Graph) Connect(e Edge) error {
 	code, acts := kindCode(e.Kind), actionBits(e.Actions)
 	// The link goes into the arena first, so that the store's data can point at it; it
 	// is dropped again when it merges into an existing edge or fails.
-	l := g.links.add(link{kind: code, acts: acts})
+	l := g.links.Add(link{kind: code, acts: acts})
 	// Add first: a new pair (the common case) costs one lookup in the store, not two.
 	// The edge data is the *link itself while the pair has one edge, a *pair once it has
-	// several; no attribute map is kept (see edgeOpts).
-	g.pending = l
-	err := g.store.AddEdge(e.From, e.To, g.edgeOpts...)
-	g.pending = nil
+	// several.
+	from, to, err := g.st.AddEdge(e.From, e.To, l)
 	switch {
 	case err == nil:
-		if g.cs != nil {
-			l.from, l.to = pairEnds(g.cs.added)
-		} else {
-			l.from, l.to = g.posOf[e.From], g.posOf[e.To]
-		}
+		l.from, l.to = from, to
 		l.note = g.intern(e.Note)
-	case errors.Is(err, dgraph.ErrEdgeAlreadyExists):
-		g.links.drop()
-		de, err := g.store.Edge(e.From, e.To)
+	case errors.Is(err, store.ErrEdgeExists):
+		g.links.Drop()
+		data, err := g.st.EdgeData(e.From, e.To)
 		if err != nil {
 			return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 		}
 		var p *pair
-		switch d := de.Properties.Data.(type) {
+		switch d := data.(type) {
 		case *link:
 			p = &pair{links: []*link{d}}
 		case *pair:
@@ -284,27 +214,24 @@ func (g *Graph) Connect(e Edge) error {
 				return nil
 			}
 		}
-		l = g.links.add(link{from: p.links[0].from, to: p.links[0].to, kind: code, acts: acts})
+		l = g.links.Add(link{from: p.links[0].from, to: p.links[0].to, kind: code, acts: acts})
 		p.links = append(p.links, l)
 		if len(p.links) == 2 {
-			g.pending = p
-			err := g.store.UpdateEdge(e.From, e.To, g.edgeOpts...)
-			g.pending = nil
-			if err != nil {
-				g.links.drop()
+			if err := g.st.SetEdgeData(e.From, e.To, p); err != nil {
+				g.links.Drop()
 				return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 			}
 		}
 		l.note = g.intern(e.Note)
-	case errors.Is(err, dgraph.ErrVertexNotFound):
-		g.links.drop()
+	case errors.Is(err, store.ErrVertexNotFound):
+		g.links.Drop()
 		missing := e.From
 		if _, ok := g.Resource(e.From); ok {
 			missing = e.To
 		}
 		return fmt.Errorf("%w: %s edge %s -> %s: no resource %s", ErrDanglingEdge, e.Kind, e.From, e.To, missing)
 	default:
-		g.links.drop()
+		g.links.Drop()
 		return fmt.Errorf("connect %s -> %s: %w", e.From, e.To, err)
 	}
 	g.idx = nil
@@ -328,8 +255,7 @@ func (g *Graph) MustAdd(r *Resource) *Resource {
 
 // Resource looks a resource up by canonical ID.
 func (g *Graph) Resource(id string) (*Resource, bool) {
-	r, err := g.store.Vertex(id)
-	return r, err == nil
+	return g.st.Vertex(id)
 }
 
 func (g *Graph) sortAll() {
@@ -349,14 +275,14 @@ func (g *Graph) Resources() []*Resource {
 // Edges returns every edge sorted by (from, to, kind), made afresh on each call (the
 // graph keeps edges as links, see Graph): changing them does not change the graph.
 func (g *Graph) Edges() []*Edge {
-	n := g.links.n
+	n := g.links.Len()
 	if n == 0 {
 		return nil
 	}
 	vals := make([]Edge, n)
 	es := make([]*Edge, n)
 	for i := range es {
-		g.edge(g.links.at(int32(i)), &vals[i])
+		g.edge(g.links.At(int32(i)), &vals[i])
 		es[i] = &vals[i]
 	}
 	cmp := func(a, b *Edge) int {
@@ -406,13 +332,13 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 		kind     uint8
 	}
 	refs := make([]ref, 0, len(edges))
-	ok := g.cs != nil && len(edges) < 1<<31
+	ok := g.st.CanBatch() && len(edges) < 1<<31
 	for i, e := range edges {
 		if !ok {
 			break
 		}
-		from, okf := g.cs.lookup(e.From)
-		to, okt := g.cs.lookup(e.To)
+		from, okf := g.st.Position(e.From)
+		to, okt := g.st.Position(e.To)
 		code := kindCode(e.Kind)
 		ok = okf && okt && from != to && int(code) < len(EdgeKinds) && validActions(e.Actions)
 		refs = append(refs, ref{from: from, to: to, i: int32(i), kind: code})
@@ -446,47 +372,44 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 		}
 		return int(a.i) - int(b.i)
 	})
-	s := g.cs
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range refs {
-		e := edges[r.i]
-		acts := actionBits(e.Actions)
-		k := pairKey(r.from, r.to)
-		d, exists := s.edges[k]
-		if !exists {
-			l := g.links.add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)})
-			s.edges[k] = l
-			s.verts[r.from].deg++
-			s.verts[r.to].deg++
-			s.added = k
-			continue
-		}
-		var p *pair
-		switch d := d.(type) {
-		case *link:
-			p = &pair{links: []*link{d}}
-		case *pair:
-			p = d
-		}
-		merged := false
-		for _, x := range p.links {
-			if x.kind == r.kind {
-				x.acts |= acts
-				if x.note == 0 {
-					x.note = g.intern(e.Note)
+	err := g.st.Batch(func(b store.Batch[string, *Resource]) {
+		for _, r := range refs {
+			e := edges[r.i]
+			acts := actionBits(e.Actions)
+			d, exists := b.Data(r.from, r.to)
+			if !exists {
+				b.Set(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+				continue
+			}
+			var p *pair
+			switch d := d.(type) {
+			case *link:
+				p = &pair{links: []*link{d}}
+			case *pair:
+				p = d
+			}
+			merged := false
+			for _, x := range p.links {
+				if x.kind == r.kind {
+					x.acts |= acts
+					if x.note == 0 {
+						x.note = g.intern(e.Note)
+					}
+					merged = true
+					break
 				}
-				merged = true
-				break
+			}
+			if merged {
+				continue
+			}
+			p.links = append(p.links, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+			if len(p.links) == 2 {
+				b.Set(r.from, r.to, p)
 			}
 		}
-		if merged {
-			continue
-		}
-		p.links = append(p.links, g.links.add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
-		if len(p.links) == 2 {
-			s.edges[k] = p
-		}
+	})
+	if err != nil {
+		return err
 	}
 	g.idx = nil
 	return nil

@@ -5,10 +5,14 @@ import (
 	"sort"
 )
 
-// Index is a read-only, compact view of a graph for traversals: resources numbered in ID
-// order, forward and reverse adjacency as slices. Build it once after loading (Graph.Index
-// does, and caches it until the graph changes); it is not safe to mutate the graph while
-// an index is in use.
+// Index is a compact view of a graph for traversals: resources numbered in ID order,
+// forward and reverse adjacency as slices. Build it once after loading (Graph.Index does,
+// and caches it until the graph changes); the graph must not change while an index is in
+// use.
+//
+// An Index is not safe for concurrent use: its queries memoise (cascade sets, shortest-path
+// trees, environments) and share visit stamps, so two goroutines must not query one Index
+// at the same time.
 //
 // The adjacency is in compressed sparse row form: the out-edges of resource i are the
 // links out[outOff[i]:outOff[i+1]], sorted by (to, kind); in-edges likewise, sorted by
@@ -65,7 +69,7 @@ func (r run) at(i int) half {
 	if r.links != nil {
 		e = r.links[i]
 	}
-	l := r.x.g.links.at(e)
+	l := r.x.g.links.At(e)
 	if r.in {
 		return half{r.x.num(l.from), e}
 	}
@@ -105,7 +109,7 @@ func (g *Graph) Index() *Index {
 		return g.idx
 	}
 	rs := g.Resources()
-	n, ne := len(rs), int(g.links.n)
+	n, ne := len(rs), int(g.links.Len())
 	x := &Index{
 		g:        g,
 		res:      rs,
@@ -137,7 +141,7 @@ func (g *Graph) Index() *Index {
 	var prev half // from, to of the previous link
 	var prevKind uint8
 	for i := range ne {
-		l := g.links.at(int32(i))
+		l := g.links.At(int32(i))
 		f, t := x.num(l.from), x.num(l.to)
 		x.outOff[f+1]++
 		if i > 0 && (f < prev.n || f == prev.n && (t < prev.e || t == prev.e && l.kind < prevKind)) {
@@ -152,12 +156,12 @@ func (g *Graph) Index() *Index {
 	if !sorted {
 		x.out = make([]int32, ne)
 		for i := range ne {
-			f := x.num(g.links.at(int32(i)).from)
+			f := x.num(g.links.At(int32(i)).from)
 			x.out[next[f]] = int32(i)
 			next[f]++
 		}
 		less := func(a, b int32) int {
-			la, lb := g.links.at(a), g.links.at(b)
+			la, lb := g.links.At(a), g.links.At(b)
 			if ta, tb := x.num(la.to), x.num(lb.to); ta != tb {
 				return int(ta - tb)
 			}
@@ -170,7 +174,7 @@ func (g *Graph) Index() *Index {
 	// The reverse adjacency, filled in the forward order, so each resource's in-edges
 	// come sorted by (from, kind).
 	for i := range ne {
-		x.inOff[x.num(g.links.at(int32(i)).to)+1]++
+		x.inOff[x.num(g.links.At(int32(i)).to)+1]++
 	}
 	for i := range n {
 		x.inOff[i+1] += x.inOff[i]
@@ -201,7 +205,7 @@ func (x *Index) lookup(id string) (int32, bool) {
 	return p, true
 }
 
-func (x *Index) kind(h half) uint8 { return x.g.links.at(h.e).kind }
+func (x *Index) kind(h half) uint8 { return x.g.links.At(h.e).kind }
 
 func (x *Index) outOf(n int32) run {
 	r := run{x: x, lo: x.outOff[n], hi: x.outOff[n+1]}
@@ -293,7 +297,7 @@ func (x *Index) Between(a, b *Resource) []*Edge {
 	vals := make([]Edge, len(links))
 	out := make([]*Edge, len(links))
 	for i, e := range links {
-		x.g.edge(x.g.links.at(e), &vals[i])
+		x.g.edge(x.g.links.At(e), &vals[i])
 		out[i] = &vals[i]
 	}
 	return out
@@ -336,7 +340,7 @@ func (x *Index) edges(hs run, mask uint16) []*Edge {
 	for i := range hs.len() {
 		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
 			e := &vals[len(out)]
-			x.g.edge(x.g.links.at(h.e), e)
+			x.g.edge(x.g.links.At(h.e), e)
 			out = append(out, e)
 		}
 	}
@@ -462,7 +466,7 @@ func (x *Index) Chain(from, to *Resource) []*Edge {
 	tree := make([]treeNode, len(reached))
 	for i, n := range reached {
 		e := x.bfsEdge[n]
-		tree[i] = treeNode{n, x.num(x.g.links.at(e).from), e}
+		tree[i] = treeNode{n, x.num(x.g.links.At(e).from), e}
 	}
 	slices.SortFunc(tree, func(a, b treeNode) int { return int(a.n - b.n) })
 	x.trees[s] = tree
@@ -494,7 +498,7 @@ func (x *Index) walk(tree []treeNode, s, t int32) []*Edge {
 	chain := make([]*Edge, len(links))
 	for i := range chain {
 		e := &vals[i]
-		x.g.edge(x.g.links.at(links[len(links)-1-i]), e)
+		x.g.edge(x.g.links.At(links[len(links)-1-i]), e)
 		chain[i] = e
 	}
 	return chain

@@ -2,18 +2,23 @@
 // set of kinds, typed edges between them, identity merge of partial graphs from several
 // sources, and the versioned snapshot format. It imports no other bulkhead package.
 //
-// Graph store: a Graph's store of record is a github.com/dominikbraun/graph directed graph
-// (the project's base library, kept as the API and the store contract), built with
-// dgraph.NewWithStore over compactStore (store.go) rather than the library's default store.
-// The default store keeps every edge value twice, in per-vertex out- and in-maps, which cost
-// about 680 bytes per edge on a 100k-resource Terraform state (135 MB of the 250 MB live
-// graph). compactStore keeps vertices in a slice with an open-addressing table from ID to
-// position, and edges in one map from the pair of positions to the edge data: the finished
-// graph of that state fell from 243 MB to 114 MB and building it from 1.7–2.8 s to 1.2 s
-// (docs/bench-terraform.md, "Graph store"). A typed edge is a 16-byte link, made into an
-// Edge on request, and the Index is in compressed sparse row form: 114 MB -> 90 MB
-// (docs/bench-graph-analysis.md). Traversals do not use the store: they run on the Index
-// (index.go).
+// The model. A Resource is identified by a canonical ID that every source spells the same
+// way ("railway:volume:<id>", "aws:aws_db_instance:<arn>"), so that Merge joins what an API
+// and a Terraform file say about one thing. Its Kind (DESIGN.md §2) is what rules reason
+// about; Type and Origin keep the provider's word for it. Its Tier is production, staging,
+// development, preview or unknown, and unknown is never treated as safe.
+// Edges are typed: contains and deletes_with say what a deletion takes with it (a cascade),
+// stored_in and backs_up where data and its recovery points live, scoped_to what a
+// credential may do (its Actions) to a resource or a shared Scope. Attributes are strings
+// under the vocabulary keys declared below (Attr… constants, listed by the snapshot schema); what a source could not read is a Gap, and a
+// graph with gaps is not Complete.
+//
+// A Graph is built once (Add, Connect, ConnectAll) and then read: Index numbers its
+// resources and answers the traversals rules need (what deleting r destroys, the chain
+// of edges that explains it, a resource's environment and tier). Storage is internal
+// (internal/store over github.com/dominikbraun/graph, internal/arena for edges,
+// internal/pack for attributes); its measured costs are in docs/bench-terraform.md and
+// docs/bench-graph-analysis.md.
 package graph
 
 import (

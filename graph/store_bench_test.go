@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"testing"
 
-	dgraph "github.com/dominikbraun/graph"
+	"github.com/bulkhead-dev/bulkhead/graph/internal/store"
 )
 
 // BenchmarkBuild builds a graph of n resources and 2n edges (Terraform-like IDs: ARNs of
@@ -20,8 +20,8 @@ func BenchmarkBuild(b *testing.B) {
 		for i := range ids {
 			ids[i] = fmt.Sprintf("aws:aws_ebs_volume:arn:aws:ec2:eu-west-1:123456789012:volume/vol-%017d", i)
 		}
-		for _, store := range []string{"default", "compact"} {
-			b.Run(fmt.Sprintf("resources=%d/store=%s", n, store), func(b *testing.B) {
+		for _, st := range []string{"default", "compact"} {
+			b.Run(fmt.Sprintf("resources=%d/store=%s", n, st), func(b *testing.B) {
 				var g *Graph
 				var retained uint64
 				for i := 0; i < b.N; i++ {
@@ -30,8 +30,8 @@ func BenchmarkBuild(b *testing.B) {
 					var before runtime.MemStats
 					runtime.ReadMemStats(&before)
 					g = New()
-					if store == "default" {
-						g.store, g.cs = dgraph.New(resourceID, dgraph.Directed()), nil
+					if st == "default" {
+						g = newOn(store.NewOnDefaultStore(resourceID))
 					}
 					for _, id := range ids {
 						g.MustAdd(&Resource{ID: id, Kind: Volume, Type: "aws_ebs_volume", Name: id[len(id)-21:]})

@@ -1,4 +1,4 @@
-package graph
+package store
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	dgraph "github.com/dominikbraun/graph"
 )
 
-// compactStore is a dgraph.Store that keeps a graph in a few flat slices instead of the
+// Compact is a dgraph.Store that keeps a graph in a few flat slices instead of the
 // library's default store, which keeps every edge value twice in per-vertex maps
 // (map[K]map[K]Edge[K] for out- and in-edges: about 680 bytes per edge at 100k resources).
 //
@@ -30,7 +30,7 @@ import (
 // by source, then target, in that order. It does not implement the default store's
 // CreatesCycle fast path: a graph with PreventCycles (bulkhead's is not) falls back to the
 // library's generic check.
-type compactStore[K comparable, T any] struct {
+type Compact[K comparable, T any] struct {
 	mu sync.RWMutex
 
 	pos    vtab // live vertex hash -> position in verts
@@ -56,13 +56,59 @@ type edgeExtra struct {
 	weight int
 }
 
-func newCompactStore[K comparable, T any]() *compactStore[K, T] {
-	return &compactStore[K, T]{
+func NewCompact[K comparable, T any]() *Compact[K, T] {
+	return &Compact[K, T]{
 		seed:   maphash.MakeSeed(),
 		vprops: map[int32]dgraph.VertexProperties{},
 		edges:  map[uint64]any{},
 		extra:  map[uint64]edgeExtra{},
 	}
+}
+
+// Lookup returns the position of the vertex with the given hash: positions count
+// insertions from 0 and never change while no vertex is removed. Lookup and HashAt take
+// no lock (they are on the path of every traversal): they are for a caller that does not
+// change the store while it reads, as package graph's Index does not.
+func (s *Compact[K, T]) Lookup(hash K) (int32, bool) { return s.lookup(hash) }
+
+// HashAt returns the hash of the vertex at a position; see Lookup.
+func (s *Compact[K, T]) HashAt(p int32) K { return s.verts[p].hash }
+
+// Added returns the ends of the edge added last, as positions. Like Lookup it takes no
+// lock: it is for the one writer, right after its AddEdge.
+func (s *Compact[K, T]) Added() (src, dst int32) { return pairEnds(s.added) }
+
+// Batch is the store under its write lock, for many edges at once by position (see
+// Compact.Batch).
+type Batch[K comparable, T any] struct{ s *Compact[K, T] }
+
+// Batch calls fn with the store locked for writing: a caller that has looked its vertices
+// up once sets many edges by position, without a lookup of the ends per edge.
+func (s *Compact[K, T]) Batch(fn func(Batch[K, T])) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn(Batch[K, T]{s})
+}
+
+// Lookup is Compact.Lookup.
+func (b Batch[K, T]) Lookup(hash K) (int32, bool) { return b.s.lookup(hash) }
+
+// Data returns the data of the edge src -> dst, if there is one.
+func (b Batch[K, T]) Data(src, dst int32) (any, bool) {
+	d, ok := b.s.edges[pairKey(src, dst)]
+	return d, ok
+}
+
+// Set sets the data of the edge src -> dst, adding the edge if it is new. The ends are
+// positions of live vertices; src != dst.
+func (b Batch[K, T]) Set(src, dst int32, data any) {
+	s, k := b.s, pairKey(src, dst)
+	if _, ok := s.edges[k]; !ok {
+		s.verts[src].deg++
+		s.verts[dst].deg++
+		s.added = k
+	}
+	s.edges[k] = data
 }
 
 func pairKey(src, dst int32) uint64 { return uint64(uint32(src))<<32 | uint64(uint32(dst)) }
@@ -71,7 +117,7 @@ func pairKey(src, dst int32) uint64 { return uint64(uint32(src))<<32 | uint64(ui
 func pairEnds(k uint64) (src, dst int32) { return int32(k >> 32), int32(uint32(k)) }
 
 // AddVertex implements dgraph.Store.
-func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexProperties) error {
+func (s *Compact[K, T]) AddVertex(hash K, value T, props dgraph.VertexProperties) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.lookup(hash); ok {
@@ -90,7 +136,7 @@ func (s *compactStore[K, T]) AddVertex(hash K, value T, props dgraph.VertexPrope
 }
 
 // Vertex implements dgraph.Store.
-func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) {
+func (s *Compact[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	i, ok := s.lookup(hash)
@@ -103,7 +149,7 @@ func (s *compactStore[K, T]) Vertex(hash K) (T, dgraph.VertexProperties, error) 
 
 // RemoveVertex implements dgraph.Store. A vertex with edges is refused with
 // ErrVertexHasEdges. The slot is freed; slots are reclaimed once half of them are free.
-func (s *compactStore[K, T]) RemoveVertex(hash K) error {
+func (s *Compact[K, T]) RemoveVertex(hash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i, ok := s.lookup(hash)
@@ -128,7 +174,7 @@ func (s *compactStore[K, T]) RemoveVertex(hash K) error {
 var compactMin = 64
 
 // compact renumbers the live vertices densely and rewrites the edges' ends and pair keys.
-func (s *compactStore[K, T]) compact() {
+func (s *Compact[K, T]) compact() {
 	renum := make([]int32, len(s.verts))
 	props := make(map[int32]dgraph.VertexProperties, len(s.vprops))
 	live := s.verts[:0]
@@ -162,7 +208,7 @@ func (s *compactStore[K, T]) compact() {
 }
 
 // ListVertices implements dgraph.Store: the hashes in insertion order.
-func (s *compactStore[K, T]) ListVertices() ([]K, error) {
+func (s *Compact[K, T]) ListVertices() ([]K, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]K, 0, s.pos.n)
@@ -175,14 +221,14 @@ func (s *compactStore[K, T]) ListVertices() ([]K, error) {
 }
 
 // VertexCount implements dgraph.Store.
-func (s *compactStore[K, T]) VertexCount() (int, error) {
+func (s *Compact[K, T]) VertexCount() (int, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.pos.n, nil
 }
 
 // AddEdge implements dgraph.Store. The edge's Source and Target are the given hashes.
-func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
+func (s *Compact[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	src, ok := s.lookup(sourceHash)
@@ -212,7 +258,7 @@ func (s *compactStore[K, T]) AddEdge(sourceHash, targetHash K, edge dgraph.Edge[
 	return nil
 }
 
-func (s *compactStore[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
+func (s *Compact[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
 	if p.Attributes == nil && p.Weight == 0 {
 		delete(s.extra, k)
 		return
@@ -222,7 +268,7 @@ func (s *compactStore[K, T]) setExtra(k uint64, p dgraph.EdgeProperties) {
 
 // find returns the pair key of the edge source -> target, if there is one. Callers hold
 // the lock.
-func (s *compactStore[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
+func (s *Compact[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
 	src, ok := s.lookup(sourceHash)
 	if !ok {
 		return 0, false
@@ -236,7 +282,7 @@ func (s *compactStore[K, T]) find(sourceHash, targetHash K) (uint64, bool) {
 	return k, ok
 }
 
-func (s *compactStore[K, T]) edgeAt(k uint64) dgraph.Edge[K] {
+func (s *Compact[K, T]) edgeAt(k uint64) dgraph.Edge[K] {
 	src, dst := pairEnds(k)
 	x := s.extra[k]
 	return dgraph.Edge[K]{
@@ -251,7 +297,7 @@ func (s *compactStore[K, T]) edgeAt(k uint64) dgraph.Edge[K] {
 }
 
 // UpdateEdge implements dgraph.Store: it replaces the edge's properties.
-func (s *compactStore[K, T]) UpdateEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
+func (s *Compact[K, T]) UpdateEdge(sourceHash, targetHash K, edge dgraph.Edge[K]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, ok := s.find(sourceHash, targetHash)
@@ -265,7 +311,7 @@ func (s *compactStore[K, T]) UpdateEdge(sourceHash, targetHash K, edge dgraph.Ed
 
 // RemoveEdge implements dgraph.Store. Missing vertices or edges are not an error, as in
 // the default store.
-func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
+func (s *Compact[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, ok := s.find(sourceHash, targetHash)
@@ -281,7 +327,7 @@ func (s *compactStore[K, T]) RemoveEdge(sourceHash, targetHash K) error {
 }
 
 // Edge implements dgraph.Store.
-func (s *compactStore[K, T]) Edge(sourceHash, targetHash K) (dgraph.Edge[K], error) {
+func (s *Compact[K, T]) Edge(sourceHash, targetHash K) (dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	k, ok := s.find(sourceHash, targetHash)
@@ -292,7 +338,7 @@ func (s *compactStore[K, T]) Edge(sourceHash, targetHash K) (dgraph.Edge[K], err
 }
 
 // ListEdges implements dgraph.Store: by source, then target, in insertion order.
-func (s *compactStore[K, T]) ListEdges() ([]dgraph.Edge[K], error) {
+func (s *Compact[K, T]) ListEdges() ([]dgraph.Edge[K], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	keys := slices.Sorted(maps.Keys(s.edges))
@@ -315,10 +361,10 @@ type vtab struct {
 
 func (t *vtab) home(tag uint32) uint64 { return uint64(tag >> (32 - t.bits)) }
 
-func (s *compactStore[K, T]) tag(k K) uint32 { return uint32(maphash.Comparable(s.seed, k) >> 32) }
+func (s *Compact[K, T]) tag(k K) uint32 { return uint32(maphash.Comparable(s.seed, k) >> 32) }
 
 // lookup returns the position of the live vertex with hash k.
-func (s *compactStore[K, T]) lookup(k K) (int32, bool) {
+func (s *Compact[K, T]) lookup(k K) (int32, bool) {
 	t := &s.pos
 	if t.n == 0 {
 		return 0, false
@@ -338,7 +384,7 @@ func (s *compactStore[K, T]) lookup(k K) (int32, bool) {
 }
 
 // insert adds k (not in the table) at position p.
-func (s *compactStore[K, T]) insert(k K, p int32) {
+func (s *Compact[K, T]) insert(k K, p int32) {
 	t := &s.pos
 	if (t.n+1)*5 > len(t.slots)*4 {
 		t.grow()
@@ -374,7 +420,7 @@ func (t *vtab) grow() {
 
 // remove deletes k (in the table), shifting the entries after it back so that no probe
 // sequence is broken.
-func (s *compactStore[K, T]) remove(k K) {
+func (s *Compact[K, T]) remove(k K) {
 	t := &s.pos
 	tag, mask := s.tag(k), uint64(len(t.slots)-1)
 	i := t.home(tag)
@@ -410,4 +456,4 @@ func (t *vtab) renumber(renum []int32) {
 	}
 }
 
-var _ dgraph.Store[string, *Resource] = (*compactStore[string, *Resource])(nil)
+var _ dgraph.Store[string, int] = (*Compact[string, int])(nil)
