@@ -1,0 +1,79 @@
+package tfplan
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// The side-by-side decode must give exactly the document one pass gives, or give up.
+func checkSplit(t *testing.T, data []byte) (split bool) {
+	t.Helper()
+	var whole planDoc
+	werr := json.Unmarshal(data, &whole)
+	doc, _ := decodeSplit(data)
+	if doc == nil {
+		return false
+	}
+	if werr != nil {
+		t.Fatalf("split decode succeeded where one pass fails (%v): %.200q", werr, data)
+	}
+	if !reflect.DeepEqual(doc, &whole) {
+		t.Fatalf("split decode differs from one pass: %.200q", data)
+	}
+	return true
+}
+
+func TestSplitCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "corpus", "plan", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus plans: %v", err)
+	}
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checkSplit(t, data) {
+			n++
+		}
+	}
+	// Every corpus plan is valid JSON with plain keys except the UTF-16 one; all others split.
+	if n < len(files)-1 {
+		t.Errorf("split %d of %d corpus plans", n, len(files))
+	}
+}
+
+func TestSplitCases(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		split bool
+	}{
+		{`{"format_version":"1.2","resource_changes":[{"address":"a","change":{"actions":["delete"]}}]}`, true},
+		{` { "format_version" : "1.2" , "planned_values" : {"root_module":{}} , "prior_state" : null } `, true},
+		{`{}`, true},
+		{`{"format_version":"1.2","resource_changes":"x\"}"}`, false},                   // a part that fails: one pass gives the error
+		{`{"format_version":"1.2","Resource_Changes":[]}`, false},                       // case-folded key
+		{`{"format_version":"1.2","resource_changes":[],"resource_changes":[]}`, false}, // twice
+		{`{"format_version":"1.2","resource_changes":[]} x`, false},                     // text after
+		{`{"format_\u0076ersion":"1.2"}`, false},                                        // escaped key
+		{`{"format_version":"1.2","configuration":{"a":"\\"},"x":1}`, true},             // escaped backslash before a quote
+		{`{"format_version":"1.2","resource_changes":[{"a":"]}"}]}`, true},              // brackets inside strings
+		{`{"format_version":"1.2","resource_changes":[`, false},
+		{`[1]`, false},
+		{`{"format_version":1}`, false}, // the head's type error: one pass reports it
+	} {
+		if got := checkSplit(t, []byte(c.in)); got != c.split {
+			t.Errorf("%s: split %v, want %v", c.in, got, c.split)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a"}],"planned_values":{"root_module":{}}}`))
+	f.Add([]byte(`{"prior_state":{"format_version":"1.0","values":null},"configuration":{"a":"\\\""}}`))
+	f.Fuzz(func(t *testing.T, data []byte) { checkSplit(t, data) })
+}
