@@ -447,12 +447,29 @@ func (v *validator) lit(s string) bool {
 	return false
 }
 
+// plainStr marks the bytes a JSON string holds as they are: not a quote, not a backslash,
+// not a control character.
+var plainStr = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func (v *validator) str() bool {
 	if v.i >= len(v.b) || v.b[v.i] != '"' {
 		return false
 	}
 	v.i++
 	for v.i < len(v.b) {
+		// Most bytes of a state are plain string bytes: skip them with a table lookup
+		// each, not the switch below (about half of the validator's time on a 158 MB state).
+		for v.i < len(v.b) && plainStr[v.b[v.i]] {
+			v.i++
+		}
+		if v.i >= len(v.b) {
+			return false
+		}
 		c := v.b[v.i]
 		switch {
 		case c == '"':

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -124,6 +125,19 @@ func (s *stream) value() ([]byte, error) {
 		for ; i < s.end; i++ {
 			c := s.buf[i]
 			if inStr {
+				if !esc && c != '\\' && c != '"' {
+					// Jump to the next quote or backslash: strings are most of a state's
+					// bytes, and IndexByte scans them many bytes at a time.
+					j := bytes.IndexByte(s.buf[i:s.end], '"')
+					if j < 0 {
+						j = s.end - i
+					}
+					if k := bytes.IndexByte(s.buf[i:i+j], '\\'); k >= 0 {
+						j = k
+					}
+					i += j - 1 // the loop's i++ lands on the quote or backslash (or the end)
+					continue
+				}
 				switch {
 				case esc:
 					esc = false
