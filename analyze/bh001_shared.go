@@ -22,7 +22,9 @@ task definitions of staging and production) is shared the same way. The finding 
 when a non-production environment shares data with production.
 
 Fix: give each environment its own volume or database, so that a delete in one environment
-cannot reach another. On Railway, create the volume for one environment only.`,
+cannot reach another. On Railway, create the volume for one environment only. For data that
+services of several environments mount, the finding says to give each environment its own
+copy and mount only that one.`,
 		Before: `volume "pg-data" -> instances in production and staging`,
 		After:  `volume "pg-data-prod" -> production only; volume "pg-data-staging" -> staging only`,
 		Since:  "0.1",
@@ -99,6 +101,12 @@ func runShared(p *Pass) ([]Finding, error) {
 		}
 		for _, svc := range users {
 			f.Path = append(f.Path, p.Hop(StepMountedBy, svc))
+		}
+		if len(users) > 0 {
+			// The data is one resource that services of several environments mount (a
+			// network file system): the Doc's fix, which speaks of volumes and databases
+			// that have an instance per environment, reads wrong here.
+			f.Advice = "give each environment its own copy of " + p.Label(r) + " and mount only that environment's copy in its services"
 		}
 		switch {
 		case len(prod) > 0 && len(lower) > 0:

@@ -56,3 +56,17 @@ func TestRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A file system that services of two environments mount is not a volume with an instance
+// per environment: its finding says what to do with it, not the rule's volume advice.
+func TestSharedMountAdvice(t *testing.T) {
+	for _, res := range analyzetest.Run(t, analyze.SharedAcrossEnvironments, filepath.Join("testdata", "BH001")) {
+		for _, f := range res.Findings {
+			mounted := strings.HasSuffix(res.File, "mounted_by_two_environments.txtar")
+			own := strings.Contains(f.Advice, "mount only that environment's copy")
+			if mounted != own {
+				t.Errorf("%s: advice %q", filepath.Base(res.File), f.Advice)
+			}
+		}
+	}
+}
