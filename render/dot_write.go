@@ -334,7 +334,10 @@ func (b *dotBuilder) planEdges(p *dotPlan) (map[edgeKey]*edgeAgg, []edgeKey) {
 		// little and crosses the whole picture: only summaries in one box are linked. At
 		// the last level (one summary per kind, no boxes) the lines between kinds are
 		// the picture ("1 account may delete ×127 databases"), and there are few of them.
-		if p.level > 0 && p.level < kindLevel && p.nodes[from].res == nil && p.nodes[to].res == nil && (p.top(from) != p.top(to) || p.top(from) == "") {
+		// A line on a finding's path is drawn wherever its ends are: it is what the
+		// finding is about (a token in staging that may delete production's databases).
+		onPath := len(b.paths[[2]string{e.From, e.To}]) > 0
+		if p.level > 0 && p.level < kindLevel && !onPath && p.nodes[from].res == nil && p.nodes[to].res == nil && (p.top(from) != p.top(to) || p.top(from) == "") {
 			continue
 		}
 		if p.level > 0 && e.Kind == graph.Contains && len(b.paths[[2]string{e.From, e.To}]) == 0 &&

@@ -300,3 +300,30 @@ func keysAndBuckets(n int) (*graph.Graph, []*graph.Resource) {
 	}
 	return g, toks
 }
+
+// At the project level the demo's backups and databases are summaries in different places;
+// the backups die with their database (BH002), so that line is drawn all the same.
+func TestAggregatedLevelDrawsFindingPaths(t *testing.T) {
+	g := fixtures.Demo()
+	rep, err := analyze.Run(g, analyze.Options{Now: fixtures.DemoNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	lay, err := render.DOT(&buf, g, rep, render.GraphOptions{View: render.ViewAll, Budget: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(lay.Aggregate, "one summary per project") {
+		t.Fatalf("level %d (%s), want the project level", lay.Level, lay.Aggregate)
+	}
+	found := false
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(line, "->") && strings.Contains(line, "deletes_with") && strings.Contains(line, "finding") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no deletes_with line on a finding's path between summaries:\n%s", buf.String())
+	}
+}
