@@ -80,7 +80,9 @@ func (s *workdirSet) sources(io *IOStreams) ([]discover.Source, error) {
 
 // probeClients returns the probers --probe uses, each through its discoverer's read-only
 // client: Railway's at --railway-endpoint, Supabase's at --supabase-endpoint and Neon's at
-// --neon-endpoint when those flags are on the command.
+// --neon-endpoint when those flags are on the command. With --supabase on the same
+// command, the Supabase prober knows the token --supabase discovers with, so that the same
+// token found in a file joins it as one resource (workdir.SupabaseProber.Known).
 func (s *workdirSet) probeClients() []workdir.Prober {
 	flag := func(name, def string) string {
 		if f := s.fs.Lookup(name); f != nil && f.Value.String() != "" {
@@ -94,5 +96,11 @@ func (s *workdirSet) probeClients() []workdir.Prober {
 	sb.Endpoint = flag("supabase-endpoint", supabase.DefaultEndpoint)
 	ne := neonTuning
 	ne.Endpoint = flag("neon-endpoint", neon.DefaultEndpoint)
-	return []workdir.Prober{workdir.RailwayProber{Client: co}, workdir.SupabaseProber{Client: sb}, workdir.NeonProber{Client: ne}}
+	sp := workdir.SupabaseProber{Client: sb}
+	if flag("supabase", "false") == "true" {
+		if cred, err := supabase.CredentialFromEnv(supabaseGetenv); err == nil {
+			sp.Known = []supabase.Credential{cred} // without one, --supabase itself fails
+		}
+	}
+	return []workdir.Prober{workdir.RailwayProber{Client: co}, sp, workdir.NeonProber{Client: ne}}
 }

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/supabase"
 	nfake "github.com/bulkhead-dev/bulkhead/fixtures/neonfake/server"
+	rfake "github.com/bulkhead-dev/bulkhead/fixtures/railwayfake/server"
 	sbfake "github.com/bulkhead-dev/bulkhead/fixtures/supabasefake/server"
+	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 // probeTree writes one .env under rel holding line, with the salt in a temporary home.
@@ -84,5 +90,134 @@ func TestAuditProbeNeon(t *testing.T) {
 		if strings.Contains(all, v) {
 			t.Error("a key's value reached an output")
 		}
+	}
+}
+
+// tokenFindings counts the findings of an audit's JSON report per rule on token resources,
+// and lists the tokens they are on.
+func tokenFindings(t *testing.T, report string) (map[string]int, map[string]bool) {
+	t.Helper()
+	var rep analyze.Report
+	if err := json.Unmarshal([]byte(report), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, report)
+	}
+	rules, on := map[string]int{}, map[string]bool{}
+	for _, f := range rep.Findings {
+		switch f.Rule {
+		case "BH003", "BH004", "BH008", "BH009":
+			rules[f.Rule]++
+			on[f.Resource] = true
+		}
+	}
+	return rules, on
+}
+
+// TestAuditSupabaseAndProbeOneToken: --supabase and --probe of a file holding the same
+// token make one token resource, under the Supabase discoverer's canonical ID, with the
+// file's location and the workdir ID as an alias, so each of its findings appears once; a
+// file holding another token stays another resource (no join by name).
+func TestAuditSupabaseAndProbeOneToken(t *testing.T) {
+	_, sc, url := supabaseFake(t) // SUPABASE_ACCESS_TOKEN is the classic token
+	dir := probeTree(t, "staging/.env", "SUPABASE_ACCESS_TOKEN="+sbfake.IncidentClassic)
+	args := []string{"--supabase", "--workdir", dir, "--probe", "--supabase-endpoint", url}
+	out, errOut, code := wdRun(t, append([]string{"audit", "--format", "json"}, args...)...)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	want := supabase.TokenID(supabase.Classic, supabase.EnvVar)
+	rules, on := tokenFindings(t, out)
+	for _, rule := range []string{"BH003", "BH004", "BH008"} {
+		if rules[rule] != 1 {
+			t.Errorf("%s appears %d times, want once", rule, rules[rule])
+		}
+	}
+	if len(on) != 1 || !on[want] {
+		t.Errorf("token findings on %v, want only %s", on, want)
+	}
+	snap, serr, _ := wdRun(t, append([]string{"discover"}, args...)...)
+	g, err := graph.ReadSnapshot(strings.NewReader(snap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tokens []*graph.Resource
+	for _, r := range g.ByKind(graph.Token) {
+		if strings.HasPrefix(r.Type, "supabase.") && r.Type != "supabase.ApiKey" {
+			tokens = append(tokens, r)
+		}
+	}
+	if len(tokens) != 1 {
+		t.Fatalf("%d access token resources, want 1: %v", len(tokens), tokens)
+	}
+	tok := tokens[0]
+	if tok.ID != want || len(tok.Aliases) != 1 || !strings.HasPrefix(tok.Aliases[0], "workdir:credential:") {
+		t.Errorf("token %s aliases %v, want %s with its workdir ID as alias", tok.ID, tok.Aliases, want)
+	}
+	if tok.Origin.Range == nil || !strings.HasSuffix(tok.Origin.Range.File, filepath.Join("staging", ".env")) {
+		t.Errorf("token origin %+v, want the file it was found in", tok.Origin)
+	}
+	exposed := false
+	for _, e := range g.Edges() {
+		if e.From == want && e.Kind == graph.ExposedIn {
+			exposed = true
+		}
+	}
+	if !exposed {
+		t.Error("the joined token lost its exposed_in edge to the file")
+	}
+
+	// Another token in the file: its own resource, never the one --supabase holds.
+	other := probeTree(t, "staging/.env", "SUPABASE_ACCESS_TOKEN="+sbfake.IncidentScoped)
+	out2, errOut2, _ := wdRun(t, "audit", "--format", "json", "--supabase", "--workdir", other, "--probe", "--supabase-endpoint", url)
+	_, on2 := tokenFindings(t, out2)
+	if !on2[want] || len(on2) < 2 {
+		t.Errorf("a different token in the file joined --supabase's: findings on %v", on2)
+	}
+	noSupabaseSecret(t, sc, out, errOut, snap, serr, out2, errOut2)
+}
+
+// TestAuditNeonAndProbeAddNoToken: --neon models no resource for the key in hand (only the
+// keys it lists), so --neon beside --probe of the same key adds no second token: the
+// credential findings are those of --probe alone. (The probed key and the listed key it is
+// stay two resources either way: Neon's key lists carry no masked form to match a value to.)
+func TestAuditNeonAndProbeAddNoToken(t *testing.T) {
+	_, url := neonFake(t, nfake.OrgValue)
+	dir := probeTree(t, "preview/.env", "NEON_API_KEY="+nfake.OrgValue)
+	alone, errAlone, _ := wdRun(t, "audit", "--format", "json", "--workdir", dir, "--probe", "--neon-endpoint", url)
+	both, errBoth, code := wdRun(t, "audit", "--format", "json", "--neon", "--workdir", dir, "--probe", "--neon-endpoint", url)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, errBoth)
+	}
+	ra, oa := tokenFindings(t, alone)
+	rb, ob := tokenFindings(t, both)
+	if fmt.Sprint(ra) != fmt.Sprint(rb) || fmt.Sprint(oa) != fmt.Sprint(ob) {
+		t.Errorf("--neon added credential findings: alone %v on %v, with --neon %v on %v", ra, oa, rb, ob)
+	}
+	noNeonKey(t, alone, errAlone, both, errBoth)
+}
+
+// TestAuditRailwayAndProbeOneToken: --railway and --probe of the same API token join on
+// Railway's own token ID (the probe matches the value to the listed token's masked form),
+// so its findings appear once, located in the file.
+func TestAuditRailwayAndProbeOneToken(t *testing.T) {
+	_, url := railwayFake(t)
+	t.Setenv("RAILWAY_API_TOKEN", rfake.IncidentDomainsToken)
+	dir := probeTree(t, "staging/.env", "RAILWAY_API_TOKEN="+rfake.IncidentDomainsToken)
+	out, errOut, code := wdRun(t, "audit", "--format", "json", "--railway", "--workdir", dir, "--probe", "--railway-endpoint", url)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	rules, on := tokenFindings(t, out)
+	for _, rule := range []string{"BH003", "BH004", "BH008"} {
+		if rules[rule] != 1 {
+			t.Errorf("%s appears %d times, want once", rule, rules[rule])
+		}
+	}
+	for id := range on {
+		if strings.HasPrefix(id, "workdir:") {
+			t.Errorf("a finding on %s: the probed token did not join railway:api_token:tok-domains", id)
+		}
+	}
+	if strings.Contains(out+errOut, rfake.IncidentDomainsToken) {
+		t.Error("the token's value reached an output")
 	}
 }

@@ -1,6 +1,7 @@
 package supabase
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -77,6 +78,13 @@ func (c Credential) Kind() CredentialKind { return c.kind }
 
 // Env is where the credential came from (an environment variable name, or "given").
 func (c Credential) Env() string { return c.env }
+
+// Same reports whether value is this credential's value, compared in memory (in constant
+// time) and never kept: a token found elsewhere (a file, --workdir --probe) is then this
+// token, and takes its canonical ID, TokenID(c.Kind(), c.Env()).
+func (c Credential) Same(value string) bool {
+	return c.kind != 0 && subtle.ConstantTimeCompare([]byte(c.value), []byte(value)) == 1
+}
 
 // What names the kind in words.
 func (k CredentialKind) What() string {

@@ -325,4 +325,19 @@ func TestCredentialKinds(t *testing.T) {
 	}
 }
 
+// TestCredentialSame: a credential is the same as its own value only; the zero credential
+// is the same as nothing, not even the empty value.
+func TestCredentialSame(t *testing.T) {
+	c, err := supabase.NewCredential(server.IncidentClassic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Same(server.IncidentClassic) || c.Same(server.IncidentScoped) || c.Same(server.IncidentClassic+" ") || c.Same("") {
+		t.Error("Same compares something other than the value")
+	}
+	if (supabase.Credential{}).Same("") {
+		t.Error("the zero credential is the same as the empty value")
+	}
+}
+
 var _ = discover.ErrIncomplete

@@ -21,8 +21,16 @@ import (
 // HTTP 401 on the first request is a rejection (reach none), as for Railway; a 403 or any
 // other failure is a gap (a scoped token may lack only the permission to list), never a
 // rejection. Values that are not Management API tokens (project keys) are not sent.
+//
+// A token whose value is one of Known (the token --supabase discovers with, in the same
+// run) is that token: the probe names it by the Supabase discoverer's own canonical ID for
+// it (supabase.TokenID of its kind and variable) and discovers with it exactly as --supabase
+// does, so that the two sources join on one resource (the workdir ID stays an alias) and
+// its findings appear once. Any other token keeps its workdir ID: a token is never joined
+// to another by its name or variable alone.
 type SupabaseProber struct {
 	Client supabase.ClientOptions
+	Known  []supabase.Credential
 }
 
 // Provider implements Prober.
@@ -37,7 +45,17 @@ func (p SupabaseProber) Probe(ctx context.Context, c Credential) (Reach, error) 
 	if err != nil {
 		return Reach{}, ErrNotProbed // a project key: the Management API does not take it
 	}
-	src := supabase.New(supabase.Options{Credential: cred, Client: p.Client, TokenID: CredentialID(c.Fingerprint)})
+	opts := supabase.Options{Credential: cred, Client: p.Client, TokenID: CredentialID(c.Fingerprint)}
+	tokenID := ""
+	for _, k := range p.Known {
+		if k.Same(c.Value()) {
+			// The discoverer's own ID and scope IDs, as --supabase builds them.
+			opts.Credential, opts.TokenID = k, ""
+			tokenID = supabase.TokenID(k.Kind(), k.Env())
+			break
+		}
+	}
+	src := supabase.New(opts)
 	g, err := src.Discover(ctx)
 	var re *supabase.RequestError
 	switch {
@@ -46,7 +64,7 @@ func (p SupabaseProber) Probe(ctx context.Context, c Credential) (Reach, error) 
 	case err != nil && (!errors.Is(err, discover.ErrIncomplete) || g == nil):
 		return Reach{}, err // nothing read: the probe is a gap, the reach unknown
 	}
-	r := Reach{Graph: g}
+	r := Reach{Graph: g, TokenID: tokenID}
 	switch cred.Kind() {
 	case supabase.Classic:
 		r.Type, r.ScopeLevel = "supabase.PersonalAccessToken", "account"
