@@ -1,8 +1,10 @@
-// Package httpx holds the small pieces every read-only API client of bulkhead shares
-// (discover/railway, discover/supabase, discover/neon): how long a server asks to wait, why a
-// request stopped, how a URL is shown without its secrets, and the redirect check that keeps a
-// credential on its endpoint. Each client keeps its own guard, pacing and retries, which follow
-// its provider's documented limits.
+// Package httpx holds what every read-only API client of bulkhead shares (discover/railway,
+// discover/supabase, discover/neon): the retry loop (Do: transient failures retried with the
+// server's Retry-After or a doubling backoff, within the context's deadline), how a 429 is
+// read (RateLimited), the pacers that keep request starts within a provider's documented
+// limits (Interval, Window), why a request stopped, how a URL is shown without its secrets,
+// and the redirect check that keeps a credential on its endpoint. Each client keeps its own
+// guard, the limits of its provider, and what each status means from it.
 package httpx
 
 import (
