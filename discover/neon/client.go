@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,12 +40,11 @@ type ClientOptions struct {
 // Client sends read-only requests to the Neon API. Every request goes through Guard
 // first; a refused request never reaches the network.
 type Client struct {
-	key Key
-	o   ClientOptions
-	sem chan struct{}
-
-	paceMu sync.Mutex
-	next   time.Time
+	key   Key
+	o     ClientOptions
+	sem   chan struct{}
+	pace  *httpx.Interval
+	retry httpx.Retry
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -89,7 +87,9 @@ func NewClient(key Key, o ClientOptions) *Client {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Client{key: key, o: o, sem: make(chan struct{}, o.Concurrency)}
+	return &Client{key: key, o: o, sem: make(chan struct{}, o.Concurrency),
+		pace:  httpx.NewInterval(time.Duration(float64(time.Minute) / o.RPM)),
+		retry: httpx.Retry{Name: "neon", MaxAttempts: o.MaxAttempts, Backoff: o.Backoff, MaxWait: o.MaxWait, Logger: o.Logger}}
 }
 
 // ErrCrossHostRedirect is a redirect to another host (or from https to http), refused so
@@ -136,6 +136,11 @@ func (e *RequestError) Error() string {
 	return fmt.Sprintf("GET %s: %s", e.Path, e.Reason)
 }
 
+// Retryable, SetAttempts and AddReason are what httpx.Do reads and writes.
+func (e *RequestError) Retryable() bool    { return e.Transient }
+func (e *RequestError) SetAttempts(n int)  { e.Attempts = n }
+func (e *RequestError) AddReason(s string) { e.Reason += s }
+
 // Refused reports whether the key itself was not accepted (HTTP 401).
 func (e *RequestError) Refused() bool { return e.Status == http.StatusUnauthorized }
 
@@ -156,78 +161,37 @@ func (c *Client) Do(ctx context.Context, method, path string, q url.Values, out 
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
-	var last *RequestError
-	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
-		if attempt > 1 {
+	rerr := httpx.Do(ctx, c.retry, path, func(n int) (*RequestError, httpx.Next) {
+		if n > 1 {
 			c.retries.Add(1)
 		}
-		wait, rerr := c.attempt(ctx, path, target, out)
-		if rerr == nil {
-			return nil
-		}
-		rerr.Attempts = attempt
-		last = rerr
-		if !rerr.Transient || ctx.Err() != nil || wait < 0 {
-			return rerr
-		}
-		if wait == 0 {
-			wait = min(c.o.Backoff<<(attempt-1), 10*time.Second)
-		}
-		if attempt == c.o.MaxAttempts {
-			break
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
-			return rerr
-		}
-		c.o.Logger.Debug("neon: retrying", "path", path, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
-		select {
-		case <-ctx.Done():
-			return &RequestError{Path: path, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
-		case <-time.After(wait):
-		}
-	}
-	return last
-}
-
-// pace spaces request starts to at most RPM a minute.
-func (c *Client) pace(ctx context.Context) error {
-	c.paceMu.Lock()
-	now := time.Now()
-	at := c.next
-	if at.Before(now) {
-		at = now
-	}
-	c.next = at.Add(time.Duration(float64(time.Minute) / c.o.RPM))
-	c.paceMu.Unlock()
-	if d := time.Until(at); d > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
+		return c.attempt(ctx, path, target, out)
+	}, func(n int, why string) *RequestError {
+		return &RequestError{Path: path, Attempts: n, Reason: why, Transient: true}
+	})
+	if rerr != nil {
+		return rerr
 	}
 	return nil
 }
 
-// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429),
-// wait < 0 says the server asked for longer than MaxWait.
-func (c *Client) attempt(ctx context.Context, path, target string, out any) (time.Duration, *RequestError) {
+// attempt sends once; for a 429, Next says what the server asked of the next attempt.
+func (c *Client) attempt(ctx context.Context, path, target string, out any) (*RequestError, httpx.Next) {
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, &RequestError{Path: path, Reason: httpx.CtxReason(ctx), Transient: true}
+		return &RequestError{Path: path, Reason: httpx.CtxReason(ctx), Transient: true}, httpx.Next{}
 	}
 	res, data, rerr := c.roundTrip(ctx, path, target)
 	<-c.sem
 	if rerr != nil {
-		return 0, rerr
+		return rerr, httpx.Next{}
 	}
 	return c.decode(path, res, data, out)
 }
 
 func (c *Client) roundTrip(ctx context.Context, path, target string) (*http.Response, []byte, *RequestError) {
-	if err := c.pace(ctx); err != nil {
+	if err := c.pace.Wait(ctx); err != nil {
 		return nil, nil, &RequestError{Path: path, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
@@ -285,7 +249,8 @@ type apiError struct {
 }
 
 // decode maps an answer to a decoded body, a wait before retrying, or an error.
-func (c *Client) decode(path string, res *http.Response, data []byte, out any) (time.Duration, *RequestError) {
+func (c *Client) decode(path string, res *http.Response, data []byte, out any) (*RequestError, httpx.Next) {
+	var none httpx.Next
 	msg := func() string {
 		var e apiError
 		if json.Unmarshal(data, &e) == nil && e.Message != "" {
@@ -300,28 +265,21 @@ func (c *Client) decode(path string, res *http.Response, data []byte, out any) (
 	st := res.StatusCode
 	switch {
 	case st == http.StatusTooManyRequests:
-		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
-		if wait > c.o.MaxWait {
-			return -1, &RequestError{Path: path, Status: st, Transient: true,
-				Reason: fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)}
-		}
-		if wait == 0 {
-			wait = time.Second
-		}
-		return wait, &RequestError{Path: path, Status: st, Reason: "rate limited (HTTP 429)", Transient: true}
+		next, reason := httpx.RateLimited(res.Header, c.o.MaxWait)
+		return &RequestError{Path: path, Status: st, Reason: reason, Transient: true}, next
 	case st == http.StatusLocked: // "safe to retry": another operation holds the project
-		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 423: locked by a running operation" + msg(), Transient: true}
+		return &RequestError{Path: path, Status: st, Reason: "HTTP 423: locked by a running operation" + msg(), Transient: true}, none
 	case st >= 500:
-		return 0, &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg(), Transient: true}
+		return &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg(), Transient: true}, none
 	case st == http.StatusUnauthorized:
-		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 401: the key was refused" + msg()}
+		return &RequestError{Path: path, Status: st, Reason: "HTTP 401: the key was refused" + msg()}, none
 	case st == http.StatusForbidden:
-		return 0, &RequestError{Path: path, Status: st, Reason: "HTTP 403: the key may not read this" + msg()}
+		return &RequestError{Path: path, Status: st, Reason: "HTTP 403: the key may not read this" + msg()}, none
 	case st != http.StatusOK:
-		return 0, &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg()}
+		return &RequestError{Path: path, Status: st, Reason: fmt.Sprintf("HTTP %d", st) + msg()}, none
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return 0, &RequestError{Path: path, Status: st, Reason: "malformed JSON response", Transient: true}
+		return &RequestError{Path: path, Status: st, Reason: "malformed JSON response", Transient: true}, none
 	}
-	return 0, nil
+	return nil, none
 }

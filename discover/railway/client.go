@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,12 +36,11 @@ type ClientOptions struct {
 // Client sends read-only GraphQL documents to Railway. Every document goes through Guard
 // first; a refused document never reaches the network.
 type Client struct {
-	cred Credential
-	o    ClientOptions
-	sem  chan struct{}
-
-	paceMu sync.Mutex
-	next   time.Time
+	cred  Credential
+	o     ClientOptions
+	sem   chan struct{}
+	pace  *httpx.Interval
+	retry httpx.Retry
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -84,7 +82,11 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency)}
+	// 5% margin: a server counting in fixed one-second windows sees at most RPS even when
+	// arrivals jitter.
+	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency),
+		pace:  httpx.NewInterval(time.Duration(1.05 * float64(time.Second) / o.RPS)),
+		retry: httpx.Retry{Name: "railway", MaxAttempts: o.MaxAttempts, Backoff: o.Backoff, MaxWait: o.MaxWait, Logger: o.Logger}}
 }
 
 // ErrCrossHostRedirect is a redirect to another host (or from https to http), refused so
@@ -183,6 +185,11 @@ func (e *RequestError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Op, e.Reason)
 }
 
+// Retryable, SetAttempts and AddReason are what httpx.Do reads and writes.
+func (e *RequestError) Retryable() bool    { return e.Transient }
+func (e *RequestError) SetAttempts(n int)  { e.Attempts = n }
+func (e *RequestError) AddReason(s string) { e.Reason += s }
+
 // Do guards, sends and decodes one document. GraphQL errors come back in the Response,
 // not as an error; an error means no usable answer.
 func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*Response, error) {
@@ -197,88 +204,42 @@ func (c *Client) Do(ctx context.Context, op, doc string, vars map[string]any) (*
 	if err != nil {
 		return nil, fmt.Errorf("railway: encode %s: %w", op, err)
 	}
-	var last *RequestError
-	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
-		if attempt > 1 {
+	var resp *Response
+	rerr := httpx.Do(ctx, c.retry, op, func(n int) (*RequestError, httpx.Next) {
+		if n > 1 {
 			c.retries.Add(1)
 		}
-		resp, wait, rerr := c.attempt(ctx, op, body)
-		if rerr == nil {
-			return resp, nil
-		}
-		rerr.Attempts = attempt
-		last = rerr
-		if !rerr.Transient || ctx.Err() != nil {
-			return nil, rerr
-		}
-		if wait < 0 { // Retry-After beyond MaxWait: give up now rather than stall for an hour
-			return nil, rerr
-		}
-		if wait == 0 {
-			wait = c.o.Backoff << (attempt - 1)
-			if wait > 10*time.Second {
-				wait = 10 * time.Second
-			}
-		}
-		if attempt == c.o.MaxAttempts {
-			break
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			// Waiting would pass the discovery's deadline: give up now, saying so.
-			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
-			return nil, rerr
-		}
-		c.o.Logger.Debug("railway: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
-		select {
-		case <-ctx.Done():
-			return nil, &RequestError{Op: op, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
-		case <-time.After(wait):
-		}
+		var next httpx.Next
+		var rerr *RequestError
+		resp, next, rerr = c.attempt(ctx, op, body)
+		return rerr, next
+	}, func(n int, why string) *RequestError {
+		return &RequestError{Op: op, Attempts: n, Reason: why, Transient: true}
+	})
+	if rerr != nil {
+		return nil, rerr
 	}
-	return nil, last
+	return resp, nil
 }
 
-// pace spaces request starts to at most RPS per second.
-func (c *Client) pace(ctx context.Context) error {
-	c.paceMu.Lock()
-	now := time.Now()
-	at := c.next
-	if at.Before(now) {
-		at = now
-	}
-	// 5% margin: a server counting in fixed one-second windows sees at most RPS even
-	// when arrivals jitter.
-	c.next = at.Add(time.Duration(1.05 * float64(time.Second) / c.o.RPS))
-	c.paceMu.Unlock()
-	if d := time.Until(at); d > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
-	}
-	return nil
-}
-
-// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429),
-// wait < 0 says the server asked for longer than MaxWait.
-func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response, time.Duration, *RequestError) {
+// attempt sends once; for a 429, Next says what the server asked of the next attempt.
+func (c *Client) attempt(ctx context.Context, op string, body []byte) (*Response, httpx.Next, *RequestError) {
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
+		return nil, httpx.Next{}, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	res, data, err := c.roundTrip(ctx, op, body)
 	<-c.sem // decoding does not hold a request slot
 	if err != nil {
-		return nil, 0, err
+		return nil, httpx.Next{}, err
 	}
 	return c.decode(op, res, data)
 }
 
 // roundTrip sends one request and reads the whole answer.
 func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.Response, []byte, *RequestError) {
-	if err := c.pace(ctx); err != nil {
+	if err := c.pace.Wait(ctx); err != nil {
 		return nil, nil, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
 	}
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
@@ -331,30 +292,23 @@ func (c *Client) roundTrip(ctx context.Context, op string, body []byte) (*http.R
 }
 
 // decode maps an answer to a Response, a wait before retrying, or an error.
-func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, time.Duration, *RequestError) {
+func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, httpx.Next, *RequestError) {
+	var none httpx.Next
 	switch {
 	case res.StatusCode == http.StatusTooManyRequests:
-		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
-		reason := "rate limited (HTTP 429)"
-		if wait > c.o.MaxWait {
-			reason = fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)
-			return nil, -1, &RequestError{Op: op, Reason: reason, Transient: true}
-		}
-		if wait == 0 {
-			wait = time.Second
-		}
-		return nil, wait, &RequestError{Op: op, Reason: reason, Transient: true}
+		next, reason := httpx.RateLimited(res.Header, c.o.MaxWait)
+		return nil, next, &RequestError{Op: op, Reason: reason, Transient: true}
 	case res.StatusCode >= 500:
-		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode), Transient: true}
+		return nil, none, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode), Transient: true}
 	case res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden:
-		return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode), Refused: true}
+		return nil, none, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d: credential refused", res.StatusCode), Refused: true}
 	}
 	var out Response
 	if err := json.Unmarshal(data, &out); err != nil {
 		if res.StatusCode != http.StatusOK {
-			return nil, 0, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode)}
+			return nil, none, &RequestError{Op: op, Reason: fmt.Sprintf("HTTP %d", res.StatusCode)}
 		}
-		return nil, 0, &RequestError{Op: op, Reason: "malformed JSON response", Transient: true}
+		return nil, none, &RequestError{Op: op, Reason: "malformed JSON response", Transient: true}
 	}
 	for i := range out.Errors {
 		out.Errors[i].Message = c.cred.redact(out.Errors[i].Message)
@@ -364,7 +318,7 @@ func (c *Client) decode(op string, res *http.Response, data []byte) (*Response, 
 		if len(out.Errors) > 0 {
 			msg += ": " + out.Errors[0].Message
 		}
-		return nil, 0, &RequestError{Op: op, Reason: msg}
+		return nil, none, &RequestError{Op: op, Reason: msg}
 	}
-	return &out, 0, nil
+	return &out, none, nil
 }

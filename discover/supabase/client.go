@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,22 +43,14 @@ type Client struct {
 	cred Credential
 	o    ClientOptions
 	sem  chan struct{}
-
-	mu     sync.Mutex
-	scopes map[string]*budget
-	// paused: a 429 pauses every scope until its Retry-After. Requests are paced per scope
-	// (the documented budget), but should the API count some scopes together, a 429 on
-	// one of them then holds back all of them rather than drawing a 429 for each.
-	paused time.Time
+	// pace: the documented budget per scope (PerMinute a minute). A 429 pauses every scope
+	// until its Retry-After: should the API count some scopes together, a 429 on one of
+	// them then holds back all of them rather than drawing a 429 for each.
+	pace  *httpx.Window
+	retry httpx.Retry
 
 	requests atomic.Int64
 	retries  atomic.Int64
-}
-
-// budget is one rate-limit scope's recent request starts and the server's last word.
-type budget struct {
-	starts  []time.Time // within the last minute, oldest first
-	blocked time.Time   // the server said the scope's budget is spent until then
 }
 
 // NewClient returns a client for the credential.
@@ -98,7 +89,9 @@ func NewClient(cred Credential, o ClientOptions) *Client {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency), scopes: map[string]*budget{}}
+	return &Client{cred: cred, o: o, sem: make(chan struct{}, o.Concurrency),
+		pace:  httpx.NewWindow(o.PerMinute, time.Minute),
+		retry: httpx.Retry{Name: "supabase", MaxAttempts: o.MaxAttempts, Backoff: o.Backoff, MaxWait: o.MaxWait, Logger: o.Logger}}
 }
 
 // Requests is the number of HTTP requests sent so far (retries included).
@@ -136,6 +129,11 @@ func (e *RequestError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Op, e.Reason)
 }
 
+// Retryable, SetAttempts and AddReason are what httpx.Do reads and writes.
+func (e *RequestError) Retryable() bool    { return e.Transient }
+func (e *RequestError) SetAttempts(n int)  { e.Attempts = n }
+func (e *RequestError) AddReason(s string) { e.Reason += s }
+
 // Get guards, sends and decodes one read into out. scope is the rate-limit scope
 // ("user", "org:<slug>", "project:<ref>").
 func (c *Client) Get(ctx context.Context, scope, path string, query url.Values, out any) error {
@@ -147,71 +145,18 @@ func (c *Client) Get(ctx context.Context, scope, path string, query url.Values, 
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	var last *RequestError
-	for attempt := 1; attempt <= c.o.MaxAttempts; attempt++ {
-		if attempt > 1 {
+	rerr := httpx.Do(ctx, c.retry, op, func(n int) (*RequestError, httpx.Next) {
+		if n > 1 {
 			c.retries.Add(1)
 		}
-		wait, rerr := c.attempt(ctx, op, scope, u, out)
-		if rerr == nil {
-			return nil
-		}
-		rerr.Attempts = attempt
-		last = rerr
-		if !rerr.Transient || ctx.Err() != nil || wait < 0 || attempt == c.o.MaxAttempts {
-			return rerr
-		}
-		if wait == 0 {
-			wait = min(c.o.Backoff<<(attempt-1), 10*time.Second)
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			rerr.Reason += fmt.Sprintf("; no time left to retry before the deadline (%s)", dl.UTC().Format(time.RFC3339))
-			return rerr
-		}
-		c.o.Logger.Debug("supabase: retrying", "op", op, "attempt", attempt, "reason", rerr.Reason, "wait", wait)
-		select {
-		case <-ctx.Done():
-			return &RequestError{Op: op, Attempts: attempt, Reason: httpx.CtxReason(ctx), Transient: true}
-		case <-time.After(wait):
-		}
+		return c.attempt(ctx, op, scope, u, out)
+	}, func(n int, why string) *RequestError {
+		return &RequestError{Op: op, Attempts: n, Reason: why, Transient: true}
+	})
+	if rerr != nil {
+		return rerr
 	}
-	return last
-}
-
-// pace waits until the scope may start another request: fewer than PerMinute starts in
-// the last minute, and past any time the server said the budget was spent until.
-func (c *Client) pace(ctx context.Context, scope string) error {
-	for {
-		c.mu.Lock()
-		b := c.scopes[scope]
-		if b == nil {
-			b = &budget{}
-			c.scopes[scope] = b
-		}
-		now := time.Now()
-		for len(b.starts) > 0 && now.Sub(b.starts[0]) >= time.Minute {
-			b.starts = b.starts[1:]
-		}
-		var until time.Time
-		switch {
-		case now.Before(c.paused):
-			until = c.paused
-		case now.Before(b.blocked):
-			until = b.blocked
-		case len(b.starts) >= c.o.PerMinute:
-			until = b.starts[0].Add(time.Minute)
-		default:
-			b.starts = append(b.starts, now)
-			c.mu.Unlock()
-			return nil
-		}
-		c.mu.Unlock()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Until(until)):
-		}
-	}
+	return nil
 }
 
 // note records the server's X-RateLimit-Remaining/Reset for the scope.
@@ -221,30 +166,26 @@ func (c *Client) note(scope string, h http.Header) {
 	if err1 != nil || err2 != nil || rem > 0 || reset <= 0 {
 		return
 	}
-	c.mu.Lock()
-	if b := c.scopes[scope]; b != nil {
-		b.blocked = time.Now().Add(time.Duration(min(reset, 3600)) * time.Second)
-	}
-	c.mu.Unlock()
+	c.pace.Block(scope, time.Now().Add(time.Duration(min(reset, 3600))*time.Second))
 }
 
-// attempt sends once. wait > 0 asks the caller to wait that long before retrying (429);
-// wait < 0 says the server asked for longer than MaxWait.
-func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (time.Duration, *RequestError) {
-	if err := c.pace(ctx, scope); err != nil {
-		return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
+// attempt sends once; for a 429, Next says what the server asked of the next attempt.
+func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (*RequestError, httpx.Next) {
+	var none httpx.Next
+	if err := c.pace.Wait(ctx, scope); err != nil {
+		return &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}, none
 	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
+		return &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}, none
 	}
 	defer func() { <-c.sem }()
 	actx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, &RequestError{Op: op, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}
+		return &RequestError{Op: op, Reason: "bad endpoint " + RedactURL(c.o.Endpoint)}, none
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "bulkhead (read-only discovery)")
@@ -259,15 +200,15 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 			if errors.Is(err, ErrNotReadOnly) {
 				reason = ErrNotReadOnly.Error()
 			}
-			return 0, &RequestError{Op: op, Reason: reason}
+			return &RequestError{Op: op, Reason: reason}, none
 		case ctx.Err() != nil:
-			return 0, &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}
+			return &RequestError{Op: op, Reason: httpx.CtxReason(ctx), Transient: true}, none
 		case actx.Err() != nil:
-			return 0, &RequestError{Op: op, Reason: fmt.Sprintf("timeout after %s", c.o.Timeout), Transient: true}
+			return &RequestError{Op: op, Reason: fmt.Sprintf("timeout after %s", c.o.Timeout), Transient: true}, none
 		case errors.As(err, &ue):
-			return 0, &RequestError{Op: op, Reason: "network error: " + c.cred.redact(ue.Err.Error()), Transient: true}
+			return &RequestError{Op: op, Reason: "network error: " + c.cred.redact(ue.Err.Error()), Transient: true}, none
 		}
-		return 0, &RequestError{Op: op, Reason: "network error", Transient: true}
+		return &RequestError{Op: op, Reason: "network error", Transient: true}, none
 	}
 	defer res.Body.Close()
 	c.note(scope, res.Header)
@@ -280,36 +221,24 @@ func (c *Client) attempt(ctx context.Context, op, scope, u string, out any) (tim
 		if ctx.Err() != nil {
 			reason = httpx.CtxReason(ctx)
 		}
-		return 0, &RequestError{Op: op, Reason: reason, Transient: true}
+		return &RequestError{Op: op, Reason: reason, Transient: true}, none
 	}
 	switch st := res.StatusCode; {
 	case st == http.StatusTooManyRequests:
-		wait := httpx.RetryAfter(res.Header.Get("Retry-After"))
-		if wait == 0 {
-			wait = httpx.RetryAfter(res.Header.Get("X-RateLimit-Reset"))
+		next, reason := httpx.RateLimited(res.Header, c.o.MaxWait, "X-RateLimit-Reset")
+		if !next.GiveUp {
+			c.pace.Pause(time.Now().Add(next.After))
 		}
-		if wait > c.o.MaxWait {
-			return -1, &RequestError{Op: op, Status: st, Transient: true,
-				Reason: fmt.Sprintf("rate limited (HTTP 429, Retry-After %s exceeds %s: the API budget is spent)", wait, c.o.MaxWait)}
-		}
-		if wait == 0 {
-			wait = time.Second
-		}
-		c.mu.Lock()
-		if t := time.Now().Add(wait); t.After(c.paused) {
-			c.paused = t
-		}
-		c.mu.Unlock()
-		return wait, &RequestError{Op: op, Status: st, Reason: "rate limited (HTTP 429)", Transient: true}
+		return &RequestError{Op: op, Status: st, Reason: reason, Transient: true}, next
 	case st >= 500:
-		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st), Transient: true}
+		return &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st), Transient: true}, none
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
-		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d: credential refused", st), Refused: true}
+		return &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d: credential refused", st), Refused: true}, none
 	case st != http.StatusOK:
-		return 0, &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st)}
+		return &RequestError{Op: op, Status: st, Reason: fmt.Sprintf("HTTP %d", st)}, none
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return 0, &RequestError{Op: op, Status: http.StatusOK, Reason: "malformed JSON response", Transient: true}
+		return &RequestError{Op: op, Status: http.StatusOK, Reason: "malformed JSON response", Transient: true}, none
 	}
-	return 0, nil
+	return nil, none
 }
