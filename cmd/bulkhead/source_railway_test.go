@@ -210,3 +210,39 @@ func TestRailwayAndTerraformMerge(t *testing.T) {
 	}
 	noCanary(t, string(data), errOut)
 }
+
+// TestAuditRailwayProjectToken: a project token cannot list its project's tokens. Those
+// are other credentials, which can delete its environment's data and the volumes it shares
+// and never expire, so the run stays incomplete (exit 3: findings about them may be
+// missing), and the report says exactly what to run instead; run so, with a workspace
+// token, the project's tokens are listed and the run is complete.
+func TestAuditRailwayProjectToken(t *testing.T) {
+	_, url := railwayFake(t)
+	t.Setenv("RAILWAY_API_TOKEN", "")
+	t.Setenv("RAILWAY_TOKEN", server.IncidentAnalyticsCI)
+	code, out, errOut := runMain(t, "audit", "--railway", "--railway-endpoint", url)
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, exitIncomplete, out, errOut)
+	}
+	for _, want := range []string{
+		"project tokens of project analytics (prj-analytics)",
+		"a project token cannot list its project's tokens",
+		"run bulkhead audit --railway with RAILWAY_API_TOKEN set to an account token or a workspace token of workspace ws-acme, and RAILWAY_TOKEN unset",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	// What it says to run.
+	t.Setenv("RAILWAY_TOKEN", "")
+	t.Setenv("RAILWAY_API_TOKEN", server.IncidentDomainsToken)
+	code, out2, errOut2 := runMain(t, "discover", "--railway", "--railway-endpoint", url)
+	if code != exitOK || !strings.Contains(out2, `"railway:project_token:tok-analytics-ci"`) {
+		t.Errorf("with a workspace token: exit %d, the project token not listed\n%s\n%s", code, out2, errOut2)
+	}
+	for _, s := range []string{out, errOut, out2, errOut2} {
+		if strings.Contains(s, server.IncidentAnalyticsCI) || strings.Contains(s, server.IncidentDomainsToken) {
+			t.Error("a token's value reached an output")
+		}
+	}
+}

@@ -21,7 +21,10 @@ type item struct {
 	// resource is the canonical ID of the resource whose part the item reads (a volume
 	// instance's backups), when there is one: its gap names it.
 	resource string
-	handle   func(json.RawMessage) error
+	// whenRefused, when set, is added to the gap's reason when every error on the item is a
+	// refusal (Not Authorized): why this credential cannot read it, and what to run instead.
+	whenRefused string
+	handle      func(json.RawMessage) error
 }
 
 // queueSpec is one kind of batch: its operation name and how many items fit in a request.
@@ -267,6 +270,13 @@ func errorsText(errs []GQLError, it *item) string {
 		}
 	}
 	sort.Strings(parts)
+	refused := it.whenRefused != ""
+	for _, e := range errs {
+		refused = refused && e.Refusal()
+	}
+	if refused {
+		parts = append(parts, it.whenRefused)
+	}
 	return strings.Join(parts, "; ")
 }
 

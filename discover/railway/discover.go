@@ -103,6 +103,10 @@ type run struct {
 	st     *state
 	b      *batcher
 
+	// tokensRefused explains, for a project token, why its project's tokens cannot be
+	// listed and what to run instead (startProjectToken).
+	tokensRefused string
+
 	progMu       sync.Mutex
 	projectsSeen int
 	projectsRead int
@@ -255,8 +259,28 @@ func (r *run) startProjectToken(ctx context.Context) error {
 	pt := *data.ProjectToken
 	r.st.addProjectTokens([]rawProjectToken{pt.rawProjectToken})
 	r.st.onlyEnv = pt.EnvironmentID
+	ws := ""
+	if pt.Project.WorkspaceID != nil {
+		ws = *pt.Project.WorkspaceID
+	}
+	r.tokensRefused = projectTokenAdvice(ws)
 	r.projectItem(pt.Project.ID, pt.Project.Name)
 	return nil
+}
+
+// projectTokenAdvice is the reason a project token's run cannot list its project's tokens,
+// and the run that can. The gap stays (exit 3): the project's other tokens are not this
+// token's reach, but they are credentials that can delete this environment's data, or a
+// volume it shares with the project's other environments, and none of them expires; an
+// audit that did not list them may be missing findings about them (BH003, BH004, BH008).
+func projectTokenAdvice(workspaceID string) string {
+	ws := "its workspace"
+	if workspaceID != "" {
+		ws = "workspace " + workspaceID
+	}
+	return "a project token cannot list its project's tokens, which can delete this environment's data and the volumes it shares, and never expire: " +
+		"to list them, run bulkhead audit --railway with RAILWAY_API_TOKEN set to an account token or a workspace token of " + ws +
+		", and RAILWAY_TOKEN unset (when set, it is used first)"
 }
 
 // startAnswer judges the first answer: no data is a refused credential only when every
@@ -344,11 +368,12 @@ func (r *run) projectItem(id, name string) {
 	// Tokens first: in the same batch their handler runs before the project's, so their
 	// masked forms are known before any variable value of the project is looked at.
 	r.b.add(&item{
-		queue: "projects",
-		field: r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
-		vars:  map[string]any{"id": id},
-		types: map[string]string{"id": "String!"},
-		what:  "project tokens of " + label,
+		queue:       "projects",
+		field:       r.connSel("projectTokens", "projectId: $%[1]s_id", projectTokSel),
+		vars:        map[string]any{"id": id},
+		types:       map[string]string{"id": "String!"},
+		what:        "project tokens of " + label,
+		whenRefused: r.tokensRefused,
 		handle: func(raw json.RawMessage) error {
 			var c connection[rawProjectToken]
 			if err := json.Unmarshal(raw, &c); err != nil {
@@ -405,11 +430,12 @@ func (r *run) projectItem(id, name string) {
 
 func (r *run) projectTokensPage(id, label, after string) {
 	r.b.add(&item{
-		queue: "pages",
-		field: r.connSel("projectTokens", "projectId: $%[1]s_id, after: $%[1]s_a", projectTokSel),
-		vars:  map[string]any{"id": id, "a": after},
-		types: map[string]string{"id": "String!", "a": "String"},
-		what:  "project tokens of " + label,
+		queue:       "pages",
+		field:       r.connSel("projectTokens", "projectId: $%[1]s_id, after: $%[1]s_a", projectTokSel),
+		vars:        map[string]any{"id": id, "a": after},
+		types:       map[string]string{"id": "String!", "a": "String"},
+		what:        "project tokens of " + label,
+		whenRefused: r.tokensRefused,
 		handle: func(raw json.RawMessage) error {
 			var c connection[rawProjectToken]
 			if err := json.Unmarshal(raw, &c); err != nil {

@@ -359,3 +359,35 @@ func TestRedactsEchoedCredential(t *testing.T) {
 		t.Errorf("snapshot:\n%s", snap)
 	}
 }
+
+// TestProjectTokenGapSaysWhatToRun: the gap about the project's tokens stays (they can
+// delete what this token sees and the volumes it shares), and it says which token to run
+// with instead, and that RAILWAY_TOKEN, read first, must be unset.
+func TestProjectTokenGapSaysWhatToRun(t *testing.T) {
+	_, url := fake(t, server.Incident(fixedNow))
+	g, err := railway.New(quick(url, railway.NewCredential(railway.ProjectToken, server.IncidentAnalyticsCI))).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reason string
+	for _, gp := range g.Gaps {
+		if strings.Contains(gp.What, "project tokens of project analytics") {
+			reason = gp.Reason
+		}
+	}
+	for _, want := range []string{"Not Authorized", "a project token cannot list its project's tokens", "RAILWAY_API_TOKEN set to an account token or a workspace token of workspace ws-acme", "RAILWAY_TOKEN unset"} {
+		if !strings.Contains(reason, want) {
+			t.Errorf("gap reason %q lacks %q", reason, want)
+		}
+	}
+	// An API token is never told to use an API token.
+	g, err = railway.New(quick(url, railway.NewCredential(railway.APIToken, server.IncidentSession))).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gp := range g.Gaps {
+		if strings.Contains(gp.Reason, "RAILWAY_API_TOKEN") {
+			t.Errorf("advice on an API token's gap: %+v", gp)
+		}
+	}
+}
