@@ -263,23 +263,28 @@ func (r *run) startProjectToken(ctx context.Context) error {
 	if pt.Project.WorkspaceID != nil {
 		ws = *pt.Project.WorkspaceID
 	}
-	r.tokensRefused = projectTokenAdvice(ws)
+	r.tokensRefused = "a project token cannot list its project's tokens, which can delete this environment's data and the volumes it shares, and never expire: to list them, " + runInstead(ws)
+	// The project's other environments are not this token's to see (the fake shows it its
+	// own only; any other an answer holds is skipped, handleEnv). A volume it may delete is
+	// deleted in every one of them, with their instances and backups: unread, never absent.
+	r.st.gapFor("", fmt.Sprintf("environments of project %s (%s) other than the project token's (%s)", pt.Project.Name, pt.Project.ID, pt.EnvironmentID),
+		"a project token sees its own environment only, and a volume it may delete is deleted in every environment, with the instances and backups there: to read them, "+runInstead(ws))
 	r.projectItem(pt.Project.ID, pt.Project.Name)
 	return nil
 }
 
-// projectTokenAdvice is the reason a project token's run cannot list its project's tokens,
-// and the run that can. The gap stays (exit 3): the project's other tokens are not this
+// runInstead is the run that reads what a project token cannot: the project's tokens and
+// its other environments. Those gaps stay (exit 3): the project's other tokens are not this
 // token's reach, but they are credentials that can delete this environment's data, or a
-// volume it shares with the project's other environments, and none of them expires; an
-// audit that did not list them may be missing findings about them (BH003, BH004, BH008).
-func projectTokenAdvice(workspaceID string) string {
+// volume it shares with the project's other environments, and none of them expires; an audit
+// that did not list them, or did not see the volumes' other instances and backups, may be
+// missing findings (BH001, BH002, BH004 on the volume; BH003, BH004, BH008 on the tokens).
+func runInstead(workspaceID string) string {
 	ws := "its workspace"
 	if workspaceID != "" {
 		ws = "workspace " + workspaceID
 	}
-	return "a project token cannot list its project's tokens, which can delete this environment's data and the volumes it shares, and never expire: " +
-		"to list them, run bulkhead audit --railway with RAILWAY_API_TOKEN set to an account token or a workspace token of " + ws +
+	return "run bulkhead audit --railway with RAILWAY_API_TOKEN set to an account token or a workspace token of " + ws +
 		", and RAILWAY_TOKEN unset (when set, it is used first)"
 }
 

@@ -214,9 +214,42 @@ func TestProjectToken(t *testing.T) {
 	if edge(g, "railway:project_token:tok-analytics-ci", "railway:volume:vol-scratch", graph.ScopedTo) == nil {
 		t.Error("project token: no scope on the volume of its environment")
 	}
-	// A project token cannot list the project's tokens: that is a gap, not silence.
-	if len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].What, "project tokens of project analytics") || !strings.Contains(g.Gaps[0].Reason, "Not Authorized") {
+	// A project token cannot list the project's tokens, nor see its other environments:
+	// those are gaps, not silence.
+	if len(g.Gaps) != 2 || !strings.Contains(g.Gaps[1].What, "project tokens of project analytics") || !strings.Contains(g.Gaps[1].Reason, "Not Authorized") ||
+		!strings.Contains(g.Gaps[0].What, "environments of project analytics (prj-analytics) other than the project token's") {
 		t.Errorf("gaps: %+v", g.Gaps)
+	}
+}
+
+// TestProjectTokenOtherEnvironments: a staging project token of shop may delete pg-data,
+// which takes production's instance and its backups too; it cannot see them. The run says
+// that the project's other environments were not read, with what to run instead, rather
+// than reading as if staging were all there is.
+func TestProjectTokenOtherEnvironments(t *testing.T) {
+	sc := server.Incident(fixedNow)
+	const v = "5407a9e0-3333-4333-8333-000000000510"
+	sc.Tokens = append(sc.Tokens, &server.Token{ID: "tok-shop-stg", Name: "shop-staging-ci", Value: v, Kind: server.ProjectToken, ProjectID: "prj-shop", EnvID: "env-shop-stg", CreatedAt: fixedNow})
+	_, url := fake(t, sc)
+	g, err := railway.New(quick(url, railway.NewCredential(railway.ProjectToken, v))).Discover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edge(g, "railway:project_token:tok-shop-stg", "railway:volume:vol-pgdata", graph.ScopedTo) == nil {
+		t.Fatal("the staging token may delete pg-data: no scope on it")
+	}
+	if _, ok := g.Resource("railway:volume_instance:vi-pgdata-prod"); ok {
+		t.Fatal("the fake showed a project token another environment: the test no longer tests anything")
+	}
+	found := false
+	for _, gp := range g.Gaps {
+		if strings.Contains(gp.What, "environments of project shop (prj-shop) other than the project token's (env-shop-stg)") &&
+			strings.Contains(gp.Reason, "deleted in every environment") && strings.Contains(gp.Reason, "RAILWAY_API_TOKEN set to an account token or a workspace token of workspace ws-acme") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no gap says production was not read: %+v", g.Gaps)
 	}
 }
 
