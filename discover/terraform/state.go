@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -55,7 +56,7 @@ func ReadState(ctx context.Context, r io.Reader, b *tfmap.Builder) (*StateInfo, 
 	}
 	st.pos++
 	info := &StateInfo{Version: -1}
-	sr := &stateReader{b: b, intern: newInterner()}
+	sr := &stateReader{b: b}
 	sawResources := false
 	if c, err := st.peek(); err == nil && c == '}' {
 		st.pos++
@@ -147,21 +148,27 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		return nil
 	}
 	// A producer goroutine finds and validates each element (the byte scan and
-	// json.Valid), the caller maps it: the two halves of the work overlap on two cores.
-	// Buffers go round between them, so nothing is allocated per resource.
+	// json.Valid), decoders turn elements into instances side by side, and the caller
+	// adds them to the builder in the file's order, so the graph, the counts and the
+	// first error reported are those of a single pass. Buffers and result slots go round
+	// between them, so nothing is allocated per resource but the instances.
+	workers := decoders()
 	type item struct {
 		buf   []byte
 		start int64
+		res   chan decoded
 	}
-	work := make(chan item, 8)
-	free := make(chan []byte, 10)
-	for i := 0; i < 10; i++ {
-		free <- nil
+	order := make(chan *item, 4*workers+4) // every item, in the file's order
+	work := make(chan *item, 4*workers+4)  // the same items, for the decoders
+	free := make(chan *item, 4*workers+8)
+	for i := 0; i < cap(free); i++ {
+		free <- &item{res: make(chan decoded, 1)}
 	}
 	errc := make(chan error, 1)
 	stop := make(chan struct{})
 	go func() {
 		defer close(work)
+		defer close(order)
 		for more := true; more; {
 			if err := ctx.Err(); err != nil {
 				errc <- err
@@ -173,18 +180,15 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 				errc <- err
 				return
 			}
-			var buf []byte
+			var it *item
 			select {
-			case buf = <-free:
+			case it = <-free:
 			case <-stop:
 				return
 			}
-			buf = append(buf[:0], v...)
-			select {
-			case work <- item{buf, start}:
-			case <-stop:
-				return
-			}
+			it.buf, it.start = append(it.buf[:0], v...), start
+			order <- it // never blocks for long: the caller drains order until it is closed
+			work <- it
 			if more, err = st.next(']'); err != nil {
 				errc <- err
 				return
@@ -192,16 +196,31 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		}
 		errc <- nil
 	}()
+	for range workers {
+		go func() {
+			d := sr.decoder()
+			for it := range work {
+				ins, err := d.resource(it.buf)
+				it.res <- decoded{ins, err}
+			}
+		}()
+	}
 	var failed error
-	for it := range work {
+	for it := range order {
+		r := <-it.res
 		if failed == nil {
-			if err := sr.resource(it.buf); err != nil {
-				failed = fmt.Errorf("resource at byte %d: %w", it.start, err)
+			if r.err != nil {
+				failed = fmt.Errorf("resource at byte %d: %w", it.start, r.err)
 				close(stop)
+			}
+			for _, in := range r.ins {
+				if failed == nil {
+					sr.b.Add(in)
+				}
 			}
 		}
 		select {
-		case free <- it.buf:
+		case free <- it:
 		default:
 		}
 	}
@@ -209,6 +228,19 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		return failed
 	}
 	return <-errc
+}
+
+// decoded is what a decoder made of one "resources" element.
+type decoded struct {
+	ins []*tfmap.Instance
+	err error
+}
+
+// decoders is how many goroutines decode resources beside the producer and the builder:
+// one per core past the first, at least one, at most eight (the builder, on one
+// goroutine, does not keep up with more).
+var decoders = func() int {
+	return min(max(runtime.GOMAXPROCS(0)-1, 1), 8)
 }
 
 func versionErr(v int) error {
@@ -219,13 +251,42 @@ func versionErr(v int) error {
 }
 
 type stateReader struct {
-	b      *tfmap.Builder
-	intern *interner
-	kv     []tfmap.Attr // scratch for one instance's attributes
+	b *tfmap.Builder
 }
 
-// resource maps one "resources" element in a single pass over its bytes.
-func (sr *stateReader) resource(raw []byte) error {
+// decoder turns "resources" elements into instances. Each decoding goroutine has its own:
+// the interner and the scratch are not shared, and the attributes wanted of each type are
+// its own copy of the builder's answer.
+type decoder struct {
+	intern *interner
+	kv     []tfmap.Attr // scratch for one instance's attributes
+	wants  map[string]map[string]bool
+	out    []*tfmap.Instance
+}
+
+func (sr *stateReader) decoder() *decoder {
+	return &decoder{intern: newInterner(), wants: map[string]map[string]bool{}}
+}
+
+// wantSet is tfmap.WantedAttrs of typ, kept per decoder.
+func (d *decoder) wantSet(typ string) map[string]bool {
+	w, ok := d.wants[typ]
+	if !ok {
+		w = tfmap.WantedAttrs(typ)
+		d.wants[typ] = w
+	}
+	return w
+}
+
+// resource decodes one "resources" element in a single pass over its bytes, into the
+// instances it holds (the slice is the decoder's until its next call).
+func (d *decoder) resource(raw []byte) ([]*tfmap.Instance, error) {
+	d.out = d.out[:0]
+	err := d.resourceInto(raw)
+	return slices.Clone(d.out), err
+}
+
+func (d *decoder) resourceInto(raw []byte) error {
 	var r stateResource
 	c := &cursor{b: raw}
 	var pending [][]byte // instances seen before the type (keys in an unusual order)
@@ -246,7 +307,7 @@ func (sr *stateReader) resource(raw []byte) error {
 				pending = append(pending, v)
 				return err
 			}
-			return c.array(func() error { return sr.instance(&r, c) })
+			return c.array(func() error { return d.instance(&r, c) })
 		default:
 			_, err = c.skip()
 		}
@@ -260,14 +321,14 @@ func (sr *stateReader) resource(raw []byte) error {
 	}
 	for _, p := range pending {
 		pc := &cursor{b: p}
-		if err := pc.array(func() error { return sr.instance(&r, pc) }); err != nil {
+		if err := pc.array(func() error { return d.instance(&r, pc) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (sr *stateReader) instance(r *stateResource, c *cursor) error {
+func (d *decoder) instance(r *stateResource, c *cursor) error {
 	mode := r.Mode
 	if mode == "" {
 		mode = tfmap.Managed
@@ -312,7 +373,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		case "dependencies", "depends_on":
 			return c.array(func() error {
 				s, err := c.str()
-				in.DependsOn = append(in.DependsOn, sr.intern.str(s))
+				in.DependsOn = append(in.DependsOn, d.intern.str(s))
 				return err
 			})
 		default:
@@ -325,7 +386,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		return err
 	}
 	if in.Mode == tfmap.Data {
-		sr.b.Add(in)
+		d.out = append(d.out, in)
 		return nil
 	}
 	// Attributes come before sensitive_attributes in Terraform's output, so they are kept
@@ -337,7 +398,7 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		fc := &cursor{b: flat}
 		err = fc.object(func(key string) error {
 			top, rest, nested := strings.Cut(key, ".")
-			if hidden[top] || !sr.b.Wants(r.Type, top) || tfmap.IsSecretAttr(r.Type, top) {
+			if hidden[top] || !d.wantSet(r.Type)[top] || tfmap.IsSecretAttr(r.Type, top) {
 				_, err := fc.skip()
 				return err
 			}
@@ -364,22 +425,22 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 	}
 	ac := &cursor{b: attrs}
 	if attrs != nil {
-		wants := sr.b.WantSet(r.Type)
-		kv := sr.kv[:0]
+		wants := d.wantSet(r.Type)
+		kv := d.kv[:0]
 		var tags any
 		err = ac.objectBytes(func(kb []byte) error {
 			v, err := ac.skip()
 			if err != nil || !wants[string(kb)] {
 				return err
 			}
-			key := sr.intern.bytes(kb)
+			key := d.intern.bytes(kb)
 			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
 				return nil
 			}
 			if key == "tags_all" && tfmap.HasTierTag(tags) {
 				return nil // tags_all repeats tags (plus provider default_tags)
 			}
-			x, err := fastValue(v, sr.intern)
+			x, err := fastValue(v, d.intern)
 			if err != nil {
 				return err
 			}
@@ -400,10 +461,10 @@ func (sr *stateReader) instance(r *stateResource, c *cursor) error {
 		}
 		in.Compact = slices.Clone(kv)
 		clear(kv)
-		sr.kv = kv[:0]
+		d.kv = kv[:0]
 	}
 	in.DependsOn = resourceAddrs(in.DependsOn)
-	sr.b.Add(in)
+	d.out = append(d.out, in)
 	return nil
 }
 

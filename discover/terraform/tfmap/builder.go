@@ -217,22 +217,29 @@ func HasTierTag(v any) bool {
 func (b *Builder) WantSet(typ string) map[string]bool {
 	w, ok := b.wants[typ]
 	if !ok {
-		w = map[string]bool{}
-		for _, a := range commonAttrs {
+		w = WantedAttrs(typ)
+		b.wants[typ] = w
+	}
+	return w
+}
+
+// WantedAttrs is the set of attributes the mapping reads of a type: a new map each call,
+// for readers that decode on several goroutines (Builder.WantSet keeps one per builder).
+func WantedAttrs(typ string) map[string]bool {
+	w := map[string]bool{}
+	for _, a := range commonAttrs {
+		w[a] = true
+	}
+	if t, ok := tables[typ]; ok {
+		for _, a := range t.Attrs {
 			w[a] = true
 		}
-		if t, ok := tables[typ]; ok {
-			for _, a := range t.Attrs {
-				w[a] = true
-			}
-			for _, a := range t.Keys {
-				w[a] = true
-			}
-			for _, a := range t.Names {
-				w[a] = true
-			}
+		for _, a := range t.Keys {
+			w[a] = true
 		}
-		b.wants[typ] = w
+		for _, a := range t.Names {
+			w[a] = true
+		}
 	}
 	return w
 }
