@@ -216,19 +216,22 @@ type Pass struct {
 	Index *graph.Index
 	Opts  Options
 
-	rule     *Rule
-	gapsOf   map[string][]graph.Gap // gaps by the resource they name (noteUnresolved)
-	reach    map[*graph.Resource]*Reach
-	holders  []*graph.Resource
-	expo     map[*graph.Resource]string
-	trie     reachTrie                  // every credential's reach, shared (reach.go)
-	groupOf  map[groupKey]*Group        // resource groups of grouped findings (group.go)
-	hopOf    map[*graph.Resource]int32  // position in hops
-	hops     []hopParts                 // what every hop to a resource shares
-	notes    map[envTier]string         // "staging, production" notes, one string each
-	envNames map[*graph.Resource]string // blast's project/environment names
-	plan     *planState                 // the planned change a check judges (plan.go); nil in an audit
-	notices  []Notice                   // added by rules (Pass.Notice)
+	rule    *Rule
+	gapsOf  map[string][]graph.Gap // gaps by the resource they name (noteUnresolved)
+	reach   map[*graph.Resource]*Reach
+	holders []*graph.Resource
+	expo    map[*graph.Resource]string
+	trie    reachTrie // every credential's reach, shared (reach.go)
+	// scratch of Pass.fate and newReachNode, reused: they run for every holder a reach
+	// step touches
+	fateCopies, fateStores []int32
+	groupOf                map[groupKey]*Group        // resource groups of grouped findings (group.go)
+	hopOf                  map[*graph.Resource]int32  // position in hops
+	hops                   []hopParts                 // what every hop to a resource shares
+	notes                  map[envTier]string         // "staging, production" notes, one string each
+	envNames               map[*graph.Resource]string // blast's project/environment names
+	plan                   *planState                 // the planned change a check judges (plan.go); nil in an audit
+	notices                []Notice                   // added by rules (Pass.Notice)
 }
 
 // hopParts are the parts of a hop to one resource, made once per pass and shared by every

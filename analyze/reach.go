@@ -102,23 +102,29 @@ type holderFate struct {
 
 func (f holderFate) unrecoverable() bool { return f.lost == f.copies }
 
-// fate is holder d's fate under the union at n: a recovery point is lost when it, or a
-// store it lives in, is destroyed.
-func (p *Pass) fate(n *reachNode, d *graph.Resource) holderFate {
+// fate is the fate of holder d (numbered dn) under the union at n: a recovery point is
+// lost when it, or a store it lives in, is destroyed. It works in index numbers, with the
+// pass's scratch slices: it runs for every holder a reach step touches.
+func (p *Pass) fate(n *reachNode, dn int32) holderFate {
+	d := p.Index.At(dn)
 	f := holderFate{prod: p.Tier(d) == graph.Production, risk: p.AtRisk(d)}
-	for _, c := range p.Copies(d) {
+	copies := p.Index.AppendPredecessorNums(p.fateCopies[:0], dn, graph.BacksUp)
+	for _, c := range copies {
 		f.copies++
-		if n.has(p.Index.Num(c)) {
+		if n.has(c) {
 			f.lost++
 			continue
 		}
-		for _, s := range p.Index.Successors(c, graph.StoredIn) {
-			if n.has(p.Index.Num(s)) {
+		stores := p.Index.AppendSuccessorNums(p.fateStores[:0], c, graph.StoredIn)
+		for _, s := range stores {
+			if n.has(s) {
 				f.lost++
 				break
 			}
 		}
+		p.fateStores = stores[:0]
 	}
+	p.fateCopies = copies[:0]
 	return f
 }
 
@@ -170,7 +176,7 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 		r := p.Index.At(x)
 		c.destroyedSum += idHash(r.ID)
 		if p.IsHolder(r) {
-			f := p.fate(c, r)
+			f := p.fate(c, x)
 			c.stats.add(f, 1)
 			if f.risk {
 				c.atRisk = append(c.atRisk, x)
@@ -183,14 +189,12 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 		if c.parent == nil {
 			continue
 		}
-		for _, h := range p.Index.Successors(r, graph.BacksUp) {
-			cands = append(cands, p.Index.Num(h))
+		cands = p.Index.AppendSuccessorNums(cands, x, graph.BacksUp)
+		stored := p.Index.AppendPredecessorNums(p.fateStores[:0], x, graph.StoredIn)
+		for _, cp := range stored {
+			cands = p.Index.AppendSuccessorNums(cands, cp, graph.BacksUp)
 		}
-		for _, cp := range p.Index.Predecessors(r, graph.StoredIn) {
-			for _, h := range p.Index.Successors(cp, graph.BacksUp) {
-				cands = append(cands, p.Index.Num(h))
-			}
-		}
+		p.fateStores = stored[:0]
 	}
 	slices.Sort(cands)
 	for _, h := range slices.Compact(cands) {
@@ -201,7 +205,7 @@ func (p *Pass) newReachNode(parent *reachNode, part int32) *reachNode {
 		if !p.IsHolder(r) {
 			continue
 		}
-		before, after := p.fate(c.parent, r), p.fate(c, r)
+		before, after := p.fate(c.parent, h), p.fate(c, h)
 		c.stats.add(before, -1)
 		c.stats.add(after, 1)
 		if after.unrecoverable() && !before.unrecoverable() {

@@ -315,6 +315,28 @@ func (x *Index) Predecessors(r *Resource, kinds ...EdgeKind) []*Resource {
 	return x.ends(x.inOf(x.at(r)), kindMask(kinds))
 }
 
+// AppendSuccessorNums appends to dst the numbers of the ends of the outgoing edges of
+// the resource numbered n, as Successors gives them: traversals that work in numbers look
+// nothing up by ID.
+func (x *Index) AppendSuccessorNums(dst []int32, n int32, kinds ...EdgeKind) []int32 {
+	return x.appendEnds(dst, x.outOf(n), kindMask(kinds))
+}
+
+// AppendPredecessorNums appends to dst the numbers of the starts of the incoming edges of
+// the resource numbered n, as Predecessors gives them.
+func (x *Index) AppendPredecessorNums(dst []int32, n int32, kinds ...EdgeKind) []int32 {
+	return x.appendEnds(dst, x.inOf(n), kindMask(kinds))
+}
+
+func (x *Index) appendEnds(dst []int32, hs run, mask uint16) []int32 {
+	for i := range hs.len() {
+		if h := hs.at(i); mask&(1<<x.kind(h)) != 0 {
+			dst = append(dst, h.n)
+		}
+	}
+	return dst
+}
+
 func (x *Index) ends(hs run, mask uint16) []*Resource {
 	var out []*Resource
 	for i := range hs.len() {

@@ -85,6 +85,18 @@ func compareIndexes(t *testing.T, a, b *Graph) {
 				t.Fatalf("%s: compact store %v, default store %v", r.ID, pair[0], pair[1])
 			}
 		}
+		// The number forms give what the resource forms give, on both stores' indexes.
+		for _, x := range []*Index{xa, xb} {
+			n := x.Num(r)
+			for _, kinds := range [][]EdgeKind{nil, {StoredIn}, {BacksUp, Contains}} {
+				if got, want := numsIDs(x, x.AppendSuccessorNums([]int32{}, n, kinds...)), idsOf(x.Successors(x.At(n), kinds...)); !slices.Equal(got, want) {
+					t.Fatalf("%s: AppendSuccessorNums %v, Successors %v", r.ID, got, want)
+				}
+				if got, want := numsIDs(x, x.AppendPredecessorNums(nil, n, kinds...)), idsOf(x.Predecessors(x.At(n), kinds...)); !slices.Equal(got, want) {
+					t.Fatalf("%s: AppendPredecessorNums %v, Predecessors %v", r.ID, got, want)
+				}
+			}
+		}
 		for _, d := range xa.Destroys(r) {
 			db, _ := b.Resource(d.ID)
 			if ca, cb := xa.Chain(r, d), xb.Chain(rb, db); !reflect.DeepEqual(ca, cb) {
@@ -92,6 +104,14 @@ func compareIndexes(t *testing.T, a, b *Graph) {
 			}
 		}
 	}
+}
+
+func numsIDs(x *Index, ns []int32) []string {
+	var s []string
+	for _, n := range ns {
+		s = append(s, x.At(n).ID)
+	}
+	return s
 }
 
 func idsOf(rs []*Resource) []string {
