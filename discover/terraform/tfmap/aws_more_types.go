@@ -2,6 +2,7 @@ package tfmap
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -70,15 +71,8 @@ func init() {
 				if t := linkFirst(b, n, "global_table_arn", "aws_dynamodb_table"); t != nil {
 					n.Res.SetAttr("replica_of", t.Res.Name)
 				}
-				kmsEncrypts(b, n, "kms_key_arn")
 				// point_in_time_recovery is a boolean on the replica (default false).
-				if b.Safeguard(n, "point_in_time_recovery", false, false) {
-					rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
-						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}}), n.Res)
-					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the replica is deleted")
-					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
-				}
-				b.awsTarget(n.Res, n.In.Str("arn"), "", "dynamodb:DeleteTable")
+				dynamoTable(b, n, n.Res, "kms_key_arn", "point_in_time_recovery", n.In.Str("arn"), "replica")
 			},
 		},
 		// Instances of DocumentDB and Neptune clusters are compute: the data lives in the
@@ -99,4 +93,33 @@ func clusterInstance(doc, cluster string) *TypeInfo {
 			}
 		},
 	}
+}
+
+// dynamoTable adds what a DynamoDB table r has of its own, a replica of a global table
+// included: the KMS key that encrypts it (kmsAttr of n), its point-in-time recovery when
+// pitrAttr is true, and the action that deletes it. r is n's resource, or one made from a
+// block of n (an inline replica); what names it in notes ("table", "replica").
+// "If you delete a table with point-in-time recovery enabled, a system backup is
+// automatically created and retained for 35 days."
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
+func dynamoTable(b *Builder, n *Node, r *graph.Resource, kmsAttr, pitrAttr, arn, what string) {
+	kmsEncryptsRes(b, n, kmsAttr, r)
+	if safeguardOf(b, n, r, pitrAttr, false, false) {
+		rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(r.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
+			Name: r.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (" + strings.TrimSuffix(pitrAttr, ".0.enabled") + ")"}}), r)
+		b.Edge(rp, graph.BacksUp, r, "PITR: a system backup is kept 35 days after the "+what+" is deleted")
+		b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
+	}
+	b.awsTarget(r, arn, "", "dynamodb:DeleteTable")
+}
+
+// safeguardOf is Builder.Safeguard for a resource made from n's block: an unresolved value
+// is recorded on r, the resource it protects.
+func safeguardOf(b *Builder, n *Node, r *graph.Resource, path string, def, unsafe bool) bool {
+	v, known := n.In.Safeguard(path, def)
+	if !known {
+		b.Unresolved(r, path)
+		return unsafe
+	}
+	return v
 }

@@ -410,23 +410,13 @@ func init() {
 		},
 		"aws_dynamodb_table": {
 			Kind: graph.Database, Doc: awsDocs + "dynamodb_table",
-			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery"},
+			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery", "server_side_encryption"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
 				protectionAttr(b, n, "deletion_protection_enabled")
 			},
 			Link: func(b *Builder, n *Node) {
-				kmsEncrypts(b, n, "server_side_encryption.0.kms_key_arn")
-				// "If you delete a table with point-in-time recovery enabled, a system backup is
-				// automatically created and retained for 35 days."
-				// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
-				if b.Safeguard(n, "point_in_time_recovery.0.enabled", false, false) {
-					rp := samePlace(b.Synth(&graph.Resource{ID: "aws:aws_dynamodb_table_pitr:" + idTail(n.Res.ID), Kind: graph.Backup, Type: "aws_dynamodb_table_pitr",
-						Name: n.Res.Name + " point-in-time recovery", Attrs: graph.MakeAttrs(graph.AttrContinuous, "true"), Origin: graph.Origin{Ref: n.In.Address + " (point_in_time_recovery)"}}), n.Res)
-					b.Edge(rp, graph.BacksUp, n.Res, "PITR: a system backup is kept 35 days after the table is deleted")
-					b.awsTarget(rp, "", "", "dynamodb:DeleteBackup")
-				}
-				b.awsTarget(n.Res, n.In.Str("arn"), "", "dynamodb:DeleteTable")
+				dynamoTable(b, n, n.Res, "server_side_encryption.0.kms_key_arn", "point_in_time_recovery.0.enabled", n.In.Str("arn"), "table")
 			},
 		},
 		"aws_s3_bucket": {
@@ -1077,12 +1067,16 @@ func kmsKey(b *Builder, n *Node, attr string) *Node {
 // (after its deletion window, an undo window), nothing encrypted under it can be read again,
 // so a key is a single point of loss for its data and every recovery point under it (issue
 // 14). https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
-func kmsEncrypts(b *Builder, n *Node, attr string) {
+func kmsEncrypts(b *Builder, n *Node, attr string) { kmsEncryptsRes(b, n, attr, n.Res) }
+
+// kmsEncryptsRes is kmsEncrypts for a resource made from n's block (a table's inline
+// replica): the key n's attr names destroys r.
+func kmsEncryptsRes(b *Builder, n *Node, attr string, r *graph.Resource) {
 	key := kmsKey(b, n, attr)
 	if key == nil {
 		return
 	}
-	b.Edge(key.Res, graph.DeletesWith, n.Res, "encrypted under KMS key "+key.Res.Name+": unreadable once the key is deleted")
+	b.Edge(key.Res, graph.DeletesWith, r, "encrypted under KMS key "+key.Res.Name+": unreadable once the key is deleted")
 	if !b.aws.kms[key.Res] {
 		if b.aws.kms == nil {
 			b.aws.kms = map[*graph.Resource]bool{}
