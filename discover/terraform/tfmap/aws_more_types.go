@@ -123,3 +123,50 @@ func safeguardOf(b *Builder, n *Node, r *graph.Resource, path string, def, unsaf
 	}
 	return v
 }
+
+// dynamoInlineReplica models the i-th replica block of an aws_dynamodb_table n (global
+// tables version 2019.11.21) as aws_dynamodb_table_replica is modelled: a table of its own
+// in region_name that replicates the writes and deletes of the others (so no recovery point
+// of them), deleted on its own (DeleteTable in its region, or the replica removed from the
+// table), with its own point_in_time_recovery (a boolean, default false),
+// deletion_protection_enabled (default false) and kms_key_arn. Its ID is the one the
+// standalone type gives a replica (its ARN) when the input knows the ARN. It is in the
+// table's environment (propagate_tags only copies the tags). Removing the table from
+// Terraform removes its inline replicas too: they share its address.
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#replica
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables_HowItWorks.html
+func dynamoInlineReplica(b *Builder, n *Node, i int) {
+	p := "replica." + strconv.Itoa(i) + "."
+	in, table := n.In, n.Res
+	region, arn := in.Str(p+"region_name"), in.Str(p+"arn")
+	where := region
+	if where == "" {
+		where = "replica " + strconv.Itoa(i)
+	}
+	id := "aws:aws_dynamodb_table_replica:" + arn
+	if arn == "" {
+		id = "aws:aws_dynamodb_table_replica:" + idTail(table.ID) + ":" + where
+	}
+	r := b.Synth(&graph.Resource{ID: id, Kind: graph.Database, Type: "aws_dynamodb_table_replica", NativeID: arn,
+		Name: table.Name + " (" + where + ")", Tier: table.Tier, TierWhy: table.TierWhy,
+		Origin: graph.Origin{Ref: in.Address + " (replica " + where + ")"}})
+	if arn != "" {
+		r.Aliases = append(r.Aliases, arn)
+	}
+	if a := accountOf(arn); a != "" {
+		r.SetAttr(graph.AttrAccount, a)
+	} else if a, ok := table.Attr(graph.AttrAccount); ok {
+		r.SetAttr(graph.AttrAccount, a)
+	}
+	if reg := regionOf(arn); reg != "" {
+		region = reg
+	}
+	if region != "" {
+		r.SetAttr(graph.AttrRegion, region)
+	}
+	r.SetAttr("engine", "dynamodb")
+	r.SetAttr("replica_of", table.Name)
+	r.SetAttr(graph.AttrDeletionProtection, boolStr(safeguardOf(b, n, r, p+"deletion_protection_enabled", false, false)))
+	b.Edge(b.EnvOf(n), graph.Contains, r, "")
+	dynamoTable(b, n, r, p+"kms_key_arn", p+"point_in_time_recovery", arn, "replica")
+}

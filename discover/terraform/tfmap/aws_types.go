@@ -410,13 +410,17 @@ func init() {
 		},
 		"aws_dynamodb_table": {
 			Kind: graph.Database, Doc: awsDocs + "dynamodb_table",
-			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery", "server_side_encryption"},
+			// replica: the inline replicas of a global table (aws_more_types.go).
+			Attrs: []string{"deletion_protection_enabled", "point_in_time_recovery", "server_side_encryption", "replica"},
 			Setup: func(b *Builder, n *Node) {
 				setAccount(n)
 				protectionAttr(b, n, "deletion_protection_enabled")
 			},
 			Link: func(b *Builder, n *Node) {
 				dynamoTable(b, n, n.Res, "server_side_encryption.0.kms_key_arn", "point_in_time_recovery.0.enabled", n.In.Str("arn"), "table")
+				for i := range n.In.List("replica") {
+					dynamoInlineReplica(b, n, i)
+				}
 			},
 		},
 		"aws_s3_bucket": {
