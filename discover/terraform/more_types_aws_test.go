@@ -24,6 +24,19 @@ func TestMoreTypesAWSFixtures(t *testing.T) {
 		{"i15_bh005_dynamodb_inline_replica_pitr", "BH005", false, "", ""},
 		// In a state, a replica is known by its ARN, as aws_dynamodb_table_replica's are.
 		{"i15_dynamodb_inline_replica_state", "BH005", true, "aws:aws_dynamodb_table_replica:arn:aws:dynamodb:eu-west-1:111111111111:table/orders", "has no backup"},
+		// A domain's automated snapshots are its only recovery points and go with it: BH002,
+		// and, since they are a backup, no BH005.
+		{"i15_bh002_opensearch_domain", "BH002", true, "aws:aws_opensearch_domain:aws_opensearch_domain.example", "1 of 1 recovery points"},
+		{"i15_bh002_opensearch_domain", "BH005", false, "", ""},
+		{"i15_bh002_elasticsearch_domain", "BH002", true, "aws:aws_elasticsearch_domain:aws_elasticsearch_domain.example", "1 of 1 recovery points"},
+		{"i15_bh002_elasticsearch_domain", "BH005", false, "", ""},
+		// Either API's delete action deletes a domain of either type, and its snapshots;
+		// a key that may only use the domain's HTTP API (deleting indexes, which the
+		// automated snapshots restore) cannot.
+		{"i15_bh004_opensearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "orders-search" and all 1 of its recovery points`},
+		{"i15_bh004_opensearch_http_only", "BH004", false, "", ""},
+		{"i15_bh004_elasticsearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "legacy-logs" and all 1 of its recovery points`},
+		{"i15_bh004_elasticsearch_http_only", "BH004", false, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture+"/"+c.rule, func(t *testing.T) {
@@ -118,5 +131,39 @@ func TestDynamoDBInlineReplica(t *testing.T) {
 	east, _ := g.Resource("aws:aws_dynamodb_table_replica:aws_dynamodb_table.example:us-east-2")
 	if v, _ := east.Attr(graph.AttrDeletionProtection); v != "true" {
 		t.Errorf("us-east-2 deletion_protection %q, want true", v)
+	}
+}
+
+// TestSearchDomainSnapshots: automated snapshots are hourly for OpenSearch and for
+// Elasticsearch from 5.3, daily before; they are kept 14 days and go with the domain.
+func TestSearchDomainSnapshots(t *testing.T) {
+	for _, c := range []struct {
+		fixture, domain, interval string
+	}{
+		{"i15_bh002_opensearch_domain", "aws:aws_opensearch_domain:aws_opensearch_domain.example", "1h0m0s"},
+		{"i15_bh002_elasticsearch_domain", "aws:aws_elasticsearch_domain:aws_elasticsearch_domain.example", "1h0m0s"},
+		{"i15_bh004_opensearch_delete_domain", "aws:aws_opensearch_domain:arn:aws:es:us-east-1:111111111111:domain/orders-search", "1h0m0s"},
+		{"i15_bh004_elasticsearch_delete_domain", "aws:aws_elasticsearch_domain:arn:aws:es:us-east-1:111111111111:domain/legacy-logs", "24h0m0s"},
+	} {
+		g := loadFixture(t, c.fixture)
+		d, ok := g.Resource(c.domain)
+		if !ok || d.Kind != graph.Database {
+			t.Fatalf("%s: domain %v %+v\n%s", c.fixture, ok, d, summary(t, g))
+		}
+		typ, tail, _ := strings.Cut(strings.TrimPrefix(c.domain, "aws:"), ":")
+		snaps := "aws:" + typ + "_automated_snapshots:" + tail
+		s, ok := g.Resource(snaps)
+		if !ok || s.Kind != graph.Backup {
+			t.Fatalf("%s: no automated snapshots %s\n%s", c.fixture, snaps, summary(t, g))
+		}
+		if v, _ := s.Attr(graph.AttrInterval); v != c.interval {
+			t.Errorf("%s: interval %q, want %q", c.fixture, v, c.interval)
+		}
+		if v, _ := s.Attr(graph.AttrRetentionDays); v != "14" {
+			t.Errorf("%s: retention_days %q, want 14", c.fixture, v)
+		}
+		if !hasEdge(g, snaps, graph.BacksUp, c.domain) || !hasEdge(g, c.domain, graph.DeletesWith, snaps) {
+			t.Errorf("%s: the snapshots do not back up the domain and go with it\n%s", c.fixture, summary(t, g))
+		}
 	}
 }

@@ -3,6 +3,7 @@ package tfmap
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -75,6 +76,20 @@ func init() {
 				dynamoTable(b, n, n.Res, "kms_key_arn", "point_in_time_recovery", n.In.Str("arn"), "replica")
 			},
 		},
+		// A search domain holds its indexes on its nodes' storage: a data store (database).
+		// All domains take automated snapshots, kept in a repository the service maintains
+		// (cs-automated, cs-automated-enc), that restore only that domain: "Automated
+		// snapshots are only for cluster recovery. You can use them to restore your domain in
+		// the event of red cluster status or data loss." Deleting a domain "deletes an Amazon
+		// OpenSearch Service domain and all of its data. You can't recover a domain after you
+		// delete it", so they share its lifecycle. Manual snapshots go to an S3 repository
+		// registered through the domain's own API, outside Terraform. Domains have no
+		// deletion protection.
+		// https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-snapshots.html
+		// https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DeleteDomain.html
+		// https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-snapshot-restore.html
+		"aws_opensearch_domain":    searchDomain("opensearch_domain", "engine_version", "OpenSearch"),
+		"aws_elasticsearch_domain": searchDomain("elasticsearch_domain", "elasticsearch_version", "1.5"),
 		// Instances of DocumentDB and Neptune clusters are compute: the data lives in the
 		// cluster volume, as for aws_rds_cluster_instance.
 		"aws_docdb_cluster_instance":   clusterInstance("docdb_cluster_instance", "aws_docdb_cluster"),
@@ -169,4 +184,86 @@ func dynamoInlineReplica(b *Builder, n *Node, i int) {
 	r.SetAttr(graph.AttrDeletionProtection, boolStr(safeguardOf(b, n, r, p+"deletion_protection_enabled", false, false)))
 	b.Edge(b.EnvOf(n), graph.Contains, r, "")
 	dynamoTable(b, n, r, p+"kms_key_arn", p+"point_in_time_recovery", arn, "replica")
+}
+
+// searchDomain is the row of an OpenSearch Service domain (aws_opensearch_domain, or the
+// older aws_elasticsearch_domain of the same service and API): a database whose automated
+// snapshots are deleted with it. versionAttr is the attribute naming the engine version
+// and def the provider's default when it is left out.
+//
+// Both the configuration API (DeleteDomain) and the Elasticsearch one before it
+// (DeleteElasticsearchDomain) are actions of the es: service prefix on the same domain
+// ARN (arn:aws:es:REGION:ACCOUNT:domain/NAME): either deletes a domain of either type.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonopensearchservice.html
+func searchDomain(doc, versionAttr, def string) *TypeInfo {
+	actions := []string{"es:DeleteDomain", "es:DeleteElasticsearchDomain"}
+	return &TypeInfo{
+		Kind: graph.Database, Doc: awsDocs + doc,
+		Attrs: []string{"domain_name", "domain_id", versionAttr, "encrypt_at_rest"},
+		Keys:  []string{"domain_name", "domain_id"}, Names: []string{"domain_name"},
+		Setup: func(b *Builder, n *Node) {
+			setAccount(n)
+			v := n.In.Str(versionAttr)
+			if v == "" && !n.In.IsUnknown(versionAttr) {
+				v = def
+			}
+			if v != "" {
+				n.Res.SetAttr("engine_version", v)
+			}
+		},
+		Link: func(b *Builder, n *Node) {
+			in, d := n.In, n.Res
+			v, _ := d.Attr("engine_version")
+			auto := samePlace(b.Synth(&graph.Resource{ID: "aws:" + in.Type + "_automated_snapshots:" + idTail(d.ID), Kind: graph.Backup, Type: in.Type + "_snapshot",
+				Name: d.Name + " automated snapshots", Attrs: graph.MakeAttrs(graph.AttrRetentionDays, "14"),
+				Origin: graph.Origin{Ref: in.Address + " (automated snapshots)"}}), d)
+			note := "automated snapshots, kept 14 days"
+			if every, ok := searchSnapshotInterval(v); ok {
+				auto.SetAttr(graph.AttrInterval, every.String())
+				note = "automated snapshots, daily, 14 kept"
+				if every == time.Hour {
+					note = "automated snapshots, hourly, kept 14 days"
+				}
+			}
+			b.Edge(auto, graph.BacksUp, d, note)
+			b.Edge(d, graph.DeletesWith, auto, "automated snapshots are in the service's own repository and restore only this domain: they are deleted with it")
+			kmsEncrypts(b, n, "encrypt_at_rest.0.kms_key_id")
+			b.awsTarget(auto, in.Str("arn"), "deleting the domain deletes its automated snapshots", actions...)
+			b.awsTarget(d, in.Str("arn"), "", actions...)
+		},
+	}
+}
+
+// searchSnapshotInterval is how often a domain of an engine version takes automated
+// snapshots: "For domains running OpenSearch or Elasticsearch 5.3 and later, OpenSearch
+// Service takes hourly automated snapshots and retains up to 336 of them for 14 days. For
+// domains running Elasticsearch 5.1 and earlier, OpenSearch Service takes daily automated
+// snapshots ..., retains up to 14 of them". version is "OpenSearch_2.11",
+// "Elasticsearch_7.10" (aws_opensearch_domain) or "7.10" (aws_elasticsearch_domain);
+// ok is false when it is neither.
+func searchSnapshotInterval(version string) (every time.Duration, ok bool) {
+	v := version
+	if engine, rest, found := strings.Cut(version, "_"); found || strings.EqualFold(version, "OpenSearch") {
+		switch {
+		case strings.EqualFold(engine, "OpenSearch"):
+			return time.Hour, true
+		case !strings.EqualFold(engine, "Elasticsearch"):
+			return 0, false
+		}
+		v = rest
+	}
+	major, minor, _ := strings.Cut(v, ".")
+	minor, _, _ = strings.Cut(minor, ".") // 7.10.2: the patch says nothing more
+	ma, err := strconv.Atoi(major)
+	if err != nil {
+		return 0, false
+	}
+	mi, err := strconv.Atoi(minor)
+	if err != nil {
+		return 0, false
+	}
+	if ma > 5 || ma == 5 && mi >= 3 {
+		return time.Hour, true
+	}
+	return 24 * time.Hour, true
 }
