@@ -50,10 +50,13 @@ type azureState struct {
 	places  map[*Node]azPlace
 	creds   []*Node
 	scopes  map[string]*azGrant
-	spByApp map[string]*Node   // service principals by application (client ID or address)
-	vmDisks map[string][]*Node // data disk attachments by VM (ID or address)
-	osDisks map[string]*Node   // VMs' OS disks by VM (ID or address), azure_more_types.go
-	byRG    map[string][]int32 // targets by resource group ("": not known), for azureGrant
+	spByApp map[string]*Node           // service principals by application (client ID or address)
+	vmDisks map[string][]*Node         // data disk attachments by VM (ID or address)
+	osDisks map[string]*Node           // VMs' OS disks by VM (ID or address), azure_more_types.go
+	shares  map[string]*graph.Resource // file shares by account and name (shareKey), azure_more_types.go
+	// the storage account of each file share, azure_more_types.go
+	shareAccount map[*graph.Resource]*Node
+	byRG         map[string][]int32 // targets by resource group ("": not known), for azureGrant
 	// locks by resource group, for azureLocked (every lock is recorded before the first
 	// target asks: locks are relations, linked first)
 	locksByRG map[string][]int32
@@ -379,13 +382,13 @@ func init() {
 		},
 		"azurerm_storage_account": {
 			// Blob versioning keeps previous versions of overwritten and deleted blobs; blob and
-			// container soft delete keep deleted ones for their days. All live in the account
-			// and go with it. A Locked account-level immutability policy keeps versions from
-			// being deleted before their period ends, and the account cannot be deleted while
-			// it holds them. https://learn.microsoft.com/azure/storage/blobs/versioning-overview
+			// container soft delete keep deleted ones for their days, share soft delete deleted
+			// file shares (azure_more_types.go). All live in the account and go with it. A
+			// Locked account-level immutability policy keeps versions from being deleted
+			// before their period ends, and the account cannot be deleted while it holds them. https://learn.microsoft.com/azure/storage/blobs/versioning-overview
 			// https://learn.microsoft.com/azure/storage/blobs/immutable-storage-overview
 			Kind: graph.Bucket, Doc: azureDocs + "storage_account", Read: true,
-			Attrs: []string{"resource_group_name", "location", "blob_properties", "immutability_policy", "account_kind"},
+			Attrs: []string{"resource_group_name", "location", "blob_properties", "share_properties", "immutability_policy", "account_kind"},
 			Link: func(b *Builder, n *Node) {
 				p := b.azureData(n, nil, "Microsoft.Storage/storageAccounts/delete", "storage account contributor")
 				if d, ok := n.In.Num("blob_properties.0.delete_retention_policy.0.days", 0); ok {
@@ -393,6 +396,9 @@ func init() {
 				}
 				if d, ok := n.In.Num("blob_properties.0.container_delete_retention_policy.0.days", 0); ok {
 					n.Res.SetAttr("container_soft_delete_days", days(d))
+				}
+				if d, ok := shareSoftDelete(n.In); ok {
+					n.Res.SetAttr("share_soft_delete_days", days(d))
 				}
 				locked := strings.EqualFold(n.In.Str("immutability_policy.0.state"), "Locked")
 				if b.Safeguard(n, "blob_properties.0.versioning_enabled", false, false) {
@@ -522,17 +528,39 @@ func init() {
 		"azurerm_backup_protected_file_share": {
 			// Azure Files backups are share snapshots kept in the storage account: deleting the
 			// account deletes them. https://learn.microsoft.com/azure/backup/azure-file-share-backup-overview
-			Relation: true, Doc: azureDocs + "backup_protected_file_share",
+			// They back up the share when it is in the source (azurerm_storage_share, linked
+			// first: this row is Late), else the account. "You can't delete a share that has
+			// share snapshots. To delete the share, you must delete all the share snapshots":
+			// a determined delete of the share takes them.
+			// https://learn.microsoft.com/azure/storage/files/storage-snapshots-files
+			Relation: true, Late: true, Doc: azureDocs + "backup_protected_file_share",
 			Attrs: []string{"source_storage_account_id", "source_file_share_name"},
 			Link: func(b *Builder, n *Node) {
 				sa := firstNode(b.FindAttr(n, "source_storage_account_id", "azurerm_storage_account"))
+				share := n.In.Str("source_file_share_name")
+				var sh *graph.Resource
+				if s := firstNode(b.FindAttr(n, "source_file_share_name", "azurerm_storage_share")); s != nil {
+					// a reference to the share (the provider's example): its account too, when
+					// the account is named through azurerm_backup_container_storage_account
+					sh, share = s.Res, s.Res.Name
+					if sa == nil {
+						sa = b.azure.shareAccount[s.Res]
+					}
+				}
 				if sa == nil {
 					return
 				}
-				share := n.In.Str("source_file_share_name")
+				if sh == nil {
+					sh = b.azure.shares[shareKey(sa.Res, share)]
+				}
 				rp := samePlace(azSynth(b, "azurerm:azurerm_backup_protected_file_share:"+idTail(sa.Res.ID)+":"+n.In.Address, "azurerm_file_share_snapshot",
 					sa.Res.Name+" file share snapshots "+share, n.In.Address), sa.Res)
-				b.Edge(rp, graph.BacksUp, sa.Res, "Azure Files backup: share snapshots in the account")
+				if sh != nil {
+					b.Edge(rp, graph.BacksUp, sh, "Azure Files backup: share snapshots in the account")
+					b.Edge(sh, graph.DeletesWith, rp, "a share's snapshots must be deleted before the share: its delete takes them")
+				} else {
+					b.Edge(rp, graph.BacksUp, sa.Res, "Azure Files backup: share snapshots in the account")
+				}
 				b.Edge(sa.Res, graph.DeletesWith, rp, "share snapshots live in the storage account and go with it")
 			},
 		},
