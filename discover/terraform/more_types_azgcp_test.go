@@ -25,6 +25,12 @@ func TestMoreTypesAzGCPFixtures(t *testing.T) {
 		{"i15_az_storage_share_backup", "BH005", false, "", ""},
 		// ... and live with it: a share with snapshots is deleted with them.
 		{"i15_az_storage_share_backup", "BH002", true, "azurerm:azurerm_storage_share:azurerm_storage_share.example", "1 of 1 recovery points"},
+		// The deprecated azurerm_sql_server and azurerm_sql_database are Azure SQL as the
+		// mssql types are: point-in-time backups that go with the server...
+		{"i15_az_sql_legacy", "BH002", true, "azurerm:azurerm_sql_database:azurerm_sql_database.example", "1 of 1 recovery points"},
+		// ... and deletion protection from a management lock only.
+		{"i15_az_sql_legacy", "BH006", true, "azurerm:azurerm_sql_database:azurerm_sql_database.example", "deletion protection off"},
+		{"i15_az_sql_legacy_locked", "BH006", false, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
@@ -100,6 +106,28 @@ func TestStorageShare(t *testing.T) {
 		}
 		if w, ok := s.Attr(graph.AttrRestoreWindow); ok {
 			t.Errorf("%s: share restore_window %q: share soft delete is no undo for deleting the account", c.fixture, w)
+		}
+	}
+}
+
+// TestLegacySQL: a legacy database is contained by its server, named by a reference or
+// by a literal server_name, and the server's delete takes its point-in-time backups.
+func TestLegacySQL(t *testing.T) {
+	const (
+		server = "azurerm:azurerm_sql_server:azurerm_sql_server.example"
+		db     = "azurerm:azurerm_sql_database:azurerm_sql_database.example"
+		pitr   = "azurerm:azurerm_mssql_database_pitr:azurerm_sql_database.example"
+	)
+	for _, f := range []string{"i15_az_sql_legacy", "i15_az_sql_legacy_locked"} {
+		g := loadFixture(t, f)
+		if r, ok := g.Resource(server); !ok || r.Kind != graph.Service {
+			t.Fatalf("%s: server %v %+v\n%s", f, ok, r, summary(t, g))
+		}
+		if !hasEdge(g, server, graph.Contains, db) {
+			t.Errorf("%s: the server does not contain the database\n%s", f, summary(t, g))
+		}
+		if !hasEdge(g, server, graph.DeletesWith, pitr) || !hasEdge(g, pitr, graph.BacksUp, db) {
+			t.Errorf("%s: the point-in-time backups do not back up the database and go with the server\n%s", f, summary(t, g))
 		}
 	}
 }

@@ -13,7 +13,30 @@ func init() {
 		"azurerm_linux_virtual_machine":   azureVM("linux_virtual_machine"),
 		"azurerm_windows_virtual_machine": azureVM("windows_virtual_machine"),
 		"azurerm_storage_share":           storageShare,
+		// The deprecated predecessors of azurerm_mssql_server and azurerm_mssql_database
+		// (removed in azurerm 4.0) manage the same Azure SQL logical servers and databases,
+		// with the same semantics (sqlServer, sqlDatabase); the database names its server by
+		// server_name and resource_group_name.
+		// https://registry.terraform.io/providers/hashicorp/azurerm/3.117.1/docs/resources/sql_server
+		"azurerm_sql_server":   sqlServer("sql_server"),
+		"azurerm_sql_database": sqlDatabase("sql_database", legacySQLDatabaseServer, "server_name", "resource_group_name", "location"),
 	})
+}
+
+// legacySQLDatabaseServer finds an azurerm_sql_database's server: a reference in
+// server_name, else the server of that name, in the database's resource group when several
+// have it.
+func legacySQLDatabaseServer(b *Builder, n *Node) *Node {
+	cands := b.FindAttr(n, "server_name", sqlServerTypes...)
+	if _, ref := n.In.RefOf("server_name"); !ref && len(cands) > 1 {
+		rg := b.azurePlace(n, nil).rg
+		for _, c := range cands {
+			if rg != "" && b.azurePlace(c, nil).rg == rg {
+				return c
+			}
+		}
+	}
+	return firstNode(cands)
 }
 
 // azureVM maps a virtual machine: compute, whose os_disk block is a managed disk created

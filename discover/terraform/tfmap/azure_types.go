@@ -294,57 +294,8 @@ func init() {
 			"https://learn.microsoft.com/azure/postgresql/backup-restore/how-to-restore-deleted-server"),
 		"azurerm_mysql_flexible_server": flexibleServer("mysql_flexible_server", "mysql", "Microsoft.DBforMySQL/flexibleServers/delete", 0,
 			"https://learn.microsoft.com/azure/mysql/flexible-server/concepts-backup-restore"),
-		"azurerm_mssql_server": {
-			// "If you delete a server, all databases on that server are also deleted and can't
-			// be recovered. You can't restore a deleted server. But if you've configured
-			// long-term retention for a database, LTR backups are not deleted."
-			// https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview
-			// The server holds no data of its own: it contains its databases.
-			Kind: graph.Service, Doc: azureDocs + "mssql_server", Read: true,
-			Attrs: []string{"resource_group_name", "location", "version"},
-			Link: func(b *Builder, n *Node) {
-				b.azureData(n, nil, "Microsoft.Sql/servers/delete", "sql server contributor")
-			},
-		},
-		"azurerm_mssql_database": {
-			// Point-in-time backups (short_term_retention_policy, 7 days by default) are kept
-			// for the retention period after the database is deleted (an undo window) and go
-			// with the server; LTR backups (long_term_retention_policy) survive both.
-			Kind: graph.Database, Doc: azureDocs + "mssql_database",
-			Attrs: []string{"server_id", "short_term_retention_policy", "long_term_retention_policy"},
-			Setup: func(b *Builder, n *Node) { n.Res.SetAttr("engine", "sqlserver") },
-			Link: func(b *Builder, n *Node) {
-				server := linkFirst(b, n, "server_id", "azurerm_mssql_server")
-				if server == nil {
-					if id := n.In.Str("server_id"); id != "" {
-						server = firstNode(b.Find(id, "azurerm_mssql_server"))
-					}
-				}
-				p := b.azureData(n, server, "Microsoft.Sql/servers/databases/delete", "sql server contributor", "sql db contributor")
-				ret, _ := n.In.Num("short_term_retention_policy.0.retention_days", 7)
-				n.Res.SetAttr(graph.AttrRestoreWindow, window(ret))
-				pitr := samePlace(azSynth(b, "azurerm:azurerm_mssql_database_pitr:"+idTail(n.Res.ID), "azurerm_mssql_database_pitr", n.Res.Name+" point-in-time backups",
-					n.In.Address+" (short_term_retention_policy)", graph.AttrContinuous, "true", graph.AttrRetentionDays, days(ret)), n.Res)
-				b.Edge(pitr, graph.BacksUp, n.Res, "point-in-time backups, "+days(ret)+" days")
-				b.Edge(n.Res, graph.DeletesWith, pitr, "a deleted database's backups are kept only for its retention period, and go with the server")
-				if server != nil && server.Res != nil {
-					b.Edge(server.Res, graph.DeletesWith, pitr, "deleting the server deletes its databases' backups")
-				}
-				var ltr []string
-				for _, k := range []string{"weekly_retention", "monthly_retention", "yearly_retention"} {
-					if v := n.In.Str("long_term_retention_policy.0." + k); v != "" && v != "PT0S" {
-						ltr = append(ltr, strings.TrimSuffix(k, "_retention")+" "+v)
-					}
-				}
-				if len(ltr) > 0 {
-					rp := samePlace(azSynth(b, "azurerm:azurerm_mssql_database_ltr:"+idTail(n.Res.ID), "azurerm_mssql_database_ltr", n.Res.Name+" long-term retention backups",
-						n.In.Address+" (long_term_retention_policy)", "schedule", strings.Join(ltr, ",")), n.Res)
-					b.Edge(rp, graph.BacksUp, n.Res, "long-term retention backups ("+strings.Join(ltr, ", ")+"): kept when the database or its server is deleted")
-					b.azureRecovery(rp, azPlace{sub: p.sub, rg: p.rg}, false, "LTR backups are deleted one by one (also through the resource group's API)",
-						"Microsoft.Sql/locations/longTermRetentionServers/longTermRetentionDatabases/longTermRetentionBackups/delete", "sql server contributor")
-				}
-			},
-		},
+		"azurerm_mssql_server":   sqlServer("mssql_server"),
+		"azurerm_mssql_database": sqlDatabase("mssql_database", mssqlDatabaseServer, "server_id"),
 		"azurerm_cosmosdb_account": {
 			// Periodic mode (the default): backups belong to the account; snapshots of a deleted
 			// database or container are kept 30 days. Continuous mode: a deleted account can be
@@ -661,6 +612,76 @@ func init() {
 			},
 		},
 	})
+}
+
+// sqlServer maps an Azure SQL logical server (azurerm_mssql_server, and the deprecated
+// azurerm_sql_server of azure_more_types.go). "If you delete a server, all databases on
+// that server are also deleted and can't be recovered. You can't restore a deleted server.
+// But if you've configured long-term retention for a database, LTR backups are not
+// deleted." https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview
+// The server holds no data of its own: it contains its databases.
+func sqlServer(doc string) *TypeInfo {
+	return &TypeInfo{
+		Kind: graph.Service, Doc: azureDocs + doc, Read: true,
+		Attrs: []string{"resource_group_name", "location", "version"},
+		Link: func(b *Builder, n *Node) {
+			b.azureData(n, nil, "Microsoft.Sql/servers/delete", "sql server contributor")
+		},
+	}
+}
+
+// sqlServerTypes are the types of an Azure SQL logical server, either of which a database
+// of either type may name (a migration from the deprecated types mixes them).
+var sqlServerTypes = []string{"azurerm_mssql_server", "azurerm_sql_server"}
+
+// mssqlDatabaseServer finds an azurerm_mssql_database's server by server_id.
+func mssqlDatabaseServer(b *Builder, n *Node) *Node {
+	if s := linkFirst(b, n, "server_id", sqlServerTypes...); s != nil {
+		return s
+	}
+	if id := n.In.Str("server_id"); id != "" {
+		return firstNode(b.Find(id, sqlServerTypes...))
+	}
+	return nil
+}
+
+// sqlDatabase maps an Azure SQL database (azurerm_mssql_database, and the deprecated
+// azurerm_sql_database), whose server is found by server. Point-in-time backups
+// (short_term_retention_policy, 7 days by default) are kept for the retention period after
+// the database is deleted (an undo window) and go with the server; LTR backups
+// (long_term_retention_policy) survive both.
+func sqlDatabase(doc string, server func(b *Builder, n *Node) *Node, attrs ...string) *TypeInfo {
+	return &TypeInfo{
+		Kind: graph.Database, Doc: azureDocs + doc,
+		Attrs: append(attrs, "short_term_retention_policy", "long_term_retention_policy"),
+		Setup: func(b *Builder, n *Node) { n.Res.SetAttr("engine", "sqlserver") },
+		Link: func(b *Builder, n *Node) {
+			server := server(b, n)
+			p := b.azureData(n, server, "Microsoft.Sql/servers/databases/delete", "sql server contributor", "sql db contributor")
+			ret, _ := n.In.Num("short_term_retention_policy.0.retention_days", 7)
+			n.Res.SetAttr(graph.AttrRestoreWindow, window(ret))
+			pitr := samePlace(azSynth(b, "azurerm:azurerm_mssql_database_pitr:"+idTail(n.Res.ID), "azurerm_mssql_database_pitr", n.Res.Name+" point-in-time backups",
+				n.In.Address+" (short_term_retention_policy)", graph.AttrContinuous, "true", graph.AttrRetentionDays, days(ret)), n.Res)
+			b.Edge(pitr, graph.BacksUp, n.Res, "point-in-time backups, "+days(ret)+" days")
+			b.Edge(n.Res, graph.DeletesWith, pitr, "a deleted database's backups are kept only for its retention period, and go with the server")
+			if server != nil && server.Res != nil {
+				b.Edge(server.Res, graph.DeletesWith, pitr, "deleting the server deletes its databases' backups")
+			}
+			var ltr []string
+			for _, k := range []string{"weekly_retention", "monthly_retention", "yearly_retention"} {
+				if v := n.In.Str("long_term_retention_policy.0." + k); v != "" && v != "PT0S" {
+					ltr = append(ltr, strings.TrimSuffix(k, "_retention")+" "+v)
+				}
+			}
+			if len(ltr) > 0 {
+				rp := samePlace(azSynth(b, "azurerm:azurerm_mssql_database_ltr:"+idTail(n.Res.ID), "azurerm_mssql_database_ltr", n.Res.Name+" long-term retention backups",
+					n.In.Address+" (long_term_retention_policy)", "schedule", strings.Join(ltr, ",")), n.Res)
+				b.Edge(rp, graph.BacksUp, n.Res, "long-term retention backups ("+strings.Join(ltr, ", ")+"): kept when the database or its server is deleted")
+				b.azureRecovery(rp, azPlace{sub: p.sub, rg: p.rg}, false, "LTR backups are deleted one by one (also through the resource group's API)",
+					"Microsoft.Sql/locations/longTermRetentionServers/longTermRetentionDatabases/longTermRetentionBackups/delete", "sql server contributor")
+			}
+		},
+	}
 }
 
 func firstNode(ns []*Node) *Node {
