@@ -31,6 +31,14 @@ func TestMoreTypesAzGCPFixtures(t *testing.T) {
 		// ... and deletion protection from a management lock only.
 		{"i15_az_sql_legacy", "BH006", true, "azurerm:azurerm_sql_database:azurerm_sql_database.example", "deletion protection off"},
 		{"i15_az_sql_legacy_locked", "BH006", false, "", ""},
+		// A Spanner backup schedule's backups back up the database and outlive its drop...
+		{"i15_gcp_spanner_no_backup_schedule", "BH005", true, "google:google_spanner_database:google_spanner_database.database", "has no backup"},
+		{"i15_gcp_spanner_backup_schedule", "BH005", false, "", ""},
+		{"i15_gcp_spanner_backup_schedule", "BH002", false, "", ""},
+		// ... daily ...
+		{"i15_gcp_spanner_backup_schedule", "BH007", false, "", ""},
+		// ... but live in the instance: whoever may delete it destroys both.
+		{"i15_gcp_spanner_backup_schedule", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "and all 1 of its recovery points"},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
@@ -128,6 +136,35 @@ func TestLegacySQL(t *testing.T) {
 		}
 		if !hasEdge(g, server, graph.DeletesWith, pitr) || !hasEdge(g, pitr, graph.BacksUp, db) {
 			t.Errorf("%s: the point-in-time backups do not back up the database and go with the server\n%s", f, summary(t, g))
+		}
+	}
+}
+
+// TestSpannerBackupSchedule: the schedule's backups back up its database, are contained by
+// the instance (not by the database, which they outlive), keep them retention_duration and
+// come at least daily.
+func TestSpannerBackupSchedule(t *testing.T) {
+	const (
+		inst = "google:google_spanner_instance:google_spanner_instance.main"
+		db   = "google:google_spanner_database:google_spanner_database.database"
+		bk   = "google:google_spanner_backup_schedule:google_spanner_backup_schedule.full-backup"
+	)
+	g := loadFixture(t, "i15_gcp_spanner_backup_schedule")
+	r, ok := g.Resource(bk)
+	if !ok || r.Kind != graph.Backup {
+		t.Fatalf("backups %v %+v\n%s", ok, r, summary(t, g))
+	}
+	if !hasEdge(g, bk, graph.BacksUp, db) || !hasEdge(g, inst, graph.Contains, bk) {
+		t.Errorf("the backups do not back up the database from the instance\n%s", summary(t, g))
+	}
+	for _, k := range []graph.EdgeKind{graph.Contains, graph.DeletesWith} {
+		if hasEdge(g, db, k, bk) {
+			t.Errorf("the database %s its backups: they outlive a dropped database", k)
+		}
+	}
+	for k, want := range map[string]string{graph.AttrRetentionDays: "366", graph.AttrInterval: "24h0m0s", graph.AttrAccount: "acme-prod"} {
+		if got, _ := r.Attr(k); got != want {
+			t.Errorf("%s %q, want %q", k, got, want)
 		}
 	}
 }

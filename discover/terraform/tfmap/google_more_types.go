@@ -1,7 +1,11 @@
 package tfmap
 
 import (
+	"math"
+	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -47,8 +51,125 @@ func bucketSoftDelete(b *Builder, n *Node) {
 	}
 }
 
+// spannerBackupDeleters hold spanner.backups.delete: the database roles, and Backup Admin
+// ("create, view, update, and delete backups").
+// https://cloud.google.com/iam/docs/roles-permissions/spanner
+var spannerBackupDeleters = append(spannerDeleters[:len(spannerDeleters):len(spannerDeleters)], "roles/spanner.backupAdmin")
+
+// spannerSchedule maps a Spanner backup schedule to the backups it makes of its database.
+// "This resource is owned by the database it is backing up, and is deleted along with the
+// database. The actual backups are not though": the backups survive a dropped database.
+// https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/spanner_backup_schedule
+// "When you create a backup, the backup resides in the same instance, region, and project
+// as its source database" (https://cloud.google.com/spanner/docs/backup): the instance
+// contains them, and its delete takes them (the provider's force_destroy "will delete all
+// backups of this instance" before deleting it;
+// https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/spanner_instance).
+// Each backup is kept retention_duration (at most 366 days) and can be deleted on its own
+// (spanner.backups.delete).
+func spannerSchedule(b *Builder, n *Node) {
+	db := linkFirst(b, n, "database", "google_spanner_database")
+	if db == nil || db.Res == nil {
+		return
+	}
+	id := n.In.Str("id")
+	if id == "" {
+		id = n.In.Address
+	}
+	name := db.Res.Name + " scheduled backups"
+	if s := n.In.Str("name"); s != "" {
+		name += " (" + s + ")"
+	}
+	bk := samePlace(b.Synth(&graph.Resource{ID: "google:google_spanner_backup_schedule:" + id, Kind: graph.Backup, Type: "google_spanner_backup",
+		Name: name, Origin: graph.Origin{Ref: n.In.Address + " (backups)"}}), db.Res)
+	if d, ok := durationSeconds(n.In.Str("retention_duration")); ok {
+		bk.SetAttr(graph.AttrRetentionDays, strconv.FormatFloat(math.Round(d/8640)/10, 'f', -1, 64))
+	}
+	if c := n.In.Str("spec.0.cron_spec.0.text"); c != "" {
+		bk.SetAttr("schedule", c)
+		if every, ok := spannerCronInterval(c); ok {
+			bk.SetAttr(graph.AttrInterval, every.String())
+		}
+	}
+	if len(n.In.List("incremental_backup_spec")) > 0 {
+		bk.SetAttr("backup_type", "incremental")
+	} else if len(n.In.List("full_backup_spec")) > 0 {
+		bk.SetAttr("backup_type", "full")
+	}
+	b.Edge(bk, graph.BacksUp, db.Res, "scheduled backups: kept when the database is dropped")
+	if i := linkFirst(b, n, "instance", "google_spanner_instance"); i != nil && i.Res != nil {
+		b.Edge(i.Res, graph.Contains, bk, "backups reside in the instance of their database: deleting it deletes them")
+	}
+	// the schedule's project, else its database's (both default to the provider's)
+	t := googleTarget{res: bk, project: n.In.Str("project"), roles: spannerBackupDeleters}
+	if t.project == "" {
+		t.project, _ = db.Res.Attr(graph.AttrAccount)
+	}
+	b.google.targets = append(b.google.targets, t)
+}
+
+// spannerCronInterval bounds the gap between two backups of a Spanner schedule's cron
+// (minute hour day-of-month month day-of-week, UTC), in the forms the provider documents:
+// every 12 hours ("0 2/12 * * *", "0 2,14 * * *"), a day ("0 2 * * *"), a week
+// ("0 2 * * 0"), a month ("0 2 8 * *", 31 days at most). ok is false for any other form.
+func spannerCronInterval(expr string) (time.Duration, bool) {
+	f := strings.Fields(expr)
+	if len(f) != 5 || f[2] != "*" && f[4] != "*" || f[3] != "*" {
+		return 0, false
+	}
+	num := func(s string) bool { n, err := strconv.Atoi(s); return err == nil && n >= 0 }
+	hour, dom, dow := f[1], f[2], f[4]
+	switch {
+	case dom != "*":
+		if num(dom) && num(hour) {
+			return 31 * 24 * time.Hour, true
+		}
+	case dow != "*":
+		if num(dow) && num(hour) {
+			return 7 * 24 * time.Hour, true
+		}
+	case num(hour):
+		return 24 * time.Hour, true
+	default:
+		if _, step, ok := strings.Cut(hour, "/"); ok && num(step) && step != "0" {
+			n, _ := strconv.Atoi(step)
+			return time.Duration(n) * time.Hour, true
+		}
+		var hs []int
+		for _, h := range strings.Split(hour, ",") {
+			n, err := strconv.Atoi(h)
+			if err != nil || n > 23 {
+				return 0, false
+			}
+			hs = append(hs, n)
+		}
+		sort.Ints(hs)
+		gap := hs[0] + 24 - hs[len(hs)-1] // the longest gap, across midnight included
+		for i := 1; i < len(hs); i++ {
+			gap = max(gap, hs[i]-hs[i-1])
+		}
+		return time.Duration(gap) * time.Hour, true
+	}
+	return 0, false
+}
+
+// durationSeconds reads a Google duration ("31620000s", "3.5s").
+func durationSeconds(s string) (float64, bool) {
+	v, ok := strings.CutSuffix(s, "s")
+	if !ok {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil && f > 0
+}
+
 func init() {
 	register(map[string]*TypeInfo{
+		"google_spanner_backup_schedule": {
+			Relation: true, Doc: googleDocs + "spanner_backup_schedule",
+			Attrs: []string{"instance", "database", "retention_duration", "spec", "full_backup_spec", "incremental_backup_spec"},
+			Link:  spannerSchedule,
+		},
 		"google_compute_instance": {
 			// Compute. Its boot disk is deleted with it when boot_disk.auto_delete is true (the
 			// default): "Whether the disk will be auto-deleted when the instance is deleted".
