@@ -80,7 +80,7 @@ func spannerSchedule(b *Builder, n *Node) {
 	if s := n.In.Str("name"); s != "" {
 		name += " (" + s + ")"
 	}
-	bk := samePlace(b.Synth(&graph.Resource{ID: "google:google_spanner_backup_schedule:" + id, Kind: graph.Backup, Type: "google_spanner_backup",
+	bk := samePlace(b.Synth(&graph.Resource{ID: "google:google_spanner_backup_schedule:" + id, Kind: graph.Backup, Type: "google_spanner_scheduled_backup",
 		Name: name, Origin: graph.Origin{Ref: n.In.Address + " (backups)"}}), db.Res)
 	if d, ok := durationSeconds(n.In.Str("retention_duration")); ok {
 		bk.SetAttr(graph.AttrRetentionDays, strconv.FormatFloat(math.Round(d/8640)/10, 'f', -1, 64))
