@@ -68,16 +68,6 @@ func TestMoreTypesAzGCPFixtures(t *testing.T) {
 	}
 }
 
-// hasEdge reports whether g has an edge of kind from one ID to another.
-func hasEdge(g *graph.Graph, from string, kind graph.EdgeKind, to string) bool {
-	for _, e := range g.Edges() {
-		if e.From == from && e.To == to && e.Kind == kind {
-			return true
-		}
-	}
-	return false
-}
-
 // TestStorageShare: a share is contained by its storage account, whether named by
 // storage_account_id or storage_account_name, and takes the account's tier. Share soft
 // delete is kept as days on the account and on the share, never as the share's

@@ -153,14 +153,18 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	// first error reported are those of a single pass. Buffers and result slots go round
 	// between them, so nothing is allocated per resource but the instances.
 	workers := decoders()
+	// Elements travel in batches of about batchBytes: one hand-off per element cost more
+	// than the decoding it spread (tens of thousands of small resources).
+	const batchBytes, batchMax = 256 << 10, 128
 	type item struct {
-		buf   []byte
-		start int64
-		res   chan decoded
+		buf    []byte
+		starts []int64 // each element's offset in the file
+		ends   []int   // and where it ends in buf
+		res    chan decoded
 	}
-	order := make(chan *item, 4*workers+4) // every item, in the file's order
-	work := make(chan *item, 4*workers+4)  // the same items, for the decoders
-	free := make(chan *item, 4*workers+8)
+	order := make(chan *item, 2*workers+2) // every batch, in the file's order
+	work := make(chan *item, 2*workers+2)  // the same batches, for the decoders
+	free := make(chan *item, 4*workers+6)
 	for i := 0; i < cap(free); i++ {
 		free <- &item{res: make(chan decoded, 1)}
 	}
@@ -169,39 +173,70 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	go func() {
 		defer close(work)
 		defer close(order)
+		var it *item
+		// send hands the batch on; false when the reader has stopped.
+		send := func() bool {
+			if it == nil {
+				return true
+			}
+			order <- it // never blocks for long: the caller drains order until it is closed
+			work <- it
+			it = nil
+			return true
+		}
+		fail := func(err error) {
+			send() // the elements before the failure are judged first: their errors win
+			errc <- err
+		}
 		for more := true; more; {
 			if err := ctx.Err(); err != nil {
-				errc <- err
+				fail(err)
 				return
 			}
 			start := st.offset()
 			v, err := st.value()
 			if err != nil {
-				errc <- err
+				fail(err)
 				return
 			}
-			var it *item
-			select {
-			case it = <-free:
-			case <-stop:
-				return
+			if it == nil {
+				select {
+				case it = <-free:
+				case <-stop:
+					return
+				}
+				it.buf, it.starts, it.ends = it.buf[:0], it.starts[:0], it.ends[:0]
 			}
-			it.buf, it.start = append(it.buf[:0], v...), start
-			order <- it // never blocks for long: the caller drains order until it is closed
-			work <- it
+			it.buf = append(it.buf, v...)
+			it.starts, it.ends = append(it.starts, start), append(it.ends, len(it.buf))
+			if len(it.buf) >= batchBytes || len(it.ends) >= batchMax {
+				send()
+			}
 			if more, err = st.next(']'); err != nil {
-				errc <- err
+				fail(err)
 				return
 			}
 		}
+		send()
 		errc <- nil
 	}()
 	for range workers {
 		go func() {
 			d := sr.decoder()
 			for it := range work {
-				ins, err := d.resource(it.buf)
-				it.res <- decoded{ins, err}
+				var r decoded
+				from := 0
+				for k, end := range it.ends {
+					ins, err := d.resource(it.buf[from:end])
+					r.ins = append(r.ins, ins...)
+					if err != nil {
+						r.err = fmt.Errorf("resource at byte %d: %w", it.starts[k], err)
+						r.ins = r.ins[:len(r.ins)-len(ins)] // the failed element's are not added
+						break
+					}
+					from = end
+				}
+				it.res <- r
 			}
 		}()
 	}
@@ -209,14 +244,12 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	for it := range order {
 		r := <-it.res
 		if failed == nil {
-			if r.err != nil {
-				failed = fmt.Errorf("resource at byte %d: %w", it.start, r.err)
-				close(stop)
-			}
 			for _, in := range r.ins {
-				if failed == nil {
-					sr.b.Add(in)
-				}
+				sr.b.Add(in)
+			}
+			if r.err != nil {
+				failed = r.err
+				close(stop)
 			}
 		}
 		select {
@@ -283,7 +316,7 @@ func (d *decoder) wantSet(typ string) map[string]bool {
 func (d *decoder) resource(raw []byte) ([]*tfmap.Instance, error) {
 	d.out = d.out[:0]
 	err := d.resourceInto(raw)
-	return slices.Clone(d.out), err
+	return d.out, err
 }
 
 func (d *decoder) resourceInto(raw []byte) error {
