@@ -174,15 +174,13 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		defer close(work)
 		defer close(order)
 		var it *item
-		// send hands the batch on; false when the reader has stopped.
-		send := func() bool {
-			if it == nil {
-				return true
+		// send hands the batch on, if there is one.
+		send := func() {
+			if it != nil {
+				order <- it // never blocks for long: the caller drains order until it is closed
+				work <- it
+				it = nil
 			}
-			order <- it // never blocks for long: the caller drains order until it is closed
-			work <- it
-			it = nil
-			return true
 		}
 		fail := func(err error) {
 			send() // the elements before the failure are judged first: their errors win

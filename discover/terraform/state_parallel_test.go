@@ -62,8 +62,11 @@ func TestParallelDecodeSameGraph(t *testing.T) {
 func TestParallelDecodeFirstError(t *testing.T) {
 	var sb strings.Builder
 	sb.WriteString(`{"version": 4, "resources": [`)
-	var firstBad int
+	var firstBad, cut int
 	for i := range 400 {
+		if i == 160 {
+			cut = sb.Len()
+		}
 		if i > 0 {
 			sb.WriteString(",\n")
 		}
@@ -77,18 +80,24 @@ func TestParallelDecodeFirstError(t *testing.T) {
 			fmt.Fprintf(&sb, `{"mode": "managed", "type": "aws_s3_bucket", "name": "b%d", "instances": [{"attributes": {"bucket": "b%d", "arn": "arn:aws:s3:::b%d"}}]}`, i, i, i)
 		}
 	}
-	sb.WriteString("]}")
-	p := filepath.Join(t.TempDir(), "terraform.tfstate")
-	if err := os.WriteFile(p, []byte(sb.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	good := sb.String() + "]}"
+	// The first 160 elements, then bytes that are no JSON: the bad element before them
+	// still gives the error (the reader stops at the syntax error, but judges what came
+	// first, also when it shares the syntax error's batch).
+	broken := sb.String()[:cut] + `, {"mode": "managed", "type": ]}`
 	want := fmt.Sprintf("resource at byte %d:", firstBad)
-	for _, n := range []int{1, 4} {
-		withDecoders(t, n)
-		for range 20 {
-			_, err := LoadState(context.Background(), p, "")
-			if err == nil || !strings.Contains(err.Error(), want) {
-				t.Fatalf("%d decoders: error %v, want one containing %q", n, err, want)
+	for _, data := range []string{good, broken} {
+		p := filepath.Join(t.TempDir(), "terraform.tfstate")
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 4} {
+			withDecoders(t, n)
+			for range 20 {
+				_, err := LoadState(context.Background(), p, "")
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("%d decoders: error %v, want one containing %q", n, err, want)
+				}
 			}
 		}
 	}
