@@ -373,9 +373,20 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 		return int(a.i) - int(b.i)
 	})
 	err := g.st.Batch(func(b store.Batch[string, *Resource]) {
-		for _, r := range refs {
+		// Into a store without edges (the builders' one call), a pair is new unless the
+		// ref before had the same ends (refs are sorted by them): no lookup per edge, and
+		// the table is sized once.
+		fresh := b.Empty()
+		if fresh {
+			b.Grow(len(refs))
+		}
+		for k, r := range refs {
 			e := edges[r.i]
 			acts := actionBits(e.Actions)
+			if fresh && (k == 0 || refs[k-1].from != r.from || refs[k-1].to != r.to) {
+				b.SetNew(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+				continue
+			}
 			d, exists := b.Data(r.from, r.to)
 			if !exists {
 				b.Set(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))

@@ -93,6 +93,26 @@ func (s *Compact[K, T]) Batch(fn func(Batch[K, T])) {
 // Lookup is Compact.Lookup.
 func (b Batch[K, T]) Lookup(hash K) (int32, bool) { return b.s.lookup(hash) }
 
+// Empty reports whether the store has no edge.
+func (b Batch[K, T]) Empty() bool { return len(b.s.edges) == 0 }
+
+// Grow makes room for n edges in a store that has none yet, so that a batch of n new
+// edges does not rehash the table as it grows.
+func (b Batch[K, T]) Grow(n int) {
+	if len(b.s.edges) == 0 {
+		b.s.edges = make(map[uint64]any, n)
+	}
+}
+
+// SetNew adds the edge src -> dst, which the caller knows is not in the store (see Set).
+func (b Batch[K, T]) SetNew(src, dst int32, data any) {
+	s, k := b.s, pairKey(src, dst)
+	s.verts[src].deg++
+	s.verts[dst].deg++
+	s.added = k
+	s.edges[k] = data
+}
+
 // Data returns the data of the edge src -> dst, if there is one.
 func (b Batch[K, T]) Data(src, dst int32) (any, bool) {
 	d, ok := b.s.edges[pairKey(src, dst)]
