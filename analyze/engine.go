@@ -97,13 +97,18 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 	// The findings before the change tell which after it are new and which it fixes. The
 	// pass that finds them is the plan rules' view of the graph before the change too: the
 	// credentials' reach is computed once for both.
+	//
+	// The two passes share nothing but read-only options and resources, so the pass
+	// before the change runs on its own goroutine while the audit rules run after it; the
+	// first use of Pass.Before (a plan rule's, or the report's marking) waits for it.
 	bo := opts
 	bo.Plan, bo.Waivers, bo.Baseline = nil, nil, nil
 	bp := newPass(plan.Before, bo)
-	before, err := bp.run(rules, nil)
-	if err != nil {
-		return nil, fmt.Errorf("findings before the change: %w", err)
-	}
+	ps := &planState{plan: plan, before: bp, ready: make(chan struct{})}
+	go func(rules []*Rule) {
+		defer close(ps.ready)
+		ps.beforeRep, ps.beforeErr = bp.run(rules, nil)
+	}(rules)
 	rules = slices.Clip(rules)
 	for _, r := range PlanRules {
 		if !slices.Contains(rules, r) {
@@ -111,8 +116,13 @@ func Run(g *graph.Graph, opts Options) (*Report, error) {
 		}
 	}
 	p := newPass(g, opts)
-	p.plan = &planState{plan: plan, before: bp}
-	return p.run(rules, before)
+	p.plan = ps
+	rep, err := p.run(rules, nil)
+	<-ps.ready // never leave the pass before running, whatever failed
+	if ps.beforeErr != nil {
+		return nil, fmt.Errorf("findings before the change: %w", ps.beforeErr)
+	}
+	return rep, err
 }
 
 // run runs rules on the pass's graph; before is the report before a planned change (nil in
@@ -126,6 +136,10 @@ func (p *Pass) run(rules []*Rule, before *Report) (*Report, error) {
 	seen := map[string]map[string]struct{}{}
 	for i, r := range rules {
 		p.rule = r
+		if p.plan != nil && slices.Contains(PlanRules, r) && p.Before() == nil {
+			// The pass before the change failed: no plan rule runs without it.
+			return nil, fmt.Errorf("findings before the change: %w", p.plan.beforeErr)
+		}
 		fs, err := r.Run(p)
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -198,6 +212,12 @@ func (p *Pass) run(rules []*Rule, before *Report) (*Report, error) {
 	if opts.Plan == nil {
 		Triage(rep, opts.Waivers, opts.Baseline, GraphNamer(g), opts.Now)
 		return rep, nil
+	}
+	if p.Before() == nil || p.plan.beforeErr != nil {
+		return nil, fmt.Errorf("findings before the change: %w", p.plan.beforeErr)
+	}
+	if before == nil {
+		before = p.plan.beforeRep
 	}
 	p.Deletions()
 	p.Weakenings()

@@ -106,6 +106,11 @@ type planState struct {
 	facts  PlanFacts
 	dels   bool // facts.Deletions made
 	weak   bool // facts.Weakenings made
+	// ready is closed when the pass before the change has run (on its own goroutine, see
+	// Run): before, beforeRep and beforeErr are not read until then.
+	ready     chan struct{}
+	beforeRep *Report
+	beforeErr error
 }
 
 // Plan is the planned change the pass judges, or nil in an audit.
@@ -121,6 +126,12 @@ func (p *Pass) Plan() *Plan {
 func (p *Pass) Before() *Pass {
 	if p.plan == nil {
 		return nil
+	}
+	if p.plan.ready != nil {
+		<-p.plan.ready
+		if p.plan.beforeErr != nil {
+			return nil
+		}
 	}
 	p.plan.before.rule = p.rule
 	return p.plan.before
