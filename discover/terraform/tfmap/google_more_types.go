@@ -174,9 +174,9 @@ func init() {
 			// Compute. Its boot disk is deleted with it when boot_disk.auto_delete is true (the
 			// default): "Whether the disk will be auto-deleted when the instance is deleted".
 			// A boot disk given by source (a google_compute_disk of the source) then
-			// deletes_with the instance; attached_disk disks are kept. A boot disk made from
-			// initialize_params has no resource of its own and is not modelled (as AWS root
-			// volumes are not).
+			// deletes_with the instance; attached_disk disks are kept. Any other boot disk
+			// (initialize_params: "a new disk that will be created alongside the new
+			// instance") is a volume of its own, gceBootDisk.
 			// https://cloud.google.com/compute/docs/reference/rest/v1/instances
 			Kind: graph.Service, Doc: googleDocs + "compute_instance",
 			Attrs: []string{"boot_disk", "zone"},
@@ -184,15 +184,91 @@ func init() {
 				if p := n.In.Str("project"); p != "" {
 					n.Res.SetAttr(graph.AttrAccount, p)
 				}
+				if src := n.In.Str("boot_disk.0.source"); src != "" {
+					if b.google.bootKeys == nil {
+						b.google.bootKeys = map[string]*Node{}
+					}
+					b.google.bootKeys[src] = n
+				}
 			},
 			Link: func(b *Builder, n *Node) {
+				disk := gceBootDisk(b, n)
+				if disk != nil {
+					d := &Node{In: n.In, Res: disk}
+					diskPolicies(b, d, n.In.Values("boot_disk.0.initialize_params.0.resource_policies"))
+					b.googleTarget(d, disk, computeDeleters, "")
+				}
 				if !b.Safeguard(n, "boot_disk.0.auto_delete", true, true) {
 					return
 				}
-				for _, d := range b.FindAttr(n, "boot_disk.0.source", "google_compute_disk") {
+				if disk != nil {
+					b.Edge(n.Res, graph.DeletesWith, disk, "boot disk with auto_delete: deleted with the instance")
+					return
+				}
+				for _, d := range b.FindAttr(n, "boot_disk.0.source", gceDiskTypes...) {
 					b.Edge(n.Res, graph.DeletesWith, d.Res, "boot disk with auto_delete: deleted with the instance")
 				}
 			},
 		},
 	})
+}
+
+var gceDiskTypes = []string{"google_compute_disk", "google_compute_region_disk"}
+
+// gceBootDisk returns the boot disk of instance n when it is no disk resource of the
+// input: a volume (google_compute_boot_disk) made once, nil when the boot disk is a
+// google_compute_disk or google_compute_region_disk of the source or the input has no
+// boot_disk block. A boot disk made from initialize_params is "a new disk that will be
+// created alongside the new instance"
+// (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_instance#initialize_params),
+// named after the instance ("if not specified, the default is to use the name of the
+// instance", AttachedDiskInitializeParams.diskName,
+// https://cloud.google.com/compute/docs/reference/rest/v1/instances). It is the
+// instance's data as the Azure VM's OS disk is (azureVM), and mapped the same way: a
+// volume with the instance's tier and project, deleted with it while auto_delete holds,
+// backed up by the snapshot schedules of initialize_params.resource_policies, of a
+// google_compute_disk_resource_policy_attachment or of google_compute_snapshot that name
+// it. In a state, source is the created disk's self link: it is kept as an alias, so that
+// a disk another source manages is the same resource.
+func gceBootDisk(b *Builder, n *Node) *graph.Resource {
+	if r, done := b.google.bootDisks[n]; done {
+		return r
+	}
+	var disk *graph.Resource
+	if len(n.In.List("boot_disk")) > 0 && len(b.FindAttr(n, "boot_disk.0.source", gceDiskTypes...)) == 0 {
+		disk = samePlace(b.Synth(&graph.Resource{ID: "google:google_compute_boot_disk:" + idTail(n.Res.ID), Kind: graph.Volume, Type: "google_compute_boot_disk",
+			Name: n.Res.Name + " boot disk", Tier: n.Res.Tier, TierWhy: n.Res.TierWhy, Origin: graph.Origin{Ref: n.In.Address + " (boot_disk)"}}), n.Res)
+		if s := n.In.Str("boot_disk.0.initialize_params.0.size"); s != "" {
+			disk.SetAttr("size_gb", s)
+		}
+		if src := n.In.Str("boot_disk.0.source"); src != "" {
+			disk.SetAttr("disk_name", src[strings.LastIndex(src, "/")+1:])
+			disk.Aliases = append(disk.Aliases, "google:google_compute_disk:"+src)
+		}
+	}
+	if b.google.bootDisks == nil {
+		b.google.bootDisks = map[*Node]*graph.Resource{}
+	}
+	b.google.bootDisks[n] = disk
+	return disk
+}
+
+// gceDisks finds the disks the attribute at path of n names: disk resources of the given
+// types, else the boot disks of the instances it names (a reference to the instance, its
+// name, which its boot disk has, or, in a state, the boot disk's self link).
+func gceDisks(b *Builder, n *Node, path string, types ...string) []*Node {
+	if ds := b.FindAttr(n, path, types...); len(ds) > 0 {
+		return ds
+	}
+	insts := b.FindAttr(n, path, "google_compute_instance")
+	if i := b.google.bootKeys[n.In.Str(path)]; i != nil && len(insts) == 0 {
+		insts = []*Node{i}
+	}
+	var out []*Node
+	for _, i := range insts {
+		if d := gceBootDisk(b, i); d != nil {
+			out = append(out, &Node{In: i.In, Res: d})
+		}
+	}
+	return out
 }

@@ -43,6 +43,10 @@ type googleState struct {
 	targets  []googleTarget
 	bindings []googleBinding
 	scopes   map[string][]*googleTarget // by binding (project, bucket, role)
+	// Boot disks of instances that are no disk resource of the input (google_more_types.go):
+	// each instance's, once made (nil: none), and the instances by their boot disk's source.
+	bootDisks map[*Node]*graph.Resource
+	bootKeys  map[string]*Node
 }
 
 func (b *Builder) googleTarget(n *Node, r *graph.Resource, roles []string, note string) {
@@ -113,7 +117,7 @@ func init() {
 			Attrs: []string{"source_disk", "creation_timestamp"},
 			Setup: func(b *Builder, n *Node) { createdAt(n, "creation_timestamp") },
 			Link: func(b *Builder, n *Node) {
-				for _, d := range b.FindAttr(n, "source_disk", "google_compute_disk", "google_compute_region_disk") {
+				for _, d := range gceDisks(b, n, "source_disk", "google_compute_disk", "google_compute_region_disk") {
 					b.Edge(n.Res, graph.BacksUp, d.Res, "snapshot: kept when the disk is deleted")
 				}
 				b.googleTarget(n, n.Res, computeDeleters, "")
@@ -132,7 +136,7 @@ func init() {
 			Relation: true, Doc: googleDocs + "compute_disk_resource_policy_attachment",
 			Attrs: []string{"disk"},
 			Link: func(b *Builder, n *Node) {
-				for _, d := range b.FindAttr(n, "disk", "google_compute_disk") {
+				for _, d := range gceDisks(b, n, "disk", "google_compute_disk") {
 					for _, p := range b.FindAttr(n, "name", "google_compute_resource_policy") {
 						scheduledSnapshots(b, d, p)
 					}
@@ -200,18 +204,24 @@ func computeDisk(doc string) *TypeInfo {
 			}
 		},
 		Link: func(b *Builder, n *Node) {
-			for _, v := range n.In.Values("resource_policies") {
-				for _, p := range b.Find(v, "google_compute_resource_policy") {
-					scheduledSnapshots(b, n, p)
-				}
-				if s, ok := v.(string); ok && len(b.Find(v, "google_compute_resource_policy")) == 0 {
-					for _, p := range b.Find(s[strings.LastIndex(s, "/")+1:], "google_compute_resource_policy") {
-						scheduledSnapshots(b, n, p)
-					}
-				}
-			}
+			diskPolicies(b, n, n.In.Values("resource_policies"))
 			b.googleTarget(n, n.Res, computeDeleters, "")
 		},
+	}
+}
+
+// diskPolicies links a disk to the resource policies it names (references, self links or
+// names).
+func diskPolicies(b *Builder, disk *Node, policies []any) {
+	for _, v := range policies {
+		for _, p := range b.Find(v, "google_compute_resource_policy") {
+			scheduledSnapshots(b, disk, p)
+		}
+		if s, ok := v.(string); ok && len(b.Find(v, "google_compute_resource_policy")) == 0 {
+			for _, p := range b.Find(s[strings.LastIndex(s, "/")+1:], "google_compute_resource_policy") {
+				scheduledSnapshots(b, disk, p)
+			}
+		}
 	}
 }
 

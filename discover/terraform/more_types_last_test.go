@@ -1,0 +1,114 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/graph"
+)
+
+// TestMoreTypesLastFixtures: issue 15's last leftovers (tfmap/google_more_types.go,
+// azure_types.go): each row that changes a verdict fires on one fixture and not on the
+// other.
+func TestMoreTypesLastFixtures(t *testing.T) {
+	cases := []struct {
+		fixture, rule string
+		fires         bool
+		resource      string
+		message       string
+	}{
+		// A boot disk made from initialize_params is a volume of its own, deleted with its
+		// instance: without a snapshot it has no backup...
+		{"i15_gcp_boot_disk_no_snapshot", "BH005", true, "google:google_compute_boot_disk:google_compute_instance.default", "has no backup"},
+		// ... and a snapshot schedule of initialize_params.resource_policies backs it up,
+		// with snapshots that outlive it.
+		{"i15_gcp_boot_disk_snapshot_schedule", "BH005", false, "", ""},
+		{"i15_gcp_boot_disk_snapshot_schedule", "BH002", false, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
+			g := loadFixture(t, c.fixture)
+			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			found := false
+			for _, f := range rep.Findings {
+				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
+				if f.Rule != c.rule {
+					continue
+				}
+				if !c.fires {
+					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
+				}
+				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
+					found = true
+				}
+			}
+			if c.fires && !found {
+				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
+			}
+		})
+	}
+}
+
+// TestGCEInlineBootDisk: in a state, an instance's boot disk made from initialize_params
+// has a source (the self link of the disk made with it) that is no disk of the state. It is
+// a volume with the instance's tier and project, deleted with the instance unless
+// auto_delete is false, backed up by a resource policy attachment that names it (by its
+// name, the instance's) and by a snapshot whose source_disk is its self link; its self
+// link is an alias, so that a source managing that disk merges with it.
+func TestGCEInlineBootDisk(t *testing.T) {
+	g := loadFixture(t, "i15_gcp_boot_disk_attachment_state")
+	const (
+		inst = "google:google_compute_instance:https://www.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/instances/"
+		disk = "google:google_compute_boot_disk:https://www.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/instances/"
+		self = "https://www.googleapis.com/compute/v1/projects/my-project/zones/us-central1-a/disks/"
+	)
+	for _, name := range []string{"app-prod", "worker-prod", "scratch-prod"} {
+		d, ok := g.Resource(disk + name)
+		if !ok {
+			t.Fatalf("no boot disk of %s\n%s", name, summary(t, g))
+		}
+		if d.Kind != graph.Volume || d.Tier != graph.Production {
+			t.Errorf("%s boot disk: kind %s, tier %s; want a production volume", name, d.Kind, d.Tier)
+		}
+		if a, _ := d.Attr(graph.AttrAccount); a != "my-project" {
+			t.Errorf("%s boot disk: account %q, want my-project", name, a)
+		}
+		if dn, _ := d.Attr("disk_name"); dn != name {
+			t.Errorf("%s boot disk: disk_name %q", name, dn)
+		}
+		alias := false
+		for _, a := range d.Aliases {
+			alias = alias || a == "google:google_compute_disk:"+self+name
+		}
+		if !alias {
+			t.Errorf("%s boot disk: aliases %v lack its google_compute_disk ID", name, d.Aliases)
+		}
+		want := name != "scratch-prod"
+		if got := hasEdge(g, inst+name, graph.DeletesWith, disk+name); got != want {
+			t.Errorf("%s deletes_with its boot disk: %v, want %v (auto_delete)", name, got, want)
+		}
+	}
+	backedBy := func(name string) []string {
+		var out []string
+		for _, e := range g.Edges() {
+			if e.Kind == graph.BacksUp && e.To == disk+name {
+				out = append(out, e.From)
+			}
+		}
+		return out
+	}
+	if b := backedBy("app-prod"); len(b) != 1 || !strings.HasPrefix(b[0], "google:scheduled_snapshots:") {
+		t.Errorf("app-prod boot disk backed up by %v, want the attachment's scheduled snapshots", b)
+	}
+	if b := backedBy("worker-prod"); len(b) != 1 || b[0] != "google:google_compute_snapshot:https://www.googleapis.com/compute/v1/projects/my-project/global/snapshots/worker-manual" {
+		t.Errorf("worker-prod boot disk backed up by %v, want the manual snapshot", b)
+	}
+	if b := backedBy("scratch-prod"); len(b) != 0 {
+		t.Errorf("scratch-prod boot disk backed up by %v, want nothing", b)
+	}
+}
