@@ -112,3 +112,57 @@ func TestGCEInlineBootDisk(t *testing.T) {
 		t.Errorf("scratch-prod boot disk backed up by %v, want nothing", b)
 	}
 }
+
+// TestAKSBackup: AKS backup's backup instance and policy are understood (no
+// not_understood count), the policy a backup_policy as its siblings, the instance an "other"
+// node: what it protects (Kubernetes objects, disks the CSI driver makes outside Terraform)
+// is no data resource of the graph, so it adds no recovery point and changes no finding.
+func TestAKSBackup(t *testing.T) {
+	g := loadFixture(t, "i15_az_aks_backup")
+	for _, s := range g.Sources {
+		for k, n := range s.Counts {
+			if strings.HasPrefix(k, "not_understood.azurerm_data_protection_") {
+				t.Errorf("count %s = %d: an AKS backup type is not understood", k, n)
+			}
+		}
+	}
+	for id, kind := range map[string]graph.Kind{
+		"azurerm:azurerm_data_protection_backup_policy_kubernetes_cluster:azurerm_data_protection_backup_policy_kubernetes_cluster.example":     graph.BackupPolicy,
+		"azurerm:azurerm_data_protection_backup_instance_kubernetes_cluster:azurerm_data_protection_backup_instance_kubernetes_cluster.example": graph.Other,
+	} {
+		r, ok := g.Resource(id)
+		if !ok {
+			t.Errorf("no %s\n%s", id, summary(t, g))
+			continue
+		}
+		if r.Kind != kind {
+			t.Errorf("%s: kind %s, want %s", id, r.Kind, kind)
+		}
+		if v, _ := r.Attr("not_understood"); v != "" {
+			t.Errorf("%s: not_understood = %s", id, v)
+		}
+	}
+	for _, e := range g.Edges() {
+		if e.Kind == graph.BacksUp {
+			t.Errorf("%s backs up %s: AKS backup protects no data resource of the graph", e.From, e.To)
+		}
+	}
+	findings := func(name string) []string {
+		rep, err := analyze.Run(loadFixture(t, name), analyze.Options{Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range rep.Findings {
+			out = append(out, f.Rule+" "+f.Resource)
+		}
+		return out
+	}
+	with, without := findings("i15_az_aks_backup"), findings("i15_az_aks_no_backup")
+	if strings.Join(with, "\n") != strings.Join(without, "\n") {
+		t.Errorf("AKS backup changes the findings:\nwith:\n%s\nwithout:\n%s", strings.Join(with, "\n"), strings.Join(without, "\n"))
+	}
+	if len(without) == 0 {
+		t.Errorf("no finding on the unprotected storage account: the comparison proves nothing")
+	}
+}

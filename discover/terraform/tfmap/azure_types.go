@@ -440,6 +440,8 @@ func init() {
 		"azurerm_data_protection_backup_policy_disk":                       azurePolicy("data_protection_backup_policy_disk"),
 		"azurerm_data_protection_backup_policy_postgresql_flexible_server": azurePolicy("data_protection_backup_policy_postgresql_flexible_server"),
 		"azurerm_data_protection_backup_policy_mysql_flexible_server":      azurePolicy("data_protection_backup_policy_mysql_flexible_server"),
+		// AKS backup (below): a policy of the same family, understood as its siblings are.
+		"azurerm_data_protection_backup_policy_kubernetes_cluster": azurePolicy("data_protection_backup_policy_kubernetes_cluster"),
 		"azurerm_data_protection_backup_policy_blob_storage": func() *TypeInfo {
 			t := azurePolicy("data_protection_backup_policy_blob_storage")
 			t.Attrs = append(t.Attrs, "operational_default_retention_duration", "vault_default_retention_duration")
@@ -569,6 +571,20 @@ func init() {
 					azureVaultPoint(b, n, sa, firstNode(b.FindAttr(n, "vault_id", "azurerm_data_protection_backup_vault")), "Azure Backup (vaulted blobs)")
 				}
 			},
+		},
+		"azurerm_data_protection_backup_instance_kubernetes_cluster": {
+			// AKS backup protects "cluster state and application data that's stored on
+			// persistent volumes in CSI driver-based Azure Disk Storage": the cluster's
+			// Kubernetes objects go to a blob container of the storage account the Backup
+			// extension is given, its disk persistent volumes become "disk snapshots in a
+			// snapshot resource group" (snapshot_resource_group_name), and one recovery point a
+			// day can be moved to the vault tier. https://learn.microsoft.com/azure/backup/azure-kubernetes-service-backup-overview
+			// Neither is a data resource of the graph: Kubernetes objects are not Azure
+			// resources, and the CSI driver creates a volume's disk in the cluster's node
+			// resource group, outside Terraform (azurerm_kubernetes_cluster itself is not
+			// mapped). With nothing of the graph to back up, the backup instance is understood
+			// and not data: an "other" node, as aws_ssm_parameter is.
+			Kind: graph.Other, Doc: azureDocs + "data_protection_backup_instance_kubernetes_cluster",
 		},
 		"azurerm_key_vault": {
 			// Soft delete is always on: a deleted vault (and each deleted key or secret) is
