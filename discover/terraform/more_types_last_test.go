@@ -78,6 +78,9 @@ func TestGCEInlineBootDisk(t *testing.T) {
 		if a, _ := d.Attr(graph.AttrAccount); a != "my-project" {
 			t.Errorf("%s boot disk: account %q, want my-project", name, a)
 		}
+		if sz, _ := d.Attr("size_gb"); sz != "10" {
+			t.Errorf("%s boot disk: size_gb %q, want 10 (initialize_params.size)", name, sz)
+		}
 		if dn, _ := d.Attr("disk_name"); dn != name {
 			t.Errorf("%s boot disk: disk_name %q", name, dn)
 		}
