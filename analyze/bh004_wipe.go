@@ -47,6 +47,8 @@ func runWipe(p *Pass) ([]Finding, error) {
 		copies := p.Copies(d)
 		var f Finding
 		switch {
+		case m == 1 && len(copies) == 1:
+			f = p.Finding(t, shown, "%s can destroy %s and its only recovery point", p.Label(t), p.Label(d))
 		case m == 1 && len(copies) > 0:
 			f = p.Finding(t, shown, "%s can destroy %s and all %d of its recovery points", p.Label(t), p.Label(d), len(copies))
 		case m == 1:

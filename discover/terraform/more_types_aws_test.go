@@ -33,9 +33,9 @@ func TestMoreTypesAWSFixtures(t *testing.T) {
 		// Either API's delete action deletes a domain of either type, and its snapshots;
 		// a key that may only use the domain's HTTP API (deleting indexes, which the
 		// automated snapshots restore) cannot.
-		{"i15_bh004_opensearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "orders-search" and all 1 of its recovery points`},
+		{"i15_bh004_opensearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "orders-search" and its only recovery point`},
 		{"i15_bh004_opensearch_http_only", "BH004", false, "", ""},
-		{"i15_bh004_elasticsearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "legacy-logs" and all 1 of its recovery points`},
+		{"i15_bh004_elasticsearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "legacy-logs" and its only recovery point`},
 		{"i15_bh004_elasticsearch_http_only", "BH004", false, "", ""},
 	}
 	for _, c := range cases {

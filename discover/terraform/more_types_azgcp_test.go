@@ -38,7 +38,7 @@ func TestMoreTypesAzGCPFixtures(t *testing.T) {
 		// ... daily ...
 		{"i15_gcp_spanner_backup_schedule", "BH007", false, "", ""},
 		// ... but live in the instance: whoever may delete it destroys both.
-		{"i15_gcp_spanner_backup_schedule", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "and all 1 of its recovery points"},
+		{"i15_gcp_spanner_backup_schedule", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "and its only recovery point"},
 	}
 	for _, c := range cases {
 		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
