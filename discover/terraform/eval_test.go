@@ -161,6 +161,7 @@ func TestCountAndForEach(t *testing.T) {
 		"aws_s3_bucket.many[0]", "aws_s3_bucket.many[1]", "aws_s3_bucket.many[2]",
 		"aws_s3_bucket.maybe", "aws_s3_bucket.maybe_each",
 		`aws_s3_bucket.set["x"]`, `aws_s3_bucket.set["y"]`,
+		"aws_s3_bucket.try_local", "aws_s3_bucket.try_var",
 	}
 	if !slices.Equal(addrs, want) {
 		t.Fatalf("addresses %q, want %q", addrs, want)
@@ -171,7 +172,7 @@ func TestCountAndForEach(t *testing.T) {
 	if r := got[`aws_s3_bucket.keyed["beta"]`]; r.Name != "data-beta" || r.Tier != graph.Staging {
 		t.Errorf("keyed[beta]: name %q tier %s, want data-beta, staging (each.key, each.value)", r.Name, r.Tier)
 	}
-	for a, meta := range map[string]string{"aws_s3_bucket.maybe": "count", "aws_s3_bucket.maybe_each": "for_each"} {
+	for a, meta := range map[string]string{"aws_s3_bucket.maybe": "count", "aws_s3_bucket.maybe_each": "for_each", "aws_s3_bucket.try_var": "count", "aws_s3_bucket.try_local": "count"} {
 		if u := got[a].List(graph.AttrUnresolved); !slices.Contains(u, meta) {
 			t.Errorf("%s: unresolved %q, want %s", a, u, meta)
 		}

@@ -3,6 +3,7 @@ package terraform
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -409,6 +410,34 @@ func (s *scope) ctx() *hcl.EvalContext {
 // module output, an unsupported function) is unknown.
 func newScope(bodies []*hclsyntax.Body, vars map[string]cty.Value, workspace string) *scope {
 	s := &scope{vars: vars, locals: map[string]cty.Value{}}
+	// A variable or local the module refers to but does not declare is unknown, not an
+	// error: Terraform refuses such a module, and an error would let try and can take
+	// their fallback (try(var.undeclared.x, null) == null ? 0 : 1 would drop the block).
+	undeclared := func(root string, declared func(string) bool) []string {
+		var names []string
+		for _, body := range bodies {
+			hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+				e, ok := n.(*hclsyntax.ScopeTraversalExpr)
+				if !ok || e.Traversal.RootName() != root || len(e.Traversal) < 2 {
+					return nil
+				}
+				if a, ok := e.Traversal[1].(hcl.TraverseAttr); ok && !declared(a.Name) && !slices.Contains(names, a.Name) {
+					names = append(names, a.Name)
+				}
+				return nil
+			})
+		}
+		return names
+	}
+	if missing := undeclared("var", func(n string) bool { _, ok := vars[n]; return ok }); len(missing) > 0 {
+		s.vars = maps.Clone(vars)
+		if s.vars == nil {
+			s.vars = map[string]cty.Value{}
+		}
+		for _, n := range missing {
+			s.vars[n] = cty.DynamicVal
+		}
+	}
 	if workspace != "" {
 		s.tf = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(workspace)})
 	}
@@ -427,6 +456,9 @@ func newScope(bodies []*hclsyntax.Body, vars map[string]cty.Value, workspace str
 				pending[name] = a.Expr
 			}
 		}
+	}
+	for _, n := range undeclared("local", func(n string) bool { _, ok := pending[n]; return ok }) {
+		s.locals[n] = cty.DynamicVal
 	}
 	for len(pending) > 0 {
 		ready := []string{}

@@ -58,3 +58,15 @@ resource "aws_s3_bucket" "maybe_each" {
   for_each = var.unknown_map
   bucket   = each.key
 }
+
+# A variable and a local the module never declares (Terraform refuses them; bulkhead reads
+# them as unknown): try takes no fallback because of them, so neither block is dropped.
+resource "aws_s3_bucket" "try_var" {
+  count  = try(var.undeclared.create, null) == null ? 0 : 1
+  bucket = "try-var"
+}
+
+resource "aws_s3_bucket" "try_local" {
+  count  = can(local.undeclared.create) ? 1 : 0
+  bucket = "try-local"
+}
