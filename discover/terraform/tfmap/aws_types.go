@@ -142,7 +142,11 @@ func rdsBackups(b *Builder, n *Node, kind, deleteAction, deleteAutoAction, delet
 			Origin: graph.Origin{Ref: in.Address + " (backup_retention_period)"},
 		}), db)
 		b.Edge(auto, graph.BacksUp, db, "automated backups, "+strconv.FormatFloat(retention, 'f', -1, 64)+" days")
-		if delAuto {
+		if delAuto && !slices.Contains(n.T.Attrs, "delete_automated_backups") {
+			// DocumentDB and Neptune have no such argument: their automated backups always
+			// go with the cluster.
+			b.Edge(db, graph.DeletesWith, auto, "automated backups are deleted with it, and this type has no setting that keeps them ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
+		} else if delAuto {
 			b.Edge(db, graph.DeletesWith, auto, "delete_automated_backups = true: automated backups are deleted with it ("+awsDocs+strings.TrimPrefix(kind, "aws_")+")")
 		} else {
 			auto.SetAttr("retained_on_delete", "true")
