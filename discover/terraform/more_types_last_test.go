@@ -169,3 +169,30 @@ func TestAKSBackup(t *testing.T) {
 		t.Errorf("no finding on the unprotected storage account: the comparison proves nothing")
 	}
 }
+
+// TestBigQueryTableKinds: views, materialized views and external tables hold no data of
+// record (services, no "has no backup"); the table beside them does.
+func TestBigQueryTableKinds(t *testing.T) {
+	g := loadFixture(t, "i15_gcp_bigquery_view")
+	rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noBackup := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Rule == "BH005" {
+			noBackup[f.Resource] = true
+		}
+	}
+	for name, kind := range map[string]string{"events": "", "recent": "view", "daily": "materialized_view", "raw": "external_data_configuration"} {
+		id := "google:google_bigquery_table:google_bigquery_table." + name
+		r, ok := g.Resource(id)
+		if !ok {
+			t.Fatalf("no %s:\n%s", id, summary(t, g))
+		}
+		got, _ := r.Attr("table_kind")
+		if data := kind == ""; got != kind || r.Kind.IsData() != data || noBackup[id] != data {
+			t.Errorf("%s: kind %s, table_kind %q, BH005 %v; want table_kind %q, data and BH005 %v", name, r.Kind, got, noBackup[id], kind, data)
+		}
+	}
+}

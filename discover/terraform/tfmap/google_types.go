@@ -426,11 +426,27 @@ func init() {
 			Link: func(b *Builder, n *Node) { b.googleTarget(n, n.Res, bigqueryDatasetDeleters, "") },
 		},
 		"google_bigquery_table": {
-			// deletion_protection (default true) is Terraform's own guard.
+			// deletion_protection (default true) is Terraform's own guard. A view, a
+			// materialized view and an external table hold no data of record: a view is a
+			// query, a materialized view caches one over base tables, an external table
+			// reads data "in external datastores, such as Cloud Storage, Bigtable, and Google
+			// Drive, without loading it into BigQuery storage", which outlives the table. They
+			// are services, with no "has no backup" of their own; a table whose kind is not
+			// known stays data.
+			// https://cloud.google.com/bigquery/docs/views-intro
+			// https://cloud.google.com/bigquery/docs/materialized-views-intro
+			// https://cloud.google.com/bigquery/docs/external-tables
 			Kind: graph.Database, Doc: googleDocs + "bigquery_table",
-			Attrs: []string{"dataset_id", "table_id", "deletion_protection"},
+			Attrs: []string{"dataset_id", "table_id", "deletion_protection", "view", "materialized_view", "external_data_configuration"},
 			Names: []string{"table_id"},
 			Setup: func(b *Builder, n *Node) {
+				for _, k := range []string{"view", "materialized_view", "external_data_configuration"} {
+					if len(n.In.List(k)) > 0 {
+						n.Res.Kind = graph.Service
+						n.Res.SetAttr("table_kind", k)
+						break
+					}
+				}
 				n.Res.SetAttr("terraform_deletion_protection", boolStr(b.Safeguard(n, "deletion_protection", true, false)))
 				if p := n.In.Str("project"); p != "" {
 					n.Res.SetAttr(graph.AttrAccount, p)
