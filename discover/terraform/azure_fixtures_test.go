@@ -13,12 +13,7 @@ import (
 // and Google types added with them): for each row that changes a verdict, a fixture where
 // the rule fires and one where it must not.
 func TestAzureFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string
-		message       string
-	}{
+	cases := []ruleCase{
 		{"az_bh002_postgres_only_own_backups", "BH002", true, "azurerm:azurerm_postgresql_flexible_server:azurerm_postgresql_flexible_server.main", "1 of 1 recovery points"},
 		{"az_bh002_postgres_backup_vault", "BH002", false, "", ""},
 		{"az_bh002_mssql_pitr_only", "BH002", true, "azurerm:azurerm_mssql_database:azurerm_mssql_database.billing", "1 of 1 recovery points"},
@@ -51,32 +46,7 @@ func TestAzureFixtures(t *testing.T) {
 		{"i15_bh006_spanner_unprotected", "BH006", true, "google:google_spanner_database:google_spanner_database.orders", "deletion protection off"},
 		{"i15_bh006_spanner_protected", "BH006", false, "", ""},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []string
-			found := false
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-				if f.Rule != c.rule {
-					continue
-				}
-				if !c.fires {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					found = true
-				}
-			}
-			if c.fires && !found {
-				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-			}
-		})
-	}
+	runRuleCases(t, cases)
 }
 
 // TestAzureSecretNeverRead: a client secret's value in the state never reaches the graph.

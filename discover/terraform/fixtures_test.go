@@ -28,15 +28,50 @@ func loadFixture(t *testing.T, name string) *graph.Graph {
 	return g
 }
 
+// ruleCase is a fixture and what one rule does on it: fires on resource with a message
+// containing message, or does not fire at all.
+type ruleCase struct {
+	fixture, rule string
+	fires         bool
+	resource      string // the finding's primary resource, when it fires
+	message       string // a fragment of its message
+}
+
+// runRuleCases runs the catalogue on each case's fixture and checks the case's rule.
+func runRuleCases(t *testing.T, cases []ruleCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.fixture+"/"+c.rule, func(t *testing.T) {
+			g := loadFixture(t, c.fixture)
+			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			found := false
+			for _, f := range rep.Findings {
+				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
+				if f.Rule != c.rule {
+					continue
+				}
+				if !c.fires {
+					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
+				}
+				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
+					found = true
+				}
+			}
+			if c.fires && !found {
+				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
+			}
+		})
+	}
+}
+
 // TestRuleFixtures runs the catalogue on Terraform fixtures: each rule has a fixture where
 // it must fire (on the given resource) and one where it must not.
 func TestRuleFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string // the finding's primary resource, when it fires
-		message       string // a fragment of its message
-	}{
+	cases := []ruleCase{
 		{"bh001_railway_shared_volume", "BH001", true, "railway:volume:railway_service.postgres.volume", "shared by 2 environments (production, staging)"},
 		{"bh001_railway_single_env", "BH001", false, "", ""},
 		// issue 14: one EFS file system mounted by staging's and production's ECS tasks.
@@ -70,35 +105,5 @@ func TestRuleFixtures(t *testing.T) {
 		{"bh008_admin_key", "BH008", true, "aws:aws_iam_access_key:aws_iam_access_key.admin", "account-wide authority and no expiry"},
 		{"bh008_scoped_key", "BH008", false, "", ""},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []analyze.Finding
-			for _, f := range rep.Findings {
-				if f.Rule == c.rule {
-					got = append(got, f)
-				}
-			}
-			if !c.fires {
-				for _, f := range got {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				return
-			}
-			for _, f := range got {
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					return
-				}
-			}
-			var all []string
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-			}
-			t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-		})
-	}
+	runRuleCases(t, cases)
 }

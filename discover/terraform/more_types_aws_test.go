@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -12,12 +11,7 @@ import (
 // blocks, aws_opensearch_domain, aws_elasticsearch_domain): each row fires on one fixture
 // and not on the other.
 func TestMoreTypesAWSFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string
-		message       string
-	}{
+	cases := []ruleCase{
 		// A replica block without point_in_time_recovery is a production table with no
 		// backup of its own (the table's PITR is not its); with it, every replica has one.
 		{"i15_bh005_dynamodb_inline_replica_no_pitr", "BH005", true, "aws:aws_dynamodb_table_replica:aws_dynamodb_table.example:us-east-2", "has no backup"},
@@ -38,32 +32,7 @@ func TestMoreTypesAWSFixtures(t *testing.T) {
 		{"i15_bh004_elasticsearch_delete_domain", "BH004", true, "aws:aws_iam_access_key:AKIA0000000000000001", `database "legacy-logs" and its only recovery point`},
 		{"i15_bh004_elasticsearch_http_only", "BH004", false, "", ""},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture+"/"+c.rule, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []string
-			found := false
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-				if f.Rule != c.rule {
-					continue
-				}
-				if !c.fires {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					found = true
-				}
-			}
-			if c.fires && !found {
-				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-			}
-		})
-	}
+	runRuleCases(t, cases)
 }
 
 // hasEdge reports whether g has an edge of kind from one ID to another.

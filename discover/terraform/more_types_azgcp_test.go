@@ -1,10 +1,8 @@
 package terraform
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -12,12 +10,7 @@ import (
 // (tfmap/azure_more_types.go, google_more_types.go): each row that changes a verdict fires
 // on one fixture and not on the other.
 func TestMoreTypesAzGCPFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string
-		message       string
-	}{
+	cases := []ruleCase{
 		// An Azure Files share is data of its own: without a backup it has none, whatever
 		// its soft delete.
 		{"i15_az_storage_share_no_backup", "BH005", true, "azurerm:azurerm_storage_share:azurerm_storage_share.example", "has no backup"},
@@ -40,32 +33,7 @@ func TestMoreTypesAzGCPFixtures(t *testing.T) {
 		// ... but live in the instance: whoever may delete it destroys both.
 		{"i15_gcp_spanner_backup_schedule", "BH004", true, "google:google_service_account_key:google_service_account_key.deploy", "and its only recovery point"},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []string
-			found := false
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-				if f.Rule != c.rule {
-					continue
-				}
-				if !c.fires {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					found = true
-				}
-			}
-			if c.fires && !found {
-				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-			}
-		})
-	}
+	runRuleCases(t, cases)
 }
 
 // TestStorageShare: a share is contained by its storage account, whether named by

@@ -1,10 +1,8 @@
 package terraform
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/bulkhead-dev/bulkhead/analyze"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -12,12 +10,7 @@ import (
 // azure_more_types.go): each row that changes a verdict fires on one fixture and not on
 // the other.
 func TestMoreTypesFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string
-		message       string
-	}{
+	cases := []ruleCase{
 		{"i15_bh005_dynamodb_replica_no_pitr", "BH005", true, "aws:aws_dynamodb_table_replica:aws_dynamodb_table_replica.orders_eu", "has no backup"},
 		{"i15_bh005_dynamodb_replica_pitr", "BH005", false, "", ""},
 		{"i15_bh005_azure_vm_os_disk", "BH005", true, "azurerm:azurerm_os_disk:azurerm_linux_virtual_machine.app", "has no backup"},
@@ -28,32 +21,7 @@ func TestMoreTypesFixtures(t *testing.T) {
 		{"i15_bh005_sql_replica", "BH005", false, "", ""},
 		{"i15_bh005_sql_replica_no_backup", "BH005", true, "google:google_sql_database_instance:google_sql_database_instance.main", "has no backup"},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []string
-			found := false
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-				if f.Rule != c.rule {
-					continue
-				}
-				if !c.fires {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					found = true
-				}
-			}
-			if c.fires && !found {
-				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-			}
-		})
-	}
+	runRuleCases(t, cases)
 }
 
 // TestBucketSoftDelete: a Cloud Storage bucket's soft delete is its undo window (seven

@@ -12,12 +12,7 @@ import (
 // azure_types.go): each row that changes a verdict fires on one fixture and not on the
 // other.
 func TestMoreTypesLastFixtures(t *testing.T) {
-	cases := []struct {
-		fixture, rule string
-		fires         bool
-		resource      string
-		message       string
-	}{
+	cases := []ruleCase{
 		// A boot disk made from initialize_params is a volume of its own, deleted with its
 		// instance: without a snapshot it has no backup...
 		{"i15_gcp_boot_disk_no_snapshot", "BH005", true, "google:google_compute_boot_disk:google_compute_instance.default", "has no backup"},
@@ -26,32 +21,7 @@ func TestMoreTypesLastFixtures(t *testing.T) {
 		{"i15_gcp_boot_disk_snapshot_schedule", "BH005", false, "", ""},
 		{"i15_gcp_boot_disk_snapshot_schedule", "BH002", false, "", ""},
 	}
-	for _, c := range cases {
-		t.Run(c.fixture+"_"+c.rule, func(t *testing.T) {
-			g := loadFixture(t, c.fixture)
-			rep, err := analyze.Run(g, analyze.Options{Now: testNow})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all []string
-			found := false
-			for _, f := range rep.Findings {
-				all = append(all, f.Rule+" "+f.Resource+": "+f.Message)
-				if f.Rule != c.rule {
-					continue
-				}
-				if !c.fires {
-					t.Errorf("%s fired: %s: %s", c.rule, f.Resource, f.Message)
-				}
-				if f.Resource == c.resource && strings.Contains(f.Message, c.message) {
-					found = true
-				}
-			}
-			if c.fires && !found {
-				t.Errorf("no %s finding on %s containing %q; findings:\n%s\nsummary:\n%s", c.rule, c.resource, c.message, strings.Join(all, "\n"), summary(t, g))
-			}
-		})
-	}
+	runRuleCases(t, cases)
 }
 
 // TestGCEInlineBootDisk: in a state, an instance's boot disk made from initialize_params
