@@ -20,6 +20,8 @@ func TestMoreTypesLastFixtures(t *testing.T) {
 		// with snapshots that outlive it.
 		{"i15_gcp_boot_disk_snapshot_schedule", "BH005", false, "", ""},
 		{"i15_gcp_boot_disk_snapshot_schedule", "BH002", false, "", ""},
+		// The daily schedule bounds the snapshots' age: no "age unknown".
+		{"i15_gcp_boot_disk_snapshot_schedule", "BH007", false, "", ""},
 	}
 	runRuleCases(t, cases)
 }

@@ -2,9 +2,12 @@ package tfmap
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
@@ -130,6 +133,12 @@ func init() {
 				if m := n.In.Str("snapshot_schedule_policy.0.retention_policy.0.on_source_disk_delete"); m != "" {
 					n.Res.SetAttr("on_source_disk_delete", m)
 				}
+				if d, ok := n.In.Num("snapshot_schedule_policy.0.retention_policy.0.max_retention_days", 0); ok && d > 0 {
+					n.Res.SetAttr(graph.AttrRetentionDays, strconv.FormatFloat(d, 'f', -1, 64))
+				}
+				if every, ok := snapshotScheduleInterval(n.In); ok {
+					n.Res.SetAttr(graph.AttrInterval, every.String())
+				}
 			},
 		},
 		"google_compute_disk_resource_policy_attachment": {
@@ -235,9 +244,47 @@ func scheduledSnapshots(b *Builder, disk, policy *Node) {
 	}
 	s := b.Synth(&graph.Resource{ID: "google:scheduled_snapshots:" + idTail(policy.Res.ID) + ":" + disk.Res.ID, Kind: graph.Backup, Type: "google_compute_snapshot",
 		Name: disk.Res.Name + " scheduled snapshots (" + policy.Res.Name + ")", Origin: graph.Origin{Ref: policy.In.Address}})
+	for _, k := range []string{graph.AttrInterval, graph.AttrRetentionDays} {
+		if v, ok := policy.Res.Attr(k); ok {
+			s.SetAttr(k, v)
+		}
+	}
 	b.Edge(s, graph.BacksUp, disk.Res, "snapshot schedule "+policy.Res.Name+": snapshots outlive the disk")
 	b.googleTarget(disk, s, computeDeleters, "")
 }
+
+// snapshotScheduleInterval is the longest time between two snapshots of a schedule
+// (hourly_schedule.hours_in_cycle, daily_schedule.days_in_cycle, or the largest gap between
+// the days of weekly_schedule), and false when the schedule is not known.
+// https://cloud.google.com/compute/docs/disks/scheduled-snapshots
+func snapshotScheduleInterval(in *Held) (time.Duration, bool) {
+	const sched = "snapshot_schedule_policy.0.schedule.0."
+	if h, ok := in.Num(sched+"hourly_schedule.0.hours_in_cycle", 0); ok && h > 0 {
+		return time.Duration(h * float64(time.Hour)), true
+	}
+	if d, ok := in.Num(sched+"daily_schedule.0.days_in_cycle", 0); ok && d > 0 {
+		return time.Duration(d * 24 * float64(time.Hour)), true
+	}
+	days := map[int]bool{}
+	for i := range in.List(sched + "weekly_schedule.0.day_of_weeks") {
+		d := slices.Index(weekdays, strings.ToUpper(in.Str(sched+"weekly_schedule.0.day_of_weeks."+strconv.Itoa(i)+".day")))
+		if d < 0 {
+			return 0, false // a day not known (a reference, a typo): no interval
+		}
+		days[d] = true
+	}
+	if len(days) == 0 {
+		return 0, false
+	}
+	order := slices.Sorted(maps.Keys(days))
+	gap := 7 - order[len(order)-1] + order[0] // from the last day of a week to the first of the next
+	for i := 1; i < len(order); i++ {
+		gap = max(gap, order[i]-order[i-1])
+	}
+	return time.Duration(gap) * 24 * time.Hour, true
+}
+
+var weekdays = []string{"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}
 
 func googleBindingLink(b *Builder, n *Node) {
 	if c, ok := n.In.raw("condition"); ok && len(c.([]any)) > 0 {
