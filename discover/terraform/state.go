@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 )
@@ -156,11 +157,31 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	// Elements travel in batches of about batchBytes: one hand-off per element cost more
 	// than the decoding it spread (tens of thousands of small resources).
 	const batchBytes, batchMax = 256 << 10, 128
+	maxInFlight := maxDecodeInFlight
 	type item struct {
 		buf    []byte
 		starts []int64 // each element's offset in the file
 		ends   []int   // and where it ends in buf
 		res    chan decoded
+	}
+	var (
+		mu       sync.Mutex
+		room     = sync.NewCond(&mu)
+		inFlight int
+	)
+	acquire := func(n int) {
+		mu.Lock()
+		for inFlight > 0 && inFlight+n > maxInFlight {
+			room.Wait() // the caller drains every batch sent, so room comes
+		}
+		inFlight += n
+		mu.Unlock()
+	}
+	release := func(n int) {
+		mu.Lock()
+		inFlight -= n
+		mu.Unlock()
+		room.Broadcast()
 	}
 	order := make(chan *item, 2*workers+2) // every batch, in the file's order
 	work := make(chan *item, 2*workers+2)  // the same batches, for the decoders
@@ -177,6 +198,7 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 		// send hands the batch on, if there is one.
 		send := func() {
 			if it != nil {
+				acquire(len(it.buf))
 				order <- it // never blocks for long: the caller drains order until it is closed
 				work <- it
 				it = nil
@@ -250,6 +272,10 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 				close(stop)
 			}
 		}
+		release(len(it.buf))
+		if cap(it.buf) > 4*batchBytes {
+			it.buf = nil // a batch of a very large resource: its buffer is not kept for the next
+		}
 		select {
 		case free <- it:
 		default:
@@ -260,6 +286,11 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	}
 	return <-errc
 }
+
+// maxDecodeInFlight bounds the bytes of the batches sent and not yet added (or one batch,
+// however large): memory stays bounded by the largest resource, whatever the number of
+// cores. A variable for tests.
+var maxDecodeInFlight = 32 << 20
 
 // decoded is what a decoder made of one "resources" element.
 type decoded struct {

@@ -48,6 +48,13 @@ func TestParallelDecodeSameGraph(t *testing.T) {
 		return out.Bytes()
 	}
 	want := snap(1)
+	// One batch in flight at a time (the budget is one byte): the same graph, no deadlock.
+	old := maxDecodeInFlight
+	maxDecodeInFlight = 1
+	if got := snap(4); !bytes.Equal(got, want) {
+		t.Fatal("one batch in flight: snapshot differs from one decoder's")
+	}
+	maxDecodeInFlight = old
 	for _, n := range []int{2, 3, 8} {
 		for range 3 {
 			if got := snap(n); !bytes.Equal(got, want) {
