@@ -117,12 +117,33 @@ func tokenFindings(t *testing.T, report string) (map[string]int, map[string]bool
 // file's location and the workdir ID as an alias, so each of its findings appears once; a
 // file holding another token stays another resource (no join by name).
 func TestAuditSupabaseAndProbeOneToken(t *testing.T) {
-	_, sc, url := supabaseFake(t) // SUPABASE_ACCESS_TOKEN is the classic token
+	srv, sc, url := supabaseFake(t) // SUPABASE_ACCESS_TOKEN is the classic token
 	dir := probeTree(t, "staging/.env", "SUPABASE_ACCESS_TOKEN="+sbfake.IncidentClassic)
+	wdRun(t, "audit", "--format", "json", "--supabase", "--supabase-endpoint", url)
+	alone := len(srv.Requests())
 	args := []string{"--supabase", "--workdir", dir, "--probe", "--supabase-endpoint", url}
 	out, errOut, code := wdRun(t, append([]string{"audit", "--format", "json"}, args...)...)
 	if code != exitFindings {
 		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	// --supabase's discovery is the probe's answer: Supabase is asked once, not twice.
+	if n := len(srv.Requests()) - alone; n != alone {
+		t.Errorf("--supabase with --probe of its own token made %d requests, --supabase alone %d", n, alone)
+	}
+	var doc struct {
+		Sources []graph.SourceInfo `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sources := 0
+	for _, s := range doc.Sources {
+		if s.Name == "supabase" {
+			sources++
+		}
+	}
+	if sources != 1 {
+		t.Errorf("the report lists %d supabase sources, want 1: %+v", sources, doc.Sources)
 	}
 	want := supabase.TokenID(supabase.Classic, supabase.EnvVar)
 	rules, on := tokenFindings(t, out)

@@ -24,9 +24,9 @@ import (
 //
 // A token whose value is one of Known (the token --supabase discovers with, in the same
 // run) is that token: the probe names it by the Supabase discoverer's own canonical ID for
-// it (supabase.TokenID of its kind and variable) and discovers with it exactly as --supabase
-// does, so that the two sources join on one resource (the workdir ID stays an alias) and
-// its findings appear once. Any other token keeps its workdir ID: a token is never joined
+// it (supabase.TokenID of its kind and variable) and sends nothing, since --supabase's
+// discovery is its reach, so that the two sources join on one resource (the workdir ID
+// stays an alias), its findings appear once and Supabase is asked once. Any other token keeps its workdir ID: a token is never joined
 // to another by its name or variable alone.
 type SupabaseProber struct {
 	Client supabase.ClientOptions
@@ -45,26 +45,29 @@ func (p SupabaseProber) Probe(ctx context.Context, c Credential) (Reach, error) 
 	if err != nil {
 		return Reach{}, ErrNotProbed // a project key: the Management API does not take it
 	}
-	opts := supabase.Options{Credential: cred, Client: p.Client, TokenID: CredentialID(c.Fingerprint)}
-	tokenID := ""
+	var r Reach
 	for _, k := range p.Known {
 		if k.Same(c.Value()) {
-			// The discoverer's own ID and scope IDs, as --supabase builds them.
-			opts.Credential, opts.TokenID = k, ""
-			tokenID = supabase.TokenID(k.Kind(), k.Env())
+			// The token --supabase discovers with in this run: that discovery is its reach
+			// (the same requests, the same graph, gaps included). The probe only names the
+			// file's token by the discoverer's own ID, so that the two are one resource; it
+			// sends nothing, so the run asks Supabase once and lists the source once.
+			r.TokenID = supabase.TokenID(k.Kind(), k.Env())
 			break
 		}
 	}
-	src := supabase.New(opts)
-	g, err := src.Discover(ctx)
-	var re *supabase.RequestError
-	switch {
-	case errors.As(err, &re) && re.Status == http.StatusUnauthorized:
-		return Reach{Rejected: true}, nil
-	case err != nil && (!errors.Is(err, discover.ErrIncomplete) || g == nil):
-		return Reach{}, err // nothing read: the probe is a gap, the reach unknown
+	if r.TokenID == "" {
+		src := supabase.New(supabase.Options{Credential: cred, Client: p.Client, TokenID: CredentialID(c.Fingerprint)})
+		g, err := src.Discover(ctx)
+		var re *supabase.RequestError
+		switch {
+		case errors.As(err, &re) && re.Status == http.StatusUnauthorized:
+			return Reach{Rejected: true}, nil
+		case err != nil && (!errors.Is(err, discover.ErrIncomplete) || g == nil):
+			return Reach{}, err // nothing read: the probe is a gap, the reach unknown
+		}
+		r.Graph = g
 	}
-	r := Reach{Graph: g, TokenID: tokenID}
 	switch cred.Kind() {
 	case supabase.Classic:
 		r.Type, r.ScopeLevel = "supabase.PersonalAccessToken", "account"
