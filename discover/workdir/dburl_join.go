@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/bulkhead-dev/bulkhead/discover/supabase"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -97,8 +98,8 @@ const noteDatabaseURL = "database URL: its role may change and delete rows of th
 func joinDatabaseURLs(g *graph.Graph) error {
 	for _, tok := range g.ByKind(graph.Token) {
 		if ref := tok.Attrs.Get(attrSupabaseProject); ref != "" {
-			if _, ok := g.Resource("supabase:project:" + ref); ok {
-				if err := g.Connect(graph.Edge{From: tok.ID, To: "supabase:project:" + ref, Kind: graph.ScopedTo, Actions: []graph.Action{graph.Read, graph.Write}, Note: noteProjectKey}); err != nil {
+			if _, ok := g.Resource(supabase.ProjectID(ref)); ok {
+				if err := g.Connect(graph.Edge{From: tok.ID, To: supabase.ProjectID(ref), Kind: graph.ScopedTo, Actions: []graph.Action{graph.Read, graph.Write}, Note: noteProjectKey}); err != nil {
 					return err
 				}
 				tok.Attrs.Delete(graph.AttrReach)
