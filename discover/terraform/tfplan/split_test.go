@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func checkSplit(t *testing.T, data []byte) (split bool) {
 	t.Helper()
 	var whole planDoc
 	werr := json.Unmarshal(data, &whole)
-	doc, _ := decodeSplit(data)
+	doc, _ := decodeSplit(data, nil)
 	if doc == nil {
 		return false
 	}
@@ -76,4 +77,34 @@ func FuzzSplit(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a"}],"planned_values":{"root_module":{}}}`))
 	f.Add([]byte(`{"prior_state":{"format_version":"1.0","values":null},"configuration":{"a":"\\\""}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { checkSplit(t, data) })
+}
+
+// TestEarlyPriorGraph: the graph before the change, built as soon as prior_state is
+// decoded, is the one a single pass gives; and when another member then fails, the plan's
+// error is the single pass's (the early graph is thrown away).
+func TestEarlyPriorGraph(t *testing.T) {
+	prior := `"prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"bucket":"b","arn":"arn:aws:s3:::b"}}]}}}`
+	good := `{"format_version":"1.2",` + prior + `,"planned_values":{"root_module":{}},"resource_changes":[{"address":"aws_s3_bucket.b","type":"aws_s3_bucket","change":{"actions":["delete"]}}]}`
+	p, err := Parse([]byte(good), "plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Before.Resource("aws:aws_s3_bucket:arn:aws:s3:::b"); !ok {
+		var ids []string
+		for _, r := range p.Before.Resources() {
+			ids = append(ids, r.ID)
+		}
+		t.Errorf("before graph %v, want the bucket", ids)
+	}
+	bad := `{"format_version":"1.2",` + prior + `,"resource_changes":{"not":"a list"}}`
+	var whole planDoc
+	want := json.Unmarshal([]byte(bad), &whole)
+	if want == nil {
+		t.Fatal("the bad plan decodes in one pass")
+	}
+	for range 20 {
+		if _, err := Parse([]byte(bad), "plan.json"); err == nil || !strings.Contains(err.Error(), want.Error()) {
+			t.Fatalf("error %v, want one containing the single pass's %q", err, want)
+		}
+	}
 }

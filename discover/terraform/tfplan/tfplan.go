@@ -73,8 +73,34 @@ func Read(ctx context.Context, path string) (*Plan, error) {
 
 // Parse maps plan JSON already in memory; name is used in origins and messages.
 func Parse(data []byte, name string) (*Plan, error) {
-	doc, derr := decodeSplit(data)
+	// The graph before the change needs only prior_state: it is built as soon as that
+	// member is decoded, beside the decode of the others (resource_changes, the largest,
+	// is decoded alone at the end), and used only if the whole document then reads.
+	var early struct {
+		started bool
+		done    chan struct{}
+		g       *graph.Graph
+		err     error
+		b       *tfmap.Builder
+	}
+	early.done = make(chan struct{})
+	startBefore := func(ps *rawState) {
+		early.started = true
+		early.b = tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name + " (prior state)"})
+		go func() {
+			defer close(early.done)
+			if ps != nil {
+				tfmap.AddStateValues(early.b, (*tfjson.State)(ps).Values, nil)
+			}
+			early.g, early.err = early.b.Graph()
+		}()
+	}
+	doc, derr := decodeSplit(data, startBefore)
 	if doc == nil {
+		if early.started {
+			<-early.done // built from a decode that is thrown away: not used
+			early.started = false
+		}
 		doc = new(planDoc)
 		derr = json.Unmarshal(data, doc)
 	}
@@ -138,22 +164,32 @@ func Parse(data []byte, name string) (*Plan, error) {
 	}
 
 	// The graphs before and after the change share nothing: they are built side by side
-	// (two cores halve the larger part of reading a plan).
-	before := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name + " (prior state)"})
+	// (two cores halve the larger part of reading a plan), the one before possibly since
+	// prior_state was decoded.
+	var before *tfmap.Builder
 	var beforeErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if tp.PriorState != nil {
-			tfmap.AddStateValues(before, tp.PriorState.Values, nil)
-		}
-		out.Before, beforeErr = before.Graph()
-	}()
+	done := early.done
+	if early.started {
+		before = early.b
+	} else {
+		before = tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name + " (prior state)"})
+		done = make(chan struct{})
+		go func() {
+			defer close(done)
+			if tp.PriorState != nil {
+				tfmap.AddStateValues(before, tp.PriorState.Values, nil)
+			}
+			out.Before, beforeErr = before.Graph()
+		}()
+	}
 	after := tfmap.NewBuilder(tfmap.Options{Source: "tfplan", Target: name})
 	tfmap.AddStateValuesWithRefs(after, tp.PlannedValues, unknown, tfmap.ConfigRefs(tp.Config))
 	var err error
 	out.After, err = after.Graph()
 	<-done
+	if early.started {
+		out.Before, beforeErr = early.g, early.err
+	}
 	if beforeErr != nil {
 		return nil, beforeErr
 	}
@@ -208,13 +244,14 @@ type (
 	rawState tfjson.State // prior_state: the same second decode, avoided the same way
 )
 
-// decodeSplit decodes the plan's large members side by side, each on its own goroutine,
+// decodeSplit decodes the plan's large members side by side, each on its own goroutine
+// (onPrior, when not nil, is called with prior_state as soon as it is decoded),
 // and the rest as one small document: on two cores the decode of a 10k-change plan takes
 // about half the time of one pass. It returns nil when the document is not one splitTop
 // cuts, or when any part fails to decode: the caller then decodes the whole document in
 // one pass, so that every error reads exactly as it did (field paths and offsets are those
 // of the whole document).
-func decodeSplit(data []byte) (*planDoc, error) {
+func decodeSplit(data []byte, onPrior func(*rawState)) (*planDoc, error) {
 	large, head, ok := splitTop(data)
 	if !ok {
 		return nil, nil
@@ -228,7 +265,13 @@ func decodeSplit(data []byte) (*planDoc, error) {
 	}
 	errs := make(chan error, len(large))
 	for name, part := range large {
-		go func() { errs <- json.Unmarshal(part, targets[name]) }()
+		go func() {
+			err := json.Unmarshal(part, targets[name])
+			if err == nil && name == "prior_state" && onPrior != nil {
+				onPrior(doc.PriorState)
+			}
+			errs <- err
+		}()
 	}
 	failed := json.Unmarshal(head, doc) != nil
 	for range large {
