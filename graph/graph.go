@@ -326,17 +326,27 @@ func (g *Graph) Complete() bool { return len(g.Gaps) == 0 }
 // is a third of the cost of loading a large state. An edge that Connect would refuse
 // sends the whole call through Connect, so the error is the one Connect reports first.
 func (g *Graph) ConnectAll(edges []*Edge) error {
+	return g.ConnectFunc(len(edges), func(i int, e *Edge) { *e = *edges[i] })
+}
+
+// ConnectFunc is ConnectAll over n edges that at writes on demand (at(i, e) sets *e to the
+// i-th; it is called up to twice per edge, and e is not kept): a source that holds its
+// edges in a compact form of its own hands them over without a graph.Edge per edge alive
+// at once.
+func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 	type ref struct {
 		from, to int32
 		i        int32
 		kind     uint8
 	}
-	refs := make([]ref, 0, len(edges))
-	ok := g.st.CanBatch() && len(edges) < 1<<31
-	for i, e := range edges {
+	refs := make([]ref, 0, n)
+	ok := g.st.CanBatch() && n < 1<<31
+	var e Edge
+	for i := range n {
 		if !ok {
 			break
 		}
+		at(i, &e)
 		from, okf := g.st.Position(e.From)
 		to, okt := g.st.Position(e.To)
 		code := kindCode(e.Kind)
@@ -344,7 +354,11 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 		refs = append(refs, ref{from: from, to: to, i: int32(i), kind: code})
 	}
 	if !ok {
-		sorted := slices.Clone(edges)
+		sorted := make([]*Edge, n)
+		for i := range sorted {
+			sorted[i] = new(Edge)
+			at(i, sorted[i])
+		}
 		slices.SortStableFunc(sorted, func(a, b *Edge) int {
 			if r := strings.Compare(a.From, b.From); r != 0 {
 				return r
@@ -381,7 +395,7 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 			b.Grow(len(refs))
 		}
 		for k, r := range refs {
-			e := edges[r.i]
+			at(int(r.i), &e)
 			acts := actionBits(e.Actions)
 			if fresh && (k == 0 || refs[k-1].from != r.from || refs[k-1].to != r.to) {
 				b.SetNew(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))

@@ -491,24 +491,74 @@ func (b *Builder) Edge(from *graph.Resource, kind graph.EdgeKind, to *graph.Reso
 
 // edgeList holds the edges made during the mapping in fixed-size chunks: appending never
 // copies what is there (a single slice left every earlier copy behind as garbage, about
-// 80 MB for a 100k-resource state).
+// 80 MB for a 100k-resource state). Each edge is kept as an edgeRec, 56 bytes where a
+// graph.Edge is 88 plus its actions' own slice: at 100k resources the list is the
+// builder's largest part (600k edges) and is alive at its peak.
 type edgeList struct {
-	chunks [][]graph.Edge
+	chunks [][]edgeRec
 	n      int
 }
 
-const edgeChunk = 4096
+// edgeRec is a graph.Edge with its kind as a position in graph.EdgeKinds and its actions
+// as bits (actionBit). A kind or an action outside them (no mapping makes one) is kept as
+// noKind or badAction, which graph.Connect refuses.
+type edgeRec struct {
+	from, to, note string
+	kind, acts     uint8
+}
+
+const (
+	edgeChunk = 4096
+	noKind    = 255
+	badAction = 1 << 7
+)
+
+var actionBit = [...]graph.Action{graph.Delete, graph.Read, graph.Write}
 
 func (l *edgeList) add(e graph.Edge) {
 	if l.n%edgeChunk == 0 {
-		l.chunks = append(l.chunks, make([]graph.Edge, 0, edgeChunk))
+		l.chunks = append(l.chunks, make([]edgeRec, 0, edgeChunk))
+	}
+	r := edgeRec{from: e.From, to: e.To, note: e.Note, kind: noKind}
+	if k := slices.Index(graph.EdgeKinds, e.Kind); k >= 0 {
+		r.kind = uint8(k)
+	}
+	for _, a := range e.Actions {
+		if i := slices.Index(actionBit[:], a); i >= 0 {
+			r.acts |= 1 << i
+		} else {
+			r.acts |= badAction
+		}
 	}
 	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, e)
+	*c = append(*c, r)
 	l.n++
 }
 
-func (l *edgeList) at(i int32) *graph.Edge { return &l.chunks[i/edgeChunk][i%edgeChunk] }
+// at writes the i-th edge into e (graph.ConnectFunc's form).
+func (l *edgeList) at(i int, e *graph.Edge) {
+	r := &l.chunks[i/edgeChunk][i%edgeChunk]
+	*e = graph.Edge{From: r.from, To: r.to, Note: r.note}
+	if int(r.kind) < len(graph.EdgeKinds) {
+		e.Kind = graph.EdgeKinds[r.kind]
+	}
+	e.Actions = actionSets[r.acts&^badAction]
+	if r.acts&badAction != 0 {
+		e.Actions = append(slices.Clip(e.Actions), "?")
+	}
+}
+
+// actionSets are the action lists of each set of actionBit bits, shared (read only).
+var actionSets = func() (sets [1 << len(actionBit)][]graph.Action) {
+	for m := range sets {
+		for i, a := range actionBit {
+			if m&(1<<i) != 0 {
+				sets[m] = append(sets[m], a)
+			}
+		}
+	}
+	return sets
+}()
 
 // Synth adds a resource the source implies but does not list (RDS automated backups, a
 // final snapshot). A second call with the same ID returns the first resource.
@@ -660,11 +710,7 @@ func (b *Builder) Graph() (*graph.Graph, error) {
 	// Resources went in sorted by ID, so ConnectAll's order (ends' positions, kind, then
 	// the order the edges were made) is (from, to, kind): the first note of duplicate
 	// edges wins deterministically.
-	edges := make([]*graph.Edge, b.edges.n)
-	for i := range edges {
-		edges[i] = b.edges.at(int32(i))
-	}
-	if err := g.ConnectAll(edges); err != nil {
+	if err := g.ConnectFunc(b.edges.n, b.edges.at); err != nil {
 		return nil, fmt.Errorf("%s: %w", b.opts.Target, err)
 	}
 	b.edges = edgeList{}
