@@ -106,12 +106,26 @@ func DiffGraphs(old, new *graph.Graph, opts Options) (*Diff, error) {
 			d.EdgesRemoved = append(d.EdgesRemoved, *e)
 		}
 	}
+	// The two analyses share nothing but the options, which they only read: side by side
+	// (unless both are the same graph).
+	var newRep *Report
+	var newErr error
+	done := make(chan struct{})
+	run := func() {
+		defer close(done)
+		newRep, newErr = Run(new, opts)
+	}
+	if new == old {
+		run() // one graph, one index: never two passes on it at once
+	} else {
+		go run()
+	}
 	oldRep, err := Run(old, opts)
+	<-done
 	if err != nil {
 		return nil, fmt.Errorf("analyse old graph: %w", err)
 	}
-	newRep, err := Run(new, opts)
-	if err != nil {
+	if err := newErr; err != nil {
 		return nil, fmt.Errorf("analyse new graph: %w", err)
 	}
 	oldF, newF := map[string]bool{}, map[string]bool{}

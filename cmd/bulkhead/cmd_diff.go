@@ -103,13 +103,30 @@ func diffRun(opts *DiffOptions) error {
 	if aopts.Baseline, err = readBaseline(opts.Baseline); err != nil {
 		return err
 	}
+	// The two snapshots share nothing: read side by side (each read is one goroutine's
+	// JSON decode), the old one's error first, as when read in turn; standard input twice
+	// is read in turn (the second read finds it empty, as it always did).
+	var nw *graph.Graph
+	var newErr error
+	done := make(chan struct{})
+	readNew := func() {
+		defer close(done)
+		nw, newErr = readSnapshotFile(opts.New)
+	}
+	stdinTwice := opts.Old == "-" && opts.New == "-"
+	if !stdinTwice {
+		go readNew()
+	}
 	old, err := readSnapshotFile(opts.Old)
+	if stdinTwice {
+		readNew()
+	}
+	<-done
 	if err != nil {
 		return err
 	}
-	nw, err := readSnapshotFile(opts.New)
-	if err != nil {
-		return err
+	if newErr != nil {
+		return newErr
 	}
 	for i, g := range []*graph.Graph{old, nw} {
 		if err := applyConfig(opts.IO, so.config, g, i == 1); err != nil {
