@@ -330,16 +330,10 @@ func (g *Graph) ConnectAll(edges []*Edge) error {
 }
 
 // ConnectFunc is ConnectAll over n edges that at writes on demand (at(i, e) sets *e to the
-// i-th; it is called up to twice per edge, and e is not kept): a source that holds its
-// edges in a compact form of its own hands them over without a graph.Edge per edge alive
-// at once.
+// i-th; e is not kept): a source that holds its edges in a compact form of its own hands
+// them over without a graph.Edge per edge alive at once.
 func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
-	type ref struct {
-		from, to int32
-		i        int32
-		kind     uint8
-	}
-	refs := make([]ref, 0, n)
+	refs := make([]connRef, 0, n)
 	ok := g.st.CanBatch() && n < 1<<31
 	var e Edge
 	for i := range n {
@@ -347,11 +341,9 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 			break
 		}
 		at(i, &e)
-		from, okf := g.st.Position(e.From)
-		to, okt := g.st.Position(e.To)
-		code := kindCode(e.Kind)
-		ok = okf && okt && from != to && int(code) < len(EdgeKinds) && validActions(e.Actions)
-		refs = append(refs, ref{from: from, to: to, i: int32(i), kind: code})
+		var r connRef
+		r, ok = g.refOf(&e, i)
+		refs = append(refs, r)
 	}
 	if !ok {
 		sorted := make([]*Edge, n)
@@ -375,7 +367,31 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 		}
 		return nil
 	}
-	slices.SortFunc(refs, func(a, b ref) int {
+	return g.insertRefs(refs)
+}
+
+// connRef is an edge ready for insertRefs: its ends as store positions, its kind code,
+// action bits, interned note, and its position among the edges handed over.
+type connRef struct {
+	from, to, i, note int32
+	kind, acts        uint8
+}
+
+// refOf is e, the i-th edge, as a connRef; false when Connect would refuse it.
+func (g *Graph) refOf(e *Edge, i int) (connRef, bool) {
+	from, okf := g.st.Position(e.From)
+	to, okt := g.st.Position(e.To)
+	code := kindCode(e.Kind)
+	if !okf || !okt || from == to || int(code) >= len(EdgeKinds) || !validActions(e.Actions) {
+		return connRef{}, false
+	}
+	return connRef{from: from, to: to, i: int32(i), kind: code, acts: actionBits(e.Actions), note: g.intern(e.Note)}, true
+}
+
+// insertRefs connects refs as Connect would in the order of (from, to, kind, i), through
+// the compact store's batch: each end was looked up once (refOf).
+func (g *Graph) insertRefs(refs []connRef) error {
+	slices.SortFunc(refs, func(a, b connRef) int {
 		switch {
 		case a.from != b.from:
 			return int(a.from) - int(b.from)
@@ -395,15 +411,13 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 			b.Grow(len(refs))
 		}
 		for k, r := range refs {
-			at(int(r.i), &e)
-			acts := actionBits(e.Actions)
 			if fresh && (k == 0 || refs[k-1].from != r.from || refs[k-1].to != r.to) {
-				b.SetNew(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+				b.SetNew(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: r.acts, note: r.note}))
 				continue
 			}
 			d, exists := b.Data(r.from, r.to)
 			if !exists {
-				b.Set(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+				b.Set(r.from, r.to, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: r.acts, note: r.note}))
 				continue
 			}
 			var p *pair
@@ -416,9 +430,9 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 			merged := false
 			for _, x := range p.links {
 				if x.kind == r.kind {
-					x.acts |= acts
+					x.acts |= r.acts
 					if x.note == 0 {
-						x.note = g.intern(e.Note)
+						x.note = r.note
 					}
 					merged = true
 					break
@@ -427,7 +441,7 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 			if merged {
 				continue
 			}
-			p.links = append(p.links, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: acts, note: g.intern(e.Note)}))
+			p.links = append(p.links, g.links.Add(link{from: r.from, to: r.to, kind: r.kind, acts: r.acts, note: r.note}))
 			if len(p.links) == 2 {
 				b.Set(r.from, r.to, p)
 			}

@@ -237,13 +237,30 @@ func readSnapshotStream(r io.Reader) (*Graph, error) {
 			if !seen["resources"] {
 				return nil, errLayout
 			}
+			// Each edge's ends are looked up as it is read, and the edges go in by one
+			// batch at the end (20 bytes each until then): the library's AddEdge looked the
+			// ends up three times per edge. An edge Connect would refuse fails the read
+			// with Connect's error.
+			batch := g.st.CanBatch()
+			var refs []connRef
+			n := 0
 			err = array(func() error {
 				var e *Edge
 				if err := dec.Decode(&e); err != nil || e == nil {
 					return errors.Join(err, errLayout)
 				}
+				n++
+				if batch {
+					if r, ok := g.refOf(e, n-1); ok {
+						refs = append(refs, r)
+						return nil
+					}
+				}
 				return g.Connect(*e)
 			})
+			if err == nil && len(refs) > 0 {
+				err = g.insertRefs(refs)
+			}
 		default:
 			if known {
 				return nil, errLayout

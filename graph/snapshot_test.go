@@ -160,6 +160,9 @@ func FuzzLoadSnapshot(f *testing.F) {
 	f.Add(snapshotBytes(f, fixtures.Demo()))
 	f.Add([]byte(`{"schema": "bulkhead.snapshot/v1", "resources": [], "edges": []}`))
 	f.Add([]byte(`{"schema": "bulkhead.snapshot/v1", "resources": [{"id": "a", "kind": "volume", "type": "t", "name": "a"}], "edges": [{"from": "a", "to": "a", "kind": "contains"}]}`))
+	// Edges out of order, repeated with other notes and actions, two kinds on one pair: the
+	// stream read's batch must merge them as the whole read's Connect in turn does.
+	f.Add([]byte(`{"schema": "bulkhead.snapshot/v1", "resources": [{"id": "t", "kind": "token", "type": "t", "name": "t"}, {"id": "v", "kind": "volume", "type": "t", "name": "v"}, {"id": "b", "kind": "backup", "type": "t", "name": "b"}], "edges": [{"from": "t", "to": "v", "kind": "scoped_to", "actions": ["read"], "note": "second"}, {"from": "b", "to": "v", "kind": "backs_up"}, {"from": "t", "to": "v", "kind": "scoped_to", "actions": ["delete"], "note": "first"}, {"from": "t", "to": "v", "kind": "depends_on"}, {"from": "t", "to": "v", "kind": "scoped_to", "note": ""}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := graph.ReadSnapshot(bytes.NewReader(data))
 		// The stream read (a Seeker) and the whole read (a plain reader) must agree.
