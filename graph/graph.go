@@ -78,6 +78,52 @@ func actionsOf(b uint8) []Action {
 	return out
 }
 
+// PackedEdge is an Edge in 56 bytes, where an Edge is 88 plus its actions' own slice: its
+// kind as a position in EdgeKinds and its actions as bits, as the graph keeps them. It is
+// for a source that holds many edges before it hands them over (ConnectFunc). A kind or an
+// action the graph does not know survives as one that Connect refuses.
+type PackedEdge struct {
+	from, to, note string
+	kind, acts     uint8
+}
+
+const (
+	packedNoKind    = 255
+	packedBadAction = 1 << 7
+)
+
+// actionSets are the action lists of each set of actionBit bits, shared and read only.
+var actionSets = func() (sets [1 << 3][]Action) {
+	for m := range sets {
+		sets[m] = actionsOf(uint8(m))
+	}
+	return sets
+}()
+
+// Pack is e as a PackedEdge.
+func (e *Edge) Pack() PackedEdge {
+	p := PackedEdge{from: e.From, to: e.To, note: e.Note, kind: packedNoKind, acts: actionBits(e.Actions)}
+	if code := kindCode(e.Kind); int(code) < len(EdgeKinds) {
+		p.kind = code
+	}
+	if !validActions(e.Actions) {
+		p.acts |= packedBadAction
+	}
+	return p
+}
+
+// Unpack writes the edge p stands for into e. Its actions are sorted, without repeats,
+// and shared with other unpacked edges: e must not change them.
+func (p *PackedEdge) Unpack(e *Edge) {
+	*e = Edge{From: p.from, To: p.to, Note: p.note, Actions: actionSets[p.acts&^packedBadAction]}
+	if int(p.kind) < len(EdgeKinds) {
+		e.Kind = EdgeKinds[p.kind]
+	}
+	if p.acts&packedBadAction != 0 {
+		e.Actions = append(slices.Clip(e.Actions), "?")
+	}
+}
+
 // intern returns the position of note in g.notes, adding it if new.
 func (g *Graph) intern(note string) int32 {
 	if note == "" {

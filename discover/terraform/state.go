@@ -242,7 +242,7 @@ func (sr *stateReader) resources(ctx context.Context, st *stream) error {
 	}()
 	for range workers {
 		go func() {
-			d := sr.decoder()
+			d := newDecoder()
 			for it := range work {
 				var r decoded
 				from := 0
@@ -326,7 +326,7 @@ type decoder struct {
 	out    []*tfmap.Instance
 }
 
-func (sr *stateReader) decoder() *decoder {
+func newDecoder() *decoder {
 	return &decoder{intern: newInterner(), wants: map[string]map[string]bool{}}
 }
 

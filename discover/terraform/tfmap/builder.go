@@ -491,74 +491,27 @@ func (b *Builder) Edge(from *graph.Resource, kind graph.EdgeKind, to *graph.Reso
 
 // edgeList holds the edges made during the mapping in fixed-size chunks: appending never
 // copies what is there (a single slice left every earlier copy behind as garbage, about
-// 80 MB for a 100k-resource state). Each edge is kept as an edgeRec, 56 bytes where a
-// graph.Edge is 88 plus its actions' own slice: at 100k resources the list is the
+// 80 MB for a 100k-resource state). Each edge is kept packed (graph.PackedEdge, 56 bytes
+// where a graph.Edge is 88 plus its actions' own slice): at 100k resources the list is the
 // builder's largest part (600k edges) and is alive at its peak.
 type edgeList struct {
-	chunks [][]edgeRec
+	chunks [][]graph.PackedEdge
 	n      int
 }
 
-// edgeRec is a graph.Edge with its kind as a position in graph.EdgeKinds and its actions
-// as bits (actionBit). A kind or an action outside them (no mapping makes one) is kept as
-// noKind or badAction, which graph.Connect refuses.
-type edgeRec struct {
-	from, to, note string
-	kind, acts     uint8
-}
-
-const (
-	edgeChunk = 4096
-	noKind    = 255
-	badAction = 1 << 7
-)
-
-var actionBit = [...]graph.Action{graph.Delete, graph.Read, graph.Write}
+const edgeChunk = 4096
 
 func (l *edgeList) add(e graph.Edge) {
 	if l.n%edgeChunk == 0 {
-		l.chunks = append(l.chunks, make([]edgeRec, 0, edgeChunk))
-	}
-	r := edgeRec{from: e.From, to: e.To, note: e.Note, kind: noKind}
-	if k := slices.Index(graph.EdgeKinds, e.Kind); k >= 0 {
-		r.kind = uint8(k)
-	}
-	for _, a := range e.Actions {
-		if i := slices.Index(actionBit[:], a); i >= 0 {
-			r.acts |= 1 << i
-		} else {
-			r.acts |= badAction
-		}
+		l.chunks = append(l.chunks, make([]graph.PackedEdge, 0, edgeChunk))
 	}
 	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, r)
+	*c = append(*c, e.Pack())
 	l.n++
 }
 
 // at writes the i-th edge into e (graph.ConnectFunc's form).
-func (l *edgeList) at(i int, e *graph.Edge) {
-	r := &l.chunks[i/edgeChunk][i%edgeChunk]
-	*e = graph.Edge{From: r.from, To: r.to, Note: r.note}
-	if int(r.kind) < len(graph.EdgeKinds) {
-		e.Kind = graph.EdgeKinds[r.kind]
-	}
-	e.Actions = actionSets[r.acts&^badAction]
-	if r.acts&badAction != 0 {
-		e.Actions = append(slices.Clip(e.Actions), "?")
-	}
-}
-
-// actionSets are the action lists of each set of actionBit bits, shared (read only).
-var actionSets = func() (sets [1 << len(actionBit)][]graph.Action) {
-	for m := range sets {
-		for i, a := range actionBit {
-			if m&(1<<i) != 0 {
-				sets[m] = append(sets[m], a)
-			}
-		}
-	}
-	return sets
-}()
+func (l *edgeList) at(i int, e *graph.Edge) { l.chunks[i/edgeChunk][i%edgeChunk].Unpack(e) }
 
 // Synth adds a resource the source implies but does not list (RDS automated backups, a
 // final snapshot). A second call with the same ID returns the first resource.
