@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/internal/jsonscan"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -51,7 +52,7 @@ func TestBadInput(t *testing.T) {
 		{"state without version", "nov.tfstate", []byte(`{"resources": []}`), stateLoader, tfmap.ErrNotTerraform, "no \"version\""},
 		{"not an object", "arr.tfstate", []byte(`[1,2,3]`), stateLoader, tfmap.ErrNotTerraform, "does not start with a JSON object"},
 		{"empty state", "empty.tfstate", nil, stateLoader, tfmap.ErrNotTerraform, "empty"},
-		{"bad instance", "inst.tfstate", []byte(`{"version":4,"resources":[{"mode":"managed","type":"aws_s3_bucket","name":"b","instances":[{"attributes":{"bucket":"x","tags":{"a":1}}}, 7]}]}`), stateLoader, errMalformed, "expected an object"},
+		{"bad instance", "inst.tfstate", []byte(`{"version":4,"resources":[{"mode":"managed","type":"aws_s3_bucket","name":"b","instances":[{"attributes":{"bucket":"x","tags":{"a":1}}}, 7]}]}`), stateLoader, jsonscan.ErrMalformed, "expected an object"},
 		{"truncated plan", "t.json", plan[:len(plan)/3], planLoader, tfmap.ErrNotTerraform, "line"},
 		{"plan format 2.0", "p2.json", bytes.Replace(plan, []byte(`"format_version":"0.1"`), []byte(`"format_version":"2.0"`), 1), planLoader, tfplan.ErrUnsupportedFormat, `plan format_version "2.0"`},
 		{"state given as plan", "s.json", state, planLoader, tfplan.ErrUnsupportedFormat, "raw state file"},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/internal/jsonscan"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 )
@@ -29,8 +30,8 @@ func FuzzReadState(f *testing.F) {
 	seedCorpus(f, "tfstate", "showjson")
 	f.Add([]byte(`{"version":4,"resources":[{"mode":"managed","type":"aws_db_instance","name":"x","instances":[{"attributes":{"arn":"a","tags":{"Environment":"prod"}}}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if validJSON(data) != json.Valid(data) {
-			t.Fatalf("validJSON = %v, json.Valid = %v", validJSON(data), json.Valid(data))
+		if jsonscan.Valid(data) != json.Valid(data) {
+			t.Fatalf("validJSON = %v, json.Valid = %v", jsonscan.Valid(data), json.Valid(data))
 		}
 		b := tfmap.NewBuilder(tfmap.Options{Source: SourceState, Target: "fuzz.tfstate"})
 		if _, err := ReadState(context.Background(), bytes.NewReader(data), b); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/internal/jsonscan"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 )
 
@@ -320,14 +321,14 @@ type stateReader struct {
 // the interner and the scratch are not shared, and the attributes wanted of each type are
 // its own copy of the builder's answer.
 type decoder struct {
-	intern *interner
+	intern *jsonscan.Interner
 	kv     []tfmap.Attr // scratch for one instance's attributes
 	wants  map[string]map[string]bool
 	out    []*tfmap.Instance
 }
 
 func newDecoder() *decoder {
-	return &decoder{intern: newInterner(), wants: map[string]map[string]bool{}}
+	return &decoder{intern: jsonscan.NewInterner(), wants: map[string]map[string]bool{}}
 }
 
 // wantSet is tfmap.WantedAttrs of typ, kept per decoder.
@@ -350,28 +351,28 @@ func (d *decoder) resource(raw []byte) ([]*tfmap.Instance, error) {
 
 func (d *decoder) resourceInto(raw []byte) error {
 	var r stateResource
-	c := &cursor{b: raw}
+	c := &jsonscan.Cursor{B: raw}
 	var pending [][]byte // instances seen before the type (keys in an unusual order)
-	err := c.object(func(key string) error {
+	err := c.Object(func(key string) error {
 		var err error
 		switch key {
 		case "module":
-			r.Module, err = c.str()
+			r.Module, err = c.Str()
 		case "mode":
-			r.Mode, err = c.str()
+			r.Mode, err = c.Str()
 		case "type":
-			r.Type, err = c.str()
+			r.Type, err = c.Str()
 		case "name":
-			r.Name, err = c.str()
+			r.Name, err = c.Str()
 		case "instances":
 			if r.Type == "" || r.Name == "" {
-				v, err := c.skip()
+				v, err := c.Skip()
 				pending = append(pending, v)
 				return err
 			}
-			return c.array(func() error { return d.instance(&r, c) })
+			return c.Array(func() error { return d.instance(&r, c) })
 		default:
-			_, err = c.skip()
+			_, err = c.Skip()
 		}
 		return err
 	})
@@ -382,25 +383,25 @@ func (d *decoder) resourceInto(raw []byte) error {
 		return fmt.Errorf("%w: a resource without type or name", tfmap.ErrNotTerraform)
 	}
 	for _, p := range pending {
-		pc := &cursor{b: p}
-		if err := pc.array(func() error { return d.instance(&r, pc) }); err != nil {
+		pc := &jsonscan.Cursor{B: p}
+		if err := pc.Array(func() error { return d.instance(&r, pc) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *decoder) instance(r *stateResource, c *cursor) error {
+func (d *decoder) instance(r *stateResource, c *jsonscan.Cursor) error {
 	mode := r.Mode
 	if mode == "" {
 		mode = tfmap.Managed
 	}
 	in := &tfmap.Instance{Module: r.Module, Mode: mode, Type: r.Type, Name: r.Name}
 	var attrs, flat, sensitive []byte
-	err := c.object(func(key string) error {
+	err := c.Object(func(key string) error {
 		switch key {
 		case "index_key":
-			v, err := c.skip()
+			v, err := c.Skip()
 			if err != nil {
 				return err
 			}
@@ -413,33 +414,33 @@ func (d *decoder) instance(r *stateResource, c *cursor) error {
 			}
 			in.Index = k
 		case "status":
-			s, err := c.str()
+			s, err := c.Str()
 			in.Tainted = s == "tainted"
 			return err
 		case "deposed":
 			var err error
-			in.Deposed, err = c.str()
+			in.Deposed, err = c.Str()
 			return err
 		case "attributes":
-			v, err := c.skip()
+			v, err := c.Skip()
 			attrs = v
 			return err
 		case "attributes_flat":
-			v, err := c.skip()
+			v, err := c.Skip()
 			flat = v
 			return err
 		case "sensitive_attributes":
-			v, err := c.skip()
+			v, err := c.Skip()
 			sensitive = v
 			return err
 		case "dependencies", "depends_on":
-			return c.array(func() error {
-				s, err := c.str()
-				in.DependsOn = append(in.DependsOn, d.intern.str(s))
+			return c.Array(func() error {
+				s, err := c.Str()
+				in.DependsOn = append(in.DependsOn, d.intern.Str(s))
 				return err
 			})
 		default:
-			_, err := c.skip()
+			_, err := c.Skip()
 			return err
 		}
 		return nil
@@ -457,14 +458,14 @@ func (d *decoder) instance(r *stateResource, c *cursor) error {
 	if attrs == nil && flat != nil {
 		in.Attrs = map[string]any{}
 		// Early 0.12 states keep attributes in the 0.11 "flatmap" form.
-		fc := &cursor{b: flat}
-		err = fc.object(func(key string) error {
+		fc := &jsonscan.Cursor{B: flat}
+		err = fc.Object(func(key string) error {
 			top, rest, nested := strings.Cut(key, ".")
 			if hidden[top] || !d.wantSet(r.Type)[top] || tfmap.IsSecretAttr(r.Type, top) {
-				_, err := fc.skip()
+				_, err := fc.Skip()
 				return err
 			}
-			s, err := fc.str()
+			s, err := fc.Str()
 			if err != nil {
 				return err
 			}
@@ -485,24 +486,24 @@ func (d *decoder) instance(r *stateResource, c *cursor) error {
 			return err
 		}
 	}
-	ac := &cursor{b: attrs}
+	ac := &jsonscan.Cursor{B: attrs}
 	if attrs != nil {
 		wants := d.wantSet(r.Type)
 		kv := d.kv[:0]
 		var tags any
-		err = ac.objectBytes(func(kb []byte) error {
-			v, err := ac.skip()
+		err = ac.ObjectBytes(func(kb []byte) error {
+			v, err := ac.Skip()
 			if err != nil || !wants[string(kb)] {
 				return err
 			}
-			key := d.intern.bytes(kb)
+			key := d.intern.Bytes(kb)
 			if hidden[key] || tfmap.IsSecretAttr(r.Type, key) {
 				return nil
 			}
 			if key == "tags_all" && tfmap.HasTierTag(tags) {
 				return nil // tags_all repeats tags (plus provider default_tags)
 			}
-			x, err := fastValue(v, d.intern)
+			x, err := jsonscan.Value(v, d.intern)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/internal/jsonscan"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/internal/input"
 )
@@ -194,7 +195,7 @@ func (s *stream) value() ([]byte, error) {
 }
 
 func (s *stream) check(start int64) ([]byte, error) {
-	if !validJSON(s.val) {
+	if !jsonscan.Valid(s.val) {
 		var x any
 		err := json.Unmarshal(s.val, &x)
 		var se *json.SyntaxError

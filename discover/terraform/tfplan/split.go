@@ -1,6 +1,10 @@
 package tfplan
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/internal/jsonscan"
+)
 
 // The large members of a plan document, decoded side by side (see Parse). Every other
 // member stays in the head, decoded as one small document.
@@ -53,8 +57,8 @@ func splitTop(data []byte) (large map[string][]byte, head []byte, ok bool) {
 			return nil, nil, false
 		}
 		vs := skipSpace(data, i+1)
-		ve, vok := valueEnd(data, vs)
-		if !vok {
+		ve, verr := jsonscan.SkipValue(data, vs)
+		if verr != nil || ve == vs {
 			return nil, nil, false
 		}
 		name, isLarge := largeName(key)
@@ -117,70 +121,4 @@ func skipSpace(data []byte, i int) int {
 		}
 	}
 	return i
-}
-
-// valueEnd returns the end of the JSON value starting at i. It is lax about what lies
-// inside (encoding/json validates each value it is handed) but exact about where strings,
-// objects and arrays end.
-func valueEnd(data []byte, i int) (int, bool) {
-	if i >= len(data) {
-		return 0, false
-	}
-	switch data[i] {
-	case '"':
-		return stringEnd(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				e, ok := stringEnd(data, i)
-				if !ok {
-					return 0, false
-				}
-				i = e
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1, true
-				}
-			}
-			i++
-		}
-		return 0, false
-	default: // a number, true, false or null: up to the next delimiter
-		s := i
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return i, i > s
-			}
-			i++
-		}
-		return i, i > s
-	}
-}
-
-// stringEnd returns the index after the closing quote of the string starting at i.
-func stringEnd(data []byte, i int) (int, bool) {
-	i++
-	for {
-		j := bytes.IndexByte(data[i:], '"')
-		if j < 0 {
-			return 0, false
-		}
-		j += i
-		// The quote is escaped when an odd number of backslashes precede it.
-		n := 0
-		for k := j - 1; k >= i && data[k] == '\\'; k-- {
-			n++
-		}
-		if n%2 == 0 {
-			return j + 1, true
-		}
-		i = j + 1
-	}
 }

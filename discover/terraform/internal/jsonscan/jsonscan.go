@@ -1,4 +1,14 @@
-package terraform
+// Package jsonscan is a small scanner over JSON already checked by Valid (or by
+// encoding/json): a Cursor walks an object's members or an array's elements without building
+// values, so the Terraform readers decode only the attributes the mapping wants (a state's
+// instances, a plan's prior state and planned values). It never panics on malformed input;
+// it returns ErrMalformed. Value decodes one attribute value as encoding/json would into
+// `any`, with an Interner sharing the strings that repeat.
+//
+// Why by hand: decoding a 100k-instance state whole into `any` builds every attribute of
+// every instance, and most are thrown away; walking the bytes and decoding only the wanted
+// members is several times faster (figures in BENCHMARKS.md).
+package jsonscan
 
 import (
 	"encoding/json"
@@ -7,24 +17,20 @@ import (
 	"strconv"
 )
 
-// A small scanner over JSON the encoding/json decoder has already validated: it walks an
-// object's members or an array's elements without building values, so the state reader
-// decodes only the attributes the mapping wants. It never panics on malformed input; it
-// returns errMalformed.
+// ErrMalformed is returned for bytes that are not the JSON value expected.
+var ErrMalformed = errors.New("malformed JSON value")
 
-var errMalformed = errors.New("malformed JSON value")
-
-func skipWS(b []byte, i int) int {
+func SkipWS(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
 	}
 	return i
 }
 
-// skipString returns the index after the closing quote of the string starting at b[i].
-func skipString(b []byte, i int) (int, error) {
+// SkipString returns the index after the closing quote of the string starting at b[i].
+func SkipString(b []byte, i int) (int, error) {
 	if i >= len(b) || b[i] != '"' {
-		return 0, errMalformed
+		return 0, ErrMalformed
 	}
 	for i++; i < len(b); i++ {
 		switch b[i] {
@@ -34,24 +40,24 @@ func skipString(b []byte, i int) (int, error) {
 			return i + 1, nil
 		}
 	}
-	return 0, errMalformed
+	return 0, ErrMalformed
 }
 
-// skipValue returns the index after the value starting at b[i].
-func skipValue(b []byte, i int) (int, error) {
-	i = skipWS(b, i)
+// SkipValue returns the index after the value starting at b[i].
+func SkipValue(b []byte, i int) (int, error) {
+	i = SkipWS(b, i)
 	if i >= len(b) {
-		return 0, errMalformed
+		return 0, ErrMalformed
 	}
 	switch b[i] {
 	case '"':
-		return skipString(b, i)
+		return SkipString(b, i)
 	case '{', '[':
 		depth := 0
 		for i < len(b) {
 			switch b[i] {
 			case '"':
-				j, err := skipString(b, i)
+				j, err := SkipString(b, i)
 				if err != nil {
 					return 0, err
 				}
@@ -67,7 +73,7 @@ func skipValue(b []byte, i int) (int, error) {
 			}
 			i++
 		}
-		return 0, errMalformed
+		return 0, ErrMalformed
 	default:
 		for i < len(b) {
 			switch b[i] {
@@ -82,152 +88,152 @@ func skipValue(b []byte, i int) (int, error) {
 
 // cursor walks JSON bytes in one pass: object and array iterate members, and the callback
 // consumes each value (descending into it, decoding it, or skipping it).
-type cursor struct {
-	b []byte
-	i int
+type Cursor struct {
+	B []byte // the bytes walked
+	I int    // the offset of the next byte
 }
 
-func (c *cursor) ws() { c.i = skipWS(c.b, c.i) }
+func (c *Cursor) WS() { c.I = SkipWS(c.B, c.I) }
 
 // skip passes over one value and returns its bytes.
-func (c *cursor) skip() ([]byte, error) {
-	c.ws()
-	s := c.i
-	e, err := skipValue(c.b, c.i)
+func (c *Cursor) Skip() ([]byte, error) {
+	c.WS()
+	s := c.I
+	e, err := SkipValue(c.B, c.I)
 	if err != nil {
 		return nil, err
 	}
-	c.i = e
-	return c.b[s:e], nil
+	c.I = e
+	return c.B[s:e], nil
 }
 
 // null reports (and consumes) a JSON null.
-func (c *cursor) null() bool {
-	c.ws()
-	if c.i+4 <= len(c.b) && string(c.b[c.i:c.i+4]) == "null" {
-		c.i += 4
+func (c *Cursor) Null() bool {
+	c.WS()
+	if c.I+4 <= len(c.B) && string(c.B[c.I:c.I+4]) == "null" {
+		c.I += 4
 		return true
 	}
 	return false
 }
 
 // object calls fn for each key; fn must consume the value.
-func (c *cursor) object(fn func(key string) error) error {
-	return c.objectBytes(func(k []byte) error { return fn(string(k)) })
+func (c *Cursor) Object(fn func(key string) error) error {
+	return c.ObjectBytes(func(k []byte) error { return fn(string(k)) })
 }
 
 // objectBytes is object with the raw key bytes (valid during the call), so callers that
 // skip most keys allocate nothing for them.
-func (c *cursor) objectBytes(fn func(key []byte) error) error {
-	if c.null() {
+func (c *Cursor) ObjectBytes(fn func(key []byte) error) error {
+	if c.Null() {
 		return nil
 	}
-	c.ws()
-	if c.i >= len(c.b) || c.b[c.i] != '{' {
-		return fmt.Errorf("%w: expected an object", errMalformed)
+	c.WS()
+	if c.I >= len(c.B) || c.B[c.I] != '{' {
+		return fmt.Errorf("%w: expected an object", ErrMalformed)
 	}
-	c.i++
-	c.ws()
-	if c.i < len(c.b) && c.b[c.i] == '}' {
-		c.i++
+	c.I++
+	c.WS()
+	if c.I < len(c.B) && c.B[c.I] == '}' {
+		c.I++
 		return nil
 	}
 	for {
-		c.ws()
-		ks := c.i
-		ke, err := skipString(c.b, c.i)
+		c.WS()
+		ks := c.I
+		ke, err := SkipString(c.B, c.I)
 		if err != nil {
 			return err
 		}
-		key := c.b[ks+1 : ke-1]
-		if bytesHasBackslash(key) {
+		key := c.B[ks+1 : ke-1]
+		if hasBackslash(key) {
 			var k string
-			if err := json.Unmarshal(c.b[ks:ke], &k); err != nil {
-				return errMalformed
+			if err := json.Unmarshal(c.B[ks:ke], &k); err != nil {
+				return ErrMalformed
 			}
 			key = []byte(k)
 		}
-		c.i = skipWS(c.b, ke)
-		if c.i >= len(c.b) || c.b[c.i] != ':' {
-			return errMalformed
+		c.I = SkipWS(c.B, ke)
+		if c.I >= len(c.B) || c.B[c.I] != ':' {
+			return ErrMalformed
 		}
-		c.i++
+		c.I++
 		if err := fn(key); err != nil {
 			return err
 		}
-		c.ws()
-		if c.i >= len(c.b) {
-			return errMalformed
+		c.WS()
+		if c.I >= len(c.B) {
+			return ErrMalformed
 		}
-		switch c.b[c.i] {
+		switch c.B[c.I] {
 		case '}':
-			c.i++
+			c.I++
 			return nil
 		case ',':
-			c.i++
+			c.I++
 		default:
-			return errMalformed
+			return ErrMalformed
 		}
 	}
 }
 
 // array calls fn for each element; fn must consume it.
-func (c *cursor) array(fn func() error) error {
-	if c.null() {
+func (c *Cursor) Array(fn func() error) error {
+	if c.Null() {
 		return nil
 	}
-	c.ws()
-	if c.i >= len(c.b) || c.b[c.i] != '[' {
-		return fmt.Errorf("%w: expected an array", errMalformed)
+	c.WS()
+	if c.I >= len(c.B) || c.B[c.I] != '[' {
+		return fmt.Errorf("%w: expected an array", ErrMalformed)
 	}
-	c.i++
-	c.ws()
-	if c.i < len(c.b) && c.b[c.i] == ']' {
-		c.i++
+	c.I++
+	c.WS()
+	if c.I < len(c.B) && c.B[c.I] == ']' {
+		c.I++
 		return nil
 	}
 	for {
 		if err := fn(); err != nil {
 			return err
 		}
-		c.ws()
-		if c.i >= len(c.b) {
-			return errMalformed
+		c.WS()
+		if c.I >= len(c.B) {
+			return ErrMalformed
 		}
-		switch c.b[c.i] {
+		switch c.B[c.I] {
 		case ']':
-			c.i++
+			c.I++
 			return nil
 		case ',':
-			c.i++
+			c.I++
 		default:
-			return errMalformed
+			return ErrMalformed
 		}
 	}
 }
 
 // str decodes a string value (fast path without escapes).
-func (c *cursor) str() (string, error) {
-	c.ws()
-	s := c.i
-	e, err := skipString(c.b, c.i)
+func (c *Cursor) Str() (string, error) {
+	c.WS()
+	s := c.I
+	e, err := SkipString(c.B, c.I)
 	if err != nil {
-		if c.null() {
+		if c.Null() {
 			return "", nil
 		}
 		return "", err
 	}
-	c.i = e
-	raw := c.b[s+1 : e-1]
-	if !bytesHasBackslash(raw) {
+	c.I = e
+	raw := c.B[s+1 : e-1]
+	if !hasBackslash(raw) {
 		return string(raw), nil
 	}
 	var out string
-	err = json.Unmarshal(c.b[s:e], &out)
+	err = json.Unmarshal(c.B[s:e], &out)
 	return out, err
 }
 
-func bytesHasBackslash(b []byte) bool {
+func hasBackslash(b []byte) bool {
 	for _, x := range b {
 		if x == '\\' {
 			return true
@@ -236,23 +242,23 @@ func bytesHasBackslash(b []byte) bool {
 	return false
 }
 
-// interner shares one copy of strings that repeat across a state's instances (attribute
+// Interner shares one copy of strings that repeat across a state's instances (attribute
 // and tag keys, tag values such as "prod" or "terraform", dependency addresses), and one
 // boxed `any` per such tag value. It is bounded, so a state of unique values costs at most
 // maxInterned entries, and it lives only while the state is read.
-type interner struct {
+type Interner struct {
 	strs  map[string]string
 	boxes map[string]any
 }
 
 const maxInterned = 1 << 14
 
-func newInterner() *interner {
-	return &interner{strs: map[string]string{}, boxes: map[string]any{}}
+func NewInterner() *Interner {
+	return &Interner{strs: map[string]string{}, boxes: map[string]any{}}
 }
 
 // bytes returns b as a string, shared with earlier equal strings.
-func (t *interner) bytes(b []byte) string {
+func (t *Interner) Bytes(b []byte) string {
 	if s, ok := t.strs[string(b)]; ok {
 		return s
 	}
@@ -264,7 +270,7 @@ func (t *interner) bytes(b []byte) string {
 }
 
 // str interns s.
-func (t *interner) str(s string) string {
+func (t *Interner) Str(s string) string {
 	if x, ok := t.strs[s]; ok {
 		return x
 	}
@@ -275,28 +281,28 @@ func (t *interner) str(s string) string {
 }
 
 // box returns s as an interface value, shared with earlier equal strings.
-func (t *interner) box(s string) any {
+func (t *Interner) Box(s string) any {
 	if x, ok := t.boxes[s]; ok {
 		return x
 	}
-	var x any = t.str(s)
+	var x any = t.Str(s)
 	if len(t.boxes) < maxInterned {
 		t.boxes[s] = x
 	}
 	return x
 }
 
-// fastValue decodes an attribute value: strings, numbers, booleans, null and objects of
+// Value decodes an attribute value: strings, numbers, booleans, null and objects of
 // strings (tags, their keys and values interned) without reflection; anything else
 // through encoding/json.
-func fastValue(v []byte, in *interner) (any, error) {
+func Value(v []byte, in *Interner) (any, error) {
 	if len(v) == 0 {
-		return nil, errMalformed
+		return nil, ErrMalformed
 	}
 	switch v[0] {
 	case '"':
-		c := &cursor{b: v}
-		return c.str()
+		c := &Cursor{B: v}
+		return c.Str()
 	case 't':
 		return true, nil
 	case 'f':
@@ -305,17 +311,17 @@ func fastValue(v []byte, in *interner) (any, error) {
 		return nil, nil
 	case '{':
 		m := map[string]any{}
-		c := &cursor{b: v}
+		c := &Cursor{B: v}
 		ok := true
-		err := c.objectBytes(func(key []byte) error {
-			c.ws()
-			if c.i < len(c.b) && c.b[c.i] == '"' {
-				s, err := c.str()
-				m[in.bytes(key)] = in.box(s)
+		err := c.ObjectBytes(func(key []byte) error {
+			c.WS()
+			if c.I < len(c.B) && c.B[c.I] == '"' {
+				s, err := c.Str()
+				m[in.Bytes(key)] = in.Box(s)
 				return err
 			}
 			ok = false
-			return errMalformed
+			return ErrMalformed
 		})
 		if err == nil && ok {
 			return m, nil
@@ -330,10 +336,10 @@ func fastValue(v []byte, in *interner) (any, error) {
 	return x, err
 }
 
-// validJSON reports whether b is exactly one valid JSON value (RFC 8259), like json.Valid
+// Valid reports whether b is exactly one valid JSON value (RFC 8259), like json.Valid
 // but several times faster: a hand-written recursive-descent check with no allocation.
-// FuzzReadState checks that the two agree.
-func validJSON(b []byte) bool {
+// FuzzReadState (package terraform) checks that the two agree.
+func Valid(b []byte) bool {
 	v := validator{b: b}
 	v.ws()
 	if !v.value(0) {
