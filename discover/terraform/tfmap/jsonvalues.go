@@ -191,12 +191,15 @@ func AddStateValuesWithRefs(b *Builder, v *tfjson.StateValues, unknown map[strin
 			}
 			b.Add(in)
 		}
-		children := append([]*tfjson.StateModule(nil), m.ChildModules...)
+		var children []*tfjson.StateModule // a null child module is skipped, before the sort reads it
+		for _, c := range m.ChildModules {
+			if c != nil {
+				children = append(children, c)
+			}
+		}
 		sort.Slice(children, func(i, j int) bool { return children[i].Address < children[j].Address })
 		for _, c := range children {
-			if c != nil {
-				walk(c)
-			}
+			walk(c)
 		}
 	}
 	walk(v.RootModule)

@@ -7,24 +7,72 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 )
 
-// The side-by-side decode must give exactly the document one pass gives, or give up.
+// The side-by-side decode must give exactly the document one pass gives, or give up;
+// with the values reader (readValues) on, the document one pass gives with each resource's
+// values cut to the attributes the mapping wants. Both ways are checked.
 func checkSplit(t *testing.T, data []byte) (split bool) {
 	t.Helper()
-	var whole planDoc
-	werr := json.Unmarshal(data, &whole)
-	doc, _ := decodeSplit(data, nil)
-	if doc == nil {
-		return false
+	defer func(old bool) { fastValues = old }(fastValues)
+	for _, fast := range []bool{false, true} {
+		fastValues = fast
+		var whole planDoc
+		werr := json.Unmarshal(data, &whole)
+		doc, _ := decodeSplit(data, nil)
+		if doc == nil {
+			if fast && split {
+				t.Fatalf("split only without the values reader: %.200q", data)
+			}
+			continue
+		}
+		if werr != nil {
+			t.Fatalf("split decode (values reader %v) succeeded where one pass fails (%v): %.200q", fast, werr, data)
+		}
+		if fast {
+			if whole.PriorState != nil {
+				wantedOnly(whole.PriorState.Values)
+			}
+			wantedOnly(whole.PlannedValues)
+		}
+		if !reflect.DeepEqual(doc, &whole) {
+			t.Fatalf("split decode (values reader %v) differs from one pass: %.200q", fast, data)
+		}
+		split = true
 	}
-	if werr != nil {
-		t.Fatalf("split decode succeeded where one pass fails (%v): %.200q", werr, data)
+	return split
+}
+
+// wantedOnly drops the attributes the mapping does not read from a value tree, in place.
+func wantedOnly(sv *tfjson.StateValues) {
+	if sv == nil {
+		return
 	}
-	if !reflect.DeepEqual(doc, &whole) {
-		t.Fatalf("split decode differs from one pass: %.200q", data)
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
+		if m == nil {
+			return
+		}
+		for _, r := range m.Resources {
+			if r == nil {
+				continue
+			}
+			w := tfmap.WantedAttrs(r.Type)
+			for k := range r.AttributeValues {
+				if !w[k] {
+					delete(r.AttributeValues, k)
+				}
+			}
+		}
+		for _, c := range m.ChildModules {
+			walk(c)
+		}
 	}
-	return true
+	walk(sv.RootModule)
 }
 
 func TestSplitCorpus(t *testing.T) {

@@ -266,7 +266,13 @@ func decodeSplit(data []byte, onPrior func(*rawState)) (*planDoc, error) {
 	errs := make(chan error, len(large))
 	for name, part := range large {
 		go func() {
-			err := json.Unmarshal(part, targets[name])
+			var err error
+			switch {
+			case name == "prior_state" && readPriorState(part, &doc.PriorState):
+			case name == "planned_values" && readPlannedValues(part, &doc.rawPlan.PlannedValues):
+			default:
+				err = json.Unmarshal(part, targets[name])
+			}
 			if err == nil && name == "prior_state" && onPrior != nil {
 				onPrior(doc.PriorState)
 			}

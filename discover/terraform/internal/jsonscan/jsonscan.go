@@ -349,9 +349,22 @@ func Valid(b []byte) bool {
 	return v.i == len(v.b)
 }
 
+// ValidFloats is Valid, and also false when a number is out of the range of a float64
+// (encoding/json fails to decode such a number into `any`, even where the value is skipped).
+func ValidFloats(b []byte) bool {
+	v := validator{b: b, floats: true}
+	v.ws()
+	if !v.value(0) {
+		return false
+	}
+	v.ws()
+	return v.i == len(v.b)
+}
+
 type validator struct {
-	b []byte
-	i int
+	b      []byte
+	i      int
+	floats bool // numbers must fit a float64 (ValidFloats)
 }
 
 const maxDepth = 10000 // encoding/json's limit
@@ -516,6 +529,7 @@ func (v *validator) str() bool {
 }
 
 func (v *validator) num() bool {
+	start := v.i
 	if v.b[v.i] == '-' {
 		v.i++
 	}
@@ -554,6 +568,14 @@ func (v *validator) num() bool {
 		if v.i == s {
 			return false
 		}
+		if v.floats {
+			_, err := strconv.ParseFloat(string(v.b[start:v.i]), 64)
+			return err == nil
+		}
+	}
+	if v.floats && v.i-start > 300 { // long enough to overflow without an exponent
+		_, err := strconv.ParseFloat(string(v.b[start:v.i]), 64)
+		return err == nil
 	}
 	return true
 }
