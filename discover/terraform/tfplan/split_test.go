@@ -124,6 +124,7 @@ func TestSplitCases(t *testing.T) {
 func FuzzSplit(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a"}],"planned_values":{"root_module":{}}}`))
 	f.Add([]byte(`{"prior_state":{"format_version":"1.0","values":null},"configuration":{"a":"\\\""}}`))
+	f.Add([]byte(`{"resource_changes":[],"planned_values":{"root_module":{"resources":[],"child_modules":[]}},"prior_state":{"values":{"root_module":{"resources":[]}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { checkSplit(t, data) })
 }
 

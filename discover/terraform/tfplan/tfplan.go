@@ -163,6 +163,39 @@ func Parse(data []byte, name string) (*Plan, error) {
 		}
 	}
 
+	// The change list needs the graphs only for resource IDs: its values are read beside
+	// the graph after the change (the graph before is usually done by then).
+	var rcs []*tfjson.ResourceChange
+	for _, rc := range tp.ResourceChanges {
+		if rc != nil {
+			rcs = append(rcs, rc)
+		}
+	}
+	if len(rcs) > 0 {
+		out.Changes = make([]Change, len(rcs))
+	}
+	changesDone := make(chan struct{})
+	go func() {
+		defer close(changesDone)
+		for i, rc := range rcs {
+			c := Change{Address: rc.Address, Type: rc.Type}
+			if ch := rc.Change; ch != nil {
+				for _, a := range ch.Actions {
+					c.Actions = append(c.Actions, string(a))
+				}
+				if m, ok := ch.Before.(map[string]any); ok {
+					c.Before = tfmap.StripSensitive(rc.Type, m, ch.BeforeSensitive)
+				}
+				if m, ok := ch.After.(map[string]any); ok {
+					c.After = tfmap.StripSensitive(rc.Type, m, ch.AfterSensitive)
+				}
+				c.AfterUnknown = tfmap.UnknownPaths(ch.AfterUnknown)
+				c.Weakened = Weakened(c.Before, c.After, c.AfterUnknown)
+			}
+			out.Changes[i] = c
+		}
+	}()
+
 	// The graphs before and after the change share nothing: they are built side by side
 	// (two cores halve the larger part of reading a plan), the one before possibly since
 	// prior_state was decoded.
@@ -190,6 +223,7 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if early.started {
 		out.Before, beforeErr = early.g, early.err
 	}
+	<-changesDone
 	if beforeErr != nil {
 		return nil, beforeErr
 	}
@@ -197,29 +231,12 @@ func Parse(data []byte, name string) (*Plan, error) {
 		return nil, err
 	}
 
-	for _, rc := range tp.ResourceChanges {
-		if rc == nil {
-			continue
-		}
-		c := Change{Address: rc.Address, Type: rc.Type}
+	for i, rc := range rcs {
+		c := &out.Changes[i]
 		c.ResourceID = before.ResourceID(rc.Address, rc.DeposedKey)
 		if c.ResourceID == "" {
 			c.ResourceID = after.ResourceID(rc.Address, rc.DeposedKey)
 		}
-		if ch := rc.Change; ch != nil {
-			for _, a := range ch.Actions {
-				c.Actions = append(c.Actions, string(a))
-			}
-			if m, ok := ch.Before.(map[string]any); ok {
-				c.Before = tfmap.StripSensitive(rc.Type, m, ch.BeforeSensitive)
-			}
-			if m, ok := ch.After.(map[string]any); ok {
-				c.After = tfmap.StripSensitive(rc.Type, m, ch.AfterSensitive)
-			}
-			c.AfterUnknown = tfmap.UnknownPaths(ch.AfterUnknown)
-			c.Weakened = Weakened(c.Before, c.After, c.AfterUnknown)
-		}
-		out.Changes = append(out.Changes, c)
 	}
 	sort.SliceStable(out.Changes, func(i, j int) bool { return out.Changes[i].Address < out.Changes[j].Address })
 	return out, nil

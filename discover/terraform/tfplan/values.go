@@ -113,6 +113,9 @@ func (vr *valuesReader) module(raw []byte) (*tfjson.StateModule, bool) {
 		return nil, false
 	}
 	if r := cut["resources"]; r != nil {
+		if !isNull(r) {
+			m.Resources = []*tfjson.StateResource{} // [] is an empty list, not none, as in encoding/json
+		}
 		c := &jsonscan.Cursor{B: r}
 		err := c.Array(func() error {
 			e, err := c.Skip()
@@ -131,6 +134,9 @@ func (vr *valuesReader) module(raw []byte) (*tfjson.StateModule, bool) {
 		}
 	}
 	if r := cut["child_modules"]; r != nil {
+		if !isNull(r) {
+			m.ChildModules = []*tfjson.StateModule{}
+		}
 		c := &jsonscan.Cursor{B: r}
 		err := c.Array(func() error {
 			e, err := c.Skip()

@@ -165,5 +165,7 @@ func TestValuesReaderFallsBack(t *testing.T) {
 func FuzzValues(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d","values":{"identifier":"d","deletion_protection":true}}],"child_modules":[{"address":"module.m","resources":[]}]}},"resource_changes":[]}`))
 	f.Add([]byte(`{"format_version":"1.2","prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"type":"aws_s3_bucket","name":"b","values":{"bucket":"b","tags":{"env":"prod"}},"sensitive_values":{"tags":{}}}]}}}}`))
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","type":"aws_db_instance","change":{"actions":["update"],"before":{"deletion_protection":true},"after":{"deletion_protection":false},"after_unknown":{"arn":true},"after_sensitive":{"password":true}}}]}`))
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[],"planned_values":{"root_module":{"resources":[],"child_modules":[]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { parseBoth(t, data) })
 }

@@ -11,10 +11,12 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // ErrMalformed is returned for bytes that are not the JSON value expected.
@@ -225,7 +227,7 @@ func (c *Cursor) Str() (string, error) {
 	}
 	c.I = e
 	raw := c.B[s+1 : e-1]
-	if !hasBackslash(raw) {
+	if !hasBackslash(raw) && utf8.Valid(raw) {
 		return string(raw), nil
 	}
 	var out string
@@ -292,48 +294,153 @@ func (t *Interner) Box(s string) any {
 	return x
 }
 
-// Value decodes an attribute value: strings, numbers, booleans, null and objects of
-// strings (tags, their keys and values interned) without reflection; anything else
-// through encoding/json.
+// Value decodes one JSON value (v holds it whole, with no other bytes but space) as
+// encoding/json decodes it into `any`: objects to map[string]any, arrays to []any (empty,
+// not nil, for []), numbers to float64, and strings as encoding/json has them (escapes
+// and invalid UTF-8 through encoding/json itself). Keys, and the strings inside objects
+// and arrays (tag values, "enabled"), are shared through in. It decodes without
+// reflection and in one pass, where encoding/json validates first and then decodes.
 func Value(v []byte, in *Interner) (any, error) {
-	if len(v) == 0 {
+	c := &Cursor{B: v}
+	x, err := c.value(in, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	if c.WS(); c.I != len(v) {
 		return nil, ErrMalformed
 	}
-	switch v[0] {
+	return x, nil
+}
+
+// value decodes the value at the cursor; boxed says whether a string is shared through in.
+func (c *Cursor) value(in *Interner, depth int, boxed bool) (any, error) {
+	c.WS()
+	if c.I >= len(c.B) || depth > maxDepth {
+		return nil, ErrMalformed
+	}
+	switch b := c.B[c.I]; b {
 	case '"':
-		c := &Cursor{B: v}
-		return c.Str()
-	case 't':
-		return true, nil
-	case 'f':
-		return false, nil
-	case 'n':
-		return nil, nil
+		s, err := c.Str()
+		if err != nil || !boxed {
+			return s, err
+		}
+		return in.Box(s), nil
 	case '{':
 		m := map[string]any{}
-		c := &Cursor{B: v}
-		ok := true
-		err := c.ObjectBytes(func(key []byte) error {
-			c.WS()
-			if c.I < len(c.B) && c.B[c.I] == '"' {
-				s, err := c.Str()
-				m[in.Bytes(key)] = in.Box(s)
-				return err
-			}
-			ok = false
-			return ErrMalformed
-		})
-		if err == nil && ok {
+		c.I++
+		if c.WS(); c.I < len(c.B) && c.B[c.I] == '}' {
+			c.I++
 			return m, nil
 		}
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
-			return f, nil
+		for {
+			c.WS()
+			k, err := c.key(in)
+			if err != nil {
+				return nil, err
+			}
+			x, err := c.value(in, depth+1, true)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = x // a repeated key: the last wins, as in encoding/json
+			if done, err := c.next('}'); err != nil || done {
+				return m, err
+			}
+		}
+	case '[':
+		a := []any{}
+		c.I++
+		if c.WS(); c.I < len(c.B) && c.B[c.I] == ']' {
+			c.I++
+			return a, nil
+		}
+		for {
+			x, err := c.value(in, depth+1, true)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, x)
+			if done, err := c.next(']'); err != nil || done {
+				return a, err
+			}
+		}
+	case 't', 'f', 'n':
+		for _, lit := range [...]struct {
+			s string
+			v any
+		}{{"true", true}, {"false", false}, {"null", nil}} {
+			if lit.s[0] == b {
+				if !bytes.HasPrefix(c.B[c.I:], []byte(lit.s)) {
+					return nil, ErrMalformed
+				}
+				c.I += len(lit.s)
+				return lit.v, nil
+			}
 		}
 	}
-	var x any
-	err := json.Unmarshal(v, &x)
-	return x, err
+	s := c.I
+	e, err := SkipValue(c.B, c.I)
+	if err != nil || e == s {
+		return nil, ErrMalformed
+	}
+	f, err := strconv.ParseFloat(string(c.B[s:e]), 64)
+	if err != nil || !validNumber(c.B[s:e]) {
+		var x any // encoding/json's error
+		if err := json.Unmarshal(c.B[s:e], &x); err != nil {
+			return nil, err
+		}
+		return nil, ErrMalformed
+	}
+	c.I = e
+	return f, nil
+}
+
+// key reads an object key and its colon.
+func (c *Cursor) key(in *Interner) (string, error) {
+	ks := c.I
+	ke, err := SkipString(c.B, c.I)
+	if err != nil {
+		return "", err
+	}
+	raw := c.B[ks+1 : ke-1]
+	var k string
+	if hasBackslash(raw) || !utf8.Valid(raw) {
+		if err := json.Unmarshal(c.B[ks:ke], &k); err != nil {
+			return "", ErrMalformed
+		}
+	} else {
+		k = in.Bytes(raw)
+	}
+	c.I = SkipWS(c.B, ke)
+	if c.I >= len(c.B) || c.B[c.I] != ':' {
+		return "", ErrMalformed
+	}
+	c.I++
+	return k, nil
+}
+
+// next passes a comma (false) or the closing byte (true) after a member or element.
+func (c *Cursor) next(closing byte) (done bool, err error) {
+	c.WS()
+	if c.I >= len(c.B) {
+		return false, ErrMalformed
+	}
+	switch c.B[c.I] {
+	case closing:
+		c.I++
+		return true, nil
+	case ',':
+		c.I++
+		return false, nil
+	}
+	return false, ErrMalformed
+}
+
+// validNumber reports whether b is a JSON number (strconv accepts more: "+1", "0x1p3",
+// "Inf", "1_000").
+func validNumber(b []byte) bool {
+	v := validator{b: b}
+	return v.num() && v.i == len(b)
 }
 
 // Valid reports whether b is exactly one valid JSON value (RFC 8259), like json.Valid
