@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -173,5 +174,30 @@ func TestBlastOnIncompleteGraphSaysAtLeast(t *testing.T) {
 	}
 	if strings.Contains(text.String(), "at least") {
 		t.Errorf("a complete blast says at least:\n%s", text.String())
+	}
+}
+
+// TestCredentialsJSONAsWhole: the credentials report, written one credential at a time,
+// is byte for byte the whole report as encoding/json indents it.
+func TestCredentialsJSONAsWhole(t *testing.T) {
+	opts := analyze.Options{Now: estate.Now}
+	for name, g := range map[string]*graph.Graph{"demo": fixtures.Demo(), "estate": estate.GenerateWith(300, estate.Options{WorkspaceTokenEvery: 10})} {
+		rep := analyze.ExposedCredentials(g, opts)
+		if len(rep.Credentials) < 2 {
+			t.Fatalf("%s: %d credentials, want several", name, len(rep.Credentials))
+		}
+		var got, want bytes.Buffer
+		if err := render.BlastJSON(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: element-wise report (%d bytes) differs from the whole (%d bytes)", name, got.Len(), want.Len())
+		}
 	}
 }
