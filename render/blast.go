@@ -2,14 +2,12 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
-	"github.com/bulkhead-dev/bulkhead/internal/jsonstream"
 )
 
 // BlastJSON writes a blast (or a credentials report) as indented JSON.
@@ -28,28 +26,9 @@ func BlastJSON(w io.Writer, v any) error {
 }
 
 func credentialsJSON(w io.Writer, rep *analyze.CredentialsReport) error {
-	// The report without its credentials: everything but the array, in field order.
 	head := *rep
 	head.Credentials = []*analyze.Blast{}
-	var env bytes.Buffer
-	if err := jsonstream.Encode(&env, "", &head); err != nil {
-		return err
-	}
-	schema, err := json.Marshal(rep.Schema)
-	if err != nil {
-		return err
-	}
-	open := []byte("{\n  \"schema\": " + string(schema) + ",\n  \"credentials\": []")
-	if !bytes.HasPrefix(env.Bytes(), open) {
-		return jsonstream.Encode(w, "", rep)
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(open[:len(open)-1]) // up to and including "["
-	if err := jsonstream.Elements(bw, "  ", len(rep.Credentials), func(i int) any { return rep.Credentials[i] }); err != nil {
-		return err
-	}
-	bw.Write(env.Bytes()[len(open):])
-	return bw.Flush()
+	return withElements(w, rep, &head, rep.Schema, "credentials", len(rep.Credentials), func(i int) any { return rep.Credentials[i] })
 }
 
 // BlastListMax is how many destroyed resources per environment the text lists.

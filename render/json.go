@@ -17,24 +17,30 @@ import (
 // megabytes of JSON, and encoding it whole would hold all of it (and the copies its growing
 // buffer leaves behind) in memory at once. The bytes are those of encoding the report whole.
 func JSON(w io.Writer, rep *analyze.Report, _ Options) error {
-	// The report without its findings: everything but the array, in field order.
 	head := *rep
 	head.Findings = []analyze.Finding{}
+	return withElements(w, rep, &head, rep.Schema, "findings", len(rep.Findings), func(i int) any { return &rep.Findings[i] })
+}
+
+// withElements writes doc, whose second member (after "schema") is the array named member,
+// as encoding/json indents it whole, but with the array's n elements encoded one at a time.
+// head is doc with that array empty.
+func withElements(w io.Writer, doc, head any, schema, member string, n int, at func(int) any) error {
 	var env bytes.Buffer
-	if err := jsonstream.Encode(&env, "", &head); err != nil {
+	if err := jsonstream.Encode(&env, "", head); err != nil {
 		return err
 	}
-	schema, err := json.Marshal(rep.Schema)
+	sch, err := json.Marshal(schema)
 	if err != nil {
 		return err
 	}
-	open := []byte("{\n  \"schema\": " + string(schema) + ",\n  \"findings\": []")
-	if len(rep.Findings) == 0 || !bytes.HasPrefix(env.Bytes(), open) {
-		return jsonstream.Encode(w, "", rep)
+	open := []byte("{\n  \"schema\": " + string(sch) + ",\n  \"" + member + "\": []")
+	if n == 0 || !bytes.HasPrefix(env.Bytes(), open) {
+		return jsonstream.Encode(w, "", doc)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(open[:len(open)-1]) // up to and including "["
-	if err := jsonstream.Elements(bw, "  ", len(rep.Findings), func(i int) any { return &rep.Findings[i] }); err != nil {
+	if err := jsonstream.Elements(bw, "  ", n, at); err != nil {
 		return err
 	}
 	bw.Write(env.Bytes()[len(open):])

@@ -113,47 +113,11 @@ func (vr *valuesReader) module(raw []byte) (*tfjson.StateModule, bool) {
 	if json.Unmarshal(rest, m) != nil {
 		return nil, false
 	}
-	if r := cut["resources"]; r != nil {
-		if !isNull(r) {
-			m.Resources = []*tfjson.StateResource{} // [] is an empty list, not none, as in encoding/json
-		}
-		c := &jsonscan.Cursor{B: r}
-		err := c.Array(func() error {
-			e, err := c.Skip()
-			if err != nil {
-				return err
-			}
-			res, ok := vr.resource(e)
-			if !ok {
-				return jsonscan.ErrMalformed
-			}
-			m.Resources = append(m.Resources, res)
-			return nil
-		})
-		if err != nil {
-			return nil, false
-		}
-	}
-	if r := cut["child_modules"]; r != nil {
-		if !isNull(r) {
-			m.ChildModules = []*tfjson.StateModule{}
-		}
-		c := &jsonscan.Cursor{B: r}
-		err := c.Array(func() error {
-			e, err := c.Skip()
-			if err != nil {
-				return err
-			}
-			child, ok := vr.module(e)
-			if !ok {
-				return jsonscan.ErrMalformed
-			}
-			m.ChildModules = append(m.ChildModules, child)
-			return nil
-		})
-		if err != nil {
-			return nil, false
-		}
+	var ok1, ok2 bool
+	m.Resources, ok1 = elements(cut["resources"], vr.resource)
+	m.ChildModules, ok2 = elements(cut["child_modules"], vr.module)
+	if !ok1 || !ok2 {
+		return nil, false
 	}
 	return m, true
 }
@@ -247,4 +211,27 @@ func cutMembers(raw []byte, names ...string) (cut map[string][]byte, rest []byte
 func isNull(raw []byte) bool {
 	i := jsonscan.SkipWS(raw, 0)
 	return bytes.HasPrefix(raw[i:], []byte("null"))
+}
+
+// elements reads a JSON array (nil when raw is nil or null, empty for [], as encoding/json
+// has them) with read for each element.
+func elements[T any](raw []byte, read func([]byte) (T, bool)) ([]T, bool) {
+	if raw == nil || isNull(raw) {
+		return nil, true
+	}
+	out := []T{}
+	c := &jsonscan.Cursor{B: raw}
+	err := c.Array(func() error {
+		e, err := c.Skip()
+		if err != nil {
+			return err
+		}
+		x, ok := read(e)
+		if !ok {
+			return jsonscan.ErrMalformed
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err == nil
 }

@@ -119,12 +119,12 @@ func (c *Cursor) Null() bool {
 	return false
 }
 
-// object calls fn for each key; fn must consume the value.
+// Object calls fn for each key; fn must consume the value.
 func (c *Cursor) Object(fn func(key string) error) error {
 	return c.ObjectBytes(func(k []byte) error { return fn(string(k)) })
 }
 
-// objectBytes is object with the raw key bytes (valid during the call), so callers that
+// ObjectBytes is Object with the raw key bytes (valid during the call), so callers that
 // skip most keys allocate nothing for them.
 func (c *Cursor) ObjectBytes(fn func(key []byte) error) error {
 	if c.Null() {
@@ -163,23 +163,13 @@ func (c *Cursor) ObjectBytes(fn func(key []byte) error) error {
 		if err := fn(key); err != nil {
 			return err
 		}
-		c.WS()
-		if c.I >= len(c.B) {
-			return ErrMalformed
-		}
-		switch c.B[c.I] {
-		case '}':
-			c.I++
-			return nil
-		case ',':
-			c.I++
-		default:
-			return ErrMalformed
+		if done, err := c.next('}'); err != nil || done {
+			return err
 		}
 	}
 }
 
-// array calls fn for each element; fn must consume it.
+// Array calls fn for each element; fn must consume it.
 func (c *Cursor) Array(fn func() error) error {
 	if c.Null() {
 		return nil
@@ -198,18 +188,8 @@ func (c *Cursor) Array(fn func() error) error {
 		if err := fn(); err != nil {
 			return err
 		}
-		c.WS()
-		if c.I >= len(c.B) {
-			return ErrMalformed
-		}
-		switch c.B[c.I] {
-		case ']':
-			c.I++
-			return nil
-		case ',':
-			c.I++
-		default:
-			return ErrMalformed
+		if done, err := c.next(']'); err != nil || done {
+			return err
 		}
 	}
 }
