@@ -28,6 +28,27 @@ var safeguards = []safeguard{
 	{Attr: "skip_final_snapshot", Safe: false, Why: "no final snapshot is taken when it is deleted"},
 }
 
+// safeguardAttrs names the safeguards' attributes: of a change's values, the change list
+// keeps only these (Change.Before/After), and the plan reader decodes only these.
+var safeguardAttrs = func() map[string]bool {
+	m := make(map[string]bool, len(safeguards))
+	for _, s := range safeguards {
+		m[s.Attr] = true
+	}
+	return m
+}()
+
+// safeguardValues is the safeguard attributes of values.
+func safeguardValues(values map[string]any) map[string]any {
+	out := make(map[string]any, len(safeguards))
+	for k, v := range values {
+		if safeguardAttrs[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // Weakened lists the safeguards a change turns off: an attribute with a protective value
 // before, and after it a weaker one or one known only after apply ("unknown": never
 // assumed safe). Sensitive values were removed before (StripSensitive), so a safeguard

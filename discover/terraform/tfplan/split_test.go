@@ -15,7 +15,8 @@ import (
 
 // The side-by-side decode must give exactly the document one pass gives, or give up;
 // with the values reader (readValues) on, the document one pass gives with each resource's
-// values cut to the attributes the mapping wants. Both ways are checked.
+// values cut to the attributes the mapping wants, and each change's before and after to
+// the safeguards. Both ways are checked.
 func checkSplit(t *testing.T, data []byte) (split bool) {
 	t.Helper()
 	defer func(old bool) { fastValues = old }(fastValues)
@@ -38,6 +39,7 @@ func checkSplit(t *testing.T, data []byte) (split bool) {
 				wantedOnly(whole.PriorState.Values)
 			}
 			wantedOnly(whole.PlannedValues)
+			safeguardsOnly(whole.ResourceChanges)
 		}
 		if !reflect.DeepEqual(doc, &whole) {
 			t.Fatalf("split decode (values reader %v) differs from one pass: %.200q", fast, data)
@@ -73,6 +75,25 @@ func wantedOnly(sv *tfjson.StateValues) {
 		}
 	}
 	walk(sv.RootModule)
+}
+
+// safeguardsOnly drops the attributes Weakened does not read from the before and after
+// objects of changes, in place.
+func safeguardsOnly(rcs []*tfjson.ResourceChange) {
+	for _, rc := range rcs {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		for _, v := range []any{rc.Change.Before, rc.Change.After} {
+			if m, ok := v.(map[string]any); ok {
+				for k := range m {
+					if !safeguardAttrs[k] {
+						delete(m, k)
+					}
+				}
+			}
+		}
+	}
 }
 
 func TestSplitCorpus(t *testing.T) {

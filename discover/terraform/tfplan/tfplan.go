@@ -40,7 +40,7 @@ type Change struct {
 	ResourceID    string         // canonical graph ID of the resource (before, else after)
 	Type          string         // aws_db_instance
 	Actions       []string       // terraform-json actions: "no-op","create","read","update","delete" (replace = delete+create in either order)
-	Before, After map[string]any // attribute values (sensitive ones removed)
+	Before, After map[string]any // the safeguard attributes' values (Weakened's inputs), sensitive ones removed
 	AfterUnknown  []string       // attribute paths unknown after apply ("deletion_protection")
 	Weakened      []Weakening    // safeguards the change turns off (Weakened of Before, After, AfterUnknown)
 }
@@ -184,10 +184,10 @@ func Parse(data []byte, name string) (*Plan, error) {
 					c.Actions = append(c.Actions, string(a))
 				}
 				if m, ok := ch.Before.(map[string]any); ok {
-					c.Before = tfmap.StripSensitive(rc.Type, m, ch.BeforeSensitive)
+					c.Before = tfmap.StripSensitive(rc.Type, safeguardValues(m), ch.BeforeSensitive)
 				}
 				if m, ok := ch.After.(map[string]any); ok {
-					c.After = tfmap.StripSensitive(rc.Type, m, ch.AfterSensitive)
+					c.After = tfmap.StripSensitive(rc.Type, safeguardValues(m), ch.AfterSensitive)
 				}
 				c.AfterUnknown = tfmap.UnknownPaths(ch.AfterUnknown)
 				c.Weakened = Weakened(c.Before, c.After, c.AfterUnknown)
@@ -287,6 +287,7 @@ func decodeSplit(data []byte, onPrior func(*rawState)) (*planDoc, error) {
 			switch {
 			case name == "prior_state" && readPriorState(part, &doc.PriorState):
 			case name == "planned_values" && readPlannedValues(part, &doc.rawPlan.PlannedValues):
+			case name == "resource_changes" && readResourceChanges(part, &doc.rawPlan.ResourceChanges):
 			default:
 				err = json.Unmarshal(part, targets[name])
 			}

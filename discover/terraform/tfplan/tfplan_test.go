@@ -35,6 +35,9 @@ func TestChanges(t *testing.T) {
 			for _, c := range p.Changes {
 				fmt.Fprintf(&sb, "%s %s %v id=%s deletes=%v\n", c.Address, c.Type, c.Actions, c.ResourceID, c.Deletes())
 				fmt.Fprintf(&sb, "  before %s\n  after  %s\n  unknown %s\n", keys(c.Before), keys(c.After), strings.Join(c.AfterUnknown, ","))
+				for _, w := range c.Weakened {
+					fmt.Fprintf(&sb, "  weakened %s %s -> %s\n", w.Attribute, w.From, w.To)
+				}
 			}
 			golden := filepath.Join("testdata", name+".golden")
 			if *update {
@@ -69,7 +72,8 @@ func keys(m map[string]any) string {
 }
 
 // TestSensitiveRemoved: values marked in before_sensitive/after_sensitive, and attributes
-// that hold secrets in common providers, never reach Change.Before/After or the graphs.
+// that hold secrets in common providers, never reach Change.Before/After or the graphs;
+// Change.Before/After keep the safeguards that are not sensitive, and nothing else.
 func TestSensitiveRemoved(t *testing.T) {
 	plan := `{"format_version":"1.2","terraform_version":"1.9.0",
 	 "planned_values":{"root_module":{"resources":[{"address":"aws_db_instance.main","mode":"managed","type":"aws_db_instance","name":"main",
@@ -77,9 +81,9 @@ func TestSensitiveRemoved(t *testing.T) {
 	   "sensitive_values":{"tags":{"Owner":true}}}]}},
 	 "resource_changes":[{"address":"aws_db_instance.main","mode":"managed","type":"aws_db_instance","name":"main",
 	   "change":{"actions":["create"],"before":null,
-	     "after":{"identifier":"orders","password":"hunter2-value","tags":{"Environment":"prod","Owner":"sensitive-owner"},"engine":"postgres","custom":"marked-value"},
+	     "after":{"identifier":"orders","password":"hunter2-value","tags":{"Environment":"prod","Owner":"sensitive-owner"},"engine":"postgres","custom":"marked-value","deletion_protection":false,"skip_final_snapshot":"marked-value"},
 	     "after_unknown":{"arn":true,"id":true},"before_sensitive":false,
-	     "after_sensitive":{"custom":true,"tags":{"Owner":true}}}}]}`
+	     "after_sensitive":{"custom":true,"tags":{"Owner":true},"skip_final_snapshot":true}}}]}`
 	p, err := Parse([]byte(plan), "inline.json")
 	if err != nil {
 		t.Fatal(err)
@@ -94,8 +98,8 @@ func TestSensitiveRemoved(t *testing.T) {
 			t.Errorf("change keeps %q: %v", secret, c.After)
 		}
 	}
-	if c.After["identifier"] != "orders" || c.After["engine"] != "postgres" {
-		t.Errorf("non-sensitive values lost: %v", c.After)
+	if c.After["deletion_protection"] != false || len(c.After) != 1 {
+		t.Errorf("after: %v, want the non-sensitive safeguard alone", c.After)
 	}
 	if strings.Join(c.AfterUnknown, ",") != "arn,id" {
 		t.Errorf("after unknown: %v", c.AfterUnknown)

@@ -235,3 +235,77 @@ func elements[T any](raw []byte, read func([]byte) (T, bool)) ([]T, bool) {
 	})
 	return out, err == nil
 }
+
+// readResourceChanges reads resource_changes into *dst as encoding/json would, except that
+// each change's "before" and "after" objects keep only the safeguard attributes (the inputs
+// of Weakened, which is all the change list keeps of them): the rest of those values, most
+// of the member's bytes, is skipped, not decoded into maps. On the 10k-change plan the
+// member took 280 ms with encoding/json, the before/after maps 120 ms of it.
+func readResourceChanges(raw []byte, dst *[]*tfjson.ResourceChange) bool {
+	if !fastValues || !valid(raw) {
+		return false
+	}
+	rcs, ok := elements(raw, newValuesReader().resourceChange)
+	if ok {
+		*dst = rcs
+	}
+	return ok
+}
+
+func (vr *valuesReader) resourceChange(raw []byte) (*tfjson.ResourceChange, bool) {
+	if isNull(raw) {
+		return nil, true
+	}
+	cut, rest, ok := cutMembers(raw, "change")
+	if !ok {
+		return nil, false
+	}
+	rc := new(tfjson.ResourceChange)
+	if json.Unmarshal(rest, rc) != nil {
+		return nil, false
+	}
+	ch := cut["change"]
+	if ch == nil || isNull(ch) {
+		return rc, true
+	}
+	cut, rest, ok = cutMembers(ch, "before", "after")
+	if !ok {
+		return nil, false
+	}
+	rc.Change = new(tfjson.Change)
+	if json.Unmarshal(rest, rc.Change) != nil {
+		return nil, false
+	}
+	var ok1, ok2 bool
+	rc.Change.Before, ok1 = vr.someAttrs(cut["before"], safeguardAttrs)
+	rc.Change.After, ok2 = vr.someAttrs(cut["after"], safeguardAttrs)
+	return rc, ok1 && ok2
+}
+
+// someAttrs decodes raw as encoding/json would into any, except that of an object it keeps
+// only the members named in wants. A missing value (raw nil) is nil.
+func (vr *valuesReader) someAttrs(raw []byte, wants map[string]bool) (any, bool) {
+	if raw == nil {
+		return nil, true
+	}
+	c := &jsonscan.Cursor{B: raw}
+	c.WS()
+	if c.I >= len(raw) || raw[c.I] != '{' {
+		v, err := jsonscan.Value(raw, vr.intern)
+		return v, err == nil
+	}
+	out := map[string]any{}
+	err := c.ObjectBytes(func(k []byte) error {
+		x, err := c.Skip()
+		if err != nil || !wants[string(k)] {
+			return err
+		}
+		v, err := jsonscan.Value(x, vr.intern)
+		if err != nil {
+			return err
+		}
+		out[vr.intern.Bytes(k)] = v // a repeated key: the last wins, as in a map
+		return nil
+	})
+	return out, err == nil
+}

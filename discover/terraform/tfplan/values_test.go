@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
 	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfmap"
 	"github.com/bulkhead-dev/bulkhead/graph"
@@ -100,6 +102,12 @@ func TestValuesReaderCorpus(t *testing.T) {
 					t.Error("planned_values: the values reader fell back")
 				}
 			}
+			if p, ok := large["resource_changes"]; ok {
+				var rcs []*tfjson.ResourceChange
+				if !readResourceChanges(p, &rcs) {
+					t.Error("resource_changes: the values reader fell back")
+				}
+			}
 			read++
 		})
 	}
@@ -113,6 +121,9 @@ func TestValuesReaderCorpus(t *testing.T) {
 func TestValuesReaderFallsBack(t *testing.T) {
 	res := func(values string) string {
 		return `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d",` + values + `}]}},"resource_changes":[]}`
+	}
+	rc := func(change string) string {
+		return `{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d","change":{` + change + `}}]}`
 	}
 	for _, c := range []struct {
 		name, plan string
@@ -138,6 +149,19 @@ func TestValuesReaderFallsBack(t *testing.T) {
 		{"case-folded resources", `{"format_version":"1.2","planned_values":{"root_module":{"Resources":[]}}}`, false},
 		{"prior state", `{"format_version":"1.2","prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","type":"aws_s3_bucket","name":"b","values":{"bucket":"b","website":[]}}]}}}}`, true},
 		{"prior state null values", `{"format_version":"1.2","prior_state":{"format_version":"1.0","values":null}}`, true},
+		{"change", rc(`"actions":["update"],"before":{"identifier":"d","deletion_protection":true,"tags":{"a":"b"}},"after":{"deletion_protection":false},"after_unknown":{"arn":true}`), true},
+		{"change to unknown", rc(`"actions":["update"],"before":{"skip_final_snapshot":false,"backup_retention_period":7},"after":{"skip_final_snapshot":false},"after_unknown":{"backup_retention_period":true}`), true},
+		{"sensitive safeguard", rc(`"actions":["update"],"before":{"deletion_protection":true},"after":{"deletion_protection":false},"after_sensitive":{"deletion_protection":true}`), true},
+		{"repeated safeguard", rc(`"actions":["update"],"before":{"deletion_protection":false,"deletion_protection":true},"after":{"deletion_protection":false}`), true},
+		{"before not an object", rc(`"actions":["update"],"before":"x","after":[1,{"deletion_protection":false}]`), true},
+		{"before null, no after", rc(`"actions":["delete"],"before":null`), true},
+		{"change null", `{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","type":"aws_db_instance","change":null},null]}`, true},
+		{"before twice", rc(`"actions":["update"],"before":{"deletion_protection":true},"before":{}`), false},
+		{"case-folded after", rc(`"actions":["update"],"before":{"deletion_protection":true},"After":{"deletion_protection":false}`), false},
+		{"case-folded change", `{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","Change":{"actions":["delete"]}}]}`, false},
+		{"actions wrong type", rc(`"actions":"delete","before":{}`), false},
+		{"change not an object", `{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","change":[]}]}`, false},
+		{"invalid UTF-8 in after", rc("\"actions\":[\"update\"],\"after\":{\"identifier\":\"d\xff\"}"), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			parseBoth(t, []byte(c.plan))
@@ -154,6 +178,10 @@ func TestValuesReaderFallsBack(t *testing.T) {
 				var ps *rawState
 				got = got && readPriorState(p, &ps)
 			}
+			if p, ok := large["resource_changes"]; ok {
+				var rcs []*tfjson.ResourceChange
+				got = got && readResourceChanges(p, &rcs)
+			}
 			if got != c.read {
 				t.Errorf("values reader read it: %v, want %v", got, c.read)
 			}
@@ -166,6 +194,7 @@ func FuzzValues(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"aws_db_instance.d","mode":"managed","type":"aws_db_instance","name":"d","values":{"identifier":"d","deletion_protection":true}}],"child_modules":[{"address":"module.m","resources":[]}]}},"resource_changes":[]}`))
 	f.Add([]byte(`{"format_version":"1.2","prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"type":"aws_s3_bucket","name":"b","values":{"bucket":"b","tags":{"env":"prod"}},"sensitive_values":{"tags":{}}}]}}}}`))
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"aws_db_instance.d","type":"aws_db_instance","change":{"actions":["update"],"before":{"deletion_protection":true},"after":{"deletion_protection":false},"after_unknown":{"arn":true},"after_sensitive":{"password":true}}}]}`))
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"aws_s3_bucket","change":{"actions":["delete"],"before":{"force_destroy":true,"bucket":"x"},"after":null,"before_sensitive":{"force_destroy":true}}},null]}`))
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[],"planned_values":{"root_module":{"resources":[],"child_modules":[]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { parseBoth(t, data) })
 }
