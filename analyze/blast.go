@@ -137,6 +137,40 @@ type BlastSummary struct {
 	RecoveryPointsLost int `json:"recovery_points_lost"`
 }
 
+// addHolder counts one destroyed data holder: at risk (production or unknown tier), with
+// copies recovery points of which surviving outlive the delete.
+func (s *BlastSummary) addHolder(atRisk bool, copies, surviving int) {
+	s.DataHolders++
+	if atRisk {
+		s.ProductionData++
+	}
+	if surviving == 0 {
+		s.Unrecoverable++
+		if atRisk {
+			s.UnrecoverableProd++
+		}
+	}
+	s.RecoveryPointsLost += copies - surviving
+}
+
+// blastSummaryOf is the Summary of r's blast (p.blast(r).Summary) without its lists: the
+// search for the worst delete measures every target an exposed credential may delete and
+// keeps one, and the lists (labels, groups, recovery points) were most of its time.
+func (p *Pass) blastSummaryOf(r *graph.Resource) BlastSummary {
+	if r.Kind == graph.Token {
+		return p.blast(r).Summary
+	}
+	destroyed := p.Destroys(r)
+	set := p.Index.DestroysSet(r)
+	s := BlastSummary{Destroyed: len(destroyed)}
+	for _, d := range destroyed {
+		if p.IsHolder(d) {
+			s.addHolder(p.AtRisk(d), len(p.Copies(d)), len(p.Surviving(d, set)))
+		}
+	}
+	return s
+}
+
 // DestroyedSet is the set of destroyed IDs.
 func (b *Blast) DestroyedSet() map[string]bool { return b.destroyed }
 
@@ -310,18 +344,7 @@ func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 		}
 		fate.Recoverable = len(fate.Surviving) > 0
 		b.Data = append(b.Data, fate)
-		b.Summary.DataHolders++
-		prod := p.AtRisk(d)
-		if prod {
-			b.Summary.ProductionData++
-		}
-		if !fate.Recoverable {
-			b.Summary.Unrecoverable++
-			if prod {
-				b.Summary.UnrecoverableProd++
-			}
-		}
-		b.Summary.RecoveryPointsLost += fate.Copies - len(fate.Surviving)
+		b.Summary.addHolder(p.AtRisk(d), fate.Copies, len(fate.Surviving))
 	}
 	b.Summary.Destroyed = len(destroyed)
 	b.Destroyed = []EnvGroup{}
@@ -358,8 +381,10 @@ func (p *Pass) fill(b *Blast, destroyed []*graph.Resource) {
 
 // Worse orders blasts: more unrecoverable production data, then more production data,
 // then more unrecoverable data, then more destroyed, then by target ID.
-func Worse(a, b *Blast) bool {
-	x, y := a.Summary, b.Summary
+func Worse(a, b *Blast) bool { return worse(a.Summary, b.Summary, a.Target.ID, b.Target.ID) }
+
+// worse is Worse of two blasts' summaries and target IDs.
+func worse(x, y BlastSummary, xID, yID string) bool {
 	switch {
 	case x.UnrecoverableProd != y.UnrecoverableProd:
 		return x.UnrecoverableProd > y.UnrecoverableProd
@@ -370,7 +395,7 @@ func Worse(a, b *Blast) bool {
 	case x.Destroyed != y.Destroyed:
 		return x.Destroyed > y.Destroyed
 	}
-	return a.Target.ID < b.Target.ID
+	return xID < yID
 }
 
 // CredentialsReport is `bulkhead blast` without a target: every credential found exposed
@@ -400,9 +425,12 @@ const BlastInlineMax = 200
 func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 	p := newPass(g, opts)
 	rep := &CredentialsReport{Schema: BlastSchema, Credentials: []*Blast{}}
-	var worst *Blast
+	// The single worst delete: every target is measured by its summary alone (shared by
+	// the credentials that may delete it), and only the worst one's whole blast is made.
+	var worst *graph.Resource
+	var worstSum BlastSummary
 	var worstTok *Blast
-	targets := map[*graph.Resource]*Blast{} // one delete's blast, shared by the credentials that may issue it
+	targets := map[*graph.Resource]BlastSummary{}
 	for _, t := range g.ByKind(graph.Token) {
 		if len(p.Index.Successors(t, graph.ExposedIn)) == 0 {
 			continue
@@ -417,18 +445,19 @@ func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 		// The single worst delete this credential allows.
 		for _, e := range p.Reach(t).Targets {
 			target, _ := p.Index.Resource(e.To)
-			one, ok := targets[target]
+			sum, ok := targets[target]
 			if !ok {
-				one = p.blast(target)
-				targets[target] = one
+				sum = p.blastSummaryOf(target)
+				targets[target] = sum
 			}
-			if worst == nil || Worse(one, worst) { // tokens and targets come in ID order: ties keep the first
-				worst, worstTok = one, b
+			if worst == nil || worse(sum, worstSum, target.ID, worst.ID) { // tokens and targets come in ID order: ties keep the first
+				worst, worstSum, worstTok = target, sum, b
 			}
 		}
 	}
 	sort.SliceStable(rep.Credentials, func(i, j int) bool { return Worse(rep.Credentials[i], rep.Credentials[j]) })
 	if worst != nil {
+		worst := p.blast(worst)
 		w := &Worst{Credential: worstTok.Target, Exposed: worstTok.Exposed, Delete: worst.Target, Blast: worst}
 		var where []string
 		for _, x := range worstTok.Exposed {

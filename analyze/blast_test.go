@@ -1,12 +1,22 @@
 package analyze_test
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bulkhead-dev/bulkhead/analyze"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
 	"github.com/bulkhead-dev/bulkhead/fixtures"
+	"github.com/bulkhead-dev/bulkhead/fixtures/estate"
+	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
 func TestBlastFacts(t *testing.T) {
@@ -78,5 +88,65 @@ func TestExposedCredentialsCarryAdvice(t *testing.T) {
 	}
 	if !strings.Contains(rep.Worst.Sentence, `delete workspace "acme"`) || !strings.Contains(rep.Worst.Sentence, "readable from staging/web (variable RAILWAY_API_TOKEN)") {
 		t.Errorf("worst: %s", rep.Worst.Sentence)
+	}
+}
+
+// TestWorstDeleteAsEveryBlast: the worst delete of ExposedCredentials, found by the
+// targets' summaries, is the one the whole blast of every target each exposed credential
+// may delete gives (BlastOf and Worse), with the same blast.
+func TestWorstDeleteAsEveryBlast(t *testing.T) {
+	opts := analyze.Options{Now: fixtures.DemoNow}
+	var state bytes.Buffer
+	o, err := tfgen.ParseShape("realistic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tfgen.WriteOptions(&state, 1500, 1, o); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "realistic.tfstate")
+	if err := os.WriteFile(path, state.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tf, err := terraform.LoadState(context.Background(), path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, g := range map[string]*graph.Graph{
+		"terraform realistic 1500": tf,
+		"demo":                     fixtures.Demo(),
+		"estate 300":               estate.Generate(300),
+		"workspace tokens":         estate.GenerateWith(estate.Projects(20), estate.Options{WorkspaceTokenEvery: 4}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep := analyze.ExposedCredentials(g, opts)
+			var worst, worstTok *analyze.Blast
+			n := 0
+			creds := slices.Clone(rep.Credentials) // in ID order, ties keep the first
+			slices.SortFunc(creds, func(a, b *analyze.Blast) int { return strings.Compare(a.Target.ID, b.Target.ID) })
+			for _, c := range creds {
+				for _, d := range c.Deletes {
+					r, _ := g.Resource(d.ID)
+					one := analyze.BlastOf(g, r, opts)
+					n++
+					if worst == nil || analyze.Worse(one, worst) {
+						worst, worstTok = one, c
+					}
+				}
+			}
+			if worst == nil {
+				if rep.Worst != nil {
+					t.Fatalf("worst %s, but no credential deletes anything", rep.Worst.Delete.ID)
+				}
+				t.Skip("no exposed credential deletes anything")
+			}
+			if rep.Worst == nil || rep.Worst.Delete.ID != worst.Target.ID || rep.Worst.Credential.ID != worstTok.Target.ID {
+				t.Fatalf("worst %+v, want %s with %s (of %d deletes)", rep.Worst, worst.Target.ID, worstTok.Target.ID, n)
+			}
+			if !reflect.DeepEqual(rep.Worst.Blast, worst) {
+				t.Errorf("worst blast %+v, want %+v", rep.Worst.Blast.Summary, worst.Summary)
+			}
+			t.Logf("%d credentials, %d deletes measured", len(rep.Credentials), n)
+		})
 	}
 }
