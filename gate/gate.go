@@ -10,6 +10,7 @@ package gate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,11 @@ type Result struct {
 
 	addr map[string]string           // resource ID -> Terraform address
 	byFP map[string]*analyze.Finding // built on first use by the writers
+
+	// Failing's last answer: the verdict, the headline, the waiver blocks and the state
+	// each ask, and a copy of every failing finding per call was 134 MB at 100k changes.
+	failing   []analyze.Finding
+	failingOn analyze.Severity
 }
 
 // Counts counts planned changes by kind.
@@ -81,16 +87,20 @@ type (
 
 // Failing are the findings that fail the check at threshold failOn.
 func (r *Result) Failing(failOn analyze.Severity) []analyze.Finding {
-	var out []analyze.Finding
 	if failOn == 0 {
 		return nil
 	}
+	if r.failingOn == failOn {
+		return r.failing
+	}
+	var out []analyze.Finding
 	for _, f := range r.Report.Findings {
 		if f.Counts() && f.Severity >= failOn {
 			out = append(out, f)
 		}
 	}
-	return out
+	r.failing, r.failingOn = slices.Clip(out), failOn // an append by a caller copies
+	return r.failing
 }
 
 // Check runs the gate.
