@@ -1,10 +1,13 @@
 package gate
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"testing"
 
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfgen"
+	"github.com/bulkhead-dev/bulkhead/discover/terraform/tfplan"
 	"github.com/bulkhead-dev/bulkhead/graph"
 )
 
@@ -71,5 +74,46 @@ func TestStableIDsDerived(t *testing.T) {
 	}
 	if es := g.Edges(); len(es) != 1 || es[0].From != "aws:final_snapshot:arn:db" || es[0].To != "aws:aws_db_instance:arn:db" {
 		t.Errorf("edge not moved with its ends: %+v", es)
+	}
+}
+
+// TestStableIDsOneBatch: the aligned graph connected in one batch is the one a Connect per
+// edge gives (snapshot bytes), on generated plans with renames and on the realistic shape.
+func TestStableIDsOneBatch(t *testing.T) {
+	inputs := map[string]*Input{"moved 400": planOfMoved(400, true), "moved 7": planOfMoved(7, true)}
+	o, err := tfgen.ParseShape("realistic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := tfgen.WritePlan(&b, 2000, 1, o, tfgen.PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := tfplan.Parse(b.Bytes(), "plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["tfgen realistic 2000"] = &Input{Before: p.Before, After: p.After}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			defer func(old bool) { connectEach = old }(connectEach)
+			var snaps [2]bytes.Buffer
+			for i, each := range []bool{true, false} {
+				connectEach = each
+				g, err := stableIDs(in.Before, in.After)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g == in.After {
+					t.Fatal("no ID moved")
+				}
+				if err := graph.WriteSnapshot(&snaps[i], g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(snaps[0].Bytes(), snaps[1].Bytes()) {
+				t.Errorf("one batch gives another graph than a Connect per edge (%d bytes against %d)", snaps[1].Len(), snaps[0].Len())
+			}
+		})
 	}
 }
