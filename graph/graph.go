@@ -416,6 +416,55 @@ func (g *Graph) ConnectFunc(n int, at func(i int, e *Edge)) error {
 	return g.insertRefs(refs)
 }
 
+// sortRefs sorts refs by (from, to, kind, i), a total order (i is unique): a counting sort
+// by from (a store position, so below the number of resources), then a sort of each run of
+// one from, which holds a resource's few out-edges. On the 675k edges of the 100k realistic
+// state that is 0.05 s where one comparison sort of them all took 0.21 s.
+func sortRefs(refs []connRef) []connRef {
+	cmp := func(a, b connRef) int {
+		switch {
+		case a.from != b.from:
+			return int(a.from) - int(b.from)
+		case a.to != b.to:
+			return int(a.to) - int(b.to)
+		case a.kind != b.kind:
+			return int(a.kind) - int(b.kind)
+		}
+		return int(a.i) - int(b.i)
+	}
+	maxFrom := int32(0)
+	for _, r := range refs {
+		if r.from < 0 {
+			slices.SortFunc(refs, cmp) // not a position: never the case, but never wrong
+			return refs
+		}
+		maxFrom = max(maxFrom, r.from)
+	}
+	if len(refs) < 256 || int(maxFrom) > 4*len(refs) {
+		slices.SortFunc(refs, cmp)
+		return refs
+	}
+	start := make([]int32, maxFrom+2)
+	for _, r := range refs {
+		start[r.from+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	out := make([]connRef, len(refs))
+	next := slices.Clone(start[:len(start)-1])
+	for _, r := range refs {
+		out[next[r.from]] = r
+		next[r.from]++
+	}
+	for k := 0; k+1 < len(start); k++ {
+		if run := out[start[k]:start[k+1]]; len(run) > 1 {
+			slices.SortFunc(run, cmp)
+		}
+	}
+	return out
+}
+
 // connRef is an edge ready for insertRefs: its ends as store positions, its kind code,
 // action bits, interned note, and its position among the edges handed over.
 type connRef struct {
@@ -437,17 +486,7 @@ func (g *Graph) refOf(e *Edge, i int) (connRef, bool) {
 // insertRefs connects refs as Connect would in the order of (from, to, kind, i), through
 // the compact store's batch: each end was looked up once (refOf).
 func (g *Graph) insertRefs(refs []connRef) error {
-	slices.SortFunc(refs, func(a, b connRef) int {
-		switch {
-		case a.from != b.from:
-			return int(a.from) - int(b.from)
-		case a.to != b.to:
-			return int(a.to) - int(b.to)
-		case a.kind != b.kind:
-			return int(a.kind) - int(b.kind)
-		}
-		return int(a.i) - int(b.i)
-	})
+	refs = sortRefs(refs)
 	err := g.st.Batch(func(b store.Batch[string, *Resource]) {
 		// Into a store without edges (the builders' one call), a pair is new unless the
 		// ref before had the same ends (refs are sorted by them): no lookup per edge, and
