@@ -1,7 +1,8 @@
 // Package tfplan reads the JSON form of a Terraform plan (`terraform show -json PLANFILE`)
 // through github.com/hashicorp/terraform-json, into two graphs (the prior state and the
-// planned values, mapped like a state) and the list of resource changes. It is the API the
-// CI gate (`bulkhead check`) builds on; keep it stable.
+// planned values, mapped like a state) and the list of resource changes (of their values, only
+// the safeguards a change may weaken are kept). It is the API the CI gate (`bulkhead check`)
+// builds on; keep it stable.
 package tfplan
 
 import (
