@@ -52,12 +52,8 @@ func readPriorState(raw []byte, dst **rawState) bool {
 		*dst = nil
 		return true
 	}
-	cut, rest, ok := cutMembers(raw, "values")
+	st, cut, ok := cutDecode[rawState](raw, "values")
 	if !ok {
-		return false
-	}
-	st := new(rawState)
-	if json.Unmarshal(rest, st) != nil {
 		return false
 	}
 	if v := cut["values"]; v != nil {
@@ -85,12 +81,8 @@ func (vr *valuesReader) values(raw []byte) (*tfjson.StateValues, bool) {
 	if isNull(raw) {
 		return nil, true
 	}
-	cut, rest, ok := cutMembers(raw, "root_module")
+	sv, cut, ok := cutDecode[tfjson.StateValues](raw, "root_module")
 	if !ok {
-		return nil, false
-	}
-	sv := new(tfjson.StateValues)
-	if json.Unmarshal(rest, sv) != nil {
 		return nil, false
 	}
 	if m := cut["root_module"]; m != nil {
@@ -105,12 +97,8 @@ func (vr *valuesReader) module(raw []byte) (*tfjson.StateModule, bool) {
 	if isNull(raw) {
 		return nil, true
 	}
-	cut, rest, ok := cutMembers(raw, "resources", "child_modules")
+	m, cut, ok := cutDecode[tfjson.StateModule](raw, "resources", "child_modules")
 	if !ok {
-		return nil, false
-	}
-	m := new(tfjson.StateModule)
-	if json.Unmarshal(rest, m) != nil {
 		return nil, false
 	}
 	var ok1, ok2 bool
@@ -126,12 +114,8 @@ func (vr *valuesReader) resource(raw []byte) (*tfjson.StateResource, bool) {
 	if isNull(raw) {
 		return nil, true
 	}
-	cut, rest, ok := cutMembers(raw, "values")
+	r, cut, ok := cutDecode[tfjson.StateResource](raw, "values")
 	if !ok {
-		return nil, false
-	}
-	r := new(tfjson.StateResource)
-	if json.Unmarshal(rest, r) != nil {
 		return nil, false
 	}
 	v := cut["values"]
@@ -161,6 +145,20 @@ func (vr *valuesReader) resource(raw []byte) (*tfjson.StateResource, bool) {
 		return nil, false
 	}
 	return r, true
+}
+
+// cutDecode is cutMembers, with the other members decoded by encoding/json into a new T;
+// ok is false also when they do not decode.
+func cutDecode[T any](raw []byte, names ...string) (*T, map[string][]byte, bool) {
+	cut, rest, ok := cutMembers(raw, names...)
+	if !ok {
+		return nil, nil, false
+	}
+	x := new(T)
+	if json.Unmarshal(rest, x) != nil {
+		return nil, nil, false
+	}
+	return x, cut, true
 }
 
 // cutMembers splits a JSON object into the members named (exactly) and the others,
@@ -256,24 +254,15 @@ func (vr *valuesReader) resourceChange(raw []byte) (*tfjson.ResourceChange, bool
 	if isNull(raw) {
 		return nil, true
 	}
-	cut, rest, ok := cutMembers(raw, "change")
+	rc, cut, ok := cutDecode[tfjson.ResourceChange](raw, "change")
 	if !ok {
-		return nil, false
-	}
-	rc := new(tfjson.ResourceChange)
-	if json.Unmarshal(rest, rc) != nil {
 		return nil, false
 	}
 	ch := cut["change"]
 	if ch == nil || isNull(ch) {
 		return rc, true
 	}
-	cut, rest, ok = cutMembers(ch, "before", "after")
-	if !ok {
-		return nil, false
-	}
-	rc.Change = new(tfjson.Change)
-	if json.Unmarshal(rest, rc.Change) != nil {
+	if rc.Change, cut, ok = cutDecode[tfjson.Change](ch, "before", "after"); !ok {
 		return nil, false
 	}
 	var ok1, ok2 bool
