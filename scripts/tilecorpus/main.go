@@ -23,8 +23,9 @@
 //     references between the resources of one copy stay consistent.
 //
 // Key order and numbers are kept as in the inputs; a raw state is written indented by two
-// spaces as terraform writes one, show-json and plan output compact as terraform show -json. The output is deterministic. Raw v3 states
-// are refused; a UTF-16 input (with a byte-order mark) is decoded.
+// spaces as terraform writes one, show-json and plan output compact as terraform show -json.
+// The output is deterministic. Raw v3 states are refused; a UTF-16 input (with a byte-order
+// mark) is decoded.
 package main
 
 import (
