@@ -404,6 +404,9 @@ type CredentialsReport struct {
 	Schema      string   `json:"schema"`
 	Credentials []*Blast `json:"credentials"`
 	Worst       *Worst   `json:"worst,omitempty"`
+	// Unexposed counts the credentials of the graph with no exposed_in edge: not listed
+	// (nothing says who can read them), but never silently absent.
+	Unexposed int `json:"unexposed,omitempty"`
 }
 
 // Worst is the single most destructive delete an exposed credential allows.
@@ -433,6 +436,7 @@ func ExposedCredentials(g *graph.Graph, opts Options) *CredentialsReport {
 	targets := map[*graph.Resource]BlastSummary{}
 	for _, t := range g.ByKind(graph.Token) {
 		if len(p.Index.Successors(t, graph.ExposedIn)) == 0 {
+			rep.Unexposed++
 			continue
 		}
 		var b *Blast

@@ -150,3 +150,21 @@ func TestWorstDeleteAsEveryBlast(t *testing.T) {
 		})
 	}
 }
+
+// TestUnexposedCounted: credentials with no place they are readable from are not listed by
+// ExposedCredentials, but counted: a state whose path names no environment holds 4 access
+// keys (driftctl's corpus file), and none is silently absent.
+func TestUnexposedCounted(t *testing.T) {
+	g, err := terraform.LoadState(context.Background(), filepath.Join("..", "discover", "terraform", "testdata", "corpus", "tfstate",
+		"snyk__driftctl__pkg__iac__terraform__state__test__aws_iam_access_key_multiple__terraform.tfstate"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := analyze.ExposedCredentials(g, analyze.Options{Now: fixtures.DemoNow})
+	if len(rep.Credentials) != 0 || rep.Unexposed != 4 {
+		t.Errorf("listed %d, unexposed %d; want 0 and the 4 access keys", len(rep.Credentials), rep.Unexposed)
+	}
+	if rep := analyze.ExposedCredentials(fixtures.Demo(), analyze.Options{Now: fixtures.DemoNow}); len(rep.Credentials)+rep.Unexposed != len(fixtures.Demo().ByKind(graph.Token)) {
+		t.Errorf("demo: %d listed and %d unexposed, not every token", len(rep.Credentials), rep.Unexposed)
+	}
+}

@@ -169,6 +169,9 @@ func writeBlast(w io.Writer, p painter, b *analyze.Blast, in string) {
 	fmt.Fprintln(w)
 }
 
+// placeHint says how credentials get a place they are readable from.
+const placeHint = "A state places the keys whose secrets it holds when its path or workspace names an environment (envs/prod/, prod.tfstate, --workspace); the working-directory scan places the credentials it finds in files."
+
 // CredentialsText writes every exposed credential's blast, worst first, and ends with the
 // single worst thing an agent with access here could do.
 func CredentialsText(w io.Writer, rep *analyze.CredentialsReport, opts Options) error {
@@ -176,6 +179,10 @@ func CredentialsText(w io.Writer, rep *analyze.CredentialsReport, opts Options) 
 	p := painter(opts.Color)
 	if len(rep.Credentials) == 0 {
 		fmt.Fprintln(bw, "no credential found exposed anywhere in the graph (no exposed_in edges); name one: bulkhead blast token:NAME")
+		if rep.Unexposed > 0 {
+			fmt.Fprintf(bw, "%d %s in the graph %s no place %s readable from. %s\n", rep.Unexposed, analyze.Plural(rep.Unexposed, "credential", "credentials"),
+				analyze.Plural(rep.Unexposed, "has", "have"), analyze.Plural(rep.Unexposed, "it is", "they are"), placeHint)
+		}
 		return bw.Flush()
 	}
 	fmt.Fprintf(bw, "%d %s found exposed:\n\n", len(rep.Credentials), analyze.Plural(len(rep.Credentials), "credential", "credentials"))
@@ -184,6 +191,10 @@ func CredentialsText(w io.Writer, rep *analyze.CredentialsReport, opts Options) 
 	}
 	if rep.Worst != nil {
 		fmt.Fprintf(bw, "%s\n  %s\n", p.paint(ansiBold, "The single worst thing an agent here could do:"), tt(rep.Worst.Sentence))
+	}
+	if rep.Unexposed > 0 {
+		fmt.Fprintf(bw, "\n%d more %s in the graph %s no place %s readable from (not listed: name one to see its blast).\n",
+			rep.Unexposed, analyze.Plural(rep.Unexposed, "credential", "credentials"), analyze.Plural(rep.Unexposed, "has", "have"), analyze.Plural(rep.Unexposed, "it is", "they are"))
 	}
 	return bw.Flush()
 }

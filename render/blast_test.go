@@ -201,3 +201,17 @@ func TestCredentialsJSONAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialsTextNamesUnexposed: with no credential placed anywhere, the text says how
+// many the graph holds and how they get a place, never just "none".
+func TestCredentialsTextNamesUnexposed(t *testing.T) {
+	var b strings.Builder
+	if err := render.CredentialsText(&b, &analyze.CredentialsReport{Schema: analyze.BlastSchema, Credentials: []*analyze.Blast{}, Unexposed: 4}, render.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"no credential found exposed", "4 credentials in the graph have no place they are readable from", "names an environment"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, b.String())
+		}
+	}
+}
